@@ -1,0 +1,82 @@
+//! Stage 4: the model → token streams, one per file of the generated crate.
+//!
+//! Types go to `types.rs`, each tag's operations to `apis/<tag>.rs`, the client, credentials and
+//! crate docs to `lib.rs` and `auth.rs`. This stage knows nothing of YAML: it reads only the model.
+
+mod client;
+mod docs;
+mod operations;
+mod types;
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use crate::model::{Api, TypeRef};
+use crate::Options;
+
+/// The generated crate before formatting: Rust files as tokens, the manifest as text.
+pub struct CrateTokens {
+    /// Paths relative to the crate root (`src/types.rs`), in a fixed order.
+    pub rust: Vec<(String, TokenStream)>,
+    pub manifest: String,
+}
+
+pub fn emit(api: &Api, options: &Options) -> CrateTokens {
+    let mut rust = vec![
+        ("src/lib.rs".to_owned(), client::lib(api, options)),
+        ("src/auth.rs".to_owned(), client::auth(api)),
+        ("src/types.rs".to_owned(), types::module(api, options)),
+        ("src/apis.rs".to_owned(), operations::index(api)),
+    ];
+    for group in &api.groups {
+        rust.push((format!("src/apis/{}.rs", group.module), operations::group(api, group, options)));
+    }
+    CrateTokens {
+        rust,
+        manifest: client::manifest(api, options),
+    }
+}
+
+const KEYWORDS: [&str; 51] = [
+    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for", "if", "impl", "in",
+    "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "Self", "static", "struct", "super",
+    "trait", "true", "type", "unsafe", "use", "where", "while", "async", "await", "dyn", "abstract", "become", "box",
+    "do", "final", "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "try",
+];
+
+/// An identifier; keywords become raw identifiers (`r#type`).
+pub(crate) fn ident(name: &str) -> Ident {
+    if KEYWORDS.contains(&name) || name == "gen" {
+        Ident::new_raw(name, Span::call_site())
+    } else {
+        Ident::new(name, Span::call_site())
+    }
+}
+
+/// How a type is written. `prefix` qualifies named types (`types::` outside the types module).
+pub(crate) fn rust_type(ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
+    match ty {
+        TypeRef::Named(name) => {
+            let name = ident(name);
+            quote!(#prefix #name)
+        }
+        TypeRef::String | TypeRef::Bytes => quote!(String),
+        TypeRef::Bool => quote!(bool),
+        TypeRef::I32 => quote!(i32),
+        TypeRef::I64 => quote!(i64),
+        TypeRef::F32 => quote!(f32),
+        TypeRef::F64 => quote!(f64),
+        TypeRef::Uuid => quote!(uuid::Uuid),
+        TypeRef::DateTime => quote!(chrono::DateTime<chrono::Utc>),
+        TypeRef::Date => quote!(chrono::NaiveDate),
+        TypeRef::Json => quote!(serde_json::Value),
+        TypeRef::List(item) => {
+            let item = rust_type(item, prefix);
+            quote!(Vec<#item>)
+        }
+        TypeRef::Map(value) => {
+            let value = rust_type(value, prefix);
+            quote!(std::collections::BTreeMap<String, #value>)
+        }
+    }
+}

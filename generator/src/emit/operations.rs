@@ -1,0 +1,511 @@
+//! Operations → one API struct per tag, each method a short call into the runtime.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::docs::{code, doc, one_line};
+use super::{ident, rust_type};
+use crate::model::{Api, Body, Group, Location, Operation, Param, Payload, SchemeKind, TypeKind, TypeRef};
+use crate::Options;
+
+/// `apis.rs`: one module per tag.
+pub fn index(api: &Api) -> TokenStream {
+    let modules = api.groups.iter().map(|g| {
+        let module = ident(&g.module);
+        let type_name = ident(&g.type_name);
+        let docs = doc(&format!("Operations tagged {}.", code(&g.tag)));
+        quote! {
+            #docs
+            pub mod #module;
+            pub use #module::#type_name;
+        }
+    });
+    quote! {
+        //! Operations, grouped by tag as the API's own documentation groups them.
+        #(#modules)*
+    }
+}
+
+pub fn group(api: &Api, group: &Group, options: &Options) -> TokenStream {
+    let type_name = ident(&group.type_name);
+    let mut group_docs = format!("Operations tagged {}.", code(&group.tag));
+    if let Some(description) = &group.description {
+        group_docs.push_str("\n\n");
+        group_docs.push_str(description);
+    }
+    let group_docs = doc(&group_docs);
+    let operations: Vec<&Operation> = group.operations.iter().map(|&i| &api.operations[i]).collect();
+    let methods = operations.iter().map(|op| method(api, group, op, options));
+    let option_structs = operations.iter().filter_map(|op| options_struct(op));
+    quote! {
+        use apigen_runtime::{ErrorStatus, Method, Result};
+
+        use crate::types;
+
+        #group_docs
+        #[derive(Clone, Copy, Debug)]
+        pub struct #type_name<'a> {
+            client: &'a apigen_runtime::Client,
+        }
+
+        impl<'a> #type_name<'a> {
+            pub(crate) fn new(client: &'a apigen_runtime::Client) -> Self {
+                Self { client }
+            }
+
+            #(#methods)*
+        }
+
+        #(#option_structs)*
+    }
+}
+
+fn types_prefix() -> TokenStream {
+    quote!(types::)
+}
+
+/// Parameters that are arguments of the method: the path's, then required ones.
+fn positional(op: &Operation) -> impl Iterator<Item = &Param> {
+    op.params.iter().filter(|p| p.required)
+}
+
+fn optional(op: &Operation) -> impl Iterator<Item = &Param> {
+    op.params.iter().filter(|p| !p.required)
+}
+
+fn options_name(op: &Operation) -> proc_macro2::Ident {
+    format_ident!("{}Options", heck::ToUpperCamelCase::to_upper_camel_case(op.fn_name.as_str()))
+}
+
+/// Optional parameters are named fields of a `Default` struct, never a row of `None`s.
+fn options_struct(op: &Operation) -> Option<TokenStream> {
+    let optional: Vec<&Param> = optional(op).collect();
+    if optional.is_empty() {
+        return None;
+    }
+    let name = options_name(op);
+    let struct_docs = doc(&format!("Optional parameters of `{}`.", op.fn_name));
+    let fields = optional.iter().map(|p| {
+        let field = ident(&p.name);
+        let ty = rust_type(&p.ty, &types_prefix());
+        let docs = doc(&param_line(p));
+        quote! {
+            #docs
+            pub #field: Option<#ty>,
+        }
+    });
+    Some(quote! {
+        #struct_docs
+        #[derive(Clone, Debug, Default, PartialEq)]
+        pub struct #name {
+            #(#fields)*
+        }
+    })
+}
+
+fn method(api: &Api, group: &Group, op: &Operation, options: &Options) -> TokenStream {
+    let name = ident(&op.fn_name);
+    let docs = doc(&method_docs(api, group, op, options));
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+
+    let mut args: Vec<TokenStream> = positional(op)
+        .map(|p| {
+            let arg = ident(&p.name);
+            let ty = arg_type(&p.ty);
+            quote!(#arg: #ty)
+        })
+        .collect();
+    if let Some(body) = &op.body {
+        let ty = body_type(body);
+        args.push(quote!(body: #ty));
+    }
+    let has_options = optional(op).next().is_some();
+    if has_options {
+        let options_name = options_name(op);
+        args.push(quote!(options: &#options_name));
+    }
+
+    let method = format_ident!("{}", op.method);
+    let path = &op.path;
+    let path_args = op.params.iter().filter(|p| p.location == Location::Path).map(|p| {
+        let arg = ident(&p.name);
+        param_display(&p.ty, quote!(#arg))
+    });
+    let security = security(api, op);
+    let params = op.params.iter().filter(|p| p.location != Location::Path).map(param_call);
+    let body_call = op.body.as_ref().map(body_call);
+    let errors = op.errors.iter().map(|e| {
+        let description = one_line(&e.description);
+        match (e.status, e.ty.is_some()) {
+            (Some(status), false) => quote!(ErrorStatus::new(#status, #description)),
+            (Some(status), true) => quote!(ErrorStatus::typed(#status, #description)),
+            (None, false) => quote!(ErrorStatus::default_untyped(#description)),
+            (None, true) => quote!(ErrorStatus::default_typed(#description)),
+        }
+    });
+    let (send, success) = match &op.success.payload {
+        Payload::Empty => (quote!(send_empty), quote!(())),
+        Payload::Json(ty) => (quote!(send_json), rust_type(ty, &types_prefix())),
+        Payload::Text => (quote!(send_text), quote!(String)),
+        Payload::Bytes => (quote!(send_bytes), quote!(apigen_runtime::Bytes)),
+    };
+    let result = match &op.error_type {
+        Some(ty) => {
+            let ty = rust_type(ty, &types_prefix());
+            quote!(Result<#success, #ty>)
+        }
+        None => quote!(Result<#success>),
+    };
+    quote! {
+        #docs
+        #deprecated
+        pub async fn #name(&self, #(#args),*) -> #result {
+            self.client
+                .request(Method::#method, #path, &[#(&#path_args),*])
+                #security
+                #(#params)*
+                #body_call
+                .#send(&[#(#errors),*])
+                .await
+        }
+    }
+}
+
+/// Argument types: cheap scalars by value, everything else by reference.
+fn arg_type(ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::String | TypeRef::Bytes => quote!(&str),
+        TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64 | TypeRef::Uuid => {
+            rust_type(ty, &TokenStream::new())
+        }
+        other => {
+            let ty = rust_type(other, &types_prefix());
+            quote!(&#ty)
+        }
+    }
+}
+
+fn body_type(body: &Body) -> TokenStream {
+    let inner = match &body.payload {
+        Payload::Json(ty) => {
+            let ty = rust_type(ty, &types_prefix());
+            quote!(&#ty)
+        }
+        Payload::Text => quote!(String),
+        Payload::Bytes | Payload::Empty => quote!(apigen_runtime::Bytes),
+    };
+    if body.required {
+        inner
+    } else {
+        quote!(Option<#inner>)
+    }
+}
+
+fn body_call(body: &Body) -> TokenStream {
+    let content_type = &body.content_type;
+    match (&body.payload, body.required) {
+        (Payload::Json(_), true) => quote!(.json(body)),
+        (Payload::Json(_), false) => quote!(.json_opt(body)),
+        (_, true) => quote!(.body(#content_type, body)),
+        (_, false) => quote!(.body_opt(#content_type, body)),
+    }
+}
+
+/// Values in paths, queries and headers are rendered as text the server can read back.
+fn param_display(ty: &TypeRef, value: TokenStream) -> TokenStream {
+    match ty {
+        TypeRef::DateTime => quote!(#value.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)),
+        TypeRef::Named(_) | TypeRef::Json | TypeRef::Map(_) | TypeRef::List(_) => {
+            quote!(apigen_runtime::ParamText::json(&#value))
+        }
+        _ => value,
+    }
+}
+
+fn param_call(p: &Param) -> TokenStream {
+    let wire = &p.wire;
+    let name = ident(&p.name);
+    let kind = match p.location {
+        Location::Query => "query",
+        Location::Header => "header",
+        Location::Cookie => "cookie",
+        Location::Path => unreachable!("path parameters fill the template"),
+    };
+    let list = matches!(p.ty, TypeRef::List(_));
+    if p.required {
+        let value = match &p.ty {
+            TypeRef::List(item) => {
+                let item = param_display(item, quote!(v));
+                let method = format_ident!("{kind}_list");
+                return quote!(.#method(#wire, #name.iter().map(|v| #item)));
+            }
+            ty => param_display(ty, quote!(#name)),
+        };
+        let method = format_ident!("{kind}");
+        quote!(.#method(#wire, &#value))
+    } else if list {
+        let TypeRef::List(item) = &p.ty else { unreachable!() };
+        let item = param_display(item, quote!(v));
+        let method = format_ident!("{kind}_list");
+        quote!(.#method(#wire, options.#name.iter().flatten().map(|v| #item)))
+    } else {
+        let value = param_display(&p.ty, quote!(v));
+        let method = format_ident!("{kind}_opt");
+        quote!(.#method(#wire, options.#name.as_ref().map(|v| #value)))
+    }
+}
+
+fn security(api: &Api, op: &Operation) -> TokenStream {
+    if op.security.is_empty() {
+        return TokenStream::new();
+    }
+    if Some(&op.security) == global_security(api).as_ref() {
+        return quote!(.security(crate::SECURITY));
+    }
+    let alternatives = op.security.iter().map(|schemes| quote!(&[#(#schemes),*]));
+    quote!(.security(&[#(#alternatives),*]))
+}
+
+/// The security most operations share, declared once in `lib.rs`.
+pub fn global_security(api: &Api) -> Option<Vec<Vec<String>>> {
+    let mut counts: Vec<(&Vec<Vec<String>>, usize)> = Vec::new();
+    for op in &api.operations {
+        if op.security.is_empty() {
+            continue;
+        }
+        match counts.iter_mut().find(|(s, _)| **s == op.security) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((&op.security, 1)),
+        }
+    }
+    counts.into_iter().max_by_key(|(_, n)| *n).map(|(s, _)| s.clone())
+}
+
+fn param_line(p: &Param) -> String {
+    let location = match p.location {
+        Location::Path => "path",
+        Location::Query => "query",
+        Location::Header => "header",
+        Location::Cookie => "cookie",
+    };
+    let mut line = format!("{location} parameter {}", code(&p.wire));
+    if let Some(docs) = &p.docs {
+        line.push_str(": ");
+        line.push_str(&one_line(docs));
+    }
+    if p.deprecated {
+        line.push_str(" (deprecated)");
+    }
+    line
+}
+
+fn type_link(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::Named(name) => format!("[`types::{name}`]"),
+        TypeRef::List(item) => format!("list of {}", type_link(item)),
+        TypeRef::Map(value) => format!("map of {}", type_link(value)),
+        other => format!("`{}`", rust_type(other, &TokenStream::new()).to_string().replace(' ', "")),
+    }
+}
+
+fn payload_text(payload: &Payload) -> String {
+    match payload {
+        Payload::Empty => "no body".to_owned(),
+        Payload::Json(ty) => type_link(ty),
+        Payload::Text => "text (`String`)".to_owned(),
+        Payload::Bytes => "bytes ([`apigen_runtime::Bytes`])".to_owned(),
+    }
+}
+
+fn method_docs(api: &Api, group: &Group, op: &Operation, options: &Options) -> String {
+    let mut text = String::new();
+    let summary = op.summary.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    match summary {
+        Some(summary) => text.push_str(&one_line(summary)),
+        None => text.push_str(&format!("`{} {}`", op.method, op.path)),
+    }
+    if let Some(description) = op.description.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        if Some(description) != summary {
+            text.push_str("\n\n");
+            text.push_str(description);
+        }
+    }
+    text.push_str(&format!("\n\n`{} {}` (operation `{}`)", op.method, op.path, op.id));
+
+    let mut params: Vec<String> = positional(op)
+        .map(|p| format!("- `{}`: {}", p.name, param_line(p)))
+        .collect();
+    if let Some(body) = &op.body {
+        let required = if body.required { "required" } else { "optional" };
+        let mut line = format!("- `body` ({required}, `{}`): {}", body.content_type, payload_text(&body.payload));
+        if let Some(docs) = &body.docs {
+            line.push_str(&format!(" — {}", one_line(docs)));
+        }
+        params.push(line);
+    }
+    params.extend(optional(op).map(|p| format!("- `options.{}`: {}", p.name, param_line(p))));
+    if !params.is_empty() {
+        text.push_str("\n\n# Parameters\n");
+        text.push_str(&params.join("\n"));
+    }
+
+    text.push_str("\n\n# Returns\n");
+    text.push_str(&payload_text(&op.success.payload));
+    for (status, description) in &op.success.statuses {
+        text.push_str(&format!("\n- `{status}`: {}", one_line(description)));
+    }
+
+    text.push_str("\n\n# Errors\n");
+    for error in &op.errors {
+        let status = error.status.map_or("default".to_owned(), |s| s.to_string());
+        let mut line = format!("- `{status}`: {}", one_line(&error.description));
+        if let Some(ty) = &error.ty {
+            line.push_str(&format!(" (body: {})", type_link(ty)));
+        }
+        text.push_str(&line);
+        text.push('\n');
+    }
+    text.push_str(
+        "\n[`Error::Status`](apigen_runtime::Error::Status) for these and any other non-2xx status, \
+         with the status, headers and raw body kept; [`Error::Decode`](apigen_runtime::Error::Decode) \
+         when a success body does not match its type; [`Error::Transport`](apigen_runtime::Error::Transport) \
+         when the server cannot be reached.",
+    );
+
+    text.push_str("\n\n# Authentication\n");
+    text.push_str(&auth_text(api, op));
+
+    text.push_str("\n\n# Example\n");
+    text.push_str(&example(api, group, op, options));
+    text
+}
+
+fn auth_text(api: &Api, op: &Operation) -> String {
+    if op.security.is_empty() || op.security.iter().any(Vec::is_empty) {
+        return "None required.".to_owned();
+    }
+    let describe = |scheme: &String| {
+        let how = api.security_schemes.iter().find(|s| &s.name == scheme).map(|s| match &s.kind {
+            SchemeKind::Bearer { format: Some(f) } => format!("bearer token ({f})"),
+            SchemeKind::Bearer { format: None } => "bearer token".to_owned(),
+            SchemeKind::Basic => "HTTP basic".to_owned(),
+            SchemeKind::ApiKeyHeader { header } => format!("API key in header `{header}`"),
+            SchemeKind::ApiKeyQuery { name } => format!("API key in query parameter `{name}`"),
+            SchemeKind::ApiKeyCookie { name } => format!("API key in cookie `{name}`"),
+        });
+        let constructor = api
+            .security_schemes
+            .iter()
+            .find(|s| &s.name == scheme)
+            .map(|s| format!(", [`auth::{}`](crate::auth::{})", s.fn_name, s.fn_name))
+            .unwrap_or_default();
+        format!("`{scheme}` ({}{constructor})", how.unwrap_or_else(|| "undeclared scheme".into()))
+    };
+    let alternatives: Vec<String> = op
+        .security
+        .iter()
+        .map(|schemes| schemes.iter().map(describe).collect::<Vec<_>>().join(" and "))
+        .collect();
+    if alternatives.len() == 1 {
+        alternatives[0].clone()
+    } else {
+        format!("One of:\n{}", alternatives.iter().map(|a| format!("- {a}")).collect::<Vec<_>>().join("\n"))
+    }
+}
+
+/// A `no_run` doctest: it compiles, so it cannot drift from the signature.
+fn example(api: &Api, group: &Group, op: &Operation, options: &Options) -> String {
+    let krate = options.crate_name.replace('-', "_");
+    let mut lines = vec![
+        "```no_run".to_owned(),
+        "# async fn example() -> Result<(), Box<dyn std::error::Error>> {".to_owned(),
+    ];
+    let credential = api
+        .security_schemes
+        .iter()
+        .find(|s| op.security.iter().flatten().any(|n| *n == s.name))
+        .map(|s| format!("{krate}::auth::{}(\"…\")", s.fn_name));
+    match credential {
+        Some(credential) => lines.push(format!("let client = {krate}::Client::new({credential})?;")),
+        None => lines.push(format!("let client = {krate}::Client::builder().build()?;")),
+    }
+    let mut args = Vec::new();
+    for p in positional(op) {
+        let value = example_value(api, &p.ty, &krate, 0);
+        lines.push(format!("let {} = {};", p.name, value));
+        args.push(match (&p.ty, arg_type(&p.ty).to_string().starts_with('&')) {
+            (TypeRef::String | TypeRef::Bytes, _) => p.name.clone(),
+            (_, true) => format!("&{}", p.name),
+            _ => p.name.clone(),
+        });
+    }
+    if let Some(body) = &op.body {
+        let (value, arg) = match &body.payload {
+            Payload::Json(ty) => (example_value(api, ty, &krate, 0), "&body"),
+            Payload::Text => ("String::from(\"…\")".to_owned(), "body"),
+            Payload::Bytes | Payload::Empty => ("apigen_runtime::Bytes::from_static(b\"…\")".to_owned(), "body"),
+        };
+        lines.push(format!("let body = {value};"));
+        args.push(if body.required { arg.to_owned() } else { format!("Some({arg})") });
+    }
+    if optional(op).next().is_some() {
+        args.push("&Default::default()".to_owned());
+    }
+    let call = format!("client.{}().{}({})", group.module, op.fn_name, args.join(", "));
+    match op.success.payload {
+        Payload::Empty => lines.push(format!("{call}.await?;")),
+        _ => {
+            lines.push(format!("let response = {call}.await?;"));
+            lines.push("println!(\"{response:?}\");".to_owned());
+        }
+    }
+    lines.push("# Ok(())".to_owned());
+    lines.push("# }".to_owned());
+    lines.push("```".to_owned());
+    lines.join("\n")
+}
+
+/// Rust source for a plausible value of `ty`.
+fn example_value(api: &Api, ty: &TypeRef, krate: &str, depth: usize) -> String {
+    let fallback = "serde_json::from_str(\"{}\")?".to_owned();
+    match ty {
+        TypeRef::String | TypeRef::Bytes => "\"…\"".to_owned(),
+        TypeRef::Bool => "true".to_owned(),
+        TypeRef::I32 | TypeRef::I64 => "1".to_owned(),
+        TypeRef::F32 | TypeRef::F64 => "1.0".to_owned(),
+        TypeRef::Uuid => "uuid::Uuid::nil()".to_owned(),
+        TypeRef::DateTime => "chrono::Utc::now()".to_owned(),
+        TypeRef::Date => "chrono::NaiveDate::default()".to_owned(),
+        TypeRef::Json => "serde_json::json!({})".to_owned(),
+        TypeRef::List(_) => "Vec::new()".to_owned(),
+        TypeRef::Map(_) => "Default::default()".to_owned(),
+        TypeRef::Named(name) => {
+            let Some(def) = api.types.iter().find(|t| &t.name == name) else { return fallback };
+            match &def.kind {
+                TypeKind::Enum(values) => values
+                    .first()
+                    .map_or(fallback, |v| format!("{krate}::types::{name}::{}", v.name)),
+                TypeKind::Struct(s) if depth < 3 => {
+                    let args: Vec<String> = s
+                        .fields
+                        .iter()
+                        .filter(|f| f.required)
+                        .map(|f| {
+                            let value = example_value(api, &f.ty, krate, depth + 1);
+                            if f.nullable {
+                                format!("Some({value})")
+                            } else if f.secret && !matches!(f.ty, TypeRef::String) {
+                                format!("{value}.into()")
+                            } else {
+                                value
+                            }
+                        })
+                        .collect();
+                    format!("{krate}::types::{name}::new({})", args.join(", "))
+                }
+                TypeKind::Alias(inner) if depth < 3 => example_value(api, inner, krate, depth + 1),
+                _ => fallback,
+            }
+        }
+    }
+}

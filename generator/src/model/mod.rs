@@ -1,0 +1,280 @@
+//! Stage 3: the intermediate model.
+//!
+//! Everything the emitter needs, decided here: Rust names (keywords, collisions), merged `allOf`,
+//! inline schemas promoted to named types, parameters by location, bodies by content type,
+//! responses split into success and errors, security per operation. No `syn` in sight.
+
+mod names;
+mod operations;
+mod types;
+
+use std::collections::BTreeMap;
+
+pub use names::{field_name, method_name, type_name};
+
+use crate::diagnostics::{Error, Pointer, Warning};
+use crate::resolve::Resolved;
+
+/// The API as the emitter sees it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Api {
+    pub title: String,
+    pub version: String,
+    pub description: Option<String>,
+    pub servers: Vec<ServerUrl>,
+    /// Sorted by name.
+    pub types: Vec<TypeDef>,
+    /// Operation groups in the order the document lists its tags, then by first appearance.
+    pub groups: Vec<Group>,
+    /// Every operation, in document order; groups index into it.
+    pub operations: Vec<Operation>,
+    pub security_schemes: Vec<SecurityScheme>,
+    pub warnings: Vec<Warning>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServerUrl {
+    /// With every `{variable}` replaced by its default.
+    pub url: String,
+    pub description: Option<String>,
+}
+
+/// The operations of one tag: one API struct in the generated crate.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Group {
+    /// The tag as written in the document (`Job Secret`).
+    pub tag: String,
+    /// `job_secret`: module and accessor name.
+    pub module: String,
+    /// `JobSecretApi`
+    pub type_name: String,
+    pub description: Option<String>,
+    pub operations: Vec<usize>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct TypeDef {
+    pub name: String,
+    /// Where the schema is defined.
+    pub pointer: Pointer,
+    pub docs: Option<String>,
+    pub deprecated: bool,
+    pub kind: TypeKind,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum TypeKind {
+    Struct(Struct),
+    /// A string enum; the generated type also keeps unknown values.
+    Enum(Vec<EnumValue>),
+    /// `oneOf`/`anyOf`.
+    Union(Union),
+    Alias(TypeRef),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Struct {
+    pub fields: Vec<Field>,
+    /// Type of `additionalProperties` when the object has declared properties too.
+    pub additional: Option<TypeRef>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Field {
+    /// Rust name (snake_case); may be a keyword, the emitter makes it a raw identifier.
+    pub name: String,
+    /// Name on the wire.
+    pub wire: String,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub nullable: bool,
+    /// Must never be printed: `Debug` shows `***`.
+    pub secret: bool,
+    pub read_only: bool,
+    pub write_only: bool,
+    pub deprecated: bool,
+    /// Recursive through this field: stored in a `Box`.
+    pub boxed: bool,
+    pub docs: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct EnumValue {
+    pub name: String,
+    pub value: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Union {
+    /// Discriminator property, when the document names one.
+    pub tag: Option<String>,
+    pub variants: Vec<Variant>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Variant {
+    pub name: String,
+    pub ty: TypeRef,
+    /// Discriminator values selecting this variant.
+    pub tag_values: Vec<String>,
+}
+
+/// A use of a type.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TypeRef {
+    Named(String),
+    String,
+    Bool,
+    I32,
+    I64,
+    F32,
+    F64,
+    Uuid,
+    DateTime,
+    Date,
+    /// `format: binary` / octet-stream: raw bytes.
+    Bytes,
+    /// Anything: free-form objects, empty schemas, fallbacks.
+    Json,
+    List(Box<TypeRef>),
+    /// `additionalProperties` alone: a map from string keys.
+    Map(Box<TypeRef>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Operation {
+    /// `operationId` as written, or one made from method and path.
+    pub id: String,
+    pub fn_name: String,
+    /// Upper case: `POST`.
+    pub method: String,
+    pub path: String,
+    pub pointer: Pointer,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub deprecated: bool,
+    pub params: Vec<Param>,
+    pub body: Option<Body>,
+    pub success: Success,
+    pub errors: Vec<ErrorResponse>,
+    /// The typed error body: the one schema every declared error shares, `Json` when they differ.
+    pub error_type: Option<TypeRef>,
+    /// Alternatives (any one suffices) of scheme sets (all needed). Empty: no auth.
+    pub security: Vec<Vec<String>>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Location {
+    Path,
+    Query,
+    Header,
+    Cookie,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Param {
+    pub name: String,
+    pub wire: String,
+    pub location: Location,
+    pub required: bool,
+    pub ty: TypeRef,
+    pub docs: Option<String>,
+    pub deprecated: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Body {
+    pub content_type: String,
+    pub payload: Payload,
+    pub required: bool,
+    pub docs: Option<String>,
+}
+
+/// How a body travels.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Payload {
+    Empty,
+    Json(TypeRef),
+    Text,
+    Bytes,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Success {
+    /// The declared 2xx statuses with their descriptions.
+    pub statuses: Vec<(String, String)>,
+    pub payload: Payload,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ErrorResponse {
+    /// `None` for the `default` response.
+    pub status: Option<u16>,
+    pub description: String,
+    pub ty: Option<TypeRef>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct SecurityScheme {
+    /// As named in the document (`bearerAuth`).
+    pub name: String,
+    /// Constructor name in the generated `auth` module.
+    pub fn_name: String,
+    pub kind: SchemeKind,
+    pub description: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum SchemeKind {
+    /// `Authorization: Bearer …` (http bearer, OAuth2 and OpenID Connect access tokens).
+    Bearer { format: Option<String> },
+    Basic,
+    ApiKeyHeader { header: String },
+    ApiKeyQuery { name: String },
+    ApiKeyCookie { name: String },
+}
+
+/// Builds the model. Errors stop generation; warnings name what fell back to a safe type.
+pub fn build(resolved: &Resolved<'_>) -> Result<Api, Error> {
+    let api = resolved.api();
+    let mut types = types::TypeBuilder::new(resolved);
+    types.define_components()?;
+    let (operations, groups) = operations::build(resolved, &mut types)?;
+    let security_schemes = operations::security_schemes(resolved, &mut types.warnings);
+    let (types, mut warnings) = types.finish();
+    warnings.sort();
+    warnings.dedup();
+
+    let servers = api
+        .servers
+        .iter()
+        .map(|server| {
+            let defaults: BTreeMap<&str, &str> = server
+                .variables
+                .iter()
+                .flatten()
+                .map(|(name, v)| (name.as_str(), v.default.as_str()))
+                .collect();
+            let mut url = server.url.clone();
+            for (name, default) in defaults {
+                url = url.replace(&format!("{{{name}}}"), default);
+            }
+            ServerUrl {
+                url,
+                description: server.description.clone(),
+            }
+        })
+        .collect();
+
+    Ok(Api {
+        title: api.info.title.clone(),
+        version: api.info.version.clone(),
+        description: api.info.description.clone(),
+        servers,
+        types,
+        groups,
+        operations,
+        security_schemes,
+        warnings,
+    })
+}

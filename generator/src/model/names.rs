@@ -1,0 +1,94 @@
+//! Rust names for things the document names freely.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Keywords that cannot even be raw identifiers: these get a trailing `_`.
+const NOT_RAW: [&str; 5] = ["self", "Self", "super", "crate", "_"];
+
+/// Keeps letters, digits and `_`; everything else separates words.
+fn words(raw: &str) -> String {
+    let cleaned: String = raw
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+        .collect();
+    cleaned.trim().to_owned()
+}
+
+fn not_digit_first(name: String, prefix: &str) -> String {
+    match name.chars().next() {
+        None => prefix.trim_end_matches('_').to_owned(),
+        Some(c) if c.is_ascii_digit() => format!("{prefix}{name}"),
+        Some(_) => name,
+    }
+}
+
+fn not_reserved(name: String) -> String {
+    if NOT_RAW.contains(&name.as_str()) {
+        format!("{name}_")
+    } else {
+        name
+    }
+}
+
+/// `io.k8s.api.apps.v1.Deployment` → `IoK8sApiAppsV1Deployment`, `secret-request` → `SecretRequest`.
+pub fn type_name(raw: &str) -> String {
+    not_reserved(not_digit_first(words(raw).to_upper_camel_case(), "T"))
+}
+
+/// `mount_path`, `@odata.id` → `odata_id`, `page[size]` → `page_size`, `X-Request-ID` → `x_request_id`.
+/// Keywords are kept (`type`); the emitter writes them as raw identifiers.
+pub fn field_name(raw: &str) -> String {
+    not_reserved(not_digit_first(words(raw).to_snake_case(), "n_"))
+}
+
+/// `createJobSecret` → `create_job_secret`.
+pub fn method_name(raw: &str) -> String {
+    field_name(raw)
+}
+
+/// Picks `base`, or `base2`, `base3`… — the first that `taken` does not hold — and records it.
+pub fn unique(base: String, taken: &mut std::collections::HashSet<String>, separator: &str) -> String {
+    if taken.insert(base.clone()) {
+        return base;
+    }
+    (2..)
+        .map(|n| format!("{base}{separator}{n}"))
+        .find(|candidate| taken.insert(candidate.clone()))
+        .expect("an unbounded range always yields a free name")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type_names() {
+        assert_eq!(type_name("io.k8s.api.apps.v1.Deployment"), "IoK8sApiAppsV1Deployment");
+        assert_eq!(type_name("APIVariableScopeEnum"), "ApiVariableScopeEnum");
+        assert_eq!(type_name("secret-request"), "SecretRequest");
+        assert_eq!(type_name("200_response"), "T200Response");
+        assert_eq!(type_name("Self"), "Self_");
+        assert_eq!(type_name("***"), "T");
+    }
+
+    #[test]
+    fn field_names() {
+        assert_eq!(field_name("mount_path"), "mount_path");
+        assert_eq!(field_name("@odata.id"), "odata_id");
+        assert_eq!(field_name("page[size]"), "page_size");
+        assert_eq!(field_name("X-Request-ID"), "x_request_id");
+        assert_eq!(field_name("type"), "type");
+        assert_eq!(field_name("self"), "self_");
+        assert_eq!(field_name("2fa"), "n_2fa");
+        assert_eq!(field_name("$"), "n");
+        assert_eq!(method_name("createJobSecret"), "create_job_secret");
+    }
+
+    #[test]
+    fn unique_names() {
+        let mut taken = Default::default();
+        assert_eq!(unique("A".into(), &mut taken, ""), "A");
+        assert_eq!(unique("A".into(), &mut taken, ""), "A2");
+        assert_eq!(unique("A".into(), &mut taken, ""), "A3");
+    }
+}

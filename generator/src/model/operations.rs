@@ -1,0 +1,357 @@
+//! Paths and methods → operations grouped by tag.
+
+use std::collections::{BTreeSet, HashSet};
+
+use heck::ToUpperCamelCase;
+use openapiv3::{MediaType, Parameter, ParameterSchemaOrContent, SecurityScheme as Scheme};
+
+use super::names::{field_name, method_name, type_name, unique};
+use super::types::{docs, TypeBuilder};
+use super::{
+    Body, ErrorResponse, Group, Location, Operation, Param, Payload, SchemeKind, SecurityScheme, Success, TypeRef,
+};
+use crate::diagnostics::{Error, Pointer, Warning};
+use crate::resolve::{Located, Resolved, ResolvedOperation, StatusKey};
+
+/// Names an operation cannot give a parameter: the generated method uses them itself.
+const RESERVED_PARAMS: [&str; 2] = ["body", "options"];
+
+pub fn build(resolved: &Resolved<'_>, types: &mut TypeBuilder<'_, '_>) -> Result<(Vec<Operation>, Vec<Group>), Error> {
+    let mut operations = Vec::new();
+    let mut fn_names = HashSet::new();
+    for op in &resolved.operations {
+        operations.push(operation(resolved, types, op, &mut fn_names)?);
+    }
+    Ok((operations.iter().map(|(o, _)| o.clone()).collect(), groups(resolved, &operations)))
+}
+
+fn groups(resolved: &Resolved<'_>, operations: &[(Operation, String)]) -> Vec<Group> {
+    let api = resolved.api();
+    let mut order: Vec<String> = api.tags.iter().map(|t| t.name.clone()).collect();
+    for (_, tag) in operations {
+        if !order.contains(tag) {
+            order.push(tag.clone());
+        }
+    }
+    let mut modules = HashSet::new();
+    let mut type_names = HashSet::new();
+    order
+        .into_iter()
+        .filter_map(|tag| {
+            let members: Vec<usize> =
+                operations.iter().enumerate().filter(|(_, (_, t))| *t == tag).map(|(i, _)| i).collect();
+            if members.is_empty() {
+                return None;
+            }
+            let description = api.tags.iter().find(|t| t.name == tag).and_then(|t| t.description.clone());
+            Some(Group {
+                module: unique(field_name(&tag), &mut modules, "_"),
+                type_name: unique(type_name(&format!("{tag} Api")), &mut type_names, ""),
+                tag,
+                description,
+                operations: members,
+            })
+        })
+        .collect()
+}
+
+fn operation(
+    resolved: &Resolved<'_>,
+    types: &mut TypeBuilder<'_, '_>,
+    op: &ResolvedOperation<'_>,
+    fn_names: &mut HashSet<String>,
+) -> Result<(Operation, String), Error> {
+    let source = op.operation;
+    let id = source
+        .operation_id
+        .clone()
+        .unwrap_or_else(|| format!("{} {}", op.method, op.path));
+    let fn_name = unique(method_name(&id), fn_names, "_");
+    let type_prefix = fn_name.to_upper_camel_case();
+
+    let mut param_names: HashSet<String> = RESERVED_PARAMS.iter().map(|s| s.to_string()).collect();
+    let mut params = Vec::new();
+    for located in &op.parameters {
+        params.push(param(types, located, &type_prefix, &mut param_names)?);
+    }
+    // Path parameters come in path order, as the template reads.
+    params.sort_by_key(|p| (p.location, !p.required, path_position(op.path, p)));
+
+    let body = match &op.request_body {
+        Some(located) => {
+            let at = located.pointer.join("content");
+            let chosen = choose_media(&located.value.content);
+            match chosen {
+                Some((content_type, media)) => Some(Body {
+                    payload: payload(types, content_type, media, &at.join(content_type), &format!("{type_prefix}Body"))?,
+                    content_type: content_type.to_owned(),
+                    required: located.value.required,
+                    docs: located.value.description.clone(),
+                }),
+                None => None,
+            }
+        }
+        None => None,
+    };
+
+    let mut success_statuses = Vec::new();
+    let mut success_payloads = Vec::new();
+    let mut errors = Vec::new();
+    let has_success = op.responses.iter().any(|r| is_success(r.status));
+    for response in &op.responses {
+        let description = response.response.description.clone();
+        let chosen = choose_media(&response.response.content);
+        let at = response.pointer.join("content");
+        if is_success(response.status) || (!has_success && response.status == StatusKey::Default) {
+            let hint = format!("{type_prefix}Response");
+            let payload = match chosen {
+                Some((content_type, media)) => payload(types, content_type, media, &at.join(content_type), &hint)?,
+                None => Payload::Empty,
+            };
+            success_statuses.push((status_label(response.status), description));
+            success_payloads.push((payload, response.pointer.clone()));
+        } else {
+            let ty = match chosen {
+                Some((content_type, media)) if is_json(content_type) => match &media.schema {
+                    Some(schema) => {
+                        let hint = format!("{type_prefix}Error{}", status_label(response.status));
+                        Some(types.usage(schema, &at.join(content_type).join("schema"), &type_name(&hint))?.ty)
+                    }
+                    None => Some(TypeRef::Json),
+                },
+                _ => None,
+            };
+            let status = match response.status {
+                StatusKey::Code(code) => Some(code),
+                StatusKey::Default => None,
+                StatusKey::Range(range) => {
+                    types.warnings.push(Warning {
+                        pointer: response.pointer.clone(),
+                        message: format!("status range {range}XX is documented but matched as any error"),
+                    });
+                    continue;
+                }
+            };
+            errors.push(ErrorResponse { status, description, ty });
+        }
+    }
+    let success = Success {
+        statuses: success_statuses,
+        payload: merge_payloads(success_payloads, &op.pointer, &mut types.warnings),
+    };
+    let error_types: BTreeSet<&TypeRef> = errors.iter().filter_map(|e| e.ty.as_ref()).collect();
+    let error_type = match error_types.len() {
+        0 => None,
+        1 => error_types.into_iter().next().cloned(),
+        _ => Some(TypeRef::Json),
+    };
+
+    let security = source
+        .security
+        .as_deref()
+        .or(resolved.global_security())
+        .unwrap_or_default()
+        .iter()
+        .map(|requirement| requirement.keys().cloned().collect())
+        .collect();
+
+    let tag = source.tags.first().cloned().unwrap_or_else(|| "default".to_owned());
+    Ok((
+        Operation {
+            id,
+            fn_name,
+            method: op.method.to_ascii_uppercase(),
+            path: op.path.to_owned(),
+            pointer: op.pointer.clone(),
+            summary: source.summary.clone(),
+            description: source.description.clone(),
+            deprecated: source.deprecated,
+            params,
+            body,
+            success,
+            errors,
+            error_type,
+            security,
+        },
+        tag,
+    ))
+}
+
+fn path_position(path: &str, p: &Param) -> usize {
+    if p.location == Location::Path {
+        path.find(&format!("{{{}}}", p.wire)).unwrap_or(usize::MAX)
+    } else {
+        0
+    }
+}
+
+fn param(
+    types: &mut TypeBuilder<'_, '_>,
+    located: &Located<'_, Parameter>,
+    type_prefix: &str,
+    taken: &mut HashSet<String>,
+) -> Result<Param, Error> {
+    let parameter = &*located.value;
+    let data = parameter.parameter_data_ref();
+    let location = match parameter {
+        Parameter::Path { .. } => Location::Path,
+        Parameter::Query { .. } => Location::Query,
+        Parameter::Header { .. } => Location::Header,
+        Parameter::Cookie { .. } => Location::Cookie,
+    };
+    let hint = type_name(&format!("{type_prefix} {}", data.name));
+    let ty = match &data.format {
+        ParameterSchemaOrContent::Schema(schema) => types.usage(schema, &located.pointer.join("schema"), &hint)?.ty,
+        ParameterSchemaOrContent::Content(content) => {
+            let at = located.pointer.join("content");
+            match content.iter().next().and_then(|(ct, media)| Some((ct, media.schema.as_ref()?))) {
+                Some((ct, schema)) => types.usage(schema, &at.join(ct).join("schema"), &hint)?.ty,
+                None => TypeRef::String,
+            }
+        }
+    };
+    Ok(Param {
+        name: unique(field_name(&data.name), taken, "_"),
+        wire: data.name.clone(),
+        location,
+        required: data.required || location == Location::Path,
+        ty,
+        docs: data.description.clone(),
+        deprecated: data.deprecated.unwrap_or(false),
+    })
+}
+
+fn is_success(status: StatusKey) -> bool {
+    matches!(status, StatusKey::Code(200..=299) | StatusKey::Range(2))
+}
+
+fn status_label(status: StatusKey) -> String {
+    match status {
+        StatusKey::Code(code) => code.to_string(),
+        StatusKey::Range(range) => format!("{range}XX"),
+        StatusKey::Default => "default".to_owned(),
+    }
+}
+
+pub fn is_json(content_type: &str) -> bool {
+    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence == "application/json" || essence.ends_with("+json") || essence == "*/*"
+}
+
+fn is_text(content_type: &str) -> bool {
+    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence.starts_with("text/") || essence == "application/x-yaml" || essence == "application/yaml"
+}
+
+/// JSON when the document offers it; otherwise the first content type listed.
+fn choose_media(content: &indexmap::IndexMap<String, MediaType>) -> Option<(&str, &MediaType)> {
+    content
+        .iter()
+        .find(|(ct, _)| is_json(ct))
+        .or_else(|| content.iter().next())
+        .map(|(ct, media)| (ct.as_str(), media))
+}
+
+fn payload(
+    types: &mut TypeBuilder<'_, '_>,
+    content_type: &str,
+    media: &MediaType,
+    at: &Pointer,
+    hint: &str,
+) -> Result<Payload, Error> {
+    if is_json(content_type) {
+        let ty = match &media.schema {
+            Some(schema) => types.usage(schema, &at.join("schema"), hint)?.ty,
+            None => TypeRef::Json,
+        };
+        return Ok(Payload::Json(ty));
+    }
+    if is_text(content_type) {
+        return Ok(Payload::Text);
+    }
+    Ok(Payload::Bytes)
+}
+
+/// One payload for every success status: they agree, or the most general one that holds them all.
+fn merge_payloads(payloads: Vec<(Payload, Pointer)>, at: &Pointer, warnings: &mut Vec<Warning>) -> Payload {
+    let distinct: Vec<&Payload> = payloads.iter().map(|(p, _)| p).filter(|p| **p != Payload::Empty).fold(
+        Vec::new(),
+        |mut acc, p| {
+            if !acc.contains(&p) {
+                acc.push(p);
+            }
+            acc
+        },
+    );
+    match distinct.as_slice() {
+        [] => Payload::Empty,
+        [only] => (*only).clone(),
+        several => {
+            let all_json = several.iter().all(|p| matches!(p, Payload::Json(_)));
+            warnings.push(Warning {
+                pointer: at.join("responses"),
+                message: "success responses have different bodies; decoded as the most general type".into(),
+            });
+            if all_json {
+                Payload::Json(TypeRef::Json)
+            } else {
+                Payload::Bytes
+            }
+        }
+    }
+}
+
+pub fn security_schemes(resolved: &Resolved<'_>, warnings: &mut Vec<Warning>) -> Vec<SecurityScheme> {
+    let mut taken = HashSet::new();
+    resolved
+        .security_schemes
+        .iter()
+        .map(|(name, located)| {
+            let (kind, description) = match &*located.value {
+                Scheme::HTTP {
+                    scheme,
+                    bearer_format,
+                    description,
+                    ..
+                } => {
+                    let kind = match scheme.to_ascii_lowercase().as_str() {
+                        "basic" => SchemeKind::Basic,
+                        "bearer" => SchemeKind::Bearer {
+                            format: bearer_format.clone(),
+                        },
+                        other => {
+                            warnings.push(Warning {
+                                pointer: located.pointer.clone(),
+                                message: format!("HTTP auth scheme `{other}` is not supported; sent as a bearer token"),
+                            });
+                            SchemeKind::Bearer { format: None }
+                        }
+                    };
+                    (kind, description.clone())
+                }
+                Scheme::APIKey {
+                    location,
+                    name: key_name,
+                    description,
+                    ..
+                } => {
+                    let kind = match location {
+                        openapiv3::APIKeyLocation::Header => SchemeKind::ApiKeyHeader { header: key_name.clone() },
+                        openapiv3::APIKeyLocation::Query => SchemeKind::ApiKeyQuery { name: key_name.clone() },
+                        openapiv3::APIKeyLocation::Cookie => SchemeKind::ApiKeyCookie { name: key_name.clone() },
+                    };
+                    (kind, description.clone())
+                }
+                Scheme::OAuth2 { description, .. } | Scheme::OpenIDConnect { description, .. } => {
+                    (SchemeKind::Bearer { format: None }, description.clone())
+                }
+            };
+            SecurityScheme {
+                name: name.clone(),
+                fn_name: unique(field_name(name), &mut taken, "_"),
+                kind,
+                description: docs(None, description.as_deref()),
+            }
+        })
+        .collect()
+}

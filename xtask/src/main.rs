@@ -1,0 +1,30 @@
+//! Project tasks: `cargo xtask codegen [--check] [--spec PATH --out DIR [--name CRATE]]`.
+
+mod codegen;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "usage:
+  cargo xtask codegen                 regenerate generated/ from spec/openapi.yaml
+  cargo xtask codegen --check         fail when generated/ is stale
+  cargo xtask codegen --spec PATH --out DIR [--name CRATE]
+                                      generate a standalone crate from any document";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("codegen") => codegen::Args::parse(&args[1..]).and_then(|a| codegen::run(&a)),
+        Some("help" | "--help" | "-h") | None => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Some(other) => Err(format!("unknown task `{other}`\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
