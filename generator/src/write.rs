@@ -23,10 +23,64 @@ pub fn format(tokens: CrateTokens, _options: &Options) -> Result<CrateFiles, Err
             file: path.clone(),
             message: e.to_string(),
         })?;
-        files.insert(path, format!("{HEADER}{}", prettyplease::unparse(&file)));
+        files.insert(path, format!("{HEADER}{}", space_items(&prettyplease::unparse(&file))));
     }
     files.insert("Cargo.toml".to_owned(), tokens.manifest);
     Ok(files)
+}
+
+/// `prettyplease` puts items right after one another; a blank line between them reads better.
+fn space_items(code: &str) -> String {
+    let mut out = String::with_capacity(code.len() + code.len() / 16);
+    let mut previous: Option<&str> = None;
+    // A multi-line `#![…]` ends with `)]`, like an outer attribute, but needs a blank line after.
+    let mut in_inner_attribute = false;
+    for line in code.lines() {
+        if let Some(prev) = previous {
+            let after_inner_attribute = in_inner_attribute && prev.trim() == ")]";
+            if after_inner_attribute {
+                in_inner_attribute = false;
+            }
+            if after_inner_attribute || needs_blank_line(prev, line) {
+                out.push('\n');
+            }
+        }
+        if line.starts_with("#![") && !line.ends_with(']') {
+            in_inner_attribute = true;
+        }
+        out.push_str(line);
+        out.push('\n');
+        previous = Some(line);
+    }
+    out
+}
+
+fn needs_blank_line(prev: &str, line: &str) -> bool {
+    let (prev_trim, trimmed) = (prev.trim(), line.trim());
+    if trimmed.is_empty() || prev_trim.is_empty() {
+        return false;
+    }
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let starts_item = trimmed.starts_with("///")
+        || trimmed.starts_with("#[")
+        || trimmed.starts_with("pub ")
+        || trimmed.starts_with("impl")
+        || trimmed.starts_with("use ")
+        || trimmed.starts_with("const ")
+        || trimmed.starts_with("mod ")
+        || trimmed.starts_with("apigen_runtime::");
+    if !starts_item {
+        return false;
+    }
+    let ends_item = prev_trim == "}" || prev_trim == "};" || (prev_trim.ends_with(';') && indent(prev) <= indent(line));
+    let ends_inner_docs = (prev_trim.starts_with("//!") || prev_trim.starts_with("#![")) && !trimmed.starts_with("#![");
+    let use_block_ends = prev_trim.starts_with("use ") && !trimmed.starts_with("use ");
+    fn first_words(line: &str) -> Vec<&str> {
+        line.split_whitespace().take(2).collect()
+    }
+    let item_group = prev_trim.ends_with(';') && first_words(prev_trim) == first_words(trimmed)
+        || prev_trim.starts_with("pub mod ") && trimmed.starts_with("pub use ");
+    (ends_item || ends_inner_docs || use_block_ends) && !item_group && !prev_trim.starts_with("///")
 }
 
 /// What writing a crate did.

@@ -1,6 +1,7 @@
 //! Project tasks: `cargo xtask codegen [--check] [--spec PATH --out DIR [--name CRATE]]`.
 
 mod codegen;
+mod specs;
 
 use std::process::ExitCode;
 
@@ -8,12 +9,16 @@ const USAGE: &str = "usage:
   cargo xtask codegen                 regenerate generated/ from spec/openapi.yaml
   cargo xtask codegen --check         fail when generated/ is stale
   cargo xtask codegen --spec PATH --out DIR [--name CRATE]
-                                      generate a standalone crate from any document";
+                                      generate a standalone crate from any document
+  cargo xtask check-specs [--out DIR] [--no-check]
+                                      generate every document of ../shared/specs and
+                                      cargo check them all";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen::Args::parse(&args[1..]).and_then(|a| codegen::run(&a)),
+        Some("check-specs") => specs::run(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

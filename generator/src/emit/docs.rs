@@ -3,20 +3,26 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// `#[doc = "…"]` lines for `text`. Markdown from the document is kept, but code it contains
-/// must not become a doctest: fences get the `text` language and deep indentation (an indented
-/// code block in Markdown) is reduced.
+/// `#[doc = "…"]` lines for text the generator composed (document text inside it already went
+/// through [`clean`]).
 pub fn doc(text: &str) -> TokenStream {
-    let lines = sanitize(text);
-    let attrs = lines.iter().map(|line| {
+    let attrs = text.trim_end().lines().map(|line| {
         let line = if line.is_empty() { String::new() } else { format!(" {line}") };
         quote!(#[doc = #line])
     });
     quote!(#(#attrs)*)
 }
 
+/// `#[doc]` lines for text taken from the document.
 pub fn doc_opt(text: Option<&str>) -> TokenStream {
-    text.map(doc).unwrap_or_default()
+    text.map(|t| doc(&clean(t))).unwrap_or_default()
+}
+
+/// Document text made safe for rustdoc. Its Markdown is kept, but code it contains must not
+/// become a doctest: fences get the `text` language and deep indentation (an indented code block
+/// in Markdown) is reduced.
+pub fn clean(text: &str) -> String {
+    sanitize(text).join("\n")
 }
 
 fn sanitize(text: &str) -> Vec<String> {

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::docs::{code, doc, one_line};
+use super::docs::{clean, code, doc, one_line};
 use super::{ident, rust_type};
 use crate::model::{Api, Body, Group, Location, Operation, Param, Payload, SchemeKind, TypeKind, TypeRef};
 use crate::Options;
@@ -31,13 +31,15 @@ pub fn group(api: &Api, group: &Group, options: &Options) -> TokenStream {
     let mut group_docs = format!("Operations tagged {}.", code(&group.tag));
     if let Some(description) = &group.description {
         group_docs.push_str("\n\n");
-        group_docs.push_str(description);
+        group_docs.push_str(&clean(description));
     }
     let group_docs = doc(&group_docs);
     let operations: Vec<&Operation> = group.operations.iter().map(|&i| &api.operations[i]).collect();
     let methods = operations.iter().map(|op| method(api, group, op, options));
     let option_structs = operations.iter().filter_map(|op| options_struct(op));
     quote! {
+        #![allow(deprecated)]
+
         use apigen_runtime::{ErrorStatus, Method, Result};
 
         use crate::types;
@@ -136,7 +138,8 @@ fn method(api: &Api, group: &Group, op: &Operation, options: &Options) -> TokenS
     let body_call = op.body.as_ref().map(body_call);
     let errors = op.errors.iter().map(|e| {
         let description = one_line(&e.description);
-        match (e.status, e.ty.is_some()) {
+        let status = e.status.map(proc_macro2::Literal::u16_unsuffixed);
+        match (status, e.ty.is_some()) {
             (Some(status), false) => quote!(ErrorStatus::new(#status, #description)),
             (Some(status), true) => quote!(ErrorStatus::typed(#status, #description)),
             (None, false) => quote!(ErrorStatus::default_untyped(#description)),
@@ -222,6 +225,10 @@ fn param_display(ty: &TypeRef, value: TokenStream) -> TokenStream {
     }
 }
 
+fn needs_conversion(ty: &TypeRef) -> bool {
+    matches!(ty, TypeRef::DateTime | TypeRef::Named(_) | TypeRef::Json | TypeRef::Map(_) | TypeRef::List(_))
+}
+
 fn param_call(p: &Param) -> TokenStream {
     let wire = &p.wire;
     let name = ident(&p.name);
@@ -249,9 +256,13 @@ fn param_call(p: &Param) -> TokenStream {
         let method = format_ident!("{kind}_list");
         quote!(.#method(#wire, options.#name.iter().flatten().map(|v| #item)))
     } else {
-        let value = param_display(&p.ty, quote!(v));
         let method = format_ident!("{kind}_opt");
-        quote!(.#method(#wire, options.#name.as_ref().map(|v| #value)))
+        if needs_conversion(&p.ty) {
+            let value = param_display(&p.ty, quote!(v));
+            quote!(.#method(#wire, options.#name.as_ref().map(|v| #value)))
+        } else {
+            quote!(.#method(#wire, options.#name.as_ref()))
+        }
     }
 }
 
@@ -266,19 +277,9 @@ fn security(api: &Api, op: &Operation) -> TokenStream {
     quote!(.security(&[#(#alternatives),*]))
 }
 
-/// The security most operations share, declared once in `lib.rs`.
+/// The document's top-level security, declared once in `lib.rs` as `SECURITY`.
 pub fn global_security(api: &Api) -> Option<Vec<Vec<String>>> {
-    let mut counts: Vec<(&Vec<Vec<String>>, usize)> = Vec::new();
-    for op in &api.operations {
-        if op.security.is_empty() {
-            continue;
-        }
-        match counts.iter_mut().find(|(s, _)| **s == op.security) {
-            Some((_, n)) => *n += 1,
-            None => counts.push((&op.security, 1)),
-        }
-    }
-    counts.into_iter().max_by_key(|(_, n)| *n).map(|(s, _)| s.clone())
+    (!api.security.is_empty()).then(|| api.security.clone())
 }
 
 fn param_line(p: &Param) -> String {
@@ -327,7 +328,7 @@ fn method_docs(api: &Api, group: &Group, op: &Operation, options: &Options) -> S
     if let Some(description) = op.description.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
         if Some(description) != summary {
             text.push_str("\n\n");
-            text.push_str(description);
+            text.push_str(&clean(description));
         }
     }
     text.push_str(&format!("\n\n`{} {}` (operation `{}`)", op.method, op.path, op.id));
@@ -351,6 +352,7 @@ fn method_docs(api: &Api, group: &Group, op: &Operation, options: &Options) -> S
 
     text.push_str("\n\n# Returns\n");
     text.push_str(&payload_text(&op.success.payload));
+    text.push_str(", on");
     for (status, description) in &op.success.statuses {
         text.push_str(&format!("\n- `{status}`: {}", one_line(description)));
     }

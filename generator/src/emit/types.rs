@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::docs::{code, doc, doc_opt};
+use super::docs::{clean, code, doc, doc_opt};
 use super::{ident, rust_type};
 use crate::model::{Api, EnumValue, Field, Struct, TypeDef, TypeKind, TypeRef, Union};
 use crate::Options;
@@ -21,7 +21,7 @@ pub fn module(api: &Api, _options: &Options) -> TokenStream {
     };
     quote! {
         //! The document's schemas as Rust types.
-        #![allow(clippy::large_enum_variant, clippy::too_many_arguments, unused_imports)]
+        #![allow(clippy::large_enum_variant, clippy::too_many_arguments, deprecated)]
 
         use serde::{Deserialize, Serialize};
         #wrappers
@@ -75,6 +75,7 @@ fn structure(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
             let wire = &field.wire;
             quote!(#[serde(rename = #wire)])
         });
+        let deprecated = field.deprecated.then(|| quote!(#[deprecated]));
         let presence = match (field.required, field.nullable) {
             (true, false) => TokenStream::new(),
             // Must be sent, as `null` when there is no value; tolerated when a server omits it.
@@ -84,6 +85,7 @@ fn structure(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
         };
         quote! {
             #docs
+            #deprecated
             #rename
             #presence
             pub #field_name: #ty,
@@ -152,9 +154,10 @@ fn constructor(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
     } else {
         "A value with the required fields set and every optional field absent."
     };
+    let doc = super::docs::doc(doc);
     quote! {
         impl #name {
-            #[doc = #doc]
+            #doc
             pub fn new(#(#params),*) -> Self {
                 Self {
                     #(#inits,)*
@@ -166,7 +169,7 @@ fn constructor(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
 }
 
 fn field_docs(field: &Field) -> TokenStream {
-    let mut text = field.docs.clone().unwrap_or_default();
+    let mut text = field.docs.as_deref().map(clean).unwrap_or_default();
     let mut notes = Vec::new();
     if field.read_only {
         notes.push("read-only: set by the server");
@@ -177,6 +180,8 @@ fn field_docs(field: &Field) -> TokenStream {
     if field.secret {
         notes.push("secret: printed as `***` by `Debug`");
     }
+    let default = field.default.as_ref().map(|d| format!("server default: {}", code(d)));
+    notes.extend(default.as_deref());
     if !notes.is_empty() {
         if !text.is_empty() {
             text.push_str("\n\n");
@@ -222,16 +227,115 @@ fn string_enum(name: &proc_macro2::Ident, values: &[EnumValue]) -> TokenStream {
 }
 
 fn union(name: &proc_macro2::Ident, u: &Union) -> TokenStream {
+    let tagged = u.tag.is_some() && u.variants.iter().all(|v| !v.tag_values.is_empty());
     let variants = u.variants.iter().map(|v| {
         let variant = ident(&v.name);
-        let ty = rust_type(&v.ty, &TokenStream::new());
-        quote!(#variant(#ty),)
+        let mut ty = rust_type(&v.ty, &TokenStream::new());
+        if v.boxed {
+            ty = quote!(Box<#ty>);
+        }
+        let docs = if v.tag_values.is_empty() {
+            TokenStream::new()
+        } else {
+            let values: Vec<String> = v.tag_values.iter().map(|t| code(t)).collect();
+            doc(&format!("Tag {}.", values.join(" or ")))
+        };
+        quote!(#docs #variant(#ty),)
     });
+    let (unknown, impls) = match (&u.tag, tagged) {
+        (Some(tag), true) => (
+            quote! {
+                /// A tag this client does not know: the value is kept as received.
+                Unknown(serde_json::Value),
+            },
+            tagged_impls(name, tag, u),
+        ),
+        _ => (TokenStream::new(), untagged_impls(name, u)),
+    };
     quote! {
-        #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-        #[serde(untagged)]
+        #[derive(Clone, Debug, PartialEq)]
         pub enum #name {
             #(#variants)*
+            #unknown
+        }
+
+        #impls
+    }
+}
+
+/// A discriminated union reads its tag first, then decodes the whole object (tag included, so
+/// variant structs that declare the tag property still find it) as the variant it selects.
+fn tagged_impls(name: &proc_macro2::Ident, tag: &str, u: &Union) -> TokenStream {
+    let arms = u.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let values = &v.tag_values;
+        let wrap = if v.boxed { quote!(|v| Self::#variant(Box::new(v))) } else { quote!(Self::#variant) };
+        quote!(#(Some(#values))|* => apigen_runtime::union::variant(value).map(#wrap),)
+    });
+    let serialize_arms = u.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        if v.carries_tag {
+            quote!(Self::#variant(value) => value.serialize(serializer),)
+        } else {
+            let value = &v.tag_values[0];
+            quote!(Self::#variant(value) => apigen_runtime::union::serialize_tagged(value, #tag, #value, serializer),)
+        }
+    });
+    quote! {
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = serde_json::Value::deserialize(deserializer)?;
+                match apigen_runtime::union::tag(&value, #tag).as_deref() {
+                    #(#arms)*
+                    _ => Ok(Self::Unknown(value)),
+                }
+            }
+        }
+
+        impl Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(#serialize_arms)*
+                    Self::Unknown(value) => value.serialize(serializer),
+                }
+            }
+        }
+    }
+}
+
+/// Without a tag, each variant is tried in order; the error names every one tried and why it
+/// did not fit.
+fn untagged_impls(name: &proc_macro2::Ident, u: &Union) -> TokenStream {
+    let type_name = name.to_string();
+    let attempts = u.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let label = &v.name;
+        let wrap = if v.boxed { quote!(Self::#variant(Box::new(value))) } else { quote!(Self::#variant(value)) };
+        quote! {
+            if let Some(value) = tried.attempt(#label) {
+                return Ok(#wrap);
+            }
+        }
+    });
+    let serialize_arms = u.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        quote!(Self::#variant(value) => value.serialize(serializer),)
+    });
+    quote! {
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let mut tried = apigen_runtime::union::Untagged::new(#type_name, serde_json::Value::deserialize(deserializer)?);
+                #(#attempts)*
+                Err(tried.fail())
+            }
+        }
+
+        impl Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(#serialize_arms)*
+                }
+            }
         }
     }
 }

@@ -8,8 +8,6 @@ mod names;
 mod operations;
 mod types;
 
-use std::collections::BTreeMap;
-
 pub use names::{field_name, method_name, type_name};
 
 use crate::diagnostics::{Error, Pointer, Warning};
@@ -29,6 +27,8 @@ pub struct Api {
     /// Every operation, in document order; groups index into it.
     pub operations: Vec<Operation>,
     pub security_schemes: Vec<SecurityScheme>,
+    /// The document's top-level security: what operations need unless they say otherwise.
+    pub security: Vec<Vec<String>>,
     pub warnings: Vec<Warning>,
 }
 
@@ -36,6 +36,21 @@ pub struct Api {
 pub struct ServerUrl {
     /// With every `{variable}` replaced by its default.
     pub url: String,
+    /// As written, with its `{variables}`.
+    pub template: String,
+    pub variables: Vec<ServerVariable>,
+    pub description: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServerVariable {
+    /// As written in the template.
+    pub name: String,
+    /// Rust parameter name.
+    pub param: String,
+    pub default: String,
+    /// The values the document allows, when it restricts them.
+    pub allowed: Vec<String>,
     pub description: Option<String>,
 }
 
@@ -96,6 +111,8 @@ pub struct Field {
     /// Recursive through this field: stored in a `Box`.
     pub boxed: bool,
     pub docs: Option<String>,
+    /// The default the document declares, as JSON text (the server applies it when absent).
+    pub default: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -117,6 +134,10 @@ pub struct Variant {
     pub ty: TypeRef,
     /// Discriminator values selecting this variant.
     pub tag_values: Vec<String>,
+    /// The variant's own type has the discriminator as a field, so it serializes the tag itself.
+    pub carries_tag: bool,
+    /// Recursive through this variant: stored in a `Box`.
+    pub boxed: bool,
 }
 
 /// A use of a type.
@@ -249,18 +270,27 @@ pub fn build(resolved: &Resolved<'_>) -> Result<Api, Error> {
         .servers
         .iter()
         .map(|server| {
-            let defaults: BTreeMap<&str, &str> = server
+            let mut taken = std::collections::HashSet::new();
+            let variables: Vec<ServerVariable> = server
                 .variables
                 .iter()
                 .flatten()
-                .map(|(name, v)| (name.as_str(), v.default.as_str()))
+                .filter(|(name, _)| server.url.contains(&format!("{{{name}}}")))
+                .map(|(name, v)| ServerVariable {
+                    name: name.clone(),
+                    param: names::unique(field_name(name), &mut taken, "_"),
+                    default: v.default.clone(),
+                    allowed: v.enumeration.clone(),
+                    description: v.description.clone(),
+                })
                 .collect();
-            let mut url = server.url.clone();
-            for (name, default) in defaults {
-                url = url.replace(&format!("{{{name}}}"), default);
-            }
+            let url = variables
+                .iter()
+                .fold(server.url.clone(), |url, v| url.replace(&format!("{{{}}}", v.name), &v.default));
             ServerUrl {
                 url,
+                template: server.url.clone(),
+                variables,
                 description: server.description.clone(),
             }
         })
@@ -275,6 +305,7 @@ pub fn build(resolved: &Resolved<'_>) -> Result<Api, Error> {
         groups,
         operations,
         security_schemes,
+        security: operations::requirements(resolved.global_security().unwrap_or_default()),
         warnings,
     })
 }

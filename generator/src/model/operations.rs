@@ -22,7 +22,8 @@ pub fn build(resolved: &Resolved<'_>, types: &mut TypeBuilder<'_, '_>) -> Result
     for op in &resolved.operations {
         operations.push(operation(resolved, types, op, &mut fn_names)?);
     }
-    Ok((operations.iter().map(|(o, _)| o.clone()).collect(), groups(resolved, &operations)))
+    let groups = groups(resolved, &operations);
+    Ok((operations.into_iter().map(|(o, _)| o).collect(), groups))
 }
 
 fn groups(resolved: &Resolved<'_>, operations: &[(Operation, String)]) -> Vec<Group> {
@@ -146,14 +147,7 @@ fn operation(
         _ => Some(TypeRef::Json),
     };
 
-    let security = source
-        .security
-        .as_deref()
-        .or(resolved.global_security())
-        .unwrap_or_default()
-        .iter()
-        .map(|requirement| requirement.keys().cloned().collect())
-        .collect();
+    let security = requirements(source.security.as_deref().or(resolved.global_security()).unwrap_or_default());
 
     let tag = source.tags.first().cloned().unwrap_or_else(|| "default".to_owned());
     Ok((
@@ -175,6 +169,11 @@ fn operation(
         },
         tag,
     ))
+}
+
+/// Security requirements as alternatives of scheme names.
+pub fn requirements(requirements: &[openapiv3::SecurityRequirement]) -> Vec<Vec<String>> {
+    requirements.iter().map(|r| r.keys().cloned().collect()).collect()
 }
 
 fn path_position(path: &str, p: &Param) -> usize {

@@ -263,6 +263,7 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
                 deprecated: data.deprecated,
                 boxed: false,
                 docs: docs(None, data.description.as_deref()),
+                default: data.default.as_ref().filter(|d| !d.is_null()).map(|d| d.to_string()),
             });
         }
         let additional = match parts.additional {
@@ -366,6 +367,8 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
                 name: unique(base, &mut taken, ""),
                 ty: usage.ty,
                 tag_values,
+                carries_tag: false,
+                boxed: false,
             });
         }
         Ok(Union {
@@ -389,14 +392,35 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
                 (t.name.clone(), direct)
             })
             .collect();
+        let tag_carriers: HashSet<(String, String)> = types
+            .values()
+            .filter_map(|t| match &t.kind {
+                TypeKind::Struct(s) => Some(s.fields.iter().map(|f| (t.name.clone(), f.wire.clone()))),
+                _ => None,
+            })
+            .flatten()
+            .collect();
         for t in types.values_mut() {
             let owner = t.name.clone();
-            if let TypeKind::Struct(s) = &mut t.kind {
-                for field in &mut s.fields {
-                    if let Some(target) = named(&field.ty) {
-                        field.boxed = reaches(&contains, &target, &owner);
+            match &mut t.kind {
+                TypeKind::Struct(s) => {
+                    for field in &mut s.fields {
+                        if let Some(target) = named(&field.ty) {
+                            field.boxed = reaches(&contains, &target, &owner);
+                        }
                     }
                 }
+                TypeKind::Union(u) => {
+                    for variant in &mut u.variants {
+                        if let Some(target) = named(&variant.ty) {
+                            variant.boxed = reaches(&contains, &target, &owner);
+                            if let Some(tag) = &u.tag {
+                                variant.carries_tag = tag_carriers.contains(&(target, tag.clone()));
+                            }
+                        }
+                    }
+                }
+                _ => {}
             }
         }
         (types.into_values().collect(), self.warnings)

@@ -1,0 +1,122 @@
+//! `cargo xtask check-specs`: every real document in `../shared/specs/` → a crate, and all of
+//! them `cargo check`ed together in one scratch workspace, so dependencies build once.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use apigen::Options;
+
+use crate::codegen::workspace_root;
+
+/// The OpenAPI 3.0 documents of `../shared/specs/` and the crate each becomes.
+pub const DOCUMENTS: [(&str, &str); 8] = [
+    ("qovery.yaml", "qovery"),
+    ("oai-petstore.yaml", "petstore"),
+    ("oai-petstore-expanded.yaml", "petstore-expanded"),
+    ("spotify.yaml", "spotify"),
+    ("k8s-apps-v1.json", "k8s-apps-v1"),
+    ("omicron-nexus.json", "omicron-nexus"),
+    ("box.json", "box-api"),
+    ("asana.yaml", "asana"),
+];
+
+pub fn specs_dir() -> PathBuf {
+    workspace_root().join("../shared/specs")
+}
+
+pub struct Row {
+    pub document: String,
+    pub operations: usize,
+    pub types: usize,
+    pub warnings: usize,
+    pub lines: usize,
+    pub seconds: f64,
+}
+
+pub fn run(args: &[String]) -> Result<(), String> {
+    let mut out = workspace_root().join("target/spec-crates");
+    let mut check = true;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--out" => out = args.next().ok_or("--out needs a value")?.into(),
+            "--no-check" => check = false,
+            other => return Err(format!("unknown argument `{other}`")),
+        }
+    }
+    let rows = generate_all(&out)?;
+    println!("| document | operations | types | warnings | lines | generation |");
+    println!("| --- | ---: | ---: | ---: | ---: | ---: |");
+    for row in &rows {
+        println!(
+            "| {} | {} | {} | {} | {} | {:.0} ms |",
+            row.document, row.operations, row.types, row.warnings, row.lines, row.seconds * 1000.0
+        );
+    }
+    if check {
+        cargo_check(&out)?;
+    }
+    Ok(())
+}
+
+/// Generates every document as a member of one scratch workspace at `out`.
+pub fn generate_all(out: &Path) -> Result<Vec<Row>, String> {
+    let specs = specs_dir();
+    if !specs.is_dir() {
+        return Err(format!("{}: not found (../shared/specs beside the repository)", specs.display()));
+    }
+    std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    let runtime = workspace_root().join("runtime");
+    let mut rows = Vec::new();
+    for (file, name) in DOCUMENTS {
+        let options = Options {
+            crate_name: name.to_owned(),
+            crate_version: "0.1.0".into(),
+            runtime_path: runtime.to_string_lossy().into_owned(),
+            standalone: false,
+        };
+        let started = Instant::now();
+        let generated = apigen::generate(&specs.join(file), &options).map_err(|e| e.to_string())?;
+        let seconds = started.elapsed().as_secs_f64();
+        for warning in &generated.warnings {
+            println!("{file}: warning: {warning}");
+        }
+        apigen::write::write(&generated.files, &out.join(name)).map_err(|e| e.to_string())?;
+        rows.push(Row {
+            document: file.to_owned(),
+            operations: generated.operations,
+            types: generated.types,
+            warnings: generated.warnings.len(),
+            lines: generated.files.values().map(|f| f.lines().count()).sum(),
+            seconds,
+        });
+    }
+    let members: Vec<String> = DOCUMENTS.iter().map(|(_, name)| format!("\"{name}\"")).collect();
+    let manifest = format!(
+        "# Scratch workspace of crates generated from ../shared/specs by `cargo xtask check-specs`.\n[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
+        members.join(", ")
+    );
+    std::fs::write(out.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
+    // The same lock file as the project, so the same dependency builds are reused.
+    let lock = workspace_root().join("Cargo.lock");
+    if lock.is_file() {
+        std::fs::copy(&lock, out.join("Cargo.lock")).map_err(|e| e.to_string())?;
+    }
+    Ok(rows)
+}
+
+fn cargo_check(out: &Path) -> Result<(), String> {
+    let started = Instant::now();
+    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["check", "--workspace", "--quiet"])
+        .current_dir(out)
+        .env("CARGO_TARGET_DIR", workspace_root().join("target"))
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !status.success() {
+        return Err(format!("cargo check of the generated crates failed ({status})"));
+    }
+    println!("cargo check of {} generated crates: ok in {:.1?}", DOCUMENTS.len(), started.elapsed());
+    Ok(())
+}
