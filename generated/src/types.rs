@@ -4,10 +4,6 @@
 //! The document's schemas as Rust types.
 #![allow(clippy::large_enum_variant, clippy::too_many_arguments, deprecated)]
 
-use serde::{Deserialize, Serialize};
-
-use apigen_runtime::{Nullable, Secret};
-
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ApiVariableScopeEnum {
     /// `APPLICATION`
@@ -115,7 +111,7 @@ impl From<String> for ApiVariableTypeEnum {
 
 apigen_runtime::impl_string_enum!(ApiVariableTypeEnum);
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Base {
     /// (read-only: set by the server)
     pub id: uuid::Uuid,
@@ -138,14 +134,14 @@ impl Base {
 }
 
 /// EnvironmentVariableAliasRequest
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Key {
     pub key: String,
     /// optional variable description (255 characters maximum)
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub description: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub enable_interpolation_in_file: Nullable<bool>,
+    #[serde(default, skip_serializing_if = "apigen_runtime::Nullable::is_absent")]
+    pub description: apigen_runtime::Nullable<String>,
+    #[serde(default, skip_serializing_if = "apigen_runtime::Nullable::is_absent")]
+    pub enable_interpolation_in_file: apigen_runtime::Nullable<bool>,
 }
 
 impl Key {
@@ -209,7 +205,7 @@ impl From<String> for LinkedServiceTypeEnum {
 
 apigen_runtime::impl_string_enum!(LinkedServiceTypeEnum);
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Secret {
     /// (read-only: set by the server)
     pub id: uuid::Uuid,
@@ -237,10 +233,10 @@ pub struct Secret {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owned_by: Option<String>,
     /// optional variable description (255 characters maximum)
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub description: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub enable_interpolation_in_file: Nullable<bool>,
+    #[serde(default, skip_serializing_if = "apigen_runtime::Nullable::is_absent")]
+    pub description: apigen_runtime::Nullable<String>,
+    #[serde(default, skip_serializing_if = "apigen_runtime::Nullable::is_absent")]
+    pub enable_interpolation_in_file: apigen_runtime::Nullable<bool>,
 }
 
 impl Secret {
@@ -270,7 +266,7 @@ impl Secret {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SecretAlias {
     pub id: uuid::Uuid,
     pub key: String,
@@ -278,10 +274,10 @@ pub struct SecretAlias {
     pub scope: ApiVariableScopeEnum,
     pub variable_type: ApiVariableTypeEnum,
     /// optional variable description (255 characters maximum)
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub description: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub enable_interpolation_in_file: Nullable<bool>,
+    #[serde(default, skip_serializing_if = "apigen_runtime::Nullable::is_absent")]
+    pub description: apigen_runtime::Nullable<String>,
+    #[serde(default, skip_serializing_if = "apigen_runtime::Nullable::is_absent")]
+    pub enable_interpolation_in_file: apigen_runtime::Nullable<bool>,
 }
 
 impl SecretAlias {
@@ -305,17 +301,17 @@ impl SecretAlias {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SecretEditRequest {
     /// (write-only: never returned by the server; secret: printed as `***` by `Debug`)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<Secret<String>>,
+    pub value: Option<apigen_runtime::Secret<String>>,
     pub key: String,
     /// optional variable description (255 characters maximum)
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub description: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub enable_interpolation_in_file: Nullable<bool>,
+    #[serde(default, skip_serializing_if = "apigen_runtime::Nullable::is_absent")]
+    pub description: apigen_runtime::Nullable<String>,
+    #[serde(default, skip_serializing_if = "apigen_runtime::Nullable::is_absent")]
+    pub enable_interpolation_in_file: apigen_runtime::Nullable<bool>,
 }
 
 impl SecretEditRequest {
@@ -330,7 +326,7 @@ impl SecretEditRequest {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SecretOverride {
     pub id: uuid::Uuid,
     pub key: String,
@@ -338,10 +334,10 @@ pub struct SecretOverride {
     pub scope: ApiVariableScopeEnum,
     pub variable_type: ApiVariableTypeEnum,
     /// optional variable description (255 characters maximum)
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub description: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub enable_interpolation_in_file: Nullable<bool>,
+    #[serde(default, skip_serializing_if = "apigen_runtime::Nullable::is_absent")]
+    pub description: apigen_runtime::Nullable<String>,
+    #[serde(default, skip_serializing_if = "apigen_runtime::Nullable::is_absent")]
+    pub enable_interpolation_in_file: apigen_runtime::Nullable<bool>,
 }
 
 impl SecretOverride {
@@ -365,7 +361,7 @@ impl SecretOverride {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SecretRequest {
     /// key is case sensitive
     pub key: String,
@@ -373,15 +369,15 @@ pub struct SecretRequest {
     ///
     /// (write-only: never returned by the server; secret: printed as `***` by `Debug`)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<Secret<String>>,
+    pub value: Option<apigen_runtime::Secret<String>>,
     /// should be set for file only. variable mount path make secret a file (where file should be mounted).
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub mount_path: Nullable<String>,
+    #[serde(default, skip_serializing_if = "apigen_runtime::Nullable::is_absent")]
+    pub mount_path: apigen_runtime::Nullable<String>,
     /// optional variable description (255 character maximum)
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub description: Nullable<String>,
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub enable_interpolation_in_file: Nullable<bool>,
+    #[serde(default, skip_serializing_if = "apigen_runtime::Nullable::is_absent")]
+    pub description: apigen_runtime::Nullable<String>,
+    #[serde(default, skip_serializing_if = "apigen_runtime::Nullable::is_absent")]
+    pub enable_interpolation_in_file: apigen_runtime::Nullable<bool>,
 }
 
 impl SecretRequest {
@@ -397,7 +393,7 @@ impl SecretRequest {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SecretResponseList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<Secret>>,
@@ -413,14 +409,14 @@ impl SecretResponseList {
 }
 
 /// EnvironmentVariableOverrideRequest
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Value {
     /// (write-only: never returned by the server; secret: printed as `***` by `Debug`)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<Secret<String>>,
+    pub value: Option<apigen_runtime::Secret<String>>,
     /// optional variable description (255 characters maximum)
-    #[serde(default, skip_serializing_if = "Nullable::is_absent")]
-    pub description: Nullable<String>,
+    #[serde(default, skip_serializing_if = "apigen_runtime::Nullable::is_absent")]
+    pub description: apigen_runtime::Nullable<String>,
 }
 
 impl Value {

@@ -10,21 +10,10 @@ use crate::Options;
 
 pub fn module(api: &Api, _options: &Options) -> TokenStream {
     let items = api.types.iter().map(type_def);
-    let uses_field_wrappers = api.types.iter().any(|t| match &t.kind {
-        TypeKind::Struct(s) => s.fields.iter().any(|f| f.secret || (f.nullable && !f.required)),
-        _ => false,
-    });
-    let wrappers = if uses_field_wrappers {
-        quote!(use apigen_runtime::{Nullable, Secret};)
-    } else {
-        TokenStream::new()
-    };
+    // Nothing is imported: a schema may be called `Secret` or `Serialize`, and paths are safe.
     quote! {
         //! The document's schemas as Rust types.
         #![allow(clippy::large_enum_variant, clippy::too_many_arguments, deprecated)]
-
-        use serde::{Deserialize, Serialize};
-        #wrappers
 
         #(#items)*
     }
@@ -54,7 +43,7 @@ fn type_def(def: &TypeDef) -> TokenStream {
 fn field_type(field: &Field) -> TokenStream {
     let mut ty = rust_type(&field.ty, &TokenStream::new());
     if field.secret {
-        ty = quote!(Secret<#ty>);
+        ty = quote!(apigen_runtime::Secret<#ty>);
     }
     if field.boxed {
         ty = quote!(Box<#ty>);
@@ -62,7 +51,7 @@ fn field_type(field: &Field) -> TokenStream {
     match (field.required, field.nullable) {
         (true, false) => ty,
         (true, true) | (false, false) => quote!(Option<#ty>),
-        (false, true) => quote!(Nullable<#ty>),
+        (false, true) => quote!(apigen_runtime::Nullable<#ty>),
     }
 }
 
@@ -81,7 +70,7 @@ fn structure(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
             // Must be sent, as `null` when there is no value; tolerated when a server omits it.
             (true, true) => quote!(#[serde(default)]),
             (false, false) => quote!(#[serde(default, skip_serializing_if = "Option::is_none")]),
-            (false, true) => quote!(#[serde(default, skip_serializing_if = "Nullable::is_absent")]),
+            (false, true) => quote!(#[serde(default, skip_serializing_if = "apigen_runtime::Nullable::is_absent")]),
         };
         quote! {
             #docs
@@ -101,7 +90,7 @@ fn structure(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
     });
     let constructor = constructor(name, s);
     quote! {
-        #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+        #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
         pub struct #name {
             #(#fields)*
             #additional
@@ -118,11 +107,11 @@ fn constructor(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
         let field_name = ident(&field.name);
         let ty = match (&field.ty, field.secret, field.boxed, field.nullable) {
             (TypeRef::String, false, false, false) => quote!(impl Into<String>),
-            (TypeRef::String, true, false, false) => quote!(impl Into<Secret<String>>),
+            (TypeRef::String, true, false, false) => quote!(impl Into<apigen_runtime::Secret<String>>),
             _ => {
                 let mut ty = rust_type(&field.ty, &TokenStream::new());
                 if field.secret {
-                    ty = quote!(Secret<#ty>);
+                    ty = quote!(apigen_runtime::Secret<#ty>);
                 }
                 if field.nullable {
                     ty = quote!(Option<#ty>);
@@ -275,16 +264,16 @@ fn tagged_impls(name: &proc_macro2::Ident, tag: &str, u: &Union) -> TokenStream 
     let serialize_arms = u.variants.iter().map(|v| {
         let variant = ident(&v.name);
         if v.carries_tag {
-            quote!(Self::#variant(value) => value.serialize(serializer),)
+            quote!(Self::#variant(value) => serde::Serialize::serialize(value, serializer),)
         } else {
             let value = &v.tag_values[0];
             quote!(Self::#variant(value) => apigen_runtime::union::serialize_tagged(value, #tag, #value, serializer),)
         }
     });
     quote! {
-        impl<'de> Deserialize<'de> for #name {
+        impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = serde_json::Value::deserialize(deserializer)?;
+                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
                 match apigen_runtime::union::tag(&value, #tag).as_deref() {
                     #(#arms)*
                     _ => Ok(Self::Unknown(value)),
@@ -292,11 +281,11 @@ fn tagged_impls(name: &proc_macro2::Ident, tag: &str, u: &Union) -> TokenStream 
             }
         }
 
-        impl Serialize for #name {
+        impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match self {
                     #(#serialize_arms)*
-                    Self::Unknown(value) => value.serialize(serializer),
+                    Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
                 }
             }
         }
@@ -319,18 +308,18 @@ fn untagged_impls(name: &proc_macro2::Ident, u: &Union) -> TokenStream {
     });
     let serialize_arms = u.variants.iter().map(|v| {
         let variant = ident(&v.name);
-        quote!(Self::#variant(value) => value.serialize(serializer),)
+        quote!(Self::#variant(value) => serde::Serialize::serialize(value, serializer),)
     });
     quote! {
-        impl<'de> Deserialize<'de> for #name {
+        impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let mut tried = apigen_runtime::union::Untagged::new(#type_name, serde_json::Value::deserialize(deserializer)?);
+                let mut tried = apigen_runtime::union::Untagged::new(#type_name, <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?);
                 #(#attempts)*
                 Err(tried.fail())
             }
         }
 
-        impl Serialize for #name {
+        impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match self {
                     #(#serialize_arms)*

@@ -41,9 +41,12 @@ pub struct TypeBuilder<'r, 'd> {
 
 const COMPONENT_PREFIX: &str = "#/components/schemas/";
 
+const RESERVED: [&str; 11] = ["String", "Vec", "Option", "Box", "Result", "Some", "None", "Ok", "Err", "Default", "Self"];
+
 impl<'r, 'd> TypeBuilder<'r, 'd> {
     pub fn new(resolved: &'r Resolved<'d>) -> Self {
-        let mut taken = HashSet::new();
+        // Names generated code uses unqualified: a schema called `Option` gets `Option2`.
+        let mut taken: HashSet<String> = RESERVED.iter().map(|s| s.to_string()).collect();
         let mut components = HashMap::new();
         if let Some(c) = &resolved.api().components {
             // Sorted, so that collision suffixes do not depend on document order.

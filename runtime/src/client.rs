@@ -1,0 +1,184 @@
+//! The client: connection pool, base URL, credentials, user agent, timeouts.
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::auth::Credential;
+use crate::error::Error;
+use crate::request::RequestBuilder;
+
+/// Shared by every request of a client; cheap to clone.
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub base_url: String,
+    pub http: reqwest::Client,
+    pub credentials: Vec<Credential>,
+    pub user_agent: String,
+}
+
+impl Client {
+    /// A builder for a client of the API whose default server is `default_base_url`.
+    pub fn builder(default_base_url: &str) -> ClientBuilder<Client> {
+        ClientBuilder::new(default_base_url)
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// Starts a request. `path_template` is the document's path (`/job/{jobId}/secret`) and
+    /// `path_args` fill its placeholders in order, each percent-encoded as one path segment.
+    pub fn request(
+        &self,
+        method: reqwest::Method,
+        path_template: &'static str,
+        path_args: &[&dyn fmt::Display],
+    ) -> RequestBuilder<'_> {
+        RequestBuilder::new(self, method, path_template, path_args)
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url)
+            .field("user_agent", &self.inner.user_agent)
+            .field("credentials", &self.inner.credentials)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds a [`Client`], or a generated client that wraps one (`C: From<Client>`).
+pub struct ClientBuilder<C = Client> {
+    base_url: String,
+    credentials: Vec<Credential>,
+    user_agent: String,
+    timeout: Duration,
+    connect_timeout: Duration,
+    http: Option<reqwest::Client>,
+    output: PhantomData<fn() -> C>,
+}
+
+/// Default time allowed for a whole request, connection included.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default time allowed to open a connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+impl<C: From<Client>> ClientBuilder<C> {
+    pub fn new(default_base_url: &str) -> Self {
+        ClientBuilder {
+            base_url: default_base_url.to_owned(),
+            credentials: Vec::new(),
+            user_agent: concat!("apigen-runtime/", env!("CARGO_PKG_VERSION")).to_owned(),
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            http: None,
+            output: PhantomData,
+        }
+    }
+
+    /// Another server than the document's (a mock, a proxy, another region).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into();
+        self
+    }
+
+    /// A credential; call once per security scheme you have credentials for. A later credential
+    /// for the same scheme replaces the earlier one.
+    pub fn credential(mut self, credential: Credential) -> Self {
+        self.credentials.retain(|c| c.scheme() != credential.scheme());
+        self.credentials.push(credential);
+        self
+    }
+
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Time allowed for a whole request (default 30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Time allowed to connect (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Your own `reqwest::Client` (proxies, custom TLS roots…). Its own timeouts then apply
+    /// instead of this builder's.
+    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = Some(http);
+        self
+    }
+
+    pub fn build(self) -> Result<C, Error> {
+        let base_url = self.base_url.trim_end_matches('/').to_owned();
+        match reqwest::Url::parse(&base_url) {
+            Ok(url) if matches!(url.scheme(), "http" | "https") && url.query().is_none() => {}
+            _ => {
+                return Err(Error::InvalidRequest(format!(
+                    "base URL `{base_url}` is not an absolute http(s) URL without a query"
+                )))
+            }
+        }
+        http::HeaderValue::from_str(&self.user_agent)
+            .map_err(|_| Error::InvalidRequest("the user agent is not a valid header value".into()))?;
+        let http = match self.http {
+            Some(http) => http,
+            None => {
+                // reqwest is built without a default crypto provider so that only ring (no
+                // aws-lc, no OpenSSL) is compiled in; it must be installed once per process.
+                let _ = rustls::crypto::ring::default_provider().install_default();
+                reqwest::Client::builder()
+                    .timeout(self.timeout)
+                    .connect_timeout(self.connect_timeout)
+                    .build()
+                    .map_err(Error::Transport)?
+            }
+        };
+        Ok(C::from(Client {
+            inner: Arc::new(Inner {
+                base_url,
+                http,
+                credentials: self.credentials,
+                user_agent: self.user_agent,
+            }),
+        }))
+    }
+}
+
+impl<C> Clone for ClientBuilder<C> {
+    fn clone(&self) -> Self {
+        ClientBuilder {
+            base_url: self.base_url.clone(),
+            credentials: self.credentials.clone(),
+            user_agent: self.user_agent.clone(),
+            timeout: self.timeout,
+            connect_timeout: self.connect_timeout,
+            http: self.http.clone(),
+            output: PhantomData,
+        }
+    }
+}
+
+impl<C> fmt::Debug for ClientBuilder<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("credentials", &self.credentials)
+            .field("user_agent", &self.user_agent)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .finish_non_exhaustive()
+    }
+}

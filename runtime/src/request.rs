@@ -1,0 +1,368 @@
+//! One request: every generated operation is a short chain of these calls.
+
+use std::fmt::{self, Display};
+
+use bytes::Bytes;
+use http::header::{ACCEPT, CONTENT_TYPE, USER_AGENT};
+use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use tracing::Instrument;
+
+use crate::auth::{self, Security};
+use crate::client::Client;
+use crate::error::{ApiError, DecodeError, Error, ErrorStatus};
+
+/// Everything but RFC 3986's unreserved characters is encoded: a value can never add a path
+/// segment (`/`), start a query (`?`) or fragment (`#`), or look already encoded (`%`).
+const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+/// A request being built. The first problem met (a value that cannot be sent) is kept and
+/// reported by `send_*`, so that generated code stays one chain of calls.
+pub struct RequestBuilder<'c> {
+    client: &'c Client,
+    method: reqwest::Method,
+    template: &'static str,
+    path: String,
+    query: Vec<String>,
+    headers: HeaderMap,
+    cookies: Vec<String>,
+    body: Option<(&'static str, Bytes)>,
+    security: Security,
+    error: Option<String>,
+}
+
+impl<'c> RequestBuilder<'c> {
+    pub(crate) fn new(client: &'c Client, method: reqwest::Method, template: &'static str, args: &[&dyn Display]) -> Self {
+        let mut builder = RequestBuilder {
+            client,
+            method,
+            template,
+            path: String::with_capacity(template.len() + 40),
+            query: Vec::new(),
+            headers: HeaderMap::new(),
+            cookies: Vec::new(),
+            body: None,
+            security: &[],
+            error: None,
+        };
+        if let Err(message) = fill_path(template, args, &mut builder.path) {
+            builder.error = Some(message);
+        }
+        builder
+    }
+
+    fn fail(&mut self, message: String) {
+        self.error.get_or_insert(message);
+    }
+
+    /// The security requirements of the operation.
+    pub fn security(mut self, security: Security) -> Self {
+        self.security = security;
+        self
+    }
+
+    /// A query parameter, percent-encoded (a space is `%20`).
+    pub fn query(mut self, name: &str, value: &dyn Display) -> Self {
+        self.query.push(format!("{}={}", encode(name), encode(&value.to_string())));
+        self
+    }
+
+    pub fn query_opt<T: Display>(self, name: &str, value: Option<T>) -> Self {
+        match value {
+            Some(value) => self.query(name, &value),
+            None => self,
+        }
+    }
+
+    /// An array query parameter in the default `form` style with `explode`: `name=a&name=b`.
+    pub fn query_list<T: Display>(mut self, name: &str, values: impl IntoIterator<Item = T>) -> Self {
+        for value in values {
+            self = self.query(name, &value);
+        }
+        self
+    }
+
+    /// A header parameter. A value a header cannot carry (CR, LF, other controls) is refused,
+    /// never sent.
+    pub fn header(mut self, name: &str, value: &dyn Display) -> Self {
+        let value = value.to_string();
+        match (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(&value)) {
+            (Ok(name), Ok(value)) => {
+                self.headers.append(name, value);
+            }
+            (Err(_), _) => self.fail(format!("`{name}` is not a valid header name")),
+            (_, Err(_)) => self.fail(format!("the value of header `{name}` contains characters a header cannot carry (CR, LF or other control characters)")),
+        }
+        self
+    }
+
+    pub fn header_opt<T: Display>(self, name: &str, value: Option<T>) -> Self {
+        match value {
+            Some(value) => self.header(name, &value),
+            None => self,
+        }
+    }
+
+    /// An array header parameter (`simple` style): values joined by commas.
+    pub fn header_list<T: Display>(self, name: &str, values: impl IntoIterator<Item = T>) -> Self {
+        let joined = values.into_iter().map(|v| v.to_string()).collect::<Vec<_>>().join(",");
+        self.header(name, &joined)
+    }
+
+    /// A cookie parameter; its value is percent-encoded.
+    pub fn cookie(mut self, name: &str, value: &dyn Display) -> Self {
+        self.cookies.push(format!("{}={}", encode(name), encode(&value.to_string())));
+        self
+    }
+
+    pub fn cookie_opt<T: Display>(self, name: &str, value: Option<T>) -> Self {
+        match value {
+            Some(value) => self.cookie(name, &value),
+            None => self,
+        }
+    }
+
+    /// An array cookie parameter (`form` style): values joined by commas.
+    pub fn cookie_list<T: Display>(self, name: &str, values: impl IntoIterator<Item = T>) -> Self {
+        let joined = values.into_iter().map(|v| v.to_string()).collect::<Vec<_>>().join(",");
+        self.cookie(name, &joined)
+    }
+
+    /// A JSON body.
+    pub fn json<T: Serialize + ?Sized>(mut self, body: &T) -> Self {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => self.body = Some(("application/json", Bytes::from(bytes))),
+            Err(e) => self.fail(format!("the request body does not serialize as JSON: {e}")),
+        }
+        self
+    }
+
+    /// An optional JSON body: `None` sends no body and no `Content-Type`.
+    pub fn json_opt<T: Serialize>(self, body: Option<&T>) -> Self {
+        match body {
+            Some(body) => self.json(body),
+            None => self,
+        }
+    }
+
+    /// A body sent as given: text, YAML, bytes.
+    pub fn body(mut self, content_type: &'static str, body: impl Into<Bytes>) -> Self {
+        self.body = Some((content_type, body.into()));
+        self
+    }
+
+    pub fn body_opt(self, content_type: &'static str, body: Option<impl Into<Bytes>>) -> Self {
+        match body {
+            Some(body) => self.body(content_type, body),
+            None => self,
+        }
+    }
+
+    /// Sends and decodes a JSON success body as `T`.
+    pub async fn send_json<T: DeserializeOwned, E: DeserializeOwned>(self, errors: &[ErrorStatus]) -> Result<T, Error<E>> {
+        let response = self.send_expecting(Some("application/json")).await?;
+        if !response.status.is_success() {
+            return Err(response.into_error(errors));
+        }
+        response.json()
+    }
+
+    /// Sends; a success body is ignored (204 and the like).
+    pub async fn send_empty<E: DeserializeOwned>(self, errors: &[ErrorStatus]) -> Result<(), Error<E>> {
+        let response = self.send_expecting(None).await?;
+        if !response.status.is_success() {
+            return Err(response.into_error(errors));
+        }
+        Ok(())
+    }
+
+    /// Sends and returns a success body as UTF-8 text.
+    pub async fn send_text<E: DeserializeOwned>(self, errors: &[ErrorStatus]) -> Result<String, Error<E>> {
+        let response = self.send_expecting(None).await?;
+        if !response.status.is_success() {
+            return Err(response.into_error(errors));
+        }
+        String::from_utf8(response.body.to_vec()).map_err(|e| {
+            Error::Decode(DecodeError::new("String", format!("invalid UTF-8: {e}"), 0, 0, response.status, &response.body))
+        })
+    }
+
+    /// Sends and returns a success body as bytes.
+    pub async fn send_bytes<E: DeserializeOwned>(self, errors: &[ErrorStatus]) -> Result<Bytes, Error<E>> {
+        let response = self.send_expecting(None).await?;
+        if !response.status.is_success() {
+            return Err(response.into_error(errors));
+        }
+        Ok(response.body)
+    }
+
+    /// Sends and returns the response whatever its status: only transport errors fail.
+    pub async fn send_raw<E>(self) -> Result<RawResponse, Error<E>> {
+        self.send_expecting(None).await
+    }
+
+    async fn send_expecting<E>(mut self, accept: Option<&'static str>) -> Result<RawResponse, Error<E>> {
+        if let Some(message) = self.error.take() {
+            return Err(Error::InvalidRequest(message));
+        }
+        let span = tracing::debug_span!(
+            "http_request",
+            method = %self.method,
+            path = self.template,
+            status = tracing::field::Empty,
+        );
+        let http = &self.client.inner.http;
+        let request = self.build(accept).map_err(Error::InvalidRequest)?;
+        async move {
+            let response = http.execute(request).await.map_err(Error::Transport)?;
+            let status = response.status();
+            tracing::Span::current().record("status", status.as_u16());
+            let headers = response.headers().clone();
+            let body = response.bytes().await.map_err(Error::Transport)?;
+            Ok(RawResponse { status, headers, body })
+        }
+        .instrument(span)
+        .await
+    }
+
+    fn build(self, accept: Option<&'static str>) -> Result<reqwest::Request, String> {
+        let inner = &self.client.inner;
+        let mut url = reqwest::Url::parse(&format!("{}{}", inner.base_url, self.path))
+            .map_err(|e| format!("`{}{}` is not a valid URL: {e}", inner.base_url, self.path))?;
+        if !self.query.is_empty() {
+            url.set_query(Some(&self.query.join("&")));
+        }
+        let mut request = reqwest::Request::new(self.method, url);
+        let headers = request.headers_mut();
+        *headers = self.headers;
+        if let Ok(agent) = HeaderValue::from_str(&inner.user_agent) {
+            headers.insert(USER_AGENT, agent);
+        }
+        if let Some(accept) = accept {
+            headers.entry(ACCEPT).or_insert(HeaderValue::from_static(accept));
+        }
+        if !self.cookies.is_empty() {
+            let cookies = HeaderValue::from_str(&self.cookies.join("; ")).map_err(|e| e.to_string())?;
+            headers.append(http::header::COOKIE, cookies);
+        }
+        if let Some((content_type, body)) = self.body {
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+            *request.body_mut() = Some(body.into());
+        }
+        match auth::choose(self.security, &inner.credentials) {
+            Some(credentials) => {
+                for credential in credentials {
+                    credential.apply(&mut request)?;
+                }
+            }
+            // The user may authenticate in their own reqwest client or a proxy: send as is.
+            None => tracing::debug!(required = ?self.security, "no credential for this operation's security schemes"),
+        }
+        Ok(request)
+    }
+}
+
+/// Fills `{placeholders}` with `args`, each encoded as a single path segment.
+fn fill_path(template: &str, args: &[&dyn Display], out: &mut String) -> Result<(), String> {
+    let mut args = args.iter();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let close = rest[open..].find('}').map(|c| open + c).ok_or_else(|| format!("unclosed `{{` in path `{template}`"))?;
+        out.push_str(&rest[..open]);
+        let name = &rest[open + 1..close];
+        let value = args.next().ok_or_else(|| format!("no value for path parameter `{name}`"))?.to_string();
+        // URL parsing folds `.` and `..` segments, even written as `%2E`, so no URL can carry
+        // them: refusing is the only way they cannot change the path. An empty segment would
+        // make `//`, which servers may collapse.
+        if value.is_empty() || value == "." || value == ".." {
+            return Err(format!("path parameter `{name}` is {value:?}, which cannot be sent as a path segment"));
+        }
+        out.extend(utf8_percent_encode(&value, COMPONENT));
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    Ok(())
+}
+
+fn encode(text: &str) -> String {
+    utf8_percent_encode(text, COMPONENT).to_string()
+}
+
+/// A response of any status, body read.
+#[derive(Debug)]
+pub struct RawResponse {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+impl RawResponse {
+    /// The body decoded as JSON `T`; the error names `T` and shows the start of the body.
+    pub fn json<T: DeserializeOwned, E>(&self) -> Result<T, Error<E>> {
+        serde_json::from_slice(&self.body).map_err(|e| {
+            Error::Decode(DecodeError::new(
+                std::any::type_name::<T>(),
+                e.to_string(),
+                e.line(),
+                e.column(),
+                self.status,
+                &self.body,
+            ))
+        })
+    }
+
+    /// The error for a non-success status, with the declared description and typed body.
+    pub fn into_error<E: DeserializeOwned>(self, errors: &[ErrorStatus]) -> Error<E> {
+        let declared = ErrorStatus::find(errors, self.status.as_u16());
+        let typed = declared
+            .filter(|d| d.typed)
+            .and_then(|_| serde_json::from_slice(&self.body).ok());
+        Error::Status(Box::new(ApiError {
+            status: self.status,
+            headers: self.headers,
+            body: self.body,
+            typed,
+            description: declared.map(|d| d.description),
+        }))
+    }
+}
+
+impl fmt::Display for RawResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "HTTP {} ({} bytes)", self.status.as_u16(), self.body.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn path(template: &str, args: &[&dyn Display]) -> Result<String, String> {
+        let mut out = String::new();
+        fill_path(template, args, &mut out).map(|()| out)
+    }
+
+    #[test]
+    fn each_argument_is_one_segment() {
+        assert_eq!(path("/job/{jobId}/secret", &[&"a/b"]).unwrap(), "/job/a%2Fb/secret");
+        assert_eq!(path("/a/{x}", &[&"../x"]).unwrap(), "/a/..%2Fx");
+        assert_eq!(path("/a/{x}", &[&"a b?c#d%e"]).unwrap(), "/a/a%20b%3Fc%23d%25e");
+        assert_eq!(path("/a/{x}", &[&"é"]).unwrap(), "/a/%C3%A9");
+        assert_eq!(path("/a/{x}/{y}", &[&1, &"z"]).unwrap(), "/a/1/z");
+        assert!(path("/a/{x}", &[&".."]).unwrap_err().contains("`x`"));
+        assert!(path("/a/{x}", &[&"."]).is_err());
+        assert!(path("/a/{x}", &[&""]).is_err());
+        assert!(path("/a/{x}", &[]).unwrap_err().contains("no value"));
+    }
+
+    /// Why `.` and `..` are refused rather than encoded: URL parsing folds them even as `%2E`.
+    #[test]
+    fn url_parsing_folds_encoded_dot_segments() {
+        let url = reqwest::Url::parse("http://h/a/%2E%2E/b").unwrap();
+        assert_eq!(url.path(), "/b");
+        let url = reqwest::Url::parse("http://h/a/%2E/b").unwrap();
+        assert_eq!(url.path(), "/a/b");
+    }
+}
