@@ -22,23 +22,22 @@ impl<'a> JobSecretApi<'a> {
 
     /// List job secrets
     ///
-    /// Secrets are like environment variables, but they are secured and can't be revealed.
-    ///
     /// `GET /job/{jobId}/secret` (operation `listJobSecrets`)
+    ///
+    /// Secrets are like environment variables, but they are secured and can't be revealed.
     ///
     /// # Parameters
     /// - `job_id`: path parameter `jobId`: Job ID
     ///
     /// # Returns
-    /// [`types::SecretResponseList`], on
-    /// - `200`: List secrets
+    /// [`types::SecretResponseList`] (`200`: List secrets)
     ///
     /// # Errors
     /// - `401`: Access token is missing or invalid
     /// - `403`: Access forbidden
     /// - `404`: Resource not found
     ///
-    /// [`Error::Status`](apigen_runtime::Error::Status) for these and any other non-2xx status, with the status, headers and raw body kept; [`Error::Decode`](apigen_runtime::Error::Decode) when a success body does not match its type; [`Error::Transport`](apigen_runtime::Error::Transport) when the server cannot be reached.
+    /// Any non-2xx status is an [`Error::Status`](apigen_runtime::Error::Status) keeping status, headers and body; a success body that does not decode is an [`Error::Decode`](apigen_runtime::Error::Decode).
     ///
     /// # Authentication
     /// One of:
@@ -74,17 +73,16 @@ impl<'a> JobSecretApi<'a> {
 
     /// Add a secret to the job
     ///
-    /// - Add a secret to the job.
-    ///
     /// `POST /job/{jobId}/secret` (operation `createJobSecret`)
+    ///
+    /// - Add a secret to the job.
     ///
     /// # Parameters
     /// - `job_id`: path parameter `jobId`: Job ID
     /// - `body` (optional, `application/json`): [`types::SecretRequest`]
     ///
     /// # Returns
-    /// [`types::Secret`], on
-    /// - `201`: Added a secret
+    /// [`types::Secret`] (`201`: Added a secret)
     ///
     /// # Errors
     /// - `400`: Bad request
@@ -92,7 +90,7 @@ impl<'a> JobSecretApi<'a> {
     /// - `403`: Access forbidden
     /// - `404`: Resource not found
     ///
-    /// [`Error::Status`](apigen_runtime::Error::Status) for these and any other non-2xx status, with the status, headers and raw body kept; [`Error::Decode`](apigen_runtime::Error::Decode) when a success body does not match its type; [`Error::Transport`](apigen_runtime::Error::Transport) when the server cannot be reached.
+    /// Any non-2xx status is an [`Error::Status`](apigen_runtime::Error::Status) keeping status, headers and body; a success body that does not decode is an [`Error::Decode`](apigen_runtime::Error::Decode).
     ///
     /// # Authentication
     /// One of:
@@ -132,12 +130,12 @@ impl<'a> JobSecretApi<'a> {
 
     /// Edit a secret belonging to the job
     ///
+    /// `PUT /job/{jobId}/secret/{secretId}` (operation `editJobSecret`)
+    ///
     /// - You can't edit a BUILT_IN secret
     /// - For an override, you can't edit the key
     /// - For an alias, you can't edit the value
     /// - An override can only have a scope lower to the secret it is overriding (hierarchy is BUILT_IN > PROJECT > ENVIRONMENT > CONTAINER)
-    ///
-    /// `PUT /job/{jobId}/secret/{secretId}` (operation `editJobSecret`)
     ///
     /// # Parameters
     /// - `job_id`: path parameter `jobId`: Job ID
@@ -145,8 +143,7 @@ impl<'a> JobSecretApi<'a> {
     /// - `body` (required, `application/json`): [`types::SecretEditRequest`]
     ///
     /// # Returns
-    /// [`types::Secret`], on
-    /// - `200`: Edited the secret value
+    /// [`types::Secret`] (`200`: Edited the secret value)
     ///
     /// # Errors
     /// - `400`: Bad request
@@ -154,7 +151,7 @@ impl<'a> JobSecretApi<'a> {
     /// - `403`: Access forbidden
     /// - `404`: Resource not found
     ///
-    /// [`Error::Status`](apigen_runtime::Error::Status) for these and any other non-2xx status, with the status, headers and raw body kept; [`Error::Decode`](apigen_runtime::Error::Decode) when a success body does not match its type; [`Error::Transport`](apigen_runtime::Error::Transport) when the server cannot be reached.
+    /// Any non-2xx status is an [`Error::Status`](apigen_runtime::Error::Status) keeping status, headers and body; a success body that does not decode is an [`Error::Decode`](apigen_runtime::Error::Decode).
     ///
     /// # Authentication
     /// One of:
@@ -200,26 +197,25 @@ impl<'a> JobSecretApi<'a> {
 
     /// Delete a secret from an job
     ///
+    /// `DELETE /job/{jobId}/secret/{secretId}` (operation `deleteJobSecret`)
+    ///
     /// - To delete a secret you must have the project user permission
     /// - You can't delete a BUILT_IN secret
     /// - If you delete a secret having override or alias, the associated override/alias will be deleted as well
-    ///
-    /// `DELETE /job/{jobId}/secret/{secretId}` (operation `deleteJobSecret`)
     ///
     /// # Parameters
     /// - `job_id`: path parameter `jobId`: Job ID
     /// - `secret_id`: path parameter `secretId`: Secret ID
     ///
     /// # Returns
-    /// no body, on
-    /// - `204`: The resource was deleted successfully
+    /// no body (`204`: The resource was deleted successfully)
     ///
     /// # Errors
     /// - `401`: Access token is missing or invalid
     /// - `403`: Access forbidden
     /// - `404`: Resource not found
     ///
-    /// [`Error::Status`](apigen_runtime::Error::Status) for these and any other non-2xx status, with the status, headers and raw body kept; [`Error::Decode`](apigen_runtime::Error::Decode) when a success body does not match its type; [`Error::Transport`](apigen_runtime::Error::Transport) when the server cannot be reached.
+    /// Any non-2xx status is an [`Error::Status`](apigen_runtime::Error::Status) keeping status, headers and body; a success body that does not decode is an [`Error::Decode`](apigen_runtime::Error::Decode).
     ///
     /// # Authentication
     /// One of:
@@ -260,6 +256,8 @@ impl<'a> JobSecretApi<'a> {
 
     /// Create a secret alias at the job level
     ///
+    /// `POST /job/{jobId}/secret/{secretId}/alias` (operation `createJobSecretAlias`)
+    ///
     /// - Allows you to add an alias at job level on an existing secret having higher scope, in order to customize its key.
     /// - You only have to specify a key in the request body
     /// - The system will create a new secret at job level with the same value as the one corresponding to the secret id in the path
@@ -267,16 +265,13 @@ impl<'a> JobSecretApi<'a> {
     /// - Information regarding the aliased_secret will be exposed in the "aliased_secret" field of the newly created secret
     /// - You can't create an alias on an alias
     ///
-    /// `POST /job/{jobId}/secret/{secretId}/alias` (operation `createJobSecretAlias`)
-    ///
     /// # Parameters
     /// - `job_id`: path parameter `jobId`: Job ID
     /// - `secret_id`: path parameter `secretId`: Secret ID
     /// - `body` (optional, `application/json`): [`types::Key`]
     ///
     /// # Returns
-    /// [`types::Secret`], on
-    /// - `201`: Create secret alias
+    /// [`types::Secret`] (`201`: Create secret alias)
     ///
     /// # Errors
     /// - `400`: Can't create an alias on a higher scope. Aliases can only be created from one scope to a lower scope. Scope hierarchy is BUILT_IN > PROJECT > ENVIRONMENT > APPLICATION
@@ -284,7 +279,7 @@ impl<'a> JobSecretApi<'a> {
     /// - `403`: Access forbidden
     /// - `404`: Resource not found
     ///
-    /// [`Error::Status`](apigen_runtime::Error::Status) for these and any other non-2xx status, with the status, headers and raw body kept; [`Error::Decode`](apigen_runtime::Error::Decode) when a success body does not match its type; [`Error::Transport`](apigen_runtime::Error::Transport) when the server cannot be reached.
+    /// Any non-2xx status is an [`Error::Status`](apigen_runtime::Error::Status) keeping status, headers and body; a success body that does not decode is an [`Error::Decode`](apigen_runtime::Error::Decode).
     ///
     /// # Authentication
     /// One of:
@@ -333,13 +328,13 @@ impl<'a> JobSecretApi<'a> {
 
     /// Create a secret override at the job level
     ///
+    /// `POST /job/{jobId}/secret/{secretId}/override` (operation `createJobSecretOverride`)
+    ///
     /// - Allows you to override at job level a secret that has a higher scope.
     /// - You only have to specify a value in the request body
     /// - The system will create a new secret at job level with the same key as the one corresponding to the secret id in the path
     /// - The response body will contain the newly created secret
     /// - Information regarding the overridden_secret will be exposed in the "overridden_secret" field of the newly created secret
-    ///
-    /// `POST /job/{jobId}/secret/{secretId}/override` (operation `createJobSecretOverride`)
     ///
     /// # Parameters
     /// - `job_id`: path parameter `jobId`: Job ID
@@ -347,8 +342,7 @@ impl<'a> JobSecretApi<'a> {
     /// - `body` (optional, `application/json`): [`types::Value`]
     ///
     /// # Returns
-    /// [`types::Secret`], on
-    /// - `201`: Create secret override
+    /// [`types::Secret`] (`201`: Create secret override)
     ///
     /// # Errors
     /// - `400`: Can't create an override on a higher scope. Overrides can only be created from one scope to a lower scope. Scope hierarchy is BUILT_IN > PROJECT > ENVIRONMENT > APPLICATION
@@ -356,7 +350,7 @@ impl<'a> JobSecretApi<'a> {
     /// - `403`: Access forbidden
     /// - `404`: Resource not found
     ///
-    /// [`Error::Status`](apigen_runtime::Error::Status) for these and any other non-2xx status, with the status, headers and raw body kept; [`Error::Decode`](apigen_runtime::Error::Decode) when a success body does not match its type; [`Error::Transport`](apigen_runtime::Error::Transport) when the server cannot be reached.
+    /// Any non-2xx status is an [`Error::Status`](apigen_runtime::Error::Status) keeping status, headers and body; a success body that does not decode is an [`Error::Decode`](apigen_runtime::Error::Decode).
     ///
     /// # Authentication
     /// One of:

@@ -22,23 +22,22 @@ impl<'a> ProjectSecretApi<'a> {
 
     /// List project secrets
     ///
-    /// Secrets are like environment variables, but they are secured and can't be revealed.
-    ///
     /// `GET /project/{projectId}/secret` (operation `listProjectSecrets`)
+    ///
+    /// Secrets are like environment variables, but they are secured and can't be revealed.
     ///
     /// # Parameters
     /// - `project_id`: path parameter `projectId`: Project ID
     ///
     /// # Returns
-    /// [`types::SecretResponseList`], on
-    /// - `200`: List project secrets
+    /// [`types::SecretResponseList`] (`200`: List project secrets)
     ///
     /// # Errors
     /// - `401`: Access token is missing or invalid
     /// - `403`: Access forbidden
     /// - `404`: Resource not found
     ///
-    /// [`Error::Status`](apigen_runtime::Error::Status) for these and any other non-2xx status, with the status, headers and raw body kept; [`Error::Decode`](apigen_runtime::Error::Decode) when a success body does not match its type; [`Error::Transport`](apigen_runtime::Error::Transport) when the server cannot be reached.
+    /// Any non-2xx status is an [`Error::Status`](apigen_runtime::Error::Status) keeping status, headers and body; a success body that does not decode is an [`Error::Decode`](apigen_runtime::Error::Decode).
     ///
     /// # Authentication
     /// One of:
@@ -74,19 +73,18 @@ impl<'a> ProjectSecretApi<'a> {
 
     /// Add a secret to the project
     ///
+    /// `POST /project/{projectId}/secret` (operation `createProjectSecret`)
+    ///
     /// - Add a secret to the project.
     /// - If the secret key already exists, then it will be replaced by the new one.
     /// - If the secret value points toward an existing secret key, it will be considered as an alias.
-    ///
-    /// `POST /project/{projectId}/secret` (operation `createProjectSecret`)
     ///
     /// # Parameters
     /// - `project_id`: path parameter `projectId`: Project ID
     /// - `body` (optional, `application/json`): [`types::SecretRequest`]
     ///
     /// # Returns
-    /// [`types::Secret`], on
-    /// - `201`: Added a secret
+    /// [`types::Secret`] (`201`: Added a secret)
     ///
     /// # Errors
     /// - `400`: Bad request
@@ -94,7 +92,7 @@ impl<'a> ProjectSecretApi<'a> {
     /// - `403`: Access forbidden
     /// - `404`: Resource not found
     ///
-    /// [`Error::Status`](apigen_runtime::Error::Status) for these and any other non-2xx status, with the status, headers and raw body kept; [`Error::Decode`](apigen_runtime::Error::Decode) when a success body does not match its type; [`Error::Transport`](apigen_runtime::Error::Transport) when the server cannot be reached.
+    /// Any non-2xx status is an [`Error::Status`](apigen_runtime::Error::Status) keeping status, headers and body; a success body that does not decode is an [`Error::Decode`](apigen_runtime::Error::Decode).
     ///
     /// # Authentication
     /// One of:
@@ -134,12 +132,12 @@ impl<'a> ProjectSecretApi<'a> {
 
     /// Edit a secret belonging to the project
     ///
+    /// `PUT /project/{projectId}/secret/{secretId}` (operation `editProjectSecret`)
+    ///
     /// - You can't edit a BUILT_IN secret
     /// - For an override, you can't edit the key
     /// - For an alias, you can't edit the value
     /// - An override can only have a scope lower to the secret it is overriding (hierarchy is BUILT_IN > PROJECT > ENVIRONMENT > APPLICATION)
-    ///
-    /// `PUT /project/{projectId}/secret/{secretId}` (operation `editProjectSecret`)
     ///
     /// # Parameters
     /// - `project_id`: path parameter `projectId`: Project ID
@@ -147,8 +145,7 @@ impl<'a> ProjectSecretApi<'a> {
     /// - `body` (required, `application/json`): [`types::SecretEditRequest`]
     ///
     /// # Returns
-    /// [`types::Secret`], on
-    /// - `200`: Edited the secret value
+    /// [`types::Secret`] (`200`: Edited the secret value)
     ///
     /// # Errors
     /// - `400`: Bad request
@@ -156,7 +153,7 @@ impl<'a> ProjectSecretApi<'a> {
     /// - `403`: Access forbidden
     /// - `404`: Resource not found
     ///
-    /// [`Error::Status`](apigen_runtime::Error::Status) for these and any other non-2xx status, with the status, headers and raw body kept; [`Error::Decode`](apigen_runtime::Error::Decode) when a success body does not match its type; [`Error::Transport`](apigen_runtime::Error::Transport) when the server cannot be reached.
+    /// Any non-2xx status is an [`Error::Status`](apigen_runtime::Error::Status) keeping status, headers and body; a success body that does not decode is an [`Error::Decode`](apigen_runtime::Error::Decode).
     ///
     /// # Authentication
     /// One of:
@@ -202,26 +199,25 @@ impl<'a> ProjectSecretApi<'a> {
 
     /// Delete a secret from a project
     ///
+    /// `DELETE /project/{projectId}/secret/{secretId}` (operation `deleteProjectSecret`)
+    ///
     /// - To delete a secret you must have the project user permission
     /// - You can't delete a BUILT_IN secret
     /// - If you delete a secret having override or alias, the associated override/alias will be deleted as well
-    ///
-    /// `DELETE /project/{projectId}/secret/{secretId}` (operation `deleteProjectSecret`)
     ///
     /// # Parameters
     /// - `project_id`: path parameter `projectId`: Project ID
     /// - `secret_id`: path parameter `secretId`: Secret ID
     ///
     /// # Returns
-    /// no body, on
-    /// - `204`: The resource was deleted successfully
+    /// no body (`204`: The resource was deleted successfully)
     ///
     /// # Errors
     /// - `401`: Access token is missing or invalid
     /// - `403`: Access forbidden
     /// - `404`: Resource not found
     ///
-    /// [`Error::Status`](apigen_runtime::Error::Status) for these and any other non-2xx status, with the status, headers and raw body kept; [`Error::Decode`](apigen_runtime::Error::Decode) when a success body does not match its type; [`Error::Transport`](apigen_runtime::Error::Transport) when the server cannot be reached.
+    /// Any non-2xx status is an [`Error::Status`](apigen_runtime::Error::Status) keeping status, headers and body; a success body that does not decode is an [`Error::Decode`](apigen_runtime::Error::Decode).
     ///
     /// # Authentication
     /// One of:
@@ -262,6 +258,8 @@ impl<'a> ProjectSecretApi<'a> {
 
     /// Create a secret alias at the project level
     ///
+    /// `POST /project/{projectId}/secret/{secretId}/alias` (operation `createProjectSecretAlias`)
+    ///
     /// - Allows you to add an alias at project level on an existing secret having higher scope, in order to customize its key.
     /// - You only have to specify a key in the request body
     /// - The system will create a new secret at project level with the same value as the one corresponding to the secret id in the path
@@ -269,16 +267,13 @@ impl<'a> ProjectSecretApi<'a> {
     /// - Information regarding the aliased_secret will be exposed in the "aliased_secret" field of the newly created secret
     /// - Only 1 alias level is allowed. You can't create an alias on an alias
     ///
-    /// `POST /project/{projectId}/secret/{secretId}/alias` (operation `createProjectSecretAlias`)
-    ///
     /// # Parameters
     /// - `project_id`: path parameter `projectId`: Project ID
     /// - `secret_id`: path parameter `secretId`: Secret ID
     /// - `body` (optional, `application/json`): [`types::Key`]
     ///
     /// # Returns
-    /// [`types::Secret`], on
-    /// - `201`: Create secret alias
+    /// [`types::Secret`] (`201`: Create secret alias)
     ///
     /// # Errors
     /// - `400`: Can't create an alias on a higher scope. Aliases can only be created from one scope to a lower scope. Scope hierarchy is BUILT_IN > PROJECT > ENVIRONMENT > APPLICATION
@@ -286,7 +281,7 @@ impl<'a> ProjectSecretApi<'a> {
     /// - `403`: Access forbidden
     /// - `404`: Resource not found
     ///
-    /// [`Error::Status`](apigen_runtime::Error::Status) for these and any other non-2xx status, with the status, headers and raw body kept; [`Error::Decode`](apigen_runtime::Error::Decode) when a success body does not match its type; [`Error::Transport`](apigen_runtime::Error::Transport) when the server cannot be reached.
+    /// Any non-2xx status is an [`Error::Status`](apigen_runtime::Error::Status) keeping status, headers and body; a success body that does not decode is an [`Error::Decode`](apigen_runtime::Error::Decode).
     ///
     /// # Authentication
     /// One of:
@@ -335,13 +330,13 @@ impl<'a> ProjectSecretApi<'a> {
 
     /// Create a secret override at the project level
     ///
+    /// `POST /project/{projectId}/secret/{secretId}/override` (operation `createProjectSecretOverride`)
+    ///
     /// - Allows you to override at project level a secret that has a higher scope.
     /// - You only have to specify a value in the request body
     /// - The system will create a new secret at project level with the same key as the one corresponding to the secret id in the path
     /// - The response body will contain the newly created secret
     /// - Information regarding the overridden_secret will be exposed in the "overridden_secret" field of the newly created secret
-    ///
-    /// `POST /project/{projectId}/secret/{secretId}/override` (operation `createProjectSecretOverride`)
     ///
     /// # Parameters
     /// - `project_id`: path parameter `projectId`: Project ID
@@ -349,8 +344,7 @@ impl<'a> ProjectSecretApi<'a> {
     /// - `body` (optional, `application/json`): [`types::Value`]
     ///
     /// # Returns
-    /// [`types::Secret`], on
-    /// - `201`: Create secret override
+    /// [`types::Secret`] (`201`: Create secret override)
     ///
     /// # Errors
     /// - `400`: Can't create an override on a higher scope. Overrides can only be created from one scope to a lower scope. Scope hierarchy is BUILT_IN > PROJECT > ENVIRONMENT > APPLICATION
@@ -358,7 +352,7 @@ impl<'a> ProjectSecretApi<'a> {
     /// - `403`: Access forbidden
     /// - `404`: Resource not found
     ///
-    /// [`Error::Status`](apigen_runtime::Error::Status) for these and any other non-2xx status, with the status, headers and raw body kept; [`Error::Decode`](apigen_runtime::Error::Decode) when a success body does not match its type; [`Error::Transport`](apigen_runtime::Error::Transport) when the server cannot be reached.
+    /// Any non-2xx status is an [`Error::Status`](apigen_runtime::Error::Status) keeping status, headers and body; a success body that does not decode is an [`Error::Decode`](apigen_runtime::Error::Decode).
     ///
     /// # Authentication
     /// One of:

@@ -225,10 +225,11 @@ pub fn auth(api: &Api) -> TokenStream {
             }
         }
     });
+    let import = (!api.security_schemes.is_empty()).then(|| quote!(use apigen_runtime::Credential;));
     quote! {
         //! Credentials for the security schemes the document declares.
 
-        use apigen_runtime::Credential;
+        #import
 
         #(#constructors)*
     }

@@ -37,12 +37,16 @@ pub fn group(api: &Api, group: &Group, options: &Options) -> TokenStream {
     let operations: Vec<&Operation> = group.operations.iter().map(|&i| &api.operations[i]).collect();
     let methods = operations.iter().map(|op| method(api, group, op, options));
     let option_structs = operations.iter().filter_map(|op| options_struct(op));
+    let error_status = operations
+        .iter()
+        .any(|op| !op.errors.is_empty())
+        .then(|| quote!(ErrorStatus,));
+    let types_import = operations.iter().any(|op| mentions_named(op)).then(|| quote!(use crate::types;));
     quote! {
         #![allow(deprecated)]
 
-        use apigen_runtime::{ErrorStatus, Method, Result};
-
-        use crate::types;
+        use apigen_runtime::{#error_status Method, Result};
+        #types_import
 
         #group_docs
         #[derive(Clone, Copy, Debug)]
@@ -60,6 +64,22 @@ pub fn group(api: &Api, group: &Group, options: &Options) -> TokenStream {
 
         #(#option_structs)*
     }
+}
+
+/// Whether the operation's signature names a generated type (and so needs `use crate::types`).
+fn mentions_named(op: &Operation) -> bool {
+    fn named(ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::Named(_) => true,
+            TypeRef::List(inner) | TypeRef::Map(inner) => named(inner),
+            _ => false,
+        }
+    }
+    let payload = |p: &Payload| matches!(p, Payload::Json(ty) if named(ty));
+    op.params.iter().any(|p| named(&p.ty))
+        || op.body.as_ref().is_some_and(|b| payload(&b.payload))
+        || payload(&op.success.payload)
+        || op.error_type.as_ref().is_some_and(named)
 }
 
 fn types_prefix() -> TokenStream {
@@ -321,9 +341,14 @@ fn payload_text(payload: &Payload) -> String {
 fn method_docs(api: &Api, group: &Group, op: &Operation, options: &Options) -> String {
     let mut text = String::new();
     let summary = op.summary.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    let endpoint = format!("`{} {}` (operation `{}`)", op.method, op.path, op.id);
     match summary {
-        Some(summary) => text.push_str(&one_line(summary)),
-        None => text.push_str(&format!("`{} {}`", op.method, op.path)),
+        Some(summary) => {
+            text.push_str(&one_line(summary));
+            text.push_str("\n\n");
+            text.push_str(&endpoint);
+        }
+        None => text.push_str(&endpoint),
     }
     if let Some(description) = op.description.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
         if Some(description) != summary {
@@ -331,7 +356,6 @@ fn method_docs(api: &Api, group: &Group, op: &Operation, options: &Options) -> S
             text.push_str(&clean(description));
         }
     }
-    text.push_str(&format!("\n\n`{} {}` (operation `{}`)", op.method, op.path, op.id));
 
     let mut params: Vec<String> = positional(op)
         .map(|p| format!("- `{}`: {}", p.name, param_line(p)))
@@ -352,9 +376,14 @@ fn method_docs(api: &Api, group: &Group, op: &Operation, options: &Options) -> S
 
     text.push_str("\n\n# Returns\n");
     text.push_str(&payload_text(&op.success.payload));
-    text.push_str(", on");
-    for (status, description) in &op.success.statuses {
-        text.push_str(&format!("\n- `{status}`: {}", one_line(description)));
+    let statuses: Vec<String> = op
+        .success
+        .statuses
+        .iter()
+        .map(|(status, description)| format!("`{status}`: {}", one_line(description)))
+        .collect();
+    if !statuses.is_empty() {
+        text.push_str(&format!(" ({})", statuses.join("; ")));
     }
 
     text.push_str("\n\n# Errors\n");
@@ -367,11 +396,13 @@ fn method_docs(api: &Api, group: &Group, op: &Operation, options: &Options) -> S
         text.push_str(&line);
         text.push('\n');
     }
+    if !op.errors.is_empty() {
+        text.push('\n');
+    }
     text.push_str(
-        "\n[`Error::Status`](apigen_runtime::Error::Status) for these and any other non-2xx status, \
-         with the status, headers and raw body kept; [`Error::Decode`](apigen_runtime::Error::Decode) \
-         when a success body does not match its type; [`Error::Transport`](apigen_runtime::Error::Transport) \
-         when the server cannot be reached.",
+        "Any non-2xx status is an [`Error::Status`](apigen_runtime::Error::Status) keeping status, \
+         headers and body; a success body that does not decode is an \
+         [`Error::Decode`](apigen_runtime::Error::Decode).",
     );
 
     text.push_str("\n\n# Authentication\n");
