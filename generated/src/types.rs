@@ -393,7 +393,7 @@ impl SecretRequest {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SecretResponseList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<Secret>>,
@@ -409,7 +409,7 @@ impl SecretResponseList {
 }
 
 /// EnvironmentVariableOverrideRequest
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Value {
     /// (write-only: never returned by the server; secret: printed as `***` by `Debug`)
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -108,6 +108,12 @@ pub struct Warning {
     pub message: String,
 }
 
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.pointer, self.message)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -120,11 +126,5 @@ mod tests {
         assert_eq!(Pointer::from_ref("#/paths/~1job~1%7BjobId%7D").unwrap().as_str(), "/paths/~1job~1{jobId}");
         assert_eq!(Pointer::from_ref("other.yaml#/a"), None);
         assert_eq!(Pointer::from_ref("#/a%zz"), None);
-    }
-}
-
-impl fmt::Display for Warning {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.pointer, self.message)
     }
 }

@@ -124,7 +124,7 @@ impl fmt::Debug for Credential {
 
 /// The credentials to send: the first alternative whose every scheme has one. `None` when no
 /// alternative can be met (the caller decides what that means), `Some(empty)` for no auth.
-pub(crate) fn choose<'c>(security: Security, credentials: &'c [Credential]) -> Option<Vec<&'c Credential>> {
+pub(crate) fn choose(security: Security, credentials: &[Credential]) -> Option<Vec<&Credential>> {
     if security.is_empty() {
         return Some(Vec::new());
     }

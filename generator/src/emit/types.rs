@@ -89,8 +89,10 @@ fn structure(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
         }
     });
     let constructor = constructor(name, s);
+    // With nothing required, the empty value is a sensible `Default`.
+    let default = s.fields.iter().all(|f| !f.required).then(|| quote!(Default,));
     quote! {
-        #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[derive(Clone, Debug, #default PartialEq, serde::Serialize, serde::Deserialize)]
         pub struct #name {
             #(#fields)*
             #additional
