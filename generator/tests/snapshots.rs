@@ -37,7 +37,7 @@ macro_rules! fixture {
     )*};
 }
 
-fixture!(allof, nullable, enums, refs, security);
+fixture!(allof, nullable, enums, refs, security, unions, objects, params, bodies);
 
 #[test]
 fn qovery_secrets_spec() {

@@ -134,6 +134,20 @@ impl ParamText {
     }
 }
 
+impl ParamText {
+    /// Values joined by `separator` (`a,b,c`), for arrays in `simple` or non-exploded `form` style.
+    pub fn joined<T: fmt::Display>(values: impl IntoIterator<Item = T>, separator: char) -> Self {
+        let mut text = String::new();
+        for (i, value) in values.into_iter().enumerate() {
+            if i > 0 {
+                text.push(separator);
+            }
+            text.push_str(&value.to_string());
+        }
+        ParamText(text)
+    }
+}
+
 impl fmt::Display for ParamText {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)

@@ -7,6 +7,7 @@ mod auth;
 mod client;
 mod error;
 mod fields;
+mod multipart;
 mod request;
 pub mod union;
 
@@ -15,6 +16,7 @@ pub use bytes::Bytes;
 pub use client::{Client, ClientBuilder};
 pub use error::{ApiError, DecodeError, Error, ErrorStatus, Result};
 pub use fields::{Nullable, ParamText, Secret};
+pub use multipart::Multipart;
 pub use http::{HeaderMap, StatusCode};
 pub use request::{RawResponse, RequestBuilder};
 pub use reqwest::Method;

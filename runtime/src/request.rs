@@ -28,7 +28,7 @@ pub struct RequestBuilder<'c> {
     query: Vec<String>,
     headers: HeaderMap,
     cookies: Vec<String>,
-    body: Option<(&'static str, Bytes)>,
+    body: Option<(HeaderValue, Bytes)>,
     security: Security,
     error: Option<String>,
 }
@@ -77,11 +77,17 @@ impl<'c> RequestBuilder<'c> {
     }
 
     /// An array query parameter in the default `form` style with `explode`: `name=a&name=b`.
-    pub fn query_list<T: Display>(mut self, name: &str, values: impl IntoIterator<Item = T>) -> Self {
+    pub fn query_each<T: Display>(mut self, name: &str, values: impl IntoIterator<Item = T>) -> Self {
         for value in values {
             self = self.query(name, &value);
         }
         self
+    }
+
+    /// An array query parameter without `explode` (`name=a,b`), or space/pipe delimited.
+    pub fn query_joined<T: Display>(self, name: &str, values: impl IntoIterator<Item = T>, separator: char) -> Self {
+        let joined = crate::ParamText::joined(values, separator);
+        self.query(name, &joined)
     }
 
     /// A header parameter. A value a header cannot carry (CR, LF, other controls) is refused,
@@ -106,8 +112,8 @@ impl<'c> RequestBuilder<'c> {
     }
 
     /// An array header parameter (`simple` style): values joined by commas.
-    pub fn header_list<T: Display>(self, name: &str, values: impl IntoIterator<Item = T>) -> Self {
-        let joined = values.into_iter().map(|v| v.to_string()).collect::<Vec<_>>().join(",");
+    pub fn header_joined<T: Display>(self, name: &str, values: impl IntoIterator<Item = T>, separator: char) -> Self {
+        let joined = crate::ParamText::joined(values, separator);
         self.header(name, &joined)
     }
 
@@ -124,16 +130,24 @@ impl<'c> RequestBuilder<'c> {
         }
     }
 
-    /// An array cookie parameter (`form` style): values joined by commas.
-    pub fn cookie_list<T: Display>(self, name: &str, values: impl IntoIterator<Item = T>) -> Self {
-        let joined = values.into_iter().map(|v| v.to_string()).collect::<Vec<_>>().join(",");
+    /// An array cookie parameter with `explode`: one cookie per value.
+    pub fn cookie_each<T: Display>(mut self, name: &str, values: impl IntoIterator<Item = T>) -> Self {
+        for value in values {
+            self = self.cookie(name, &value);
+        }
+        self
+    }
+
+    /// An array cookie parameter without `explode`: values joined.
+    pub fn cookie_joined<T: Display>(self, name: &str, values: impl IntoIterator<Item = T>, separator: char) -> Self {
+        let joined = crate::ParamText::joined(values, separator);
         self.cookie(name, &joined)
     }
 
     /// A JSON body.
     pub fn json<T: Serialize + ?Sized>(mut self, body: &T) -> Self {
         match serde_json::to_vec(body) {
-            Ok(bytes) => self.body = Some(("application/json", Bytes::from(bytes))),
+            Ok(bytes) => self.body = Some((HeaderValue::from_static("application/json"), Bytes::from(bytes))),
             Err(e) => self.fail(format!("the request body does not serialize as JSON: {e}")),
         }
         self
@@ -147,9 +161,44 @@ impl<'c> RequestBuilder<'c> {
         }
     }
 
+    /// An `application/x-www-form-urlencoded` body.
+    pub fn form<T: Serialize + ?Sized>(mut self, body: &T) -> Self {
+        match serde_urlencoded::to_string(body) {
+            Ok(text) => {
+                self.body = Some((HeaderValue::from_static("application/x-www-form-urlencoded"), Bytes::from(text)))
+            }
+            Err(e) => self.fail(format!("the request body cannot be form-encoded: {e}")),
+        }
+        self
+    }
+
+    pub fn form_opt<T: Serialize>(self, body: Option<&T>) -> Self {
+        match body {
+            Some(body) => self.form(body),
+            None => self,
+        }
+    }
+
+    /// A `multipart/form-data` body.
+    pub fn multipart(mut self, form: crate::Multipart) -> Self {
+        let (content_type, body) = form.finish();
+        match HeaderValue::from_str(&content_type) {
+            Ok(value) => self.body = Some((value, body)),
+            Err(_) => self.fail("invalid multipart boundary".into()),
+        }
+        self
+    }
+
+    pub fn multipart_opt(self, form: Option<crate::Multipart>) -> Self {
+        match form {
+            Some(form) => self.multipart(form),
+            None => self,
+        }
+    }
+
     /// A body sent as given: text, YAML, bytes.
     pub fn body(mut self, content_type: &'static str, body: impl Into<Bytes>) -> Self {
-        self.body = Some((content_type, body.into()));
+        self.body = Some((HeaderValue::from_static(content_type), body.into()));
         self
     }
 
@@ -248,7 +297,7 @@ impl<'c> RequestBuilder<'c> {
             headers.append(http::header::COOKIE, cookies);
         }
         if let Some((content_type, body)) = self.body {
-            headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+            headers.insert(CONTENT_TYPE, content_type);
             *request.body_mut() = Some(body.into());
         }
         match auth::choose(self.security, &inner.credentials) {

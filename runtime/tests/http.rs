@@ -62,7 +62,7 @@ async fn query_values_are_encoded_with_percent_twenty() {
         .query("q", &"a b&c=d")
         .query_opt("page", Some(2))
         .query_opt::<u32>("absent", None)
-        .query_list("tag", ["x", "y/z"])
+        .query_each("tag", ["x", "y/z"])
         .send_empty::<serde_json::Value>(&[])
         .await
         .unwrap();

@@ -60,7 +60,8 @@ pub(crate) fn rust_type(ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
             let name = ident(name);
             quote!(#prefix #name)
         }
-        TypeRef::String | TypeRef::Bytes => quote!(String),
+        TypeRef::String => quote!(String),
+        TypeRef::Bytes => quote!(apigen_runtime::Bytes),
         TypeRef::Bool => quote!(bool),
         TypeRef::I32 => quote!(i32),
         TypeRef::I64 => quote!(i64),

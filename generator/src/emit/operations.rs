@@ -75,7 +75,7 @@ fn mentions_named(op: &Operation) -> bool {
             _ => false,
         }
     }
-    let payload = |p: &Payload| matches!(p, Payload::Json(ty) if named(ty));
+    let payload = |p: &Payload| matches!(p, Payload::Json(ty) | Payload::Form(ty) | Payload::Multipart(ty) if named(ty));
     op.params.iter().any(|p| named(&p.ty))
         || op.body.as_ref().is_some_and(|b| payload(&b.payload))
         || payload(&op.success.payload)
@@ -151,11 +151,11 @@ fn method(api: &Api, group: &Group, op: &Operation, options: &Options) -> TokenS
     let path = &op.path;
     let path_args = op.params.iter().filter(|p| p.location == Location::Path).map(|p| {
         let arg = ident(&p.name);
-        param_display(&p.ty, quote!(#arg))
+        display(api, &p.ty, quote!(#arg)).unwrap_or(quote!(#arg))
     });
     let security = security(api, op);
-    let params = op.params.iter().filter(|p| p.location != Location::Path).map(param_call);
-    let body_call = op.body.as_ref().map(body_call);
+    let params = op.params.iter().filter(|p| p.location != Location::Path).map(|p| param_call(api, p));
+    let body_call = op.body.as_ref().map(|b| body_call(api, b));
     let errors = op.errors.iter().map(|e| {
         let description = one_line(&e.description);
         let status = e.status.map(proc_macro2::Literal::u16_unsuffixed);
@@ -168,7 +168,7 @@ fn method(api: &Api, group: &Group, op: &Operation, options: &Options) -> TokenS
     });
     let (send, success) = match &op.success.payload {
         Payload::Empty => (quote!(send_empty), quote!(())),
-        Payload::Json(ty) => (quote!(send_json), rust_type(ty, &types_prefix())),
+        Payload::Json(ty) | Payload::Form(ty) | Payload::Multipart(ty) => (quote!(send_json), rust_type(ty, &types_prefix())),
         Payload::Text => (quote!(send_text), quote!(String)),
         Payload::Bytes => (quote!(send_bytes), quote!(apigen_runtime::Bytes)),
     };
@@ -197,7 +197,7 @@ fn method(api: &Api, group: &Group, op: &Operation, options: &Options) -> TokenS
 /// Argument types: cheap scalars by value, everything else by reference.
 fn arg_type(ty: &TypeRef) -> TokenStream {
     match ty {
-        TypeRef::String | TypeRef::Bytes => quote!(&str),
+        TypeRef::String => quote!(&str),
         TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64 | TypeRef::Uuid => {
             rust_type(ty, &TokenStream::new())
         }
@@ -210,7 +210,7 @@ fn arg_type(ty: &TypeRef) -> TokenStream {
 
 fn body_type(body: &Body) -> TokenStream {
     let inner = match &body.payload {
-        Payload::Json(ty) => {
+        Payload::Json(ty) | Payload::Form(ty) | Payload::Multipart(ty) => {
             let ty = rust_type(ty, &types_prefix());
             quote!(&#ty)
         }
@@ -224,32 +224,101 @@ fn body_type(body: &Body) -> TokenStream {
     }
 }
 
-fn body_call(body: &Body) -> TokenStream {
+fn body_call(api: &Api, body: &Body) -> TokenStream {
     let content_type = &body.content_type;
     match (&body.payload, body.required) {
         (Payload::Json(_), true) => quote!(.json(body)),
         (Payload::Json(_), false) => quote!(.json_opt(body)),
+        (Payload::Form(_), true) => quote!(.form(body)),
+        (Payload::Form(_), false) => quote!(.form_opt(body)),
+        (Payload::Multipart(ty), true) => {
+            let parts = multipart(api, ty, quote!(body));
+            quote!(.multipart(#parts))
+        }
+        (Payload::Multipart(ty), false) => {
+            let parts = multipart(api, ty, quote!(body));
+            quote!(.multipart_opt(body.map(|body| #parts)))
+        }
         (_, true) => quote!(.body(#content_type, body)),
         (_, false) => quote!(.body_opt(#content_type, body)),
     }
 }
 
-/// Values in paths, queries and headers are rendered as text the server can read back.
-fn param_display(ty: &TypeRef, value: TokenStream) -> TokenStream {
-    match ty {
-        TypeRef::DateTime => quote!(#value.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)),
-        TypeRef::Named(_) | TypeRef::Json | TypeRef::Map(_) | TypeRef::List(_) => {
-            quote!(apigen_runtime::ParamText::json(&#value))
+/// A multipart form with one part per property: binary properties as file parts, text as text,
+/// anything structured as JSON. Read-only properties are the server's and are not sent.
+fn multipart(api: &Api, ty: &TypeRef, body: TokenStream) -> TokenStream {
+    let fields = match named_kind(api, ty) {
+        Some(TypeKind::Struct(s)) => &s.fields,
+        _ => return quote!(apigen_runtime::Multipart::new().json("body", #body)),
+    };
+    let parts = fields.iter().filter(|f| !f.read_only).map(|f| {
+        let wire = &f.wire;
+        let field = ident(&f.name);
+        let (method, conversion) = match (&f.ty, f.secret) {
+            (TypeRef::Bytes, _) => ("file", None),
+            (_, true) => ("text", Some(quote!(v.expose()))),
+            (ty, false) => match display(api, ty, quote!(v)) {
+                None => ("text", None),
+                Some(_) if matches!(ty, TypeRef::DateTime) => ("text", display(api, ty, quote!(v))),
+                Some(_) => ("json", None),
+            },
+        };
+        let always = f.required && !f.nullable;
+        let access = quote!(#body.#field);
+        if always {
+            let method = format_ident!("{method}");
+            let value = match conversion {
+                Some(c) => quote!({ let v = &#access; #c }),
+                None => quote!(&#access),
+            };
+            quote!(.#method(#wire, #value))
+        } else {
+            let method = format_ident!("{method}_opt");
+            let present = if f.nullable && !f.required { quote!(#access.value()) } else { quote!(#access.as_ref()) };
+            match conversion {
+                Some(c) => quote!(.#method(#wire, #present.map(|v| #c))),
+                None => quote!(.#method(#wire, #present)),
+            }
         }
-        _ => value,
+    });
+    quote!(apigen_runtime::Multipart::new() #(#parts)*)
+}
+
+fn named_kind<'a>(api: &'a Api, ty: &TypeRef) -> Option<&'a TypeKind> {
+    let TypeRef::Named(name) = ty else { return None };
+    let def = api.types.iter().find(|t| &t.name == name)?;
+    match &def.kind {
+        TypeKind::Alias(inner) => named_kind(api, inner),
+        kind => Some(kind),
     }
 }
 
-fn needs_conversion(ty: &TypeRef) -> bool {
-    matches!(ty, TypeRef::DateTime | TypeRef::Named(_) | TypeRef::Json | TypeRef::Map(_) | TypeRef::List(_))
+/// How to render a parameter value as text, when the type does not do it itself with `Display`:
+/// date-times as RFC 3339, lists joined by commas, objects as JSON.
+fn display(api: &Api, ty: &TypeRef, value: TokenStream) -> Option<TokenStream> {
+    match ty {
+        TypeRef::DateTime => Some(quote!(#value.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))),
+        TypeRef::Json | TypeRef::Map(_) | TypeRef::Bytes => Some(quote!(apigen_runtime::ParamText::json(&#value))),
+        TypeRef::List(item) => {
+            let items = match display(api, item, quote!(v)) {
+                Some(conversion) => quote!(#value.iter().map(|v| #conversion)),
+                None => quote!(#value.iter()),
+            };
+            Some(quote!(apigen_runtime::ParamText::joined(#items, ',')))
+        }
+        TypeRef::Named(name) => {
+            let def = api.types.iter().find(|t| &t.name == name)?;
+            match &def.kind {
+                TypeKind::Enum(_) => None,
+                TypeKind::Alias(inner) => display(api, inner, value),
+                TypeKind::Struct(_) | TypeKind::Union(_) => Some(quote!(apigen_runtime::ParamText::json(&#value))),
+            }
+        }
+        _ => None,
+    }
 }
 
-fn param_call(p: &Param) -> TokenStream {
+fn param_call(api: &Api, p: &Param) -> TokenStream {
     let wire = &p.wire;
     let name = ident(&p.name);
     let kind = match p.location {
@@ -258,30 +327,32 @@ fn param_call(p: &Param) -> TokenStream {
         Location::Cookie => "cookie",
         Location::Path => unreachable!("path parameters fill the template"),
     };
-    let list = matches!(p.ty, TypeRef::List(_));
-    if p.required {
-        let value = match &p.ty {
-            TypeRef::List(item) => {
-                let item = param_display(item, quote!(v));
-                let method = format_ident!("{kind}_list");
-                return quote!(.#method(#wire, #name.iter().map(|v| #item)));
-            }
-            ty => param_display(ty, quote!(#name)),
+    let value = if p.required { quote!(#name) } else { quote!(options.#name) };
+    if let TypeRef::List(item) = &p.ty {
+        let items = if p.required { quote!(#value.iter()) } else { quote!(#value.iter().flatten()) };
+        let items = match display(api, item, quote!(v)) {
+            Some(conversion) => quote!(#items.map(|v| #conversion)),
+            None => items,
         };
+        return match (p.location, p.joined_by) {
+            (Location::Query, None) => quote!(.query_each(#wire, #items)),
+            (Location::Query, Some(separator)) => quote!(.query_joined(#wire, #items, #separator)),
+            (Location::Cookie, None) => quote!(.cookie_each(#wire, #items)),
+            _ => {
+                let method = format_ident!("{kind}_joined");
+                quote!(.#method(#wire, #items, ','))
+            }
+        };
+    }
+    if p.required {
         let method = format_ident!("{kind}");
-        quote!(.#method(#wire, &#value))
-    } else if list {
-        let TypeRef::List(item) = &p.ty else { unreachable!() };
-        let item = param_display(item, quote!(v));
-        let method = format_ident!("{kind}_list");
-        quote!(.#method(#wire, options.#name.iter().flatten().map(|v| #item)))
+        let shown = display(api, &p.ty, quote!(#name)).unwrap_or(quote!(#name));
+        quote!(.#method(#wire, &#shown))
     } else {
         let method = format_ident!("{kind}_opt");
-        if needs_conversion(&p.ty) {
-            let value = param_display(&p.ty, quote!(v));
-            quote!(.#method(#wire, options.#name.as_ref().map(|v| #value)))
-        } else {
-            quote!(.#method(#wire, options.#name.as_ref()))
+        match display(api, &p.ty, quote!(v)) {
+            Some(conversion) => quote!(.#method(#wire, #value.as_ref().map(|v| #conversion))),
+            None => quote!(.#method(#wire, #value.as_ref())),
         }
     }
 }
@@ -335,6 +406,8 @@ fn payload_text(payload: &Payload) -> String {
         Payload::Json(ty) => type_link(ty),
         Payload::Text => "text (`String`)".to_owned(),
         Payload::Bytes => "bytes ([`apigen_runtime::Bytes`])".to_owned(),
+        Payload::Form(ty) => format!("form fields of {}", type_link(ty)),
+        Payload::Multipart(ty) => format!("multipart parts of {}", type_link(ty)),
     }
 }
 
@@ -467,14 +540,14 @@ fn example(api: &Api, group: &Group, op: &Operation, options: &Options) -> Strin
         let value = example_value(api, &p.ty, &krate, 0);
         lines.push(format!("let {} = {};", p.name, value));
         args.push(match (&p.ty, arg_type(&p.ty).to_string().starts_with('&')) {
-            (TypeRef::String | TypeRef::Bytes, _) => p.name.clone(),
+            (TypeRef::String, _) => p.name.clone(),
             (_, true) => format!("&{}", p.name),
             _ => p.name.clone(),
         });
     }
     if let Some(body) = &op.body {
         let (value, arg) = match &body.payload {
-            Payload::Json(ty) => (example_value(api, ty, &krate, 0), "&body"),
+            Payload::Json(ty) | Payload::Form(ty) | Payload::Multipart(ty) => (example_value(api, ty, &krate, 0), "&body"),
             Payload::Text => ("String::from(\"…\")".to_owned(), "body"),
             Payload::Bytes | Payload::Empty => ("apigen_runtime::Bytes::from_static(b\"…\")".to_owned(), "body"),
         };
@@ -502,7 +575,8 @@ fn example(api: &Api, group: &Group, op: &Operation, options: &Options) -> Strin
 fn example_value(api: &Api, ty: &TypeRef, krate: &str, depth: usize) -> String {
     let fallback = "serde_json::from_str(\"{}\")?".to_owned();
     match ty {
-        TypeRef::String | TypeRef::Bytes => "\"…\"".to_owned(),
+        TypeRef::String => "\"…\"".to_owned(),
+        TypeRef::Bytes => "apigen_runtime::Bytes::from_static(b\"…\")".to_owned(),
         TypeRef::Bool => "true".to_owned(),
         TypeRef::I32 | TypeRef::I64 => "1".to_owned(),
         TypeRef::F32 | TypeRef::F64 => "1.0".to_owned(),

@@ -201,6 +201,8 @@ pub struct Param {
     pub ty: TypeRef,
     pub docs: Option<String>,
     pub deprecated: bool,
+    /// How an array is written: repeated (`a=1&a=2`, `explode`) or joined with this delimiter.
+    pub joined_by: Option<char>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -218,6 +220,10 @@ pub enum Payload {
     Json(TypeRef),
     Text,
     Bytes,
+    /// `application/x-www-form-urlencoded`.
+    Form(TypeRef),
+    /// `multipart/form-data`: one part per property of the body's type.
+    Multipart(TypeRef),
 }
 
 #[derive(Clone, Debug, PartialEq)]

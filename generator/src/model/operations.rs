@@ -209,7 +209,22 @@ fn param(
             }
         }
     };
+    // OpenAPI's defaults: `form` explodes arrays in queries and cookies, `simple` joins them with
+    // commas in paths and headers.
+    let joined_by = match parameter {
+        Parameter::Query { style, .. } => match (style, data.explode) {
+            (openapiv3::QueryStyle::SpaceDelimited, _) => Some(' '),
+            (openapiv3::QueryStyle::PipeDelimited, _) => Some('|'),
+            (_, Some(false)) => Some(','),
+            _ => None,
+        },
+        Parameter::Cookie { .. } if data.explode != Some(false) => None,
+        _ => Some(','),
+    };
+    // Parameters travel as text: a `format: binary` one is a string like any other.
+    let ty = if ty == TypeRef::Bytes { TypeRef::String } else { ty };
     Ok(Param {
+        joined_by,
         name: unique(field_name(&data.name), taken, "_"),
         wire: data.name.clone(),
         location,
@@ -268,7 +283,16 @@ fn payload(
     if is_text(content_type) {
         return Ok(Payload::Text);
     }
-    Ok(Payload::Bytes)
+    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let structured = match essence.as_str() {
+        "application/x-www-form-urlencoded" => Some(Payload::Form as fn(TypeRef) -> Payload),
+        "multipart/form-data" => Some(Payload::Multipart as fn(TypeRef) -> Payload),
+        _ => None,
+    };
+    match (structured, &media.schema) {
+        (Some(wrap), Some(schema)) => Ok(wrap(types.usage(schema, &at.join("schema"), hint)?.ty)),
+        _ => Ok(Payload::Bytes),
+    }
 }
 
 /// One payload for every success status: they agree, or the most general one that holds them all.

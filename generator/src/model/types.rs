@@ -346,13 +346,15 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
         let mut variants = Vec::new();
         let mut taken = HashSet::new();
         for (i, member) in members.iter().enumerate() {
-            let usage = self.usage(member, &at.join(i), &format!("{name}Variant{i}"))?;
-            let base = match (&usage.ty, member) {
-                (TypeRef::Named(n), ReferenceOr::Reference { .. }) => {
-                    n.strip_prefix(name).filter(|rest| !rest.is_empty()).unwrap_or(n).to_owned()
+            // An inline object with a single property (`{image: …}`) is named after it.
+            let inline_name = match member {
+                ReferenceOr::Item(Schema { schema_kind: SchemaKind::Type(Type::Object(o)), .. }) if o.properties.len() == 1 => {
+                    o.properties.keys().next().map(|p| type_name(p))
                 }
-                (ty, _) => variant_name(ty),
+                _ => None,
             };
+            let hint = format!("{name}{}", inline_name.clone().unwrap_or_else(|| format!("Variant{i}")));
+            let usage = self.usage(member, &at.join(i), &hint)?;
             let tag_values = match (discriminator, member) {
                 (Some(d), ReferenceOr::Reference { reference }) => {
                     let mapped: Vec<String> =
@@ -365,6 +367,13 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
                     }
                 }
                 _ => Vec::new(),
+            };
+            // `JobResponse::Cron(CronJobResponse)` reads better than repeating the type's name.
+            let base = match (&usage.ty, tag_values.first(), inline_name) {
+                (_, Some(tag), _) if !type_name(tag).is_empty() && tag_values.len() == 1 => type_name(tag),
+                (_, _, Some(property)) => property,
+                (TypeRef::Named(n), _, _) => without_affix(n, name),
+                (ty, _, _) => variant_name(ty),
             };
             variants.push(Variant {
                 name: unique(base, &mut taken, ""),
@@ -466,6 +475,16 @@ impl ObjectParts {
             }
         }
     }
+}
+
+/// `CronJobResponse` in `JobResponse` → `Cron`; `JobResponseCron` → `Cron`.
+fn without_affix(variant: &str, union: &str) -> String {
+    variant
+        .strip_prefix(union)
+        .or_else(|| variant.strip_suffix(union))
+        .filter(|rest| !rest.is_empty() && !rest.starts_with(|c: char| c.is_ascii_digit()))
+        .unwrap_or(variant)
+        .to_owned()
 }
 
 fn named(ty: &TypeRef) -> Option<String> {
