@@ -56,6 +56,33 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
     if check {
         cargo_check(&out)?;
+        run_payload_tests(&out)?;
+    }
+    Ok(())
+}
+
+/// Tests that decode realistic payloads through generated types live in
+/// `integration/generated-tests/<crate>.rs`; each is copied into its crate and run.
+fn run_payload_tests(out: &Path) -> Result<(), String> {
+    let dir = workspace_root().join("integration/generated-tests");
+    let mut packages = Vec::new();
+    for entry in std::fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        let Some(name) = path.file_stem().map(|s| s.to_string_lossy().into_owned()) else { continue };
+        let tests = out.join(&name).join("tests");
+        std::fs::create_dir_all(&tests).map_err(|e| format!("{}: {e}", tests.display()))?;
+        std::fs::copy(&path, tests.join("payloads.rs")).map_err(|e| format!("{}: {e}", path.display()))?;
+        packages.push(name);
+    }
+    packages.sort();
+    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    command.args(["test", "--test", "payloads"]).current_dir(out).env("CARGO_TARGET_DIR", workspace_root().join("target"));
+    for package in &packages {
+        command.args(["-p", package]);
+    }
+    let status = command.status().map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !status.success() {
+        return Err(format!("payload tests of the generated crates failed ({status})"));
     }
     Ok(())
 }

@@ -109,9 +109,10 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
         let ty = match &schema.schema_kind {
             // `allOf: [$ref]` with siblings (nullable, description) is how 3.0 documents annotate a
             // reference: it is a use of the referenced type, not a new one.
-            SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
-                let inner = self.usage(&all_of[0], &at.join("allOf").join(0), hint)?;
-                nullable |= inner.nullable;
+            SchemaKind::AllOf { all_of } if substantive(all_of).len() == 1 => {
+                let (i, member) = substantive(all_of)[0];
+                let inner = self.usage(member, &at.join("allOf").join(i), hint)?;
+                nullable |= inner.nullable || annotations_nullable(all_of);
                 inner.ty
             }
             _ => match self.shape(schema, at, hint)? {
@@ -187,7 +188,10 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
                 }
                 Shape::Define(TypeKind::Struct(self.object(schema, at, name)?))
             }
-            SchemaKind::AllOf { .. } => Shape::Define(TypeKind::Struct(self.object(schema, at, name)?)),
+            SchemaKind::AllOf { all_of } => match substantive(all_of).as_slice() {
+                [(i, member)] => Shape::Use(self.usage(member, &at.join("allOf").join(i), name)?.ty),
+                _ => Shape::Define(TypeKind::Struct(self.object(schema, at, name)?)),
+            },
             SchemaKind::OneOf { one_of } => Shape::Define(TypeKind::Union(self.union(schema, one_of, &at.join("oneOf"), name)?)),
             SchemaKind::AnyOf { any_of } => Shape::Define(TypeKind::Union(self.union(schema, any_of, &at.join("anyOf"), name)?)),
             SchemaKind::Not { .. } => {
@@ -328,7 +332,7 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
             }
             SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => self.keep_rest(at, "oneOf/anyOf inside allOf", parts),
             SchemaKind::Type(_) | SchemaKind::Not { .. } => {
-                self.warn(at, "a non-object schema inside allOf is ignored");
+                self.warn(at, "a non-object schema merged with objects in allOf is ignored");
             }
         }
         visiting.remove(at);
@@ -459,7 +463,7 @@ impl ObjectParts {
             let pointer = at.join("properties").join(name);
             let property = unbox(property);
             if let Some((earlier, earlier_at)) = self.properties.get(name) {
-                if *earlier != property {
+                if shape_of(earlier) != shape_of(&property) {
                     builder.warn(
                         &pointer,
                         format!("property `{name}` conflicts with its definition at {earlier_at}; this later one is used"),
@@ -485,6 +489,37 @@ fn without_affix(variant: &str, union: &str) -> String {
         .filter(|rest| !rest.is_empty() && !rest.starts_with(|c: char| c.is_ascii_digit()))
         .unwrap_or(variant)
         .to_owned()
+}
+
+/// An `allOf` member that only annotates (`{description: …}`, `{nullable: true}`) adds no shape.
+fn is_annotation(member: &ReferenceOr<Schema>) -> bool {
+    matches!(member, ReferenceOr::Item(Schema { schema_kind: SchemaKind::Any(any), .. }) if *any == AnySchema::default())
+}
+
+fn substantive(members: &[ReferenceOr<Schema>]) -> Vec<(usize, &ReferenceOr<Schema>)> {
+    members.iter().enumerate().filter(|(_, m)| !is_annotation(m)).collect()
+}
+
+fn annotations_nullable(members: &[ReferenceOr<Schema>]) -> bool {
+    members
+        .iter()
+        .any(|m| matches!(m, ReferenceOr::Item(schema) if is_annotation(m) && schema.schema_data.nullable))
+}
+
+/// A property schema without its prose: two definitions that differ only in wording agree.
+fn shape_of(schema: &ReferenceOr<Schema>) -> ReferenceOr<Schema> {
+    match schema {
+        ReferenceOr::Item(item) => {
+            let mut item = item.clone();
+            let data = &mut item.schema_data;
+            data.description = None;
+            data.title = None;
+            data.example = None;
+            data.extensions.clear();
+            ReferenceOr::Item(item)
+        }
+        reference => reference.clone(),
+    }
 }
 
 fn named(ty: &TypeRef) -> Option<String> {
