@@ -43,7 +43,7 @@ pub mod apis;
 pub mod auth;
 pub mod types;
 pub use apigen_runtime::{
-    ApiError, Credential, DecodeError, Error, Nullable, Result, Secret,
+    ApiError, Bytes, Credential, DecodeError, Error, Nullable, Result, Secret,
 };
 
 /// The first server the document lists.

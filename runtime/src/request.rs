@@ -90,8 +90,8 @@ impl<'c> RequestBuilder<'c> {
         self.query(name, &joined)
     }
 
-    /// A header parameter. A value a header cannot carry (CR, LF, other controls) is refused,
-    /// never sent.
+    /// A header parameter. A value a header cannot carry (CR, LF, other controls, non-ASCII) is
+    /// refused, never sent: a line break would let a value inject headers of its own.
     pub fn header(mut self, name: &str, value: &dyn Display) -> Self {
         let value = value.to_string();
         match (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(&value)) {
@@ -99,7 +99,7 @@ impl<'c> RequestBuilder<'c> {
                 self.headers.append(name, value);
             }
             (Err(_), _) => self.fail(format!("`{name}` is not a valid header name")),
-            (_, Err(_)) => self.fail(format!("the value of header `{name}` contains characters a header cannot carry (CR, LF or other control characters)")),
+            (_, Err(_)) => self.fail(format!("the value of header `{name}` contains characters a header cannot carry (only visible ASCII, space and tab are allowed)")),
         }
         self
     }
@@ -359,6 +359,13 @@ impl RawResponse {
                 self.status,
                 &self.body,
             ))
+        })
+    }
+
+    /// The body as UTF-8 text.
+    pub fn text<E>(&self) -> Result<String, Error<E>> {
+        String::from_utf8(self.body.to_vec()).map_err(|e| {
+            Error::Decode(DecodeError::new("String", format!("invalid UTF-8: {e}"), 0, 0, self.status, &self.body))
         })
     }
 

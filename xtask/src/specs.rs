@@ -72,6 +72,16 @@ fn run_payload_tests(out: &Path) -> Result<(), String> {
         let tests = out.join(&name).join("tests");
         std::fs::create_dir_all(&tests).map_err(|e| format!("{}: {e}", tests.display()))?;
         std::fs::copy(&path, tests.join("payloads.rs")).map_err(|e| format!("{}: {e}", path.display()))?;
+        // What the tests use besides the crate itself: the loopback server and a runtime.
+        let manifest = out.join(&name).join("Cargo.toml");
+        let mut text = std::fs::read_to_string(&manifest).map_err(|e| format!("{}: {e}", manifest.display()))?;
+        if !text.contains("[dev-dependencies]") {
+            text.push_str(&format!(
+                "\n[dev-dependencies]\ntestkit = {{ path = \"{}\" }}\ntokio = {{ version = \"1\", features = [\"rt-multi-thread\", \"macros\"] }}\n",
+                workspace_root().join("testkit").display()
+            ));
+            std::fs::write(&manifest, text).map_err(|e| format!("{}: {e}", manifest.display()))?;
+        }
         packages.push(name);
     }
     packages.sort();

@@ -53,7 +53,7 @@ pub fn lib(api: &Api, options: &Options) -> TokenStream {
         pub mod auth;
         pub mod types;
 
-        pub use apigen_runtime::{ApiError, Credential, DecodeError, Error, Nullable, Result, Secret};
+        pub use apigen_runtime::{ApiError, Bytes, Credential, DecodeError, Error, Nullable, Result, Secret};
 
         #base_url_docs
         pub const DEFAULT_BASE_URL: &str = #base_url;

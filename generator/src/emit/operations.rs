@@ -37,6 +37,7 @@ pub fn group(api: &Api, group: &Group, options: &Options) -> TokenStream {
     let operations: Vec<&Operation> = group.operations.iter().map(|&i| &api.operations[i]).collect();
     let methods = operations.iter().map(|op| method(api, group, op, options));
     let option_structs = operations.iter().filter_map(|op| options_struct(op));
+    let outcome_enums = operations.iter().filter_map(|op| outcome_enum(op));
     let error_status = operations
         .iter()
         .any(|op| !op.errors.is_empty())
@@ -63,6 +64,8 @@ pub fn group(api: &Api, group: &Group, options: &Options) -> TokenStream {
         }
 
         #(#option_structs)*
+
+        #(#outcome_enums)*
     }
 }
 
@@ -76,7 +79,8 @@ fn mentions_named(op: &Operation) -> bool {
         }
     }
     let payload = |p: &Payload| matches!(p, Payload::Json(ty) | Payload::Form(ty) | Payload::Multipart(ty) if named(ty));
-    op.params.iter().any(|p| named(&p.ty))
+    op.success.outcomes.iter().any(|o| payload(&o.payload))
+        || op.params.iter().any(|p| named(&p.ty))
         || op.body.as_ref().is_some_and(|b| payload(&b.payload))
         || payload(&op.success.payload)
         || op.error_type.as_ref().is_some_and(named)
@@ -93,6 +97,40 @@ fn positional(op: &Operation) -> impl Iterator<Item = &Param> {
 
 fn optional(op: &Operation) -> impl Iterator<Item = &Param> {
     op.params.iter().filter(|p| !p.required)
+}
+
+fn outcome_name(op: &Operation) -> proc_macro2::Ident {
+    format_ident!("{}Outcome", heck::ToUpperCamelCase::to_upper_camel_case(op.fn_name.as_str()))
+}
+
+/// The enum an operation returns when its success statuses carry different bodies.
+fn outcome_enum(op: &Operation) -> Option<TokenStream> {
+    if op.success.outcomes.is_empty() {
+        return None;
+    }
+    let name = outcome_name(op);
+    let docs = doc(&format!("The success outcomes of `{}`, one per status.", op.fn_name));
+    let variants = op.success.outcomes.iter().map(|o| {
+        let variant = format_ident!("{}", o.name);
+        let docs = doc(&format!("`{}`: {}", o.status, one_line(&o.description)));
+        let payload = match &o.payload {
+            Payload::Empty => None,
+            Payload::Text => Some(quote!(String)),
+            Payload::Bytes => Some(quote!(apigen_runtime::Bytes)),
+            Payload::Json(ty) | Payload::Form(ty) | Payload::Multipart(ty) => Some(rust_type(ty, &types_prefix())),
+        };
+        match payload {
+            Some(payload) => quote!(#docs #variant(#payload),),
+            None => quote!(#docs #variant,),
+        }
+    });
+    Some(quote! {
+        #docs
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum #name {
+            #(#variants)*
+        }
+    })
 }
 
 fn options_name(op: &Operation) -> proc_macro2::Ident {
@@ -172,6 +210,12 @@ fn method(api: &Api, group: &Group, op: &Operation, options: &Options) -> TokenS
         Payload::Text => (quote!(send_text), quote!(String)),
         Payload::Bytes => (quote!(send_bytes), quote!(apigen_runtime::Bytes)),
     };
+    let success = if op.success.outcomes.is_empty() {
+        success
+    } else {
+        let outcome = outcome_name(op);
+        quote!(#outcome)
+    };
     let result = match &op.error_type {
         Some(ty) => {
             let ty = rust_type(ty, &types_prefix());
@@ -179,6 +223,38 @@ fn method(api: &Api, group: &Group, op: &Operation, options: &Options) -> TokenS
         }
         None => quote!(Result<#success>),
     };
+    if !op.success.outcomes.is_empty() {
+        let outcome = outcome_name(op);
+        let arms = op.success.outcomes.iter().map(|o| {
+            let status = proc_macro2::Literal::u16_unsuffixed(o.status);
+            let variant = format_ident!("{}", o.name);
+            let value = match &o.payload {
+                Payload::Empty => quote!(Ok(#outcome::#variant)),
+                Payload::Text => quote!(response.text().map(#outcome::#variant)),
+                Payload::Bytes => quote!(Ok(#outcome::#variant(response.body))),
+                _ => quote!(response.json().map(#outcome::#variant)),
+            };
+            quote!(#status => #value,)
+        });
+        return quote! {
+            #docs
+            #deprecated
+            pub async fn #name(&self, #(#args),*) -> #result {
+                let response = self
+                    .client
+                    .request(Method::#method, #path, &[#(&#path_args),*])
+                    #security
+                    #(#params)*
+                    #body_call
+                    .send_raw()
+                    .await?;
+                match response.status.as_u16() {
+                    #(#arms)*
+                    _ => Err(response.into_error(&[#(#errors),*])),
+                }
+            }
+        };
+    }
     quote! {
         #docs
         #deprecated
@@ -448,7 +524,11 @@ fn method_docs(api: &Api, group: &Group, op: &Operation, options: &Options) -> S
     }
 
     text.push_str("\n\n# Returns\n");
-    text.push_str(&payload_text(&op.success.payload));
+    if op.success.outcomes.is_empty() {
+        text.push_str(&payload_text(&op.success.payload));
+    } else {
+        text.push_str(&format!("[`{}`], one variant per status", outcome_name(op)));
+    }
     let statuses: Vec<String> = op
         .success
         .statuses

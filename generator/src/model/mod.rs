@@ -230,6 +230,19 @@ pub enum Payload {
 pub struct Success {
     /// The declared 2xx statuses with their descriptions.
     pub statuses: Vec<(String, String)>,
+    /// The body every success status shares.
+    pub payload: Payload,
+    /// When success statuses carry different bodies: one outcome per status, and the method
+    /// returns an enum of them instead of `payload`.
+    pub outcomes: Vec<Outcome>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outcome {
+    pub status: u16,
+    /// Variant name: `Ok`, `Created`, `NoContent`, `Status206`…
+    pub name: String,
+    pub description: String,
     pub payload: Payload,
 }
 

@@ -136,9 +136,11 @@ fn operation(
             errors.push(ErrorResponse { status, description, ty });
         }
     }
+    let outcomes = outcomes(&success_statuses, &success_payloads);
     let success = Success {
         statuses: success_statuses,
-        payload: merge_payloads(success_payloads, &op.pointer, &mut types.warnings),
+        payload: merge_payloads(success_payloads, &op.pointer, &mut types.warnings, !outcomes.is_empty()),
+        outcomes,
     };
     let error_types: BTreeSet<&TypeRef> = errors.iter().filter_map(|e| e.ty.as_ref()).collect();
     let error_type = match error_types.len() {
@@ -296,7 +298,38 @@ fn payload(
 }
 
 /// One payload for every success status: they agree, or the most general one that holds them all.
-fn merge_payloads(payloads: Vec<(Payload, Pointer)>, at: &Pointer, warnings: &mut Vec<Warning>) -> Payload {
+/// One outcome per success status when their bodies differ (`200` with a body, `204` without…)
+/// and every status is an exact code.
+fn outcomes(statuses: &[(String, String)], payloads: &[(Payload, Pointer)]) -> Vec<super::Outcome> {
+    let all_same = payloads.windows(2).all(|w| w[0].0 == w[1].0);
+    let codes: Option<Vec<u16>> = statuses.iter().map(|(s, _)| s.parse().ok()).collect();
+    let (false, Some(codes)) = (all_same, codes) else { return Vec::new() };
+    codes
+        .into_iter()
+        .zip(statuses.iter().zip(payloads))
+        .map(|(status, ((_, description), (payload, _)))| super::Outcome {
+            status,
+            name: outcome_name(status),
+            description: description.clone(),
+            payload: payload.clone(),
+        })
+        .collect()
+}
+
+fn outcome_name(status: u16) -> String {
+    match status {
+        200 => "Ok".into(),
+        201 => "Created".into(),
+        202 => "Accepted".into(),
+        203 => "NonAuthoritative".into(),
+        204 => "NoContent".into(),
+        205 => "ResetContent".into(),
+        206 => "PartialContent".into(),
+        other => format!("Status{other}"),
+    }
+}
+
+fn merge_payloads(payloads: Vec<(Payload, Pointer)>, at: &Pointer, warnings: &mut Vec<Warning>, has_outcomes: bool) -> Payload {
     let distinct: Vec<&Payload> = payloads.iter().map(|(p, _)| p).filter(|p| **p != Payload::Empty).fold(
         Vec::new(),
         |mut acc, p| {
@@ -311,6 +344,9 @@ fn merge_payloads(payloads: Vec<(Payload, Pointer)>, at: &Pointer, warnings: &mu
         [only] => (*only).clone(),
         several => {
             let all_json = several.iter().all(|p| matches!(p, Payload::Json(_)));
+            if has_outcomes {
+                return Payload::Json(TypeRef::Json);
+            }
             warnings.push(Warning {
                 pointer: at.join("responses"),
                 message: "success responses have different bodies; decoded as the most general type".into(),
