@@ -54,6 +54,18 @@ async fn path_parameters_cannot_change_the_path() {
     assert_eq!(server.requests().len(), hostile.len());
 }
 
+/// The evidence for refusing `.` and `..` instead of encoding them: the URL parser under reqwest
+/// removes dot segments even when written `%2E`, so such a URL never reaches the server intact.
+#[tokio::test]
+async fn encoded_dot_segments_never_reach_the_server() {
+    let server = Server::start(|_| Reply::empty(204)).await;
+    for (prefix, expected) in [("/a/%2E%2E", "/secret"), ("/a/.%2e", "/secret"), ("/a/%2e", "/a/secret")] {
+        let client = Client::builder(&format!("{}{prefix}", server.url())).build().unwrap();
+        client.request(Method::GET, "/secret", &[]).send_empty::<serde_json::Value>(&[]).await.unwrap();
+        assert_eq!(server.requests().last().map(|r| r.target.clone()).as_deref(), Some(expected), "{prefix}");
+    }
+}
+
 #[tokio::test]
 async fn query_values_are_encoded_with_percent_twenty() {
     let server = Server::scripted(vec![Reply::empty(204)]).await;
@@ -91,21 +103,67 @@ async fn header_values_with_cr_or_lf_are_refused_not_sent() {
 async fn credentials_follow_the_operation_security() {
     let server = Server::start(|_| Reply::empty(204)).await;
     let client = Client::builder(&server.url())
+        .credential(Credential::bearer("bearerAuth", "t-1"))
         .credential(Credential::api_key_header("ApiKeyAuth", "Authorization", "k-1").with_prefix("Token"))
+        .credential(Credential::api_key_header("TeamKey", "X-Team-Key", "team-1"))
         .credential(Credential::api_key_query("QueryKey", "api_key", "q-1"))
+        .credential(Credential::basic("basicAuth", "me", "pw"))
         .build()
         .unwrap();
-    let securities: [apigen_runtime::Security; 4] = [&[&["bearerAuth"], &["ApiKeyAuth"]], &[&["QueryKey"]], &[], &[&["bearerAuth"]]];
+    let securities: &[apigen_runtime::Security] = &[
+        &[&["bearerAuth"], &["ApiKeyAuth"]],
+        &[&["ApiKeyAuth"], &["bearerAuth"]],
+        // An alternative without credentials is skipped, the next one that has them is used.
+        &[&["oauth2"], &["ApiKeyAuth"]],
+        // Both schemes of one alternative are sent together.
+        &[&["bearerAuth", "TeamKey"]],
+        &[&["QueryKey"]],
+        &[&["basicAuth"]],
+        // Anonymous access allowed first, or no security at all: nothing sent.
+        &[&[], &["bearerAuth"]],
+        &[],
+        // No credential for the only scheme allowed: sent without, the server decides.
+        &[&["oauth2"]],
+    ];
     for security in securities {
         client.request(Method::GET, "/s", &[]).security(security).send_empty::<serde_json::Value>(&[]).await.unwrap();
     }
-    let requests = server.requests();
-    assert_eq!(requests[0].header("authorization"), Some("Token k-1"));
-    assert_eq!(requests[1].query.as_deref(), Some("api_key=q-1"));
-    assert_eq!(requests[1].header("authorization"), None);
-    assert_eq!(requests[2].header("authorization"), None);
-    // No credential for the only scheme allowed: sent without, the server decides.
-    assert_eq!(requests[3].header("authorization"), None);
+    let seen: Vec<_> = server
+        .requests()
+        .iter()
+        .map(|r| (r.header("authorization").map(str::to_owned), r.header("x-team-key").map(str::to_owned), r.query.clone()))
+        .collect();
+    let some = |s: &str| Some(s.to_owned());
+    assert_eq!(
+        seen,
+        [
+            (some("Bearer t-1"), None, None),
+            (some("Token k-1"), None, None),
+            (some("Token k-1"), None, None),
+            (some("Bearer t-1"), some("team-1"), None),
+            (None, None, some("api_key=q-1")),
+            (some("Basic bWU6cHc="), None, None),
+            (None, None, None),
+            (None, None, None),
+            (None, None, None),
+        ]
+    );
+}
+
+#[test]
+fn debug_output_never_shows_secrets() {
+    let client = Client::builder("https://api.example.com/")
+        .credential(Credential::bearer("bearerAuth", "tok-SECRET"))
+        .credential(Credential::api_key_header("ApiKeyAuth", "Authorization", "key-SECRET").with_prefix("Token"))
+        .build()
+        .unwrap();
+    let shown = format!("{client:?} {client:#?}");
+    assert!(!shown.contains("SECRET"), "{shown}");
+    assert!(shown.contains("https://api.example.com") && shown.contains("***"), "{shown}");
+    assert_eq!(client.base_url(), "https://api.example.com");
+
+    let secret = apigen_runtime::Secret::new("pw-SECRET".to_owned());
+    assert_eq!(format!("{secret} {secret:?}"), "*** \"***\"");
 }
 
 #[tokio::test]
@@ -148,15 +206,94 @@ async fn typed_error_bodies_by_exact_status_then_default() {
 }
 
 #[tokio::test]
+async fn success_bodies_as_json_text_bytes_or_nothing() {
+    let server = Server::scripted(vec![
+        Reply::json(200, r#"{"message":"hi"}"#),
+        Reply::empty(204),
+        Reply::json(201, r#"{"ignored":true}"#),
+        Reply::text(200, "text/plain", "héllo"),
+        Reply::text(200, "application/octet-stream", "\u{0}\u{1}"),
+    ])
+    .await;
+    let client = client(&server);
+    let get = || client.request(Method::GET, "/ok", &[]);
+    assert_eq!(get().send_json::<Problem, serde_json::Value>(&[]).await.unwrap(), Problem { message: "hi".into() });
+    get().send_empty::<serde_json::Value>(&[]).await.unwrap();
+    get().send_empty::<serde_json::Value>(&[]).await.unwrap();
+    assert_eq!(get().send_text::<serde_json::Value>(&[]).await.unwrap(), "héllo");
+    assert_eq!(get().send_bytes::<serde_json::Value>(&[]).await.unwrap(), &b"\x00\x01"[..]);
+    assert_eq!(server.requests()[0].header("accept"), Some("application/json"));
+}
+
+#[tokio::test]
 async fn a_success_body_that_does_not_decode_says_what_and_where() {
-    let server = Server::scripted(vec![Reply::json(200, "{\"message\": 42}")]).await;
-    let error = client(&server).request(Method::GET, "/d", &[]).send_json::<Problem, serde_json::Value>(&[]).await.unwrap_err();
+    let page = format!("<html>{}</html>", "x".repeat(300));
+    let server = Server::scripted(vec![
+        Reply::json(200, "{\"message\": 42}"),
+        Reply::text(200, "text/html", &page),
+        Reply::json(200, "{\"message\": \"cut"),
+    ])
+    .await;
+    let client = client(&server);
+    let mut errors = Vec::new();
+    for _ in 0..3 {
+        match client.request(Method::GET, "/d", &[]).send_json::<Problem, serde_json::Value>(&[]).await {
+            Err(Error::Decode(decode)) => errors.push(decode),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    let wrong_type = &errors[0];
+    assert!(wrong_type.type_name.ends_with("::Problem"), "{}", wrong_type.type_name);
+    assert_eq!((wrong_type.line, wrong_type.column), (1, 14));
+    assert!(wrong_type.message.contains("invalid type: integer `42`"), "{}", wrong_type.message);
+    assert_eq!(wrong_type.excerpt, "{\"message\": 42}");
+    assert_eq!(wrong_type.status.as_u16(), 200);
+
+    let html = &errors[1];
+    assert_eq!((html.line, html.column), (1, 1));
+    assert!(html.message.contains("expected value"), "{}", html.message);
+    assert!(html.excerpt.starts_with("<html>xxx"), "{}", html.excerpt);
+    assert_eq!(html.excerpt.chars().count(), 201, "200 characters and an ellipsis");
+    let shown = Error::<serde_json::Value>::Decode(errors.remove(1)).to_string();
+    assert!(shown.contains("as http::Problem") && shown.contains("body starts with: <html>"), "{shown}");
+
+    let truncated = &errors[1];
+    assert!(truncated.message.contains("EOF while parsing a string"), "{}", truncated.message);
+    assert_eq!(truncated.excerpt, "{\"message\": \"cut");
+}
+
+#[tokio::test]
+async fn text_that_is_not_utf8_is_a_decode_error() {
+    let body = apigen_runtime::Bytes::from_static(b"ok \xff\xfe");
+    let server = Server::scripted(vec![Reply::Respond { status: 200, headers: vec![], body }]).await;
+    let error = client(&server).request(Method::GET, "/t", &[]).send_text::<serde_json::Value>(&[]).await.unwrap_err();
     let Error::Decode(decode) = &error else { panic!("{error:?}") };
-    assert!(decode.type_name.ends_with("Problem"));
-    assert_eq!((decode.line, decode.column), (1, 14));
-    assert!(decode.message.contains("invalid type: integer `42`"), "{}", decode.message);
-    assert_eq!(decode.excerpt, "{\"message\": 42}");
-    assert_eq!(error.status().map(|s| s.as_u16()), Some(200));
+    assert_eq!(decode.type_name, "String");
+    assert!(decode.message.contains("invalid UTF-8"), "{}", decode.message);
+    assert_eq!(decode.excerpt, "ok \u{fffd}\u{fffd}");
+}
+
+#[tokio::test]
+async fn status_errors_display_status_reason_and_description() {
+    const ERRORS: &[ErrorStatus] = &[ErrorStatus::new(404, "Resource not found")];
+    let server = Server::scripted(vec![Reply::json(404, r#"{"message":"no job 42"}"#), Reply::empty(503)]).await;
+    let client = client(&server);
+    let not_found = client.request(Method::GET, "/x", &[]).send_empty::<serde_json::Value>(ERRORS).await.unwrap_err();
+    assert_eq!(not_found.to_string(), r#"HTTP 404 Not Found: Resource not found (body: {"message":"no job 42"})"#);
+    let undeclared = client.request(Method::GET, "/x", &[]).send_empty::<serde_json::Value>(ERRORS).await.unwrap_err();
+    assert_eq!(undeclared.to_string(), "HTTP 503 Service Unavailable");
+    assert_eq!(undeclared.status().map(|s| s.as_u16()), Some(503));
+}
+
+#[tokio::test]
+async fn a_server_slower_than_the_timeout_is_a_transport_error() {
+    let slow = Reply::Delay(std::time::Duration::from_secs(5), Box::new(Reply::empty(204)));
+    let server = Server::scripted(vec![slow]).await;
+    let client = Client::builder(&server.url()).timeout(std::time::Duration::from_millis(200)).build().unwrap();
+    let error = client.request(Method::GET, "/slow", &[]).send_empty::<serde_json::Value>(&[]).await.unwrap_err();
+    let Error::Transport(cause) = &error else { panic!("{error:?}") };
+    assert!(cause.is_timeout(), "{error}");
 }
 
 #[tokio::test]
