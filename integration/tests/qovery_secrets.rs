@@ -204,14 +204,22 @@ async fn declared_error_statuses_keep_status_description_and_body() {
 }
 
 #[tokio::test]
-async fn an_undeclared_status_is_an_error_too() {
-    let server = Server::scripted(vec![Reply::text(502, "text/html", "<h1>Bad gateway</h1>")]).await;
+async fn an_undeclared_status_is_an_error_too_after_the_retries_a_delete_allows() {
+    let server = Server::start(|_| Reply::text(502, "text/html", "<h1>Bad gateway</h1>")).await;
     let client = client_for(&server).await;
     let error = client.job_secret().delete_job_secret(ids().0, ids().1).await.unwrap_err();
     let Error::Status(error) = error else { panic!("{error:?}") };
     assert_eq!(error.status.as_u16(), 502);
     assert_eq!(error.description, None);
     assert_eq!(error.body_text(), "<h1>Bad gateway</h1>");
+    // DELETE is idempotent: the default policy made three attempts.
+    assert_eq!(server.requests().len(), 3);
+
+    // A POST is not retried.
+    let server = Server::start(|_| Reply::text(502, "text/html", "<h1>Bad gateway</h1>")).await;
+    let client = client_for(&server).await;
+    client.job_secret().create_job_secret(ids().0, None).await.unwrap_err();
+    assert_eq!(server.requests().len(), 1);
 }
 
 #[tokio::test]

@@ -8,6 +8,7 @@ use std::time::Duration;
 use crate::auth::Credential;
 use crate::error::Error;
 use crate::request::RequestBuilder;
+use crate::retry::{Middleware, RetryPolicy, SharedMiddleware};
 
 /// Shared by every request of a client; cheap to clone.
 #[derive(Clone)]
@@ -20,6 +21,8 @@ pub(crate) struct Inner {
     pub http: reqwest::Client,
     pub credentials: Vec<Credential>,
     pub user_agent: String,
+    pub retry: RetryPolicy,
+    pub middleware: Vec<SharedMiddleware>,
 }
 
 impl Client {
@@ -50,6 +53,7 @@ impl fmt::Debug for Client {
             .field("base_url", &self.inner.base_url)
             .field("user_agent", &self.inner.user_agent)
             .field("credentials", &self.inner.credentials)
+            .field("retry", &self.inner.retry)
             .finish_non_exhaustive()
     }
 }
@@ -62,6 +66,8 @@ pub struct ClientBuilder<C = Client> {
     timeout: Duration,
     connect_timeout: Duration,
     http: Option<reqwest::Client>,
+    retry: RetryPolicy,
+    middleware: Vec<SharedMiddleware>,
     output: PhantomData<fn() -> C>,
 }
 
@@ -79,8 +85,22 @@ impl<C: From<Client>> ClientBuilder<C> {
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             http: None,
+            retry: RetryPolicy::default(),
+            middleware: Vec::new(),
             output: PhantomData,
         }
+    }
+
+    /// When to send a request again (default: [`RetryPolicy::default`]; none: [`RetryPolicy::never`]).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// A hook on every request and attempt; several run in the order added.
+    pub fn middleware(mut self, middleware: impl Middleware) -> Self {
+        self.middleware.push(std::sync::Arc::new(middleware));
+        self
     }
 
     /// Another server than the document's (a mock, a proxy, another region).
@@ -152,6 +172,8 @@ impl<C: From<Client>> ClientBuilder<C> {
                 http,
                 credentials: self.credentials,
                 user_agent: self.user_agent,
+                retry: self.retry,
+                middleware: self.middleware,
             }),
         }))
     }
@@ -166,6 +188,8 @@ impl<C> Clone for ClientBuilder<C> {
             timeout: self.timeout,
             connect_timeout: self.connect_timeout,
             http: self.http.clone(),
+            retry: self.retry.clone(),
+            middleware: self.middleware.clone(),
             output: PhantomData,
         }
     }
@@ -179,6 +203,8 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("user_agent", &self.user_agent)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
+            .field("retry", &self.retry)
+            .field("middleware", &self.middleware.len())
             .finish_non_exhaustive()
     }
 }

@@ -19,9 +19,13 @@ pub enum Error<E = serde_json::Value> {
     /// sent as it is, a body that does not serialize.
     #[error("invalid request: {0}")]
     InvalidRequest(String),
-    /// The server could not be reached, or the exchange broke off (connect, TLS, timeout, reset).
+    /// The server could not be reached, or the exchange broke off (connect, TLS, timeout, reset),
+    /// after the retries the policy allows.
     #[error("transport error: {0}")]
     Transport(#[source] reqwest::Error),
+    /// The retry policy's total deadline passed before an answer came.
+    #[error("no answer within the deadline after {attempts} attempt(s) ({elapsed:.1?})")]
+    Deadline { attempts: u32, elapsed: std::time::Duration },
 }
 
 impl<E> Error<E> {
@@ -30,7 +34,7 @@ impl<E> Error<E> {
         match self {
             Error::Status(error) => Some(error.status),
             Error::Decode(error) => Some(error.status),
-            Error::InvalidRequest(_) | Error::Transport(_) => None,
+            Error::InvalidRequest(_) | Error::Transport(_) | Error::Deadline { .. } => None,
         }
     }
 }

@@ -9,6 +9,7 @@ mod error;
 mod fields;
 mod multipart;
 mod request;
+mod retry;
 pub mod union;
 
 pub use auth::{Credential, Security};
@@ -19,7 +20,8 @@ pub use fields::{Nullable, ParamText, Secret};
 pub use multipart::Multipart;
 pub use http::{HeaderMap, StatusCode};
 pub use request::{RawResponse, RequestBuilder};
-pub use reqwest::Method;
+pub use retry::{AttemptInfo, Middleware, RequestInfo, RetryPolicy};
+pub use reqwest::{self, Method};
 
 /// Display, `FromStr`, `Serialize` and `Deserialize` for a generated open string enum, from
 /// its `as_str()` and `From<String>`: written once here instead of in every generated enum.

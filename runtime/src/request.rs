@@ -8,7 +8,6 @@ use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use tracing::Instrument;
 
 use crate::auth::{self, Security};
 use crate::client::Client;
@@ -256,24 +255,15 @@ impl<'c> RequestBuilder<'c> {
         if let Some(message) = self.error.take() {
             return Err(Error::InvalidRequest(message));
         }
-        let span = tracing::debug_span!(
-            "http_request",
-            method = %self.method,
-            path = self.template,
-            status = tracing::field::Empty,
-        );
-        let http = &self.client.inner.http;
-        let request = self.build(accept).map_err(Error::InvalidRequest)?;
-        async move {
-            let response = http.execute(request).await.map_err(Error::Transport)?;
-            let status = response.status();
-            tracing::Span::current().record("status", status.as_u16());
-            let headers = response.headers().clone();
-            let body = response.bytes().await.map_err(Error::Transport)?;
-            Ok(RawResponse { status, headers, body })
+        let inner = &self.client.inner;
+        let info = crate::retry::RequestInfo { method: self.method.clone(), path_template: self.template };
+        let credentials = auth::choose(self.security, &inner.credentials);
+        if credentials.is_none() {
+            // The user may authenticate in their own reqwest client or a proxy: send as is.
+            tracing::debug!(required = ?self.security, "no credential for this operation's security schemes");
         }
-        .instrument(span)
-        .await
+        let request = self.build(accept).map_err(Error::InvalidRequest)?;
+        crate::retry::send(inner, request, credentials, info).await
     }
 
     fn build(self, accept: Option<&'static str>) -> Result<reqwest::Request, String> {
@@ -300,15 +290,7 @@ impl<'c> RequestBuilder<'c> {
             headers.insert(CONTENT_TYPE, content_type);
             *request.body_mut() = Some(body.into());
         }
-        match auth::choose(self.security, &inner.credentials) {
-            Some(credentials) => {
-                for credential in credentials {
-                    credential.apply(&mut request)?;
-                }
-            }
-            // The user may authenticate in their own reqwest client or a proxy: send as is.
-            None => tracing::debug!(required = ?self.security, "no credential for this operation's security schemes"),
-        }
+        // Credentials are added per attempt, after middleware has seen the request.
         Ok(request)
     }
 }

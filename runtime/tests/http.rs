@@ -1,12 +1,13 @@
 //! The runtime against a real server on 127.0.0.1: what the server receives, byte for byte, and
 //! what every kind of answer becomes.
 
-use apigen_runtime::{Client, Credential, Error, ErrorStatus, Method};
+use apigen_runtime::{RetryPolicy, Client, Credential, Error, ErrorStatus, Method};
 use serde::Deserialize;
 use testkit::{Reply, Server};
 
+/// One attempt per call: these tests are about a single exchange (retries: tests/faults.rs).
 fn client(server: &Server) -> Client {
-    Client::builder("http://unused.invalid").base_url(server.url()).build().unwrap()
+    Client::builder("http://unused.invalid").base_url(server.url()).retry(RetryPolicy::never()).build().unwrap()
 }
 
 #[derive(Debug, Deserialize, PartialEq)]
@@ -290,7 +291,11 @@ async fn status_errors_display_status_reason_and_description() {
 async fn a_server_slower_than_the_timeout_is_a_transport_error() {
     let slow = Reply::Delay(std::time::Duration::from_secs(5), Box::new(Reply::empty(204)));
     let server = Server::scripted(vec![slow]).await;
-    let client = Client::builder(&server.url()).timeout(std::time::Duration::from_millis(200)).build().unwrap();
+    let client = Client::builder(&server.url())
+        .timeout(std::time::Duration::from_millis(200))
+        .retry(RetryPolicy::never())
+        .build()
+        .unwrap();
     let error = client.request(Method::GET, "/slow", &[]).send_empty::<serde_json::Value>(&[]).await.unwrap_err();
     let Error::Transport(cause) = &error else { panic!("{error:?}") };
     assert!(cause.is_timeout(), "{error}");

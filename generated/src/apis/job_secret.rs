@@ -9,7 +9,7 @@ use crate::types;
 
 /// Operations tagged `Job Secret`.
 ///
-/// Secrets of a job.
+/// Secrets that belong to a job.
 #[derive(Clone, Copy, Debug)]
 pub struct JobSecretApi<'a> {
     client: &'a apigen_runtime::Client,
@@ -82,7 +82,7 @@ impl<'a> JobSecretApi<'a> {
     /// - `body` (optional, `application/json`): [`types::SecretRequest`]
     ///
     /// # Returns
-    /// [`types::Secret`] (`201`: Added a secret)
+    /// [`types::Secret`] (`201`: Add a secret)
     ///
     /// # Errors
     /// - `400`: Bad request
@@ -135,7 +135,7 @@ impl<'a> JobSecretApi<'a> {
     /// - You can't edit a BUILT_IN secret
     /// - For an override, you can't edit the key
     /// - For an alias, you can't edit the value
-    /// - An override can only have a scope lower to the secret it is overriding (hierarchy is BUILT_IN > PROJECT > ENVIRONMENT > CONTAINER)
+    /// - An override can only have a scope lower to the secret it is overriding (hierarchy is BUILT_IN > PROJECT > ENVIRONMENT > APPLICATION)
     ///
     /// # Parameters
     /// - `job_id`: path parameter `jobId`: Job ID

@@ -9,7 +9,7 @@ use crate::types;
 
 /// Operations tagged `Project Secret`.
 ///
-/// Secrets of a project, inherited by its environments and services.
+/// Secrets that belong to a project.
 #[derive(Clone, Copy, Debug)]
 pub struct ProjectSecretApi<'a> {
     client: &'a apigen_runtime::Client,
@@ -23,8 +23,6 @@ impl<'a> ProjectSecretApi<'a> {
     /// List project secrets
     ///
     /// `GET /project/{projectId}/secret` (operation `listProjectSecrets`)
-    ///
-    /// Secrets are like environment variables, but they are secured and can't be revealed.
     ///
     /// # Parameters
     /// - `project_id`: path parameter `projectId`: Project ID

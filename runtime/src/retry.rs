@@ -1,0 +1,258 @@
+//! Sending with retries: which failures are worth another attempt, how long to wait, when to
+//! stop. The defaults follow what trusted SDKs do: idempotent methods only, exponential backoff
+//! with full jitter, `Retry-After` honoured, bounded attempts and a total deadline.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use http::{HeaderMap, StatusCode};
+use reqwest::Method;
+use tracing::Instrument;
+
+use crate::auth::Credential;
+use crate::client::Inner;
+use crate::error::Error;
+use crate::request::RawResponse;
+
+/// When and how a request is sent again.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included (1: never retry). Default 3.
+    pub max_attempts: u32,
+    /// Backoff before the second attempt; doubled each time, with full jitter. Default 200 ms.
+    pub initial_backoff: Duration,
+    /// Longest backoff computed (a server's `Retry-After` may ask for more). Default 5 s.
+    pub max_backoff: Duration,
+    /// No new attempt starts, and no wait is begun, past this much time since the first.
+    /// Default 60 s.
+    pub total_deadline: Duration,
+    /// Retry POST and PATCH too. Only safe when the API makes them idempotent (an idempotency
+    /// key, say). Default false.
+    pub retry_non_idempotent: bool,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 3,
+            initial_backoff: Duration::from_millis(200),
+            max_backoff: Duration::from_secs(5),
+            total_deadline: Duration::from_secs(60),
+            retry_non_idempotent: false,
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// One attempt, whatever happens.
+    pub fn never() -> Self {
+        RetryPolicy { max_attempts: 1, ..Self::default() }
+    }
+
+    /// Exponential backoff with full jitter: uniform in `[0, min(max, initial × 2^(attempt-1))]`.
+    fn backoff(&self, attempt: u32) -> Duration {
+        let ceiling = self
+            .initial_backoff
+            .saturating_mul(2u32.saturating_pow(attempt.saturating_sub(1)))
+            .min(self.max_backoff);
+        ceiling.mul_f64(jitter())
+    }
+}
+
+/// Statuses that say "not now" rather than "no".
+const RETRY_STATUSES: [StatusCode; 4] = [
+    StatusCode::TOO_MANY_REQUESTS,
+    StatusCode::BAD_GATEWAY,
+    StatusCode::SERVICE_UNAVAILABLE,
+    StatusCode::GATEWAY_TIMEOUT,
+];
+
+fn idempotent(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS | Method::PUT | Method::DELETE | Method::TRACE)
+}
+
+/// What a request is, for middleware and logs: never its credentials.
+#[derive(Clone, Debug)]
+pub struct RequestInfo {
+    pub method: Method,
+    /// The document's path (`/job/{jobId}/secret`): low-cardinality, no identifiers in it.
+    pub path_template: &'static str,
+}
+
+/// How one attempt ended.
+#[derive(Debug)]
+pub struct AttemptInfo<'a> {
+    /// 1 for the first.
+    pub attempt: u32,
+    pub status: Option<StatusCode>,
+    pub headers: Option<&'a HeaderMap>,
+    /// The transport error, when there was no response.
+    pub error: Option<&'a reqwest::Error>,
+    pub elapsed: Duration,
+}
+
+/// Observes and changes requests and responses: add a request id, log, measure.
+///
+/// `on_request` runs once, before credentials are added, so a hook that logs the request can
+/// never log a credential.
+pub trait Middleware: Send + Sync + 'static {
+    fn on_request(&self, _request: &mut reqwest::Request, _info: &RequestInfo) {}
+    fn on_attempt(&self, _info: &RequestInfo, _attempt: &AttemptInfo<'_>) {}
+}
+
+pub(crate) async fn send<E>(
+    inner: &Inner,
+    mut request: reqwest::Request,
+    credentials: Option<Vec<&Credential>>,
+    info: RequestInfo,
+) -> Result<RawResponse, Error<E>> {
+    for middleware in &inner.middleware {
+        middleware.on_request(&mut request, &info);
+    }
+    let policy = &inner.retry;
+    let may_retry = policy.retry_non_idempotent || idempotent(&info.method);
+    let started = Instant::now();
+    let mut attempt = 1;
+    loop {
+        let mut this = request
+            .try_clone()
+            .ok_or_else(|| Error::InvalidRequest("a streaming body cannot be sent".into()))?;
+        for credential in credentials.iter().flatten() {
+            credential.apply(&mut this).map_err(Error::InvalidRequest)?;
+        }
+        let span = tracing::debug_span!(
+            "http_request",
+            method = %info.method,
+            path = info.path_template,
+            attempt,
+            status = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        );
+        let attempt_started = Instant::now();
+        let remaining = policy.total_deadline.saturating_sub(started.elapsed());
+        let outcome = tokio::time::timeout(remaining, exchange(&inner.http, this).instrument(span.clone())).await;
+        let elapsed = attempt_started.elapsed();
+        span.record("duration_ms", elapsed.as_millis() as u64);
+        let outcome = match outcome {
+            Ok(outcome) => outcome,
+            Err(_) => {
+                return Err(Error::Deadline {
+                    attempts: attempt,
+                    elapsed: started.elapsed(),
+                })
+            }
+        };
+        if let Ok(response) = &outcome {
+            span.record("status", response.status.as_u16());
+        }
+        let report = AttemptInfo {
+            attempt,
+            status: outcome.as_ref().ok().map(|r| r.status),
+            headers: outcome.as_ref().ok().map(|r| &r.headers),
+            error: outcome.as_ref().err(),
+            elapsed,
+        };
+        for middleware in &inner.middleware {
+            middleware.on_attempt(&info, &report);
+        }
+        // `Some(hint)`: worth another attempt, after `hint` if the server said how long.
+        let retry = match &outcome {
+            Ok(response) if RETRY_STATUSES.contains(&response.status) => Some(retry_after(&response.headers)),
+            Ok(_) => None,
+            Err(error) if transient(error) => Some(None),
+            Err(_) => None,
+        };
+        let delay = match retry {
+            Some(hint) if may_retry && attempt < policy.max_attempts => hint.unwrap_or_else(|| policy.backoff(attempt)),
+            _ => return outcome.map_err(Error::Transport),
+        };
+        if started.elapsed() + delay > policy.total_deadline {
+            return outcome.map_err(Error::Transport);
+        }
+        tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, path = info.path_template, "retrying");
+        tokio::time::sleep(delay).await;
+        attempt += 1;
+    }
+}
+
+async fn exchange(http: &reqwest::Client, request: reqwest::Request) -> Result<RawResponse, reqwest::Error> {
+    let response = http.execute(request).await?;
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response.bytes().await?;
+    Ok(RawResponse { status, headers, body })
+}
+
+/// A failure that another attempt may not meet: the connection, a timeout, a body cut short
+/// (reqwest reports a body that ends early while it is read as a decode error: JSON is decoded
+/// here, not by reqwest, so its decode errors are all of that kind).
+fn transient(error: &reqwest::Error) -> bool {
+    error.is_connect() || error.is_timeout() || error.is_request() || error.is_body() || error.is_decode()
+}
+
+/// `Retry-After` as a delay: delta-seconds or an HTTP-date.
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers.get(http::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let when = httpdate::parse_http_date(value).ok()?;
+    Some(when.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO))
+}
+
+/// A number in [0, 1): xorshift over the clock and a counter. Jitter only needs to spread
+/// clients apart, not to be unpredictable.
+fn jitter() -> f64 {
+    static STATE: AtomicU64 = AtomicU64::new(0);
+    let seed = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(1, |d| d.as_nanos() as u64);
+    let mut x = seed ^ STATE.fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed) | 1;
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    (x >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// Middleware as stored by the client.
+pub(crate) type SharedMiddleware = Arc<dyn Middleware>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        let policy = RetryPolicy::default();
+        for attempt in 1..10 {
+            let ceiling = (Duration::from_millis(200) * 2u32.pow(attempt - 1)).min(Duration::from_secs(5));
+            for _ in 0..50 {
+                assert!(policy.backoff(attempt) <= ceiling);
+            }
+        }
+        // No overflow however many attempts.
+        assert!(policy.backoff(u32::MAX) <= Duration::from_secs(5));
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_and_dates() {
+        let mut headers = HeaderMap::new();
+        headers.insert(http::header::RETRY_AFTER, "3".parse().unwrap());
+        assert_eq!(retry_after(&headers), Some(Duration::from_secs(3)));
+        let later = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(30));
+        headers.insert(http::header::RETRY_AFTER, later.parse().unwrap());
+        let delay = retry_after(&headers).unwrap();
+        assert!(delay > Duration::from_secs(27) && delay <= Duration::from_secs(30), "{delay:?}");
+        headers.insert(http::header::RETRY_AFTER, "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap());
+        assert_eq!(retry_after(&headers), Some(Duration::ZERO));
+        headers.insert(http::header::RETRY_AFTER, "soon".parse().unwrap());
+        assert_eq!(retry_after(&headers), None);
+    }
+
+    #[test]
+    fn only_idempotent_methods_retry_by_default() {
+        for method in [Method::GET, Method::HEAD, Method::OPTIONS, Method::PUT, Method::DELETE] {
+            assert!(idempotent(&method), "{method}");
+        }
+        assert!(!idempotent(&Method::POST) && !idempotent(&Method::PATCH));
+    }
+}
