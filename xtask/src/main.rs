@@ -1,6 +1,7 @@
 //! Project tasks: `cargo xtask codegen [--check] [--spec PATH --out DIR [--name CRATE]]`.
 
 mod codegen;
+mod fuzz;
 mod specs;
 
 use std::process::ExitCode;
@@ -12,13 +13,16 @@ const USAGE: &str = "usage:
                                       generate a standalone crate from any document
   cargo xtask check-specs [--out DIR] [--no-check]
                                       generate every document of ../shared/specs and
-                                      cargo check them all";
+                                      cargo check them all
+  cargo xtask fuzz [--seconds N] [--seed S]
+                                      mutated documents through every stage: no panics";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen::Args::parse(&args[1..]).and_then(|a| codegen::run(&a)),
         Some("check-specs") => specs::run(&args[1..]),
+        Some("fuzz") => fuzz::cli(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

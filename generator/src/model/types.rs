@@ -36,6 +36,8 @@ pub struct TypeBuilder<'r, 'd> {
     components: HashMap<String, String>,
     taken: HashSet<String>,
     types: BTreeMap<String, TypeDef>,
+    /// Inline schemas being turned into types right now, to catch `$ref` cycles through them.
+    inlining: HashSet<Pointer>,
     pub warnings: Vec<Warning>,
 }
 
@@ -60,6 +62,7 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
             components,
             taken,
             types: BTreeMap::new(),
+            inlining: HashSet::new(),
             warnings: Vec::new(),
         }
     }
@@ -101,7 +104,15 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
             ReferenceOr::Reference { .. } => located.pointer.last().map_or(hint.to_owned(), |l| type_name(&l)),
             ReferenceOr::Item(_) => hint.to_owned(),
         };
-        self.inline(&located.value, &located.pointer, &hint)
+        // Only component schemas can be recursive types (they have names to refer back to);
+        // a cycle through a `$ref` into an inline schema would inline forever.
+        if !self.inlining.insert(located.pointer.clone()) {
+            self.warn(at, format!("recursive $ref to {} which is not a component schema; using serde_json::Value", located.pointer));
+            return Ok(Usage { ty: TypeRef::Json, nullable: false });
+        }
+        let usage = self.inline(&located.value, &located.pointer, &hint);
+        self.inlining.remove(&located.pointer);
+        usage
     }
 
     fn inline(&mut self, schema: &Schema, at: &Pointer, hint: &str) -> Result<Usage, Error> {

@@ -1,0 +1,252 @@
+//! `cargo xtask fuzz --seconds N`: mutated and arbitrary documents through every stage of the
+//! generator. Each must end in `Ok` or in an error that says where; a panic is a failure, with
+//! the seed that reproduces it.
+//!
+//! Mutations work on the parsed tree (replace a value with one of another type, drop a key,
+//! point a `$ref` somewhere else, graft a subtree elsewhere), so most inputs get past the
+//! parser and exercise resolve, model and emit; raw byte noise covers the parser too.
+
+use std::panic::{self, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use apigen::{Error, Options};
+use serde_json::Value;
+
+use crate::codegen::workspace_root;
+
+/// A small deterministic generator: a failing seed replays the same input.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        if n == 0 {
+            0
+        } else {
+            (self.next() % n as u64) as usize
+        }
+    }
+}
+
+/// The documents mutations start from: the fixtures, our spec and the small real documents.
+pub fn seeds() -> Vec<(PathBuf, Value)> {
+    let root = workspace_root();
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(root.join("generator/tests/fixtures"))
+        .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    paths.push(root.join("spec/openapi.yaml"));
+    for small in ["oai-petstore.yaml", "oai-petstore-expanded.yaml", "oai-tictactoe-31.yaml"] {
+        paths.push(root.join("../shared/specs").join(small));
+    }
+    paths.sort();
+    paths
+        .into_iter()
+        .filter_map(|path| {
+            let text = std::fs::read_to_string(&path).ok()?;
+            let value: Value = serde_yaml::from_str(&text).ok()?;
+            Some((path, value))
+        })
+        .collect()
+}
+
+#[derive(Debug, Default)]
+pub struct Report {
+    pub runs: u64,
+    pub generated: u64,
+    pub refused: u64,
+    /// (seed, panic message)
+    pub panics: Vec<(u64, String)>,
+    /// (seed, error) for errors that do not say where.
+    pub unlocated: Vec<(u64, String)>,
+}
+
+pub fn run(budget: Duration, first_seed: u64) -> Report {
+    let seeds = seeds();
+    let mut report = Report::default();
+    let started = Instant::now();
+    let previous_hook = panic::take_hook();
+    panic::set_hook(Box::new(|_| {}));
+    let mut seed = first_seed;
+    while started.elapsed() < budget && !seeds.is_empty() {
+        seed = seed.wrapping_add(1);
+        let outcome = panic::catch_unwind(AssertUnwindSafe(|| one(&seeds, seed)));
+        report.runs += 1;
+        match outcome {
+            Ok(Ok(())) => report.generated += 1,
+            Ok(Err(error)) => {
+                report.refused += 1;
+                if !located(&error) {
+                    report.unlocated.push((seed, error.to_string()));
+                }
+            }
+            Err(payload) => {
+                let message = payload
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+                    .unwrap_or_default();
+                report.panics.push((seed, message));
+            }
+        }
+    }
+    panic::set_hook(previous_hook);
+    report
+}
+
+/// Errors must say where: a JSON pointer, or a line and column.
+fn located(error: &Error) -> bool {
+    match error {
+        Error::Invalid { pointer, .. } => pointer.as_str().is_empty() || pointer.as_str().starts_with('/'),
+        Error::Syntax { .. } | Error::Io { .. } => true,
+        Error::Internal { .. } => false,
+    }
+}
+
+/// One input, built from `seed`, through every stage.
+pub fn one(seeds: &[(PathBuf, Value)], seed: u64) -> Result<(), Error> {
+    let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+    let (path, base) = &seeds[rng.below(seeds.len())];
+    let options = Options {
+        crate_name: "fuzzed".into(),
+        crate_version: "0.1.0".into(),
+        runtime_path: "../runtime".into(),
+        standalone: true,
+    };
+    let document = if rng.below(10) == 0 {
+        // Raw noise on the text: the parser's turn.
+        let mut text = serde_yaml::to_string(base).unwrap_or_default().into_bytes();
+        for _ in 0..=rng.below(8) {
+            if text.is_empty() {
+                break;
+            }
+            let at = rng.below(text.len());
+            text[at] = (rng.next() & 0x7f) as u8;
+        }
+        apigen::load::parse(Path::new("fuzzed.yaml"), &String::from_utf8_lossy(&text))?
+    } else {
+        let mut value = base.clone();
+        let pointers = all_pointers(&value);
+        for _ in 0..=rng.below(4) {
+            mutate(&mut value, &pointers, &mut rng);
+        }
+        apigen::load::from_value(path, value)?
+    };
+    let resolved = apigen::resolve::resolve(&document)?;
+    let api = apigen::model::build(&resolved)?;
+    let tokens = apigen::emit::emit(&api, &options);
+    apigen::write::format(tokens, &options)?;
+    Ok(())
+}
+
+fn all_pointers(value: &Value) -> Vec<String> {
+    fn walk(value: &Value, at: String, out: &mut Vec<String>) {
+        out.push(at.clone());
+        match value {
+            Value::Object(map) => {
+                for (key, child) in map {
+                    walk(child, format!("{at}/{}", key.replace('~', "~0").replace('/', "~1")), out);
+                }
+            }
+            Value::Array(items) => {
+                for (i, child) in items.iter().enumerate() {
+                    walk(child, format!("{at}/{i}"), out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(value, String::new(), &mut out);
+    out
+}
+
+fn mutate(value: &mut Value, pointers: &[String], rng: &mut Rng) {
+    let target = &pointers[rng.below(pointers.len())];
+    let replacement = match rng.below(9) {
+        0 => Value::Null,
+        1 => Value::from(rng.next() as i64 % 1000),
+        2 => Value::from(["", "string", "object", "array", "integer", "uuid", "date-time", "self", "é/~"][rng.below(9)]),
+        3 => Value::Bool(rng.below(2) == 0),
+        4 => Value::Array(Vec::new()),
+        5 => serde_json::json!({}),
+        6 => serde_json::json!({"$ref": format!("#{}", pointers[rng.below(pointers.len())])}),
+        7 => value.pointer(&pointers[rng.below(pointers.len())]).cloned().unwrap_or(Value::Null),
+        _ => {
+            // Drop the key or element.
+            if let Some((parent, last)) = target.rsplit_once('/') {
+                match value.pointer_mut(parent) {
+                    Some(Value::Object(map)) => {
+                        map.shift_remove(&last.replace("~1", "/").replace("~0", "~"));
+                    }
+                    Some(Value::Array(items)) => {
+                        if let Ok(i) = last.parse::<usize>() {
+                            if i < items.len() {
+                                items.remove(i);
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            return;
+        }
+    };
+    if let Some(slot) = value.pointer_mut(target) {
+        *slot = replacement;
+    }
+}
+
+pub fn cli(args: &[String]) -> Result<(), String> {
+    let mut seconds = 60u64;
+    let mut seed = 0u64;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--seconds" => seconds = args.next().and_then(|s| s.parse().ok()).ok_or("--seconds needs a number")?,
+            "--seed" => seed = args.next().and_then(|s| s.parse().ok()).ok_or("--seed needs a number")?,
+            other => return Err(format!("unknown argument `{other}`")),
+        }
+    }
+    let report = run(Duration::from_secs(seconds), seed);
+    println!(
+        "{} inputs in {seconds} s: {} generated, {} refused with an error, {} panics, {} errors without a location",
+        report.runs,
+        report.generated,
+        report.refused,
+        report.panics.len(),
+        report.unlocated.len()
+    );
+    for (seed, message) in report.panics.iter().take(10) {
+        println!("panic (replay with --seed {}): {message}", seed - 1);
+    }
+    for (seed, message) in report.unlocated.iter().take(10) {
+        println!("unlocated error (replay with --seed {}): {message}", seed - 1);
+    }
+    if report.panics.is_empty() && report.unlocated.is_empty() {
+        Ok(())
+    } else {
+        Err("the generator panicked or gave an error without a location".into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A bounded run in every `cargo test`; `cargo xtask fuzz --seconds N` for longer ones.
+    #[test]
+    fn mutated_documents_never_panic_and_errors_say_where() {
+        let report = run(Duration::from_secs(20), 0);
+        assert!(report.runs > 100, "{report:?}");
+        assert!(report.generated > 0 && report.refused > 0, "{report:?}");
+        assert!(report.panics.is_empty(), "panics: {:?}", &report.panics[..report.panics.len().min(5)]);
+        assert!(report.unlocated.is_empty(), "{:?}", &report.unlocated[..report.unlocated.len().min(5)]);
+    }
+}
