@@ -1,6 +1,7 @@
 //! Project tasks: `cargo xtask codegen [--check] [--spec PATH --out DIR [--name CRATE]]`.
 
 mod codegen;
+mod contract;
 mod fuzz;
 mod specs;
 
@@ -15,7 +16,9 @@ const USAGE: &str = "usage:
                                       generate every document of ../shared/specs and
                                       cargo check them all
   cargo xtask fuzz [--seconds N] [--seed S]
-                                      mutated documents through every stage: no panics";
+                                      mutated documents through every stage: no panics
+  cargo xtask contract                every operation of the generated client against the
+                                      Prism mock server (installed from npm into target/prism)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -23,6 +26,7 @@ fn main() -> ExitCode {
         Some("codegen") => codegen::Args::parse(&args[1..]).and_then(|a| codegen::run(&a)),
         Some("check-specs") => specs::run(&args[1..]),
         Some("fuzz") => fuzz::cli(&args[1..]),
+        Some("contract") => contract::run(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
