@@ -97,8 +97,12 @@ pub struct AttemptInfo<'a> {
 /// `on_request` runs once, before credentials are added, so a hook that logs the request can
 /// never log a credential.
 pub trait Middleware: Send + Sync + 'static {
+    /// Once per call, before credentials are added.
     fn on_request(&self, _request: &mut reqwest::Request, _info: &RequestInfo) {}
+    /// After every attempt, retried or not.
     fn on_attempt(&self, _info: &RequestInfo, _attempt: &AttemptInfo<'_>) {}
+    /// Once per call, on the response that will be decoded: it may be changed.
+    fn on_response(&self, _info: &RequestInfo, _response: &mut RawResponse) {}
 }
 
 pub(crate) async fn send<E>(
@@ -165,15 +169,24 @@ pub(crate) async fn send<E>(
         };
         let delay = match retry {
             Some(hint) if may_retry && attempt < policy.max_attempts => hint.unwrap_or_else(|| policy.backoff(attempt)),
-            _ => return outcome.map_err(Error::Transport),
+            _ => return finish(inner, &info, outcome),
         };
         if started.elapsed() + delay > policy.total_deadline {
-            return outcome.map_err(Error::Transport);
+            return finish(inner, &info, outcome);
         }
         tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, path = info.path_template, "retrying");
         tokio::time::sleep(delay).await;
         attempt += 1;
     }
+}
+
+/// The final outcome, after middleware has had its say on the response.
+fn finish<E>(inner: &Inner, info: &RequestInfo, outcome: Result<RawResponse, reqwest::Error>) -> Result<RawResponse, Error<E>> {
+    let mut response = outcome.map_err(Error::Transport)?;
+    for middleware in &inner.middleware {
+        middleware.on_response(info, &mut response);
+    }
+    Ok(response)
 }
 
 async fn exchange(http: &reqwest::Client, request: reqwest::Request) -> Result<RawResponse, reqwest::Error> {

@@ -199,11 +199,20 @@ impl Middleware for Hook {
         self.0.attempts.fetch_add(1, Ordering::SeqCst);
         self.0.statuses.lock().unwrap().push(attempt.status.map(|s| s.as_u16()));
     }
+
+    fn on_response(&self, _info: &RequestInfo, response: &mut apigen_runtime::RawResponse) {
+        // A hook may rewrite what gets decoded: here, unwrap an `{"data": …}` envelope.
+        if let Ok(serde_json::Value::Object(mut envelope)) = serde_json::from_slice(&response.body) {
+            if let Some(inner) = envelope.remove("data") {
+                response.body = serde_json::to_vec(&inner).unwrap().into();
+            }
+        }
+    }
 }
 
 #[tokio::test]
 async fn middleware_sees_each_request_without_credentials_and_every_attempt() {
-    let server = Server::scripted(vec![Reply::empty(503), Reply::json(200, "{}")]).await;
+    let server = Server::scripted(vec![Reply::empty(503), Reply::json(200, r#"{"data": {"id": 7}}"#)]).await;
     let recorder = Arc::new(Recorder::default());
     let client = Client::builder(&server.url())
         .credential(Credential::bearer("bearer", "tok-SECRET"))
@@ -211,7 +220,8 @@ async fn middleware_sees_each_request_without_credentials_and_every_attempt() {
         .retry(fast())
         .build()
         .unwrap();
-    client.request(Method::GET, "/things", &[]).security(&[&["bearer"]]).send_json::<serde_json::Value, serde_json::Value>(&[]).await.unwrap();
+    let value = client.request(Method::GET, "/things", &[]).security(&[&["bearer"]]).send_json::<serde_json::Value, serde_json::Value>(&[]).await.unwrap();
+    assert_eq!(value, serde_json::json!({"id": 7}));
     assert_eq!(*recorder.seen_authorization.lock().unwrap(), [None]);
     assert_eq!(recorder.attempts.load(Ordering::SeqCst), 2);
     assert_eq!(*recorder.statuses.lock().unwrap(), [Some(503), Some(200)]);
