@@ -1,5 +1,6 @@
 //! Project tasks: `cargo xtask codegen [--check] [--spec PATH --out DIR [--name CRATE]]`.
 
+mod bench;
 mod codegen;
 mod contract;
 mod fuzz;
@@ -18,7 +19,10 @@ const USAGE: &str = "usage:
   cargo xtask fuzz [--seconds N] [--seed S]
                                       mutated documents through every stage: no panics
   cargo xtask contract                every operation of the generated client against the
-                                      Prism mock server (installed from npm into target/prism)";
+                                      Prism mock server (installed from npm into target/prism)
+  cargo xtask bench [--spec PATH] [--runs N]
+                                      generation, size, crate build/check time and memory,
+                                      beside openapi-generator when installed";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -27,6 +31,7 @@ fn main() -> ExitCode {
         Some("check-specs") => specs::run(&args[1..]),
         Some("fuzz") => fuzz::cli(&args[1..]),
         Some("contract") => contract::run(&args[1..]),
+        Some("bench") => bench::run(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

@@ -1,0 +1,273 @@
+//! `cargo xtask bench [--spec PATH] [--runs N]`: generation time by stage (median of N runs of
+//! a release build), what was generated, and how long the generated crate alone takes to build
+//! and check with its dependencies already built; peak memory beside each. With
+//! `openapi-generator-cli` (PyPI) on the PATH, the same figures for its Rust output, in the same
+//! run, and the ratios. Figures are printed, never asserted.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use apigen::Options;
+
+use crate::codegen::workspace_root;
+
+struct Figures {
+    name: &'static str,
+    generate: Duration,
+    generate_peak_kib: Option<u64>,
+    lines: usize,
+    bytes: usize,
+    /// `None` when the crate does not build.
+    build: Option<Duration>,
+    build_peak_kib: Option<u64>,
+    check: Option<Duration>,
+    check_peak_kib: Option<u64>,
+}
+
+pub fn run(args: &[String]) -> Result<(), String> {
+    if cfg!(debug_assertions) {
+        // Generation is measured in a release build: run again as one.
+        let status = Command::new(cargo())
+            .args(["run", "--release", "-q", "-p", "xtask", "--", "bench"])
+            .args(args)
+            .current_dir(workspace_root())
+            .status()
+            .map_err(|e| e.to_string())?;
+        return if status.success() { Ok(()) } else { Err(format!("bench failed ({status})")) };
+    }
+    let mut spec = workspace_root().join("../shared/specs/qovery.yaml");
+    let mut runs = 7;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--spec" => spec = args.next().ok_or("--spec needs a path")?.into(),
+            "--runs" => runs = args.next().and_then(|r| r.parse().ok()).filter(|r| *r >= 5).ok_or("--runs needs a number ≥ 5")?,
+            other => return Err(format!("unknown argument `{other}`")),
+        }
+    }
+    let out = workspace_root().join("target/bench");
+    let ours = bench_ours(&spec, runs, &out)?;
+    let theirs = bench_openapi_generator(&spec, runs, &out)?;
+    print(&spec, &ours, theirs.as_ref());
+    Ok(())
+}
+
+fn cargo() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
+}
+
+fn bench_ours(spec: &Path, runs: usize, out: &Path) -> Result<Figures, String> {
+    let options = Options {
+        crate_name: "bench-client".into(),
+        crate_version: "0.1.0".into(),
+        runtime_path: workspace_root().join("runtime").to_string_lossy().into_owned(),
+        standalone: true,
+    };
+    let mut samples = Vec::new();
+    let mut stages = Vec::new();
+    let mut generated = None;
+    for _ in 0..runs {
+        let started = Instant::now();
+        let result = apigen::generate(spec, &options).map_err(|e| e.to_string())?;
+        samples.push(started.elapsed());
+        stages.push(result.timings.clone());
+        generated = Some(result);
+    }
+    let generated = generated.ok_or("no run")?;
+    let dir = out.join("apigen");
+    let _ = std::fs::remove_dir_all(&dir);
+    let write_started = Instant::now();
+    apigen::write::write(&generated.files, &dir).map_err(|e| e.to_string())?;
+    let write = write_started.elapsed();
+    let median_of = |f: &dyn Fn(&apigen::Timings) -> Duration| median(stages.iter().map(f).collect());
+    println!(
+        "apigen stages (median of {runs}): load {:.1?}, resolve {:.1?}, model {:.1?}, emit {:.1?}, format {:.1?}, write {:.1?}",
+        median_of(&|t| t.load),
+        median_of(&|t| t.resolve),
+        median_of(&|t| t.model),
+        median_of(&|t| t.emit),
+        median_of(&|t| t.format),
+        write
+    );
+    let (build, build_peak, check, check_peak) = crate_only(&dir)?;
+    Ok(Figures {
+        name: "apigen",
+        generate: median(samples),
+        generate_peak_kib: peak_rss_kib(),
+        lines: generated.files.values().map(|f| f.lines().count()).sum(),
+        bytes: generated.files.values().map(String::len).sum(),
+        build,
+        build_peak_kib: build_peak,
+        check,
+        check_peak_kib: check_peak,
+    })
+}
+
+fn bench_openapi_generator(spec: &Path, runs: usize, out: &Path) -> Result<Option<Figures>, String> {
+    if Command::new("openapi-generator-cli").arg("version").output().is_err() {
+        println!("openapi-generator-cli is not installed (pip install openapi-generator-cli): measuring apigen only");
+        return Ok(None);
+    }
+    let dir = out.join("openapi-generator");
+    let mut samples = Vec::new();
+    let mut peak = None;
+    for _ in 0..runs {
+        let _ = std::fs::remove_dir_all(&dir);
+        let started = Instant::now();
+        let (status, rss) = measured(
+            Command::new("openapi-generator-cli")
+                .args(["generate", "-g", "rust", "--skip-validate-spec", "-i"])
+                .arg(spec)
+                .arg("-o")
+                .arg(&dir)
+                .args(["--additional-properties", "packageName=bench-openapi-generator,supportAsync=true"])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null()),
+        )?;
+        if !status {
+            return Err("openapi-generator-cli failed".into());
+        }
+        samples.push(started.elapsed());
+        peak = peak.max(rss);
+    }
+    let (lines, bytes) = count(&dir.join("src"));
+    let (build, build_peak, check, check_peak) = crate_only(&dir)?;
+    Ok(Some(Figures {
+        name: "openapi-generator",
+        generate: median(samples),
+        generate_peak_kib: peak,
+        lines,
+        bytes,
+        build,
+        build_peak_kib: build_peak,
+        check,
+        check_peak_kib: check_peak,
+    }))
+}
+
+/// Builds once to have every dependency ready, then times a full build and a full check of the
+/// crate alone: its own artifacts removed (`cargo clean -p`), incremental compilation off, the
+/// dependencies' kept. `None` times: the crate does not build as generated.
+fn crate_only(dir: &Path) -> Result<(Option<Duration>, Option<u64>, Option<Duration>, Option<u64>), String> {
+    let target = workspace_root().join("target/bench-target");
+    let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).map_err(|e| e.to_string())?;
+    let package = manifest
+        .lines()
+        .find_map(|l| l.strip_prefix("name = "))
+        .map(|n| n.trim_matches('"').to_owned())
+        .ok_or("no package name")?;
+    let cargo_in = |args: &[&str]| {
+        let mut command = Command::new(cargo());
+        command
+            .args(args)
+            .arg("-q")
+            .current_dir(dir)
+            .env("CARGO_TARGET_DIR", &target)
+            .env("CARGO_INCREMENTAL", "0");
+        command
+    };
+    let (ok, _) = measured(cargo_in(&["build"]).stderr(std::process::Stdio::null()))?;
+    if !ok {
+        println!("{} does not build as generated", dir.display());
+        return Ok((None, None, None, None));
+    }
+    let timed = |step: &str| -> Result<(Duration, Option<u64>), String> {
+        measured(&mut cargo_in(&["clean", "-p", &package]))?;
+        let started = Instant::now();
+        let (_, peak) = measured(&mut cargo_in(&[step]))?;
+        Ok((started.elapsed(), peak))
+    };
+    let (build, build_peak) = timed("build")?;
+    let (check, check_peak) = timed("check")?;
+    Ok((Some(build), build_peak, Some(check), check_peak))
+}
+
+/// Runs a command; its peak memory comes from GNU time when the machine has it.
+fn measured(command: &mut Command) -> Result<(bool, Option<u64>), String> {
+    let time = Path::new("/usr/bin/time");
+    if !time.exists() {
+        let status = command.status().map_err(|e| e.to_string())?;
+        return Ok((status.success(), None));
+    }
+    let report = std::env::temp_dir().join(format!("apigen-bench-{}.rss", std::process::id()));
+    let mut wrapped = Command::new(time);
+    wrapped.arg("-f").arg("%M").arg("-o").arg(&report).arg(command.get_program()).args(command.get_args());
+    if let Some(dir) = command.get_current_dir() {
+        wrapped.current_dir(dir);
+    }
+    for (key, value) in command.get_envs() {
+        if let Some(value) = value {
+            wrapped.env(key, value);
+        }
+    }
+    // Tools' own chatter (openapi-generator logs every file) is not part of the figures.
+    wrapped.stdout(std::process::Stdio::null());
+    let status = wrapped.status().map_err(|e| e.to_string())?;
+    let rss = std::fs::read_to_string(&report).ok().and_then(|t| t.lines().last()?.trim().parse().ok());
+    Ok((status.success(), rss))
+}
+
+/// This process's peak resident memory, in KiB (Linux).
+fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn count(dir: &Path) -> (usize, usize) {
+    let mut pending: Vec<PathBuf> = vec![dir.to_owned()];
+    let (mut lines, mut bytes) = (0, 0);
+    while let Some(folder) = pending.pop() {
+        for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if let Ok(text) = std::fs::read_to_string(&path) {
+                lines += text.lines().count();
+                bytes += text.len();
+            }
+        }
+    }
+    (lines, bytes)
+}
+
+fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort();
+    samples.get(samples.len() / 2).copied().unwrap_or_default()
+}
+
+fn print(spec: &Path, ours: &Figures, theirs: Option<&Figures>) {
+    let kib = |v: Option<u64>| v.map_or("n/a".to_owned(), |k| format!("{} MiB", k / 1024));
+    let secs = |v: Option<Duration>| v.map_or("does not build".to_owned(), |d| format!("{:.1} s", d.as_secs_f64()));
+    println!("\n{}", spec.display());
+    println!("| tool | generate | peak | lines | bytes | crate build | peak | crate check | peak |");
+    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+    for f in std::iter::once(ours).chain(theirs) {
+        println!(
+            "| {} | {:.2} s | {} | {} | {} | {} | {} | {} | {} |",
+            f.name,
+            f.generate.as_secs_f64(),
+            kib(f.generate_peak_kib),
+            f.lines,
+            f.bytes,
+            secs(f.build),
+            kib(f.build_peak_kib),
+            secs(f.check),
+            kib(f.check_peak_kib)
+        );
+    }
+    if let Some(theirs) = theirs {
+        let ratio = |a: Option<Duration>, b: Option<Duration>| match (a, b) {
+            (Some(a), Some(b)) => format!("×{:.1}", b.as_secs_f64() / a.as_secs_f64().max(1e-9)),
+            _ => "n/a".to_owned(),
+        };
+        println!(
+            "openapi-generator / apigen: generate {}, build {}, check {}, lines ×{:.1}",
+            ratio(Some(ours.generate), Some(theirs.generate)),
+            ratio(ours.build, theirs.build),
+            ratio(ours.check, theirs.check),
+            theirs.lines as f64 / ours.lines.max(1) as f64
+        );
+    }
+}
