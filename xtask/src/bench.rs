@@ -146,10 +146,13 @@ fn bench_openapi_generator(spec: &Path, runs: usize, out: &Path) -> Result<Optio
     }))
 }
 
+/// Build time and peak memory, then check time and peak memory; `None` times when it does not build.
+type CrateTimes = (Option<Duration>, Option<u64>, Option<Duration>, Option<u64>);
+
 /// Builds once to have every dependency ready, then times a full build and a full check of the
 /// crate alone: its own artifacts removed (`cargo clean -p`), incremental compilation off, the
 /// dependencies' kept. `None` times: the crate does not build as generated.
-fn crate_only(dir: &Path) -> Result<(Option<Duration>, Option<u64>, Option<Duration>, Option<u64>), String> {
+fn crate_only(dir: &Path) -> Result<CrateTimes, String> {
     let target = workspace_root().join("target/bench-target");
     let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).map_err(|e| e.to_string())?;
     let package = manifest

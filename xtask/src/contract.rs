@@ -3,7 +3,7 @@
 //! `target/prism` (once) and started on the document with request validation.
 
 use std::net::TcpStream;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -23,37 +23,80 @@ impl Drop for Running {
 }
 
 pub fn run(args: &[String]) -> Result<(), String> {
-    if let Some(other) = args.first() {
-        return Err(format!(
-            "unknown argument `{other}` (only spec/openapi.yaml has a contract test so far)"
-        ));
-    }
+    let spec = match args {
+        [] => None,
+        [flag, path] if flag == "--spec" => Some(PathBuf::from(path)),
+        _ => return Err("usage: cargo xtask contract [--spec PATH]".into()),
+    };
     let root = workspace_root();
     let prism_dir = root.join("target/prism");
     let prism = prism_dir.join("node_modules/.bin/prism");
     if !prism.exists() {
         install(&prism_dir)?;
     }
+    let document = spec.clone().unwrap_or_else(|| root.join("spec/openapi.yaml"));
     let log = std::fs::File::create(prism_dir.join("prism.log")).map_err(|e| e.to_string())?;
     let child = Command::new(&prism)
         .args(["mock", "--host", "127.0.0.1", "--port", &PORT.to_string()])
-        .arg(root.join("spec/openapi.yaml"))
+        .arg(&document)
         .stdout(log.try_clone().map_err(|e| e.to_string())?)
         .stderr(log)
         .spawn()
         .map_err(|e| format!("cannot start {}: {e}", prism.display()))?;
     let _running = Running(child);
-    wait_for_port(PORT, Duration::from_secs(60))?;
-    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["test", "-p", "integration-tests", "--test", "contract", "--", "--ignored"])
-        .env("PRISM_URL", format!("http://127.0.0.1:{PORT}"))
-        .current_dir(&root)
-        .status()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    wait_for_port(PORT, Duration::from_secs(120))?;
+    let mut test = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    test.env("PRISM_URL", format!("http://127.0.0.1:{PORT}"));
+    match spec {
+        // The committed client: its hand-written contract test, which also checks refusals.
+        None => {
+            test.args(["test", "-p", "integration-tests", "--test", "contract", "--", "--ignored"]).current_dir(&root);
+        }
+        // Any document: a crate generated for it, with a generated call of every operation.
+        Some(spec) => {
+            let dir = generate_with_contract(&spec)?;
+            test.args(["test", "-q", "--test", "contract", "--", "--nocapture"])
+                .current_dir(&dir)
+                .env("CARGO_TARGET_DIR", root.join("target"));
+        }
+    }
+    let status = test.status().map_err(|e| format!("cannot run cargo: {e}"))?;
     if !status.success() {
         return Err(format!("contract test failed; Prism's log: {}", prism_dir.join("prism.log").display()));
     }
     Ok(())
+}
+
+/// Generates a standalone crate for `spec` under `target/contract/` with `tests/contract.rs`.
+fn generate_with_contract(spec: &Path) -> Result<PathBuf, String> {
+    let root = workspace_root();
+    let stem = spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let name: String = stem.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+    let name = format!("{}-contract", name.trim_matches('-'));
+    let options = apigen::Options {
+        crate_name: name.clone(),
+        crate_version: "0.1.0".into(),
+        runtime_path: root.join("runtime").to_string_lossy().into_owned(),
+        standalone: true,
+    };
+    let err = |e: apigen::Error| e.to_string();
+    let document = apigen::load::load(spec).map_err(err)?;
+    let resolved = apigen::resolve::resolve(&document).map_err(err)?;
+    let api = apigen::model::build(&resolved).map_err(err)?;
+    let files = apigen::write::format(apigen::emit::emit(&api, &options), &options).map_err(err)?;
+    let dir = root.join("target/contract").join(&name);
+    apigen::write::write(&files, &dir).map_err(err)?;
+    let manifest = dir.join("Cargo.toml");
+    let mut text = std::fs::read_to_string(&manifest).map_err(|e| e.to_string())?;
+    text.push_str("\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"rt-multi-thread\", \"macros\"] }\n");
+    std::fs::write(&manifest, text).map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(dir.join("tests")).map_err(|e| e.to_string())?;
+    std::fs::write(dir.join("tests/contract.rs"), apigen::emit::contract_test(&api, &options)).map_err(|e| e.to_string())?;
+    if let Ok(lock) = std::fs::read(root.join("Cargo.lock")) {
+        let _ = std::fs::write(dir.join("Cargo.lock"), lock);
+    }
+    println!("{}: {} operations; contract test in {}", spec.display(), api.operations.len(), dir.join("tests/contract.rs").display());
+    Ok(dir)
 }
 
 fn install(dir: &Path) -> Result<(), String> {

@@ -18,7 +18,7 @@ const USAGE: &str = "usage:
                                       cargo check them all
   cargo xtask fuzz [--seconds N] [--seed S]
                                       mutated documents through every stage: no panics
-  cargo xtask contract                every operation of the generated client against the
+  cargo xtask contract [--spec PATH]  every operation of the generated client against the
                                       Prism mock server (installed from npm into target/prism)
   cargo xtask bench [--spec PATH] [--runs N]
                                       generation, size, crate build/check time and memory,

@@ -4,6 +4,7 @@
 //! crate docs to `lib.rs` and `auth.rs`. This stage knows nothing of YAML: it reads only the model.
 
 mod client;
+mod contract;
 mod docs;
 mod operations;
 mod types;
@@ -13,6 +14,8 @@ use quote::quote;
 
 use crate::model::{Api, TypeRef};
 use crate::Options;
+
+pub use contract::contract_test;
 
 /// The generated crate before formatting: Rust files as tokens, the manifest as text.
 pub struct CrateTokens {

@@ -615,31 +615,10 @@ fn example(api: &Api, group: &Group, op: &Operation, options: &Options) -> Strin
         Some(credential) => lines.push(format!("let client = {krate}::Client::new({credential})?;")),
         None => lines.push(format!("let client = {krate}::Client::builder().build()?;")),
     }
-    let mut args = Vec::new();
-    for p in positional(op) {
-        let value = example_value(api, &p.ty, &krate, 0);
-        lines.push(format!("let {} = {};", p.name, value));
-        args.push(match (&p.ty, arg_type(&p.ty).to_string().starts_with('&')) {
-            (TypeRef::String, _) => p.name.clone(),
-            (_, true) => format!("&{}", p.name),
-            _ => p.name.clone(),
-        });
-    }
-    if let Some(body) = &op.body {
-        let (value, arg) = match &body.payload {
-            Payload::Json(ty) | Payload::Form(ty) | Payload::Multipart(ty) => (example_value(api, ty, &krate, 0), "&body"),
-            Payload::Text => ("String::from(\"…\")".to_owned(), "body"),
-            Payload::Bytes | Payload::Empty => ("apigen_runtime::Bytes::from_static(b\"…\")".to_owned(), "body"),
-        };
-        lines.push(format!("let body = {value};"));
-        args.push(if body.required { arg.to_owned() } else { format!("Some({arg})") });
-    }
-    if optional(op).next().is_some() {
-        args.push("&Default::default()".to_owned());
-    }
-    let call = format!("client.{}().{}({})", group.module, op.fn_name, args.join(", "));
+    let (setup, call) = example_call(api, group, op, &krate);
+    lines.extend(setup);
     match op.success.payload {
-        Payload::Empty => lines.push(format!("{call}.await?;")),
+        Payload::Empty if op.success.outcomes.is_empty() => lines.push(format!("{call}.await?;")),
         _ => {
             lines.push(format!("let response = {call}.await?;"));
             lines.push("println!(\"{response:?}\");".to_owned());
@@ -649,6 +628,35 @@ fn example(api: &Api, group: &Group, op: &Operation, options: &Options) -> Strin
     lines.push("# }".to_owned());
     lines.push("```".to_owned());
     lines.join("\n")
+}
+
+/// Statements that prepare plausible arguments, and the call of the operation on `client`
+/// (a future). Shared by the doc examples and the contract test program.
+pub(crate) fn example_call(api: &Api, group: &Group, op: &Operation, krate: &str) -> (Vec<String>, String) {
+    let mut lines = Vec::new();
+    let mut args = Vec::new();
+    for p in positional(op) {
+        let value = example_value(api, &p.ty, krate, 0);
+        lines.push(format!("let {} = {};", p.name, value));
+        args.push(match (&p.ty, arg_type(&p.ty).to_string().starts_with('&')) {
+            (TypeRef::String, _) => p.name.clone(),
+            (_, true) => format!("&{}", p.name),
+            _ => p.name.clone(),
+        });
+    }
+    if let Some(body) = &op.body {
+        let (value, arg) = match &body.payload {
+            Payload::Json(ty) | Payload::Form(ty) | Payload::Multipart(ty) => (example_value(api, ty, krate, 0), "&body"),
+            Payload::Text => ("String::from(\"…\")".to_owned(), "body"),
+            Payload::Bytes | Payload::Empty => ("apigen_runtime::Bytes::from_static(b\"…\")".to_owned(), "body"),
+        };
+        lines.push(format!("let body = {value};"));
+        args.push(if body.required { arg.to_owned() } else { format!("Some({arg})") });
+    }
+    if optional(op).next().is_some() {
+        args.push("&Default::default()".to_owned());
+    }
+    (lines, format!("client.{}().{}({})", group.module, op.fn_name, args.join(", ")))
 }
 
 /// Rust source for a plausible value of `ty`.
@@ -691,6 +699,14 @@ fn example_value(api: &Api, ty: &TypeRef, krate: &str, depth: usize) -> String {
                     format!("{krate}::types::{name}::new({})", args.join(", "))
                 }
                 TypeKind::Alias(inner) if depth < 3 => example_value(api, inner, krate, depth + 1),
+                TypeKind::Union(u) if depth < 3 => match u.variants.first() {
+                    Some(v) if !matches!(&v.ty, TypeRef::Named(n) if n == name) => {
+                        let value = example_value(api, &v.ty, krate, depth + 1);
+                        let value = if v.boxed { format!("Box::new({value})") } else { value };
+                        format!("{krate}::types::{name}::{}({value})", v.name)
+                    }
+                    _ => fallback,
+                },
                 _ => fallback,
             }
         }

@@ -284,6 +284,29 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
                 default: data.default.as_ref().filter(|d| !d.is_null()).map(|d| d.to_string()),
             });
         }
+        // `required` may name properties the schema never describes: the server still wants
+        // them, so they are kept, untyped, rather than silently dropped.
+        for wire in &parts.required {
+            if parts.properties.contains_key(wire) {
+                continue;
+            }
+            self.warn(at, format!("required property `{wire}` has no schema; typed as serde_json::Value"));
+            fields.push(Field {
+                name: unique(field_name(wire), &mut taken, "_"),
+                wire: wire.clone(),
+                ty: TypeRef::Json,
+                required: true,
+                // Always sent; tolerated when a response lacks it, since nothing describes it.
+                nullable: true,
+                secret: false,
+                read_only: false,
+                write_only: false,
+                deprecated: false,
+                boxed: false,
+                docs: Some("Required by the document, which does not describe it.".into()),
+                default: None,
+            });
+        }
         let additional = match parts.additional {
             Some((AdditionalProperties::Schema(value), pointer)) => {
                 Some(self.usage(&value, &pointer, &format!("{name}Value"))?.ty)
