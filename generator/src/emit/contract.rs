@@ -27,11 +27,17 @@ impl apigen_runtime::Middleware for Violations {{
     }}
 }}
 
-fn record(operation: &str, result: Result<(), Box<dyn std::error::Error>>, violations: &Mutex<Option<String>>, failures: &mut Vec<String>) {{
+fn record(operation: &str, result: Result<(), Box<dyn std::error::Error>>, violations: &Mutex<Option<String>>, failures: &mut Vec<(String, String)>) {{
     if let Err(error) = result {{
         let prism = violations.lock().unwrap().take().map(|v| format!(" — Prism: {{v}}")).unwrap_or_default();
-        failures.push(format!("{{operation}}: {{error}}{{prism}}"));
+        failures.push((operation.to_owned(), format!("{{error}}{{prism}}")));
     }}
+}}
+
+/// `CONTRACT_KNOWN_FAILURES`: operationIds that no request can pass, because of the document
+/// itself (with the evidence in the project's notes). They must fail, and nothing else may.
+fn known_failures() -> Vec<String> {{
+    std::env::var("CONTRACT_KNOWN_FAILURES").unwrap_or_default().split(',').filter(|s| !s.is_empty()).map(|s| format!("({{}})", s.trim())).collect()
 }}
 
 #[tokio::test]
@@ -50,7 +56,7 @@ async fn every_operation_against_prism() {{
         out.push_str(&format!("        .credential({krate}::auth::{}({args}))\n", scheme.fn_name));
     }
     out.push_str(
-        "        .retry(apigen_runtime::RetryPolicy::never())\n        .middleware(Violations(Arc::clone(&violations)))\n        .build()\n        .unwrap();\n    let mut failures = Vec::new();\n",
+        "        .retry(apigen_runtime::RetryPolicy::never())\n        .middleware(Violations(Arc::clone(&violations)))\n        .build()\n        .unwrap();\n    let mut failures: Vec<(String, String)> = Vec::new();\n",
     );
     // One function per operation returning a boxed future, called from a table: hundreds of
     // futures built inline in one function give it a stack frame (in debug builds) larger than
@@ -75,7 +81,7 @@ async fn every_operation_against_prism() {{
         "    for (operation, call) in OPERATIONS {\n        *violations.lock().unwrap() = None;\n        eprintln!(\"contract: {operation}\");\n        record(operation, call(&client).await, &violations, &mut failures);\n    }\n",
     );
     out.push_str(&format!(
-        "    let total = {};\n    println!(\"contract: {{}} of {{total}} operations accepted by Prism and decoded\", total - failures.len());\n    for failure in &failures {{\n        println!(\"  failed: {{failure}}\");\n    }}\n    assert!(failures.is_empty(), \"{{}} of {{total}} operations failed\", failures.len());\n}}\n",
+        "    let total = {};\n    println!(\"contract: {{}} of {{total}} operations accepted by Prism and decoded\", total - failures.len());\n    let known = known_failures();\n    for (operation, failure) in &failures {{\n        let mark = if known.iter().any(|k| operation.ends_with(k.as_str())) {{ \"known\" }} else {{ \"FAILED\" }};\n        println!(\"  {{mark}}: {{operation}}: {{failure}}\");\n    }}\n    let unexpected: Vec<&String> = failures.iter().map(|(o, _)| o).filter(|o| !known.iter().any(|k| o.ends_with(k.as_str()))).collect();\n    let fixed: Vec<&String> = known.iter().filter(|k| !failures.iter().any(|(o, _)| o.ends_with(k.as_str()))).collect();\n    assert!(unexpected.is_empty(), \"{{}} of {{total}} operations failed: {{unexpected:?}}\", unexpected.len());\n    assert!(fixed.is_empty(), \"known failures that now pass (take them off the list): {{fixed:?}}\");\n}}\n",
         api.operations.len()
     ));
     out.push_str(&format!(

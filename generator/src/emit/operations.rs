@@ -672,6 +672,12 @@ fn example_value(api: &Api, ty: &TypeRef, krate: &str, depth: usize) -> String {
         TypeRef::DateTime => "chrono::Utc::now()".to_owned(),
         TypeRef::Date => "chrono::NaiveDate::default()".to_owned(),
         TypeRef::Json => "serde_json::json!({})".to_owned(),
+        // One element: arrays often have `minItems: 1`.
+        TypeRef::List(item) if depth < 3 => match item.as_ref() {
+            // Elements get no `Into` conversion, unlike constructor arguments.
+            TypeRef::String => "vec![String::from(\"…\")]".to_owned(),
+            item => format!("vec![{}]", example_value(api, item, krate, depth + 1)),
+        },
         TypeRef::List(_) => "Vec::new()".to_owned(),
         TypeRef::Map(_) => "Default::default()".to_owned(),
         TypeRef::Named(name) => {
@@ -686,7 +692,10 @@ fn example_value(api: &Api, ty: &TypeRef, krate: &str, depth: usize) -> String {
                         .iter()
                         .filter(|f| f.required)
                         .map(|f| {
-                            let value = example_value(api, &f.ty, krate, depth + 1);
+                            let value = match (&f.ty, &f.example) {
+                                (TypeRef::String, Some(example)) => format!("{example:?}"),
+                                _ => example_value(api, &f.ty, krate, depth + 1),
+                            };
                             if f.nullable {
                                 format!("Some({value})")
                             } else if f.secret && !matches!(f.ty, TypeRef::String) {

@@ -113,6 +113,9 @@ pub struct Field {
     pub docs: Option<String>,
     /// The default the document declares, as JSON text (the server applies it when absent).
     pub default: Option<String>,
+    /// A plausible value for a string field, for examples: the document's own `example`, or
+    /// one that fits its `format` (`uri`, `email`, `duration`…).
+    pub example: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -282,6 +282,7 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
                 boxed: false,
                 docs: docs(None, data.description.as_deref()),
                 default: data.default.as_ref().filter(|d| !d.is_null()).map(|d| d.to_string()),
+                example: string_example(property, &data),
             });
         }
         // `required` may name properties the schema never describes: the server still wants
@@ -305,6 +306,7 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
                 boxed: false,
                 docs: Some("Required by the document, which does not describe it.".into()),
                 default: None,
+                example: None,
             });
         }
         let additional = match parts.additional {
@@ -676,6 +678,28 @@ pub fn docs(title: Option<&str>, description: Option<&str>) -> Option<String> {
     } else {
         Some(parts.join("\n\n"))
     }
+}
+
+/// An example string for a property: the document's, else one its `format` accepts.
+fn string_example(property: &ReferenceOr<Schema>, data: &SchemaData) -> Option<String> {
+    if let Some(serde_json::Value::String(example)) = &data.example {
+        return Some(example.clone());
+    }
+    let ReferenceOr::Item(Schema { schema_kind: SchemaKind::Type(Type::String(s)), .. }) = property else {
+        return None;
+    };
+    let VariantOrUnknownOrEmpty::Unknown(format) = &s.format else { return None };
+    let example = match format.as_str() {
+        "uri" | "url" | "uri-reference" | "iri" => "https://example.com",
+        "email" | "idn-email" => "user@example.com",
+        "hostname" | "idn-hostname" => "example.com",
+        "ipv4" => "192.0.2.1",
+        "ipv6" => "2001:db8::1",
+        "duration" => "PT1M",
+        "time" => "12:00:00Z",
+        _ => return None,
+    };
+    Some(example.to_owned())
 }
 
 /// `format: password` arrives as a typed variant of the string type, not in the schema data.
