@@ -19,7 +19,7 @@ async fn each_success_status_is_its_own_outcome() {
     ])
     .await;
     let api = client(&server);
-    assert_eq!(api.default().run_job("j").await.unwrap(), RunJobOutcome::Ok(types::Blob::new(7)));
+    assert_eq!(api.default().run_job("j").await.unwrap(), RunJobOutcome::Ok(types::Blob { id: 7 }));
     assert!(matches!(api.default().run_job("j").await.unwrap(), RunJobOutcome::Accepted(r) if r.ticket == "t-1"));
     assert_eq!(api.default().run_job("j").await.unwrap(), RunJobOutcome::NoContent);
     let error = api.default().run_job("j").await.unwrap_err();
@@ -40,7 +40,7 @@ async fn text_bytes_form_and_multipart_go_on_the_wire_as_declared() {
     assert_eq!(api.default().put_config("a: 1\n".into()).await.unwrap(), "stored: a: 1");
     api.default().upload_blob(Some(Bytes::from_static(b"\x00\xff"))).await.unwrap();
     assert_eq!(&api.default().download_blob(9).await.unwrap()[..], &[0u8, 159, 146, 150]);
-    api.default().login(&types::LoginBody::new("ann", "p@ss word")).await.unwrap();
+    api.default().login(&types::LoginBody { user: "ann".into(), password: "p@ss word".into() }).await.unwrap();
     let mut attachment = types::AttachBody::new(Bytes::from_static(b"PDF"), "42");
     attachment.tags = Some(vec!["a".into()]);
     api.default().attach(&attachment).await.unwrap();

@@ -36,7 +36,7 @@ async fn every_operation_is_accepted_by_prism_and_decoded() {
     let mut edit = SecretEditRequest::new("DATABASE_URL");
     edit.value = Some("postgres://other".into());
     edit.enable_interpolation_in_file = Nullable::Null;
-    let mut value = Value::new();
+    let mut value = Value::default();
     value.value = Some("override".into());
     let key = Key::new("DB_ALIAS");
 

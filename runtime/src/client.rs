@@ -5,7 +5,7 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::auth::Credential;
+use crate::auth::{Credential, Security};
 use crate::error::Error;
 use crate::request::RequestBuilder;
 use crate::retry::{Middleware, RetryPolicy, SharedMiddleware};
@@ -20,6 +20,7 @@ pub(crate) struct Inner {
     pub base_url: String,
     pub http: reqwest::Client,
     pub credentials: Vec<Credential>,
+    pub default_security: Security,
     pub user_agent: String,
     pub retry: RetryPolicy,
     pub middleware: Vec<SharedMiddleware>,
@@ -37,6 +38,7 @@ impl Client {
 
     /// Starts a request. `path_template` is the document's path (`/job/{jobId}/secret`) and
     /// `path_args` fill its placeholders in order, each percent-encoded as one path segment.
+    /// It needs the client's default security until [`RequestBuilder::security`] says otherwise.
     pub fn request(
         &self,
         method: reqwest::Method,
@@ -44,6 +46,31 @@ impl Client {
         path_args: &[&dyn fmt::Display],
     ) -> RequestBuilder<'_> {
         RequestBuilder::new(self, method, path_template, path_args)
+    }
+
+    /// [`request`](Self::request) with `GET`.
+    pub fn get(&self, path_template: &'static str, path_args: &[&dyn fmt::Display]) -> RequestBuilder<'_> {
+        self.request(reqwest::Method::GET, path_template, path_args)
+    }
+
+    /// [`request`](Self::request) with `POST`.
+    pub fn post(&self, path_template: &'static str, path_args: &[&dyn fmt::Display]) -> RequestBuilder<'_> {
+        self.request(reqwest::Method::POST, path_template, path_args)
+    }
+
+    /// [`request`](Self::request) with `PUT`.
+    pub fn put(&self, path_template: &'static str, path_args: &[&dyn fmt::Display]) -> RequestBuilder<'_> {
+        self.request(reqwest::Method::PUT, path_template, path_args)
+    }
+
+    /// [`request`](Self::request) with `PATCH`.
+    pub fn patch(&self, path_template: &'static str, path_args: &[&dyn fmt::Display]) -> RequestBuilder<'_> {
+        self.request(reqwest::Method::PATCH, path_template, path_args)
+    }
+
+    /// [`request`](Self::request) with `DELETE`.
+    pub fn delete(&self, path_template: &'static str, path_args: &[&dyn fmt::Display]) -> RequestBuilder<'_> {
+        self.request(reqwest::Method::DELETE, path_template, path_args)
     }
 }
 
@@ -62,6 +89,7 @@ impl fmt::Debug for Client {
 pub struct ClientBuilder<C = Client> {
     base_url: String,
     credentials: Vec<Credential>,
+    default_security: Security,
     user_agent: String,
     timeout: Duration,
     connect_timeout: Duration,
@@ -81,6 +109,7 @@ impl<C: From<Client>> ClientBuilder<C> {
         ClientBuilder {
             base_url: default_base_url.to_owned(),
             credentials: Vec::new(),
+            default_security: &[],
             user_agent: concat!("apigen-runtime/", env!("CARGO_PKG_VERSION")).to_owned(),
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
@@ -114,6 +143,13 @@ impl<C: From<Client>> ClientBuilder<C> {
     pub fn credential(mut self, credential: Credential) -> Self {
         self.credentials.retain(|c| c.scheme() != credential.scheme());
         self.credentials.push(credential);
+        self
+    }
+
+    /// The security requests need unless they set their own (default: none). A generated
+    /// client sets its document's top-level security here, as OpenAPI does for operations.
+    pub fn default_security(mut self, security: Security) -> Self {
+        self.default_security = security;
         self
     }
 
@@ -171,6 +207,7 @@ impl<C: From<Client>> ClientBuilder<C> {
                 base_url,
                 http,
                 credentials: self.credentials,
+                default_security: self.default_security,
                 user_agent: self.user_agent,
                 retry: self.retry,
                 middleware: self.middleware,
@@ -184,6 +221,7 @@ impl<C> Clone for ClientBuilder<C> {
         ClientBuilder {
             base_url: self.base_url.clone(),
             credentials: self.credentials.clone(),
+            default_security: self.default_security,
             user_agent: self.user_agent.clone(),
             timeout: self.timeout,
             connect_timeout: self.connect_timeout,

@@ -10,6 +10,7 @@ mod fields;
 mod multipart;
 mod request;
 mod retry;
+pub mod string_enum;
 pub mod union;
 
 pub use auth::{Credential, Security};
@@ -23,33 +24,25 @@ pub use request::{RawResponse, RequestBuilder};
 pub use retry::{AttemptInfo, Middleware, RequestInfo, RetryPolicy};
 pub use reqwest::{self, Method};
 
-/// Display, `FromStr`, `Serialize` and `Deserialize` for a generated open string enum, from
-/// its `as_str()` and `From<String>`: written once here instead of in every generated enum.
+#[doc(hidden)]
+pub use serde;
+
+/// `Display` and `FromStr` for a generated open string enum, through its serde impls (which
+/// hold the wire values): written once here instead of in every generated enum.
 #[macro_export]
 macro_rules! impl_string_enum {
     ($name:ty) => {
         impl ::std::fmt::Display for $name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
+                $crate::string_enum::write_wire_text(self, f)
             }
         }
 
         impl ::std::str::FromStr for $name {
-            type Err = ::std::convert::Infallible;
+            type Err = $crate::serde::de::value::Error;
+            /// Never fails: a value the enum does not know becomes `Unknown`.
             fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-                Ok(Self::from(value.to_owned()))
-            }
-        }
-
-        impl ::serde::Serialize for $name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for $name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                <::std::string::String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+                $crate::string_enum::parse_wire_text(value)
             }
         }
     };

@@ -43,7 +43,7 @@ impl<'c> RequestBuilder<'c> {
             headers: HeaderMap::new(),
             cookies: Vec::new(),
             body: None,
-            security: &[],
+            security: client.inner.default_security,
             error: None,
         };
         if let Err(message) = fill_path(template, args, &mut builder.path) {
@@ -56,7 +56,7 @@ impl<'c> RequestBuilder<'c> {
         self.error.get_or_insert(message);
     }
 
-    /// The security requirements of the operation.
+    /// The security requirements of the operation, when not the client's default (`&[]`: none).
     pub fn security(mut self, security: Security) -> Self {
         self.security = security;
         self

@@ -6,6 +6,11 @@ use serde::de::DeserializeOwned;
 use serde::ser::{Error as _, Serialize, Serializer};
 use serde_json::Value;
 
+/// Reads the whole value, so the variant can be chosen by looking at it.
+pub fn value<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Value, D::Error> {
+    <Value as serde::Deserialize>::deserialize(deserializer)
+}
+
 /// The discriminator of a tagged union, when the object has it as a string.
 pub fn tag(value: &Value, property: &str) -> Option<String> {
     value.get(property)?.as_str().map(str::to_owned)

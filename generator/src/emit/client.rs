@@ -5,8 +5,8 @@ use quote::quote;
 
 use super::docs::{clean, code, doc, one_line};
 use super::ident;
-use super::operations::global_security;
-use crate::model::{Api, SchemeKind, ServerUrl};
+use super::operations::{example_call, global_security};
+use crate::model::{Api, Operation, Payload, SchemeKind, ServerUrl, TypeRef};
 use crate::Options;
 
 pub fn lib(api: &Api, options: &Options) -> TokenStream {
@@ -27,10 +27,11 @@ pub fn lib(api: &Api, options: &Options) -> TokenStream {
     let security = global_security(api).map(|alternatives| {
         let alternatives = alternatives.iter().map(|schemes| quote!(&[#(#schemes),*]));
         quote! {
-            /// The security most operations require.
-            pub(crate) const SECURITY: apigen_runtime::Security = &[#(#alternatives),*];
+            /// The document's top-level security: what operations need unless they say otherwise.
+            pub const SECURITY: apigen_runtime::Security = &[#(#alternatives),*];
         }
     });
+    let default_security = global_security(api).map(|_| quote!(.default_security(SECURITY)));
     let title = &api.title;
     let client_docs = doc(&format!("Client for the {title}.\n\nCheap to clone: clones share one connection pool."));
     let accessors = api.groups.iter().map(|g| {
@@ -80,7 +81,7 @@ pub fn lib(api: &Api, options: &Options) -> TokenStream {
             /// A builder starting from [`DEFAULT_BASE_URL`] and [`USER_AGENT`]: set the base URL,
             /// credentials, timeouts or your own `reqwest::Client` there.
             pub fn builder() -> apigen_runtime::ClientBuilder<Self> {
-                apigen_runtime::ClientBuilder::new(DEFAULT_BASE_URL).user_agent(USER_AGENT)
+                apigen_runtime::ClientBuilder::new(DEFAULT_BASE_URL).user_agent(USER_AGENT)#default_security
             }
 
             /// The runtime client underneath, for requests this crate does not describe.
@@ -158,21 +159,40 @@ fn crate_docs(api: &Api, options: &Options) -> String {
         )),
         None => text.push_str(&format!("let client = {krate}::Client::builder().build()?;\n")),
     }
-    text.push_str("# Ok(())\n# }\n```\n\n# Operations\n");
-    for group in &api.groups {
-        text.push_str(&format!("\n[`{}`](apis::{}):\n", group.tag, group.type_name));
-        for &i in &group.operations {
-            let op = &api.operations[i];
-            text.push_str(&format!(
-                "- [`{}`](apis::{}::{}) — `{} {}`{}\n",
-                op.fn_name,
-                group.type_name,
-                op.fn_name,
-                op.method,
-                op.path,
-                op.summary.as_deref().map(|s| format!(": {}", one_line(s))).unwrap_or_default()
-            ));
+    // One call, preferably one that sends a body: it shows how request types are built.
+    let sends_body = |op: &&Operation| matches!(op.body.as_ref().map(|b| &b.payload), Some(Payload::Json(TypeRef::Named(_))));
+    let shown = api.operations.iter().find(sends_body).or(api.operations.first());
+    if let Some(op) = shown {
+        let group = api.groups.iter().find(|g| g.operations.iter().any(|&i| api.operations[i].id == op.id));
+        if let Some(group) = group {
+            let (setup, call) = example_call(api, group, op, &krate);
+            for line in setup {
+                text.push_str(&line);
+                text.push('\n');
+            }
+            text.push_str(&format!("let response = {call}.await?;\nprintln!(\"{{response:?}}\");\n"));
         }
+    }
+    text.push_str("# Ok(())\n# }\n```\n");
+    text.push_str(
+        "\n# Errors\n\nEvery operation returns [`Result`]: a status the operation does not declare as a success is \
+         an [`Error::Status`] keeping the status, headers, body and the document's description of it (with the \
+         typed body when the document declares one); a success body that does not decode is an \
+         [`Error::Decode`] naming the type.\n",
+    );
+    if !api.security.is_empty() {
+        text.push_str(
+            "\n# Authentication\n\nOperations need the document's top-level security ([`SECURITY`]) unless their \
+             documentation says otherwise. Credentials are built in [`auth`] and redacted in `Debug`.\n",
+        );
+    }
+    text.push_str("\n# Operations\n\nGrouped by tag, as the document groups them:\n");
+    for group in &api.groups {
+        let count = match group.operations.len() {
+            1 => "1 operation".to_owned(),
+            n => format!("{n} operations"),
+        };
+        text.push_str(&format!("- [`{}`](apis::{}): {count}\n", group.tag, group.type_name));
     }
     text
 }

@@ -13,11 +13,6 @@ pub fn doc(text: &str) -> TokenStream {
     quote!(#(#attrs)*)
 }
 
-/// `#[doc]` lines for text taken from the document.
-pub fn doc_opt(text: Option<&str>) -> TokenStream {
-    text.map(|t| doc(&clean(t))).unwrap_or_default()
-}
-
 /// Document text made safe for rustdoc. Its Markdown is kept, but code it contains must not
 /// become a doctest: fences get the `text` language and deep indentation (an indented code block
 /// in Markdown) is reduced.

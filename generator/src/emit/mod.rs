@@ -25,14 +25,15 @@ pub struct CrateTokens {
 }
 
 pub fn emit(api: &Api, options: &Options) -> CrateTokens {
+    let errors = operations::ErrorTables::new(api);
     let mut rust = vec![
         ("src/lib.rs".to_owned(), client::lib(api, options)),
         ("src/auth.rs".to_owned(), client::auth(api)),
         ("src/types.rs".to_owned(), types::module(api, options)),
-        ("src/apis.rs".to_owned(), operations::index(api)),
+        ("src/apis.rs".to_owned(), operations::index(api, &errors)),
     ];
     for group in &api.groups {
-        rust.push((format!("src/apis/{}.rs", group.module), operations::group(api, group, options)));
+        rust.push((format!("src/apis/{}.rs", group.module), operations::group(api, group, &errors)));
     }
     CrateTokens {
         rust,

@@ -4,12 +4,80 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::{clean, code, doc, one_line};
+use super::types::{construction, Construction};
 use super::{ident, rust_type};
-use crate::model::{Api, Body, Group, Location, Operation, Param, Payload, SchemeKind, TypeKind, TypeRef};
-use crate::Options;
+use crate::model::{Api, Body, ErrorResponse, Group, Location, Operation, Param, Payload, TypeKind, TypeRef};
 
-/// `apis.rs`: one module per tag.
-pub fn index(api: &Api) -> TokenStream {
+/// The error statuses operations declare, one `const` per distinct list: most operations of an
+/// API share a handful of lists, and the tables are written once in `apis.rs` instead of in
+/// every method.
+pub struct ErrorTables {
+    /// `ERRORS_401_403_404`, with its statuses.
+    tables: Vec<(String, Vec<ErrorResponse>)>,
+    /// Index of each operation's table (`None` when it declares no errors).
+    by_operation: Vec<Option<usize>>,
+}
+
+impl ErrorTables {
+    pub fn new(api: &Api) -> Self {
+        let mut tables: Vec<(String, Vec<ErrorResponse>)> = Vec::new();
+        let mut by_operation = Vec::with_capacity(api.operations.len());
+        for op in &api.operations {
+            if op.errors.is_empty() {
+                by_operation.push(None);
+                continue;
+            }
+            if let Some(i) = tables.iter().position(|(_, errors)| *errors == op.errors) {
+                by_operation.push(Some(i));
+                continue;
+            }
+            let statuses: Vec<String> =
+                op.errors.iter().map(|e| e.status.map_or("DEFAULT".to_owned(), |s| s.to_string())).collect();
+            let base = format!("ERRORS_{}", statuses.join("_"));
+            let same_statuses = tables.iter().filter(|(name, _)| *name == base || name.starts_with(&format!("{base}_V"))).count();
+            let name = if same_statuses == 0 { base } else { format!("{base}_V{}", same_statuses + 1) };
+            tables.push((name, op.errors.clone()));
+            by_operation.push(Some(tables.len() - 1));
+        }
+        ErrorTables { tables, by_operation }
+    }
+
+    /// `super::ERRORS_…`, as the operations' modules refer to it, or `&[]`.
+    fn reference(&self, operation: usize) -> TokenStream {
+        match self.by_operation[operation] {
+            Some(i) => {
+                let name = format_ident!("{}", self.tables[i].0);
+                quote!(super::#name)
+            }
+            None => quote!(&[]),
+        }
+    }
+
+    fn consts(&self) -> TokenStream {
+        let consts = self.tables.iter().map(|(name, errors)| {
+            let name = format_ident!("{name}");
+            let entries = errors.iter().map(|e| {
+                let description = one_line(&e.description);
+                let status = e.status.map(proc_macro2::Literal::u16_unsuffixed);
+                match (status, e.ty.is_some()) {
+                    (Some(status), false) => quote!(ErrorStatus::new(#status, #description)),
+                    (Some(status), true) => quote!(ErrorStatus::typed(#status, #description)),
+                    (None, false) => quote!(ErrorStatus::default_untyped(#description)),
+                    (None, true) => quote!(ErrorStatus::default_typed(#description)),
+                }
+            });
+            quote!(const #name: &[ErrorStatus] = &[#(#entries),*];)
+        });
+        let import = (!self.tables.is_empty()).then(|| quote!(use apigen_runtime::ErrorStatus;));
+        quote! {
+            #import
+            #(#consts)*
+        }
+    }
+}
+
+/// `apis.rs`: one module per tag, and the error tables they share.
+pub fn index(api: &Api, errors: &ErrorTables) -> TokenStream {
     let modules = api.groups.iter().map(|g| {
         let module = ident(&g.module);
         let type_name = ident(&g.type_name);
@@ -20,13 +88,16 @@ pub fn index(api: &Api) -> TokenStream {
             pub use #module::#type_name;
         }
     });
+    let consts = errors.consts();
     quote! {
         //! Operations, grouped by tag as the API's own documentation groups them.
         #(#modules)*
+
+        #consts
     }
 }
 
-pub fn group(api: &Api, group: &Group, options: &Options) -> TokenStream {
+pub fn group(api: &Api, group: &Group, errors: &ErrorTables) -> TokenStream {
     let type_name = ident(&group.type_name);
     let mut group_docs = format!("Operations tagged {}.", code(&group.tag));
     if let Some(description) = &group.description {
@@ -35,18 +106,16 @@ pub fn group(api: &Api, group: &Group, options: &Options) -> TokenStream {
     }
     let group_docs = doc(&group_docs);
     let operations: Vec<&Operation> = group.operations.iter().map(|&i| &api.operations[i]).collect();
-    let methods = operations.iter().map(|op| method(api, group, op, options));
+    let methods = group.operations.iter().map(|&i| method(api, &api.operations[i], errors.reference(i)));
     let option_structs = operations.iter().filter_map(|op| options_struct(op));
     let outcome_enums = operations.iter().filter_map(|op| outcome_enum(op));
-    let error_status = operations
-        .iter()
-        .any(|op| !op.errors.is_empty())
-        .then(|| quote!(ErrorStatus,));
     let types_import = operations.iter().any(|op| mentions_named(op)).then(|| quote!(use crate::types;));
+    let method_import = operations.iter().any(|op| method_helper(op).is_none()).then(|| quote!(Method,));
+    let allow_deprecated = uses_deprecated(api, &operations).then(|| quote!(#![allow(deprecated)]));
     quote! {
-        #![allow(deprecated)]
+        #allow_deprecated
 
-        use apigen_runtime::{#error_status Method, Result};
+        use apigen_runtime::{#method_import Result};
         #types_import
 
         #group_docs
@@ -71,19 +140,43 @@ pub fn group(api: &Api, group: &Group, options: &Options) -> TokenStream {
 
 /// Whether the operation's signature names a generated type (and so needs `use crate::types`).
 fn mentions_named(op: &Operation) -> bool {
-    fn named(ty: &TypeRef) -> bool {
+    !named_in_signature(op).is_empty()
+}
+
+/// The generated types an operation's signature names.
+fn named_in_signature(op: &Operation) -> Vec<&str> {
+    fn named<'a>(ty: &'a TypeRef, out: &mut Vec<&'a str>) {
         match ty {
-            TypeRef::Named(_) => true,
-            TypeRef::List(inner) | TypeRef::Map(inner) => named(inner),
-            _ => false,
+            TypeRef::Named(name) => out.push(name),
+            TypeRef::List(inner) | TypeRef::Map(inner) => named(inner, out),
+            _ => {}
         }
     }
-    let payload = |p: &Payload| matches!(p, Payload::Json(ty) | Payload::Form(ty) | Payload::Multipart(ty) if named(ty));
-    op.success.outcomes.iter().any(|o| payload(&o.payload))
-        || op.params.iter().any(|p| named(&p.ty))
-        || op.body.as_ref().is_some_and(|b| payload(&b.payload))
-        || payload(&op.success.payload)
-        || op.error_type.as_ref().is_some_and(named)
+    let mut out = Vec::new();
+    let payloads = op.success.outcomes.iter().map(|o| &o.payload).chain(op.body.as_ref().map(|b| &b.payload)).chain([&op.success.payload]);
+    for payload in payloads {
+        if let Payload::Json(ty) | Payload::Form(ty) | Payload::Multipart(ty) = payload {
+            named(ty, &mut out);
+        }
+    }
+    for p in &op.params {
+        named(&p.ty, &mut out);
+    }
+    if let Some(ty) = &op.error_type {
+        named(ty, &mut out);
+    }
+    out
+}
+
+/// Whether the group's code uses something deprecated: a type in a signature, or a field the
+/// multipart code reads. Only then does the module allow it.
+fn uses_deprecated(api: &Api, operations: &[&Operation]) -> bool {
+    let deprecated_type = |name: &str| api.types.iter().any(|t| t.name == name && t.deprecated);
+    operations.iter().any(|op| {
+        named_in_signature(op).into_iter().any(deprecated_type)
+            || matches!(op.body.as_ref().map(|b| &b.payload), Some(Payload::Multipart(ty))
+                if matches!(named_kind(api, ty), Some(TypeKind::Struct(s)) if s.fields.iter().any(|f| f.deprecated)))
+    })
 }
 
 fn types_prefix() -> TokenStream {
@@ -163,9 +256,9 @@ fn options_struct(op: &Operation) -> Option<TokenStream> {
     })
 }
 
-fn method(api: &Api, group: &Group, op: &Operation, options: &Options) -> TokenStream {
+fn method(api: &Api, op: &Operation, errors: TokenStream) -> TokenStream {
     let name = ident(&op.fn_name);
-    let docs = doc(&method_docs(api, group, op, options));
+    let docs = doc(&method_docs(api, op));
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
 
     let mut args: Vec<TokenStream> = positional(op)
@@ -185,25 +278,21 @@ fn method(api: &Api, group: &Group, op: &Operation, options: &Options) -> TokenS
         args.push(quote!(options: &#options_name));
     }
 
-    let method = format_ident!("{}", op.method);
     let path = &op.path;
     let path_args = op.params.iter().filter(|p| p.location == Location::Path).map(|p| {
         let arg = ident(&p.name);
         display(api, &p.ty, quote!(#arg)).unwrap_or(quote!(#arg))
     });
     let security = security(api, op);
+    let start = match method_helper(op) {
+        Some(helper) => quote!(#helper(#path, &[#(&#path_args),*])),
+        None => {
+            let method = format_ident!("{}", op.method);
+            quote!(request(Method::#method, #path, &[#(&#path_args),*]))
+        }
+    };
     let params = op.params.iter().filter(|p| p.location != Location::Path).map(|p| param_call(api, p));
     let body_call = op.body.as_ref().map(|b| body_call(api, b));
-    let errors = op.errors.iter().map(|e| {
-        let description = one_line(&e.description);
-        let status = e.status.map(proc_macro2::Literal::u16_unsuffixed);
-        match (status, e.ty.is_some()) {
-            (Some(status), false) => quote!(ErrorStatus::new(#status, #description)),
-            (Some(status), true) => quote!(ErrorStatus::typed(#status, #description)),
-            (None, false) => quote!(ErrorStatus::default_untyped(#description)),
-            (None, true) => quote!(ErrorStatus::default_typed(#description)),
-        }
-    });
     let (send, success) = match &op.success.payload {
         Payload::Empty => (quote!(send_empty), quote!(())),
         Payload::Json(ty) | Payload::Form(ty) | Payload::Multipart(ty) => (quote!(send_json), rust_type(ty, &types_prefix())),
@@ -242,7 +331,7 @@ fn method(api: &Api, group: &Group, op: &Operation, options: &Options) -> TokenS
             pub async fn #name(&self, #(#args),*) -> #result {
                 let response = self
                     .client
-                    .request(Method::#method, #path, &[#(&#path_args),*])
+                    .#start
                     #security
                     #(#params)*
                     #body_call
@@ -250,7 +339,7 @@ fn method(api: &Api, group: &Group, op: &Operation, options: &Options) -> TokenS
                     .await?;
                 match response.status.as_u16() {
                     #(#arms)*
-                    _ => Err(response.into_error(&[#(#errors),*])),
+                    _ => Err(response.into_error(#errors)),
                 }
             }
         };
@@ -260,11 +349,11 @@ fn method(api: &Api, group: &Group, op: &Operation, options: &Options) -> TokenS
         #deprecated
         pub async fn #name(&self, #(#args),*) -> #result {
             self.client
-                .request(Method::#method, #path, &[#(&#path_args),*])
+                .#start
                 #security
                 #(#params)*
                 #body_call
-                .#send(&[#(#errors),*])
+                .#send(#errors)
                 .await
         }
     }
@@ -433,12 +522,16 @@ fn param_call(api: &Api, p: &Param) -> TokenStream {
     }
 }
 
+/// The runtime's shorthand for the operation's method (`client.get(…)`), if it has one.
+fn method_helper(op: &Operation) -> Option<proc_macro2::Ident> {
+    matches!(op.method.as_str(), "GET" | "POST" | "PUT" | "PATCH" | "DELETE")
+        .then(|| format_ident!("{}", op.method.to_ascii_lowercase()))
+}
+
+/// The client applies the document's top-level security; only operations that differ say so.
 fn security(api: &Api, op: &Operation) -> TokenStream {
-    if op.security.is_empty() {
+    if op.security == api.security {
         return TokenStream::new();
-    }
-    if Some(&op.security) == global_security(api).as_ref() {
-        return quote!(.security(crate::SECURITY));
     }
     let alternatives = op.security.iter().map(|schemes| quote!(&[#(#schemes),*]));
     quote!(.security(&[#(#alternatives),*]))
@@ -487,26 +580,21 @@ fn payload_text(payload: &Payload) -> String {
     }
 }
 
-fn method_docs(api: &Api, group: &Group, op: &Operation, options: &Options) -> String {
-    let mut text = String::new();
+fn method_docs(api: &Api, op: &Operation) -> String {
+    let mut paragraphs = Vec::new();
     let summary = op.summary.as_deref().map(str::trim).filter(|s| !s.is_empty());
-    let endpoint = format!("`{} {}` (operation `{}`)", op.method, op.path, op.id);
-    match summary {
-        Some(summary) => {
-            text.push_str(&one_line(summary));
-            text.push_str("\n\n");
-            text.push_str(&endpoint);
-        }
-        None => text.push_str(&endpoint),
-    }
+    paragraphs.extend(summary.map(one_line));
+    paragraphs.push(format!("`{} {}` (operation `{}`): {}", op.method, op.path, op.id, responses_text(op)));
     if let Some(description) = op.description.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
         if Some(description) != summary {
-            text.push_str("\n\n");
-            text.push_str(&clean(description));
+            paragraphs.push(clean(description));
         }
     }
 
+    // A parameter the document says nothing about is fully described by the signature and the
+    // path template; optional ones are documented on their options struct.
     let mut params: Vec<String> = positional(op)
+        .filter(|p| p.docs.is_some() || p.deprecated || p.location != Location::Path)
         .map(|p| format!("- `{}`: {}", p.name, param_line(p)))
         .collect();
     if let Some(body) = &op.body {
@@ -517,117 +605,68 @@ fn method_docs(api: &Api, group: &Group, op: &Operation, options: &Options) -> S
         }
         params.push(line);
     }
-    params.extend(optional(op).map(|p| format!("- `options.{}`: {}", p.name, param_line(p))));
+    if optional(op).next().is_some() {
+        params.push(format!("- `options`: optional parameters, [`{}`]", options_name(op)));
+    }
     if !params.is_empty() {
-        text.push_str("\n\n# Parameters\n");
-        text.push_str(&params.join("\n"));
+        paragraphs.push(params.join("\n"));
     }
 
-    text.push_str("\n\n# Returns\n");
-    if op.success.outcomes.is_empty() {
-        text.push_str(&payload_text(&op.success.payload));
-    } else {
-        text.push_str(&format!("[`{}`], one variant per status", outcome_name(op)));
+    if op.security != api.security {
+        paragraphs.push(format!("Authentication: {}.", auth_text(api, op)));
     }
+    paragraphs.join("\n\n")
+}
+
+/// What comes back, in one paragraph: the success value with its statuses, then each declared
+/// error status. How errors surface (`Error::Status`, `Error::Decode`) is said once, in the
+/// crate documentation.
+fn responses_text(op: &Operation) -> String {
+    let returned = if op.success.outcomes.is_empty() {
+        payload_text(&op.success.payload)
+    } else {
+        format!("[`{}`], one variant per status", outcome_name(op))
+    };
     let statuses: Vec<String> = op
         .success
         .statuses
         .iter()
         .map(|(status, description)| format!("`{status}`: {}", one_line(description)))
         .collect();
+    let mut text = format!("returns {returned}");
     if !statuses.is_empty() {
         text.push_str(&format!(" ({})", statuses.join("; ")));
     }
-
-    text.push_str("\n\n# Errors\n");
-    for error in &op.errors {
-        let status = error.status.map_or("default".to_owned(), |s| s.to_string());
-        let mut line = format!("- `{status}`: {}", one_line(&error.description));
-        if let Some(ty) = &error.ty {
-            line.push_str(&format!(" (body: {})", type_link(ty)));
-        }
-        text.push_str(&line);
-        text.push('\n');
-    }
+    text.push('.');
     if !op.errors.is_empty() {
-        text.push('\n');
+        let errors: Vec<String> = op
+            .errors
+            .iter()
+            .map(|error| {
+                let status = error.status.map_or("default".to_owned(), |s| s.to_string());
+                let body = error.ty.as_ref().map(|ty| format!(" (body: {})", type_link(ty))).unwrap_or_default();
+                format!("`{status}` {}{body}", one_line(&error.description).trim_end_matches('.'))
+            })
+            .collect();
+        text.push_str(&format!(" Errors: {}.", errors.join("; ")));
     }
-    text.push_str(
-        "Any non-2xx status is an [`Error::Status`](apigen_runtime::Error::Status) keeping status, \
-         headers and body; a success body that does not decode is an \
-         [`Error::Decode`](apigen_runtime::Error::Decode).",
-    );
-
-    text.push_str("\n\n# Authentication\n");
-    text.push_str(&auth_text(api, op));
-
-    text.push_str("\n\n# Example\n");
-    text.push_str(&example(api, group, op, options));
     text
 }
 
 fn auth_text(api: &Api, op: &Operation) -> String {
     if op.security.is_empty() || op.security.iter().any(Vec::is_empty) {
-        return "None required.".to_owned();
+        return "none required".to_owned();
     }
-    let describe = |scheme: &String| {
-        let how = api.security_schemes.iter().find(|s| &s.name == scheme).map(|s| match &s.kind {
-            SchemeKind::Bearer { format: Some(f) } => format!("bearer token ({f})"),
-            SchemeKind::Bearer { format: None } => "bearer token".to_owned(),
-            SchemeKind::Basic => "HTTP basic".to_owned(),
-            SchemeKind::ApiKeyHeader { header } => format!("API key in header `{header}`"),
-            SchemeKind::ApiKeyQuery { name } => format!("API key in query parameter `{name}`"),
-            SchemeKind::ApiKeyCookie { name } => format!("API key in cookie `{name}`"),
-        });
-        let constructor = api
-            .security_schemes
-            .iter()
-            .find(|s| &s.name == scheme)
-            .map(|s| format!(", [`auth::{}`](crate::auth::{})", s.fn_name, s.fn_name))
-            .unwrap_or_default();
-        format!("`{scheme}` ({}{constructor})", how.unwrap_or_else(|| "undeclared scheme".into()))
+    let describe = |scheme: &String| match api.security_schemes.iter().find(|s| &s.name == scheme) {
+        Some(s) => format!("`{scheme}` ([`auth::{}`](crate::auth::{}))", s.fn_name, s.fn_name),
+        None => format!("`{scheme}` (undeclared scheme)"),
     };
     let alternatives: Vec<String> = op
         .security
         .iter()
         .map(|schemes| schemes.iter().map(describe).collect::<Vec<_>>().join(" and "))
         .collect();
-    if alternatives.len() == 1 {
-        alternatives[0].clone()
-    } else {
-        format!("One of:\n{}", alternatives.iter().map(|a| format!("- {a}")).collect::<Vec<_>>().join("\n"))
-    }
-}
-
-/// A `no_run` doctest: it compiles, so it cannot drift from the signature.
-fn example(api: &Api, group: &Group, op: &Operation, options: &Options) -> String {
-    let krate = options.crate_name.replace('-', "_");
-    let mut lines = vec![
-        "```no_run".to_owned(),
-        "# async fn example() -> Result<(), Box<dyn std::error::Error>> {".to_owned(),
-    ];
-    let credential = api
-        .security_schemes
-        .iter()
-        .find(|s| op.security.iter().flatten().any(|n| *n == s.name))
-        .map(|s| format!("{krate}::auth::{}(\"…\")", s.fn_name));
-    match credential {
-        Some(credential) => lines.push(format!("let client = {krate}::Client::new({credential})?;")),
-        None => lines.push(format!("let client = {krate}::Client::builder().build()?;")),
-    }
-    let (setup, call) = example_call(api, group, op, &krate);
-    lines.extend(setup);
-    match op.success.payload {
-        Payload::Empty if op.success.outcomes.is_empty() => lines.push(format!("{call}.await?;")),
-        _ => {
-            lines.push(format!("let response = {call}.await?;"));
-            lines.push("println!(\"{response:?}\");".to_owned());
-        }
-    }
-    lines.push("# Ok(())".to_owned());
-    lines.push("# }".to_owned());
-    lines.push("```".to_owned());
-    lines.join("\n")
+    alternatives.join(", or ")
 }
 
 /// Statements that prepare plausible arguments, and the call of the operation on `client`
@@ -637,11 +676,10 @@ pub(crate) fn example_call(api: &Api, group: &Group, op: &Operation, krate: &str
     let mut args = Vec::new();
     for p in positional(op) {
         let value = example_value(api, &p.ty, krate, 0);
-        lines.push(format!("let {} = {};", p.name, value));
         args.push(match (&p.ty, arg_type(&p.ty).to_string().starts_with('&')) {
-            (TypeRef::String, _) => p.name.clone(),
-            (_, true) => format!("&{}", p.name),
-            _ => p.name.clone(),
+            (TypeRef::String, _) => value,
+            (_, true) => format!("&{value}"),
+            _ => value,
         });
     }
     if let Some(body) = &op.body {
@@ -686,26 +724,41 @@ fn example_value(api: &Api, ty: &TypeRef, krate: &str, depth: usize) -> String {
                 TypeKind::Enum(values) => values
                     .first()
                     .map_or(fallback, |v| format!("{krate}::types::{name}::{}", v.name)),
+                TypeKind::Struct(s) if construction(s) == Construction::Default => format!("{krate}::types::{name}::default()"),
                 TypeKind::Struct(s) if depth < 3 => {
+                    let literal = construction(s) == Construction::Literal;
                     let args: Vec<String> = s
                         .fields
                         .iter()
                         .filter(|f| f.required)
                         .map(|f| {
-                            let value = match (&f.ty, &f.example) {
+                            let mut value = match (&f.ty, &f.example) {
                                 (TypeRef::String, Some(example)) => format!("{example:?}"),
                                 _ => example_value(api, &f.ty, krate, depth + 1),
                             };
+                            // `new` converts a plain string and boxes; otherwise the value says so.
+                            let is_string = matches!(f.ty, TypeRef::String);
+                            if (is_string && (literal || f.nullable)) || (f.secret && !is_string) {
+                                value = format!("{value}.into()");
+                            }
+                            if literal && f.boxed {
+                                value = format!("Box::new({value})");
+                            }
                             if f.nullable {
-                                format!("Some({value})")
-                            } else if f.secret && !matches!(f.ty, TypeRef::String) {
-                                format!("{value}.into()")
+                                value = format!("Some({value})");
+                            }
+                            if literal {
+                                format!("{}: {value}", ident(&f.name))
                             } else {
                                 value
                             }
                         })
                         .collect();
-                    format!("{krate}::types::{name}::new({})", args.join(", "))
+                    if literal {
+                        format!("{krate}::types::{name} {{ {} }}", args.join(", "))
+                    } else {
+                        format!("{krate}::types::{name}::new({})", args.join(", "))
+                    }
                 }
                 TypeKind::Alias(inner) if depth < 3 => example_value(api, inner, krate, depth + 1),
                 TypeKind::Union(u) if depth < 3 => match u.variants.first() {

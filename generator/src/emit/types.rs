@@ -3,17 +3,21 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::docs::{clean, code, doc, doc_opt};
+use super::docs::{clean, code, doc};
 use super::{ident, rust_type};
-use crate::model::{Api, EnumValue, Field, Struct, TypeDef, TypeKind, TypeRef, Union};
+use crate::model::{Api, EnumValue, Field, Struct, TypeDef, TypeKind, TypeRef, Union, Variant};
 use crate::Options;
 
 pub fn module(api: &Api, _options: &Options) -> TokenStream {
     let items = api.types.iter().map(type_def);
-    // Nothing is imported: a schema may be called `Secret` or `Serialize`, and paths are safe.
+    // Paths, not imports: a schema may be called `Secret` or `Serialize`.
+    // Only `union` is imported: it cannot clash with a type name (types are `UpperCamelCase`).
+    let union_import = api.types.iter().any(|t| matches!(t.kind, TypeKind::Union(_))).then(|| quote!(use apigen_runtime::union;));
     quote! {
         //! The document's schemas as Rust types.
         #![allow(clippy::large_enum_variant, clippy::too_many_arguments, deprecated)]
+
+        #union_import
 
         #(#items)*
     }
@@ -21,10 +25,23 @@ pub fn module(api: &Api, _options: &Options) -> TokenStream {
 
 fn type_def(def: &TypeDef) -> TokenStream {
     let name = ident(&def.name);
-    let docs = doc_opt(def.docs.as_deref());
+    // A title that only repeats the type's name (`/// JobResponse`) tells the reader nothing.
+    let squashed = |text: &str| text.chars().filter(|c| c.is_alphanumeric()).collect::<String>().to_lowercase();
+    let informative = def.docs.as_deref().filter(|d| squashed(d) != squashed(&def.name));
+    let mut docs = informative.map(clean).unwrap_or_default();
+    if let TypeKind::Enum(values) = &def.kind {
+        // rustdoc does not show serde attributes: the wire values are listed here.
+        let values: Vec<String> =
+            values.iter().map(|v| if v.value.is_empty() { "`\"\"`".to_owned() } else { code(&v.value) }).collect();
+        if !docs.is_empty() {
+            docs.push_str("\n\n");
+        }
+        docs.push_str(&format!("Values: {}, or any other, kept as `Unknown`.", values.join(", ")));
+    }
+    let docs = doc(&docs);
     let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
     let body = match &def.kind {
-        TypeKind::Struct(s) => structure(&name, s),
+        TypeKind::Struct(s) => structure(&name, s, def.sent),
         TypeKind::Enum(values) => string_enum(&name, values),
         TypeKind::Union(u) => union(&name, u),
         TypeKind::Alias(ty) => {
@@ -55,12 +72,18 @@ fn field_type(field: &Field) -> TokenStream {
     }
 }
 
-fn structure(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
+fn structure(name: &proc_macro2::Ident, s: &Struct, sent: bool) -> TokenStream {
+    let rule = field_rename_rule(&s.fields);
+    let rename_all = rule.map(|rule| {
+        let rule = rule.serde_name();
+        quote!(#[serde(rename_all = #rule)])
+    });
     let fields = s.fields.iter().map(|field| {
         let docs = field_docs(field);
         let field_name = ident(&field.name);
         let ty = field_type(field);
-        let rename = (field.name != field.wire).then(|| {
+        let spelled = rule.map_or(field.name.clone(), |rule| rule.apply_to_field(&field.name));
+        let rename = (spelled != field.wire).then(|| {
             let wire = &field.wire;
             quote!(#[serde(rename = #wire)])
         });
@@ -88,17 +111,40 @@ fn structure(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
             pub additional_properties: std::collections::BTreeMap<String, #value>,
         }
     });
-    let constructor = constructor(name, s);
-    // With nothing required, the empty value is a sensible `Default`.
-    let default = s.fields.iter().all(|f| !f.required).then(|| quote!(Default,));
+    let default = (construction(s) == Construction::Default).then(|| quote!(Default,));
+    let constructor = (sent && construction(s) == Construction::New).then(|| constructor(name, s));
     quote! {
         #[derive(Clone, Debug, #default PartialEq, serde::Serialize, serde::Deserialize)]
+        #rename_all
         pub struct #name {
             #(#fields)*
             #additional
         }
 
         #constructor
+    }
+}
+
+/// How callers build a struct.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Construction {
+    /// Nothing is required: the empty value is a sensible `Default`.
+    Default,
+    /// Required fields and optional ones: `new` takes the required and leaves the rest absent.
+    /// Only types the client sends get it; those that only arrive in responses are decoded.
+    New,
+    /// Every field is required: a struct literal names them as well as `new` would.
+    Literal,
+}
+
+pub(crate) fn construction(s: &Struct) -> Construction {
+    let required = s.fields.iter().filter(|f| f.required).count();
+    if required == 0 {
+        Construction::Default
+    } else if required < s.fields.len() || s.additional.is_some() {
+        Construction::New
+    } else {
+        Construction::Literal
     }
 }
 
@@ -140,12 +186,7 @@ fn constructor(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
         .additional
         .as_ref()
         .map(|_| quote!(additional_properties: Default::default(),));
-    let doc = if required.is_empty() {
-        "An empty value: every field absent."
-    } else {
-        "A value with the required fields set and every optional field absent."
-    };
-    let doc = super::docs::doc(doc);
+    let doc = super::docs::doc("A value with the required fields set and every optional field absent.");
     quote! {
         impl #name {
             #doc
@@ -174,47 +215,164 @@ fn field_docs(field: &Field) -> TokenStream {
     let default = field.default.as_ref().map(|d| format!("server default: {}", code(d)));
     notes.extend(default.as_deref());
     if !notes.is_empty() {
+        // Same paragraph: rustdoc shows the note right after the description.
         if !text.is_empty() {
-            text.push_str("\n\n");
+            text.push('\n');
         }
         text.push_str(&format!("({})", notes.join("; ")));
     }
     doc(&text)
 }
 
+/// An open string enum: serde maps the known values, and `Unknown` (untagged) keeps any other
+/// string, so a value added to the API later decodes instead of failing the whole response.
 fn string_enum(name: &proc_macro2::Ident, values: &[EnumValue]) -> TokenStream {
-    let variants: Vec<_> = values.iter().map(|v| format_ident!("{}", v.name)).collect();
-    let wires: Vec<_> = values.iter().map(|v| v.value.as_str()).collect();
-    let variant_docs = values.iter().map(|v| doc(&code(&v.value)));
+    let rule = best_rule(values.iter().map(|v| (v.name.as_str(), v.value.as_str())), |rule, name| rule.apply(name), |name| name.to_owned());
+    let rename_all = rule.map(|rule| {
+        let rule = rule.serde_name();
+        quote!(#[serde(rename_all = #rule)])
+    });
+    let variants = values.iter().map(|v| {
+        let variant = format_ident!("{}", v.name);
+        let renamed = rule.map_or(v.name.clone(), |rule| rule.apply(&v.name));
+        let rename = (renamed != v.value).then(|| {
+            let wire = &v.value;
+            quote!(#[serde(rename = #wire)])
+        });
+        quote!(#rename #variant,)
+    });
     quote! {
-        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #rename_all
         pub enum #name {
-            #(#variant_docs #variants,)*
-            /// A value this client does not know: kept as received.
+            #(#variants)*
+            #[serde(untagged)]
             Unknown(String),
-        }
-
-        impl #name {
-            /// The value as written on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(Self::#variants => #wires,)*
-                    Self::Unknown(value) => value,
-                }
-            }
-        }
-
-        impl From<String> for #name {
-            fn from(value: String) -> Self {
-                match value.as_str() {
-                    #(#wires => Self::#variants,)*
-                    _ => Self::Unknown(value),
-                }
-            }
         }
 
         apigen_runtime::impl_string_enum!(#name);
     }
+}
+
+/// serde's `rename_all` rules, as serde applies them to a variant name (`PascalCase`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum RenameRule {
+    ScreamingSnake,
+    Snake,
+    Kebab,
+    ScreamingKebab,
+    Lower,
+    Upper,
+    Camel,
+}
+
+impl RenameRule {
+    const ALL: [RenameRule; 7] = [
+        RenameRule::ScreamingSnake,
+        RenameRule::Snake,
+        RenameRule::Kebab,
+        RenameRule::ScreamingKebab,
+        RenameRule::Lower,
+        RenameRule::Upper,
+        RenameRule::Camel,
+    ];
+
+    fn serde_name(self) -> &'static str {
+        match self {
+            RenameRule::ScreamingSnake => "SCREAMING_SNAKE_CASE",
+            RenameRule::Snake => "snake_case",
+            RenameRule::Kebab => "kebab-case",
+            RenameRule::ScreamingKebab => "SCREAMING-KEBAB-CASE",
+            RenameRule::Lower => "lowercase",
+            RenameRule::Upper => "UPPERCASE",
+            RenameRule::Camel => "camelCase",
+        }
+    }
+
+    /// As serde renames a field (`snake_case` in Rust).
+    fn apply_to_field(self, field: &str) -> String {
+        let pascal = || {
+            let mut out = String::new();
+            let mut capitalize = true;
+            for c in field.chars() {
+                if c == '_' {
+                    capitalize = true;
+                } else if capitalize {
+                    out.push(c.to_ascii_uppercase());
+                    capitalize = false;
+                } else {
+                    out.push(c);
+                }
+            }
+            out
+        };
+        match self {
+            RenameRule::ScreamingSnake | RenameRule::Upper => field.to_ascii_uppercase(),
+            RenameRule::Snake | RenameRule::Lower => field.to_owned(),
+            RenameRule::Kebab => field.replace('_', "-"),
+            RenameRule::ScreamingKebab => field.to_ascii_uppercase().replace('_', "-"),
+            RenameRule::Camel => {
+                let pascal = pascal();
+                let mut chars = pascal.chars();
+                chars.next().map_or(String::new(), |first| first.to_ascii_lowercase().to_string() + chars.as_str())
+            }
+        }
+    }
+
+    /// As serde renames a variant (`PascalCase` in Rust).
+    fn apply(self, variant: &str) -> String {
+        let snake = || {
+            let mut out = String::new();
+            for (i, c) in variant.char_indices() {
+                if c.is_uppercase() && i > 0 {
+                    out.push('_');
+                }
+                out.push(c.to_ascii_lowercase());
+            }
+            out
+        };
+        match self {
+            RenameRule::ScreamingSnake => snake().to_ascii_uppercase(),
+            RenameRule::Snake => snake(),
+            RenameRule::Kebab => snake().replace('_', "-"),
+            RenameRule::ScreamingKebab => snake().to_ascii_uppercase().replace('_', "-"),
+            RenameRule::Lower => variant.to_ascii_lowercase(),
+            RenameRule::Upper => variant.to_ascii_uppercase(),
+            RenameRule::Camel => {
+                let mut chars = variant.chars();
+                chars.next().map_or(String::new(), |first| first.to_ascii_lowercase().to_string() + chars.as_str())
+            }
+        }
+    }
+}
+
+/// The rule that spells the most names as the wire does, so the fewest need a `rename` of their
+/// own; `None` when the names as they are (`as_is`) do as well.
+fn best_rule<'a>(
+    names: impl Iterator<Item = (&'a str, &'a str)> + Clone,
+    apply: impl Fn(RenameRule, &str) -> String,
+    as_is: impl Fn(&str) -> String,
+) -> Option<RenameRule> {
+    let fits = |spell: &dyn Fn(&str) -> String| names.clone().filter(|(name, wire)| spell(name) == *wire).count();
+    let as_is = fits(&as_is);
+    RenameRule::ALL
+        .iter()
+        .map(|&rule| (rule, fits(&|name| apply(rule, name))))
+        .filter(|&(_, count)| count > as_is)
+        // First of the best, so the choice is stable.
+        .fold(None, |best: Option<(RenameRule, usize)>, (rule, count)| match best {
+            Some((_, best_count)) if best_count >= count => best,
+            _ => Some((rule, count)),
+        })
+        .map(|(rule, _)| rule)
+}
+
+/// For struct fields (`snake_case` Rust names); only ASCII names, as serde's rules expect.
+fn field_rename_rule(fields: &[Field]) -> Option<RenameRule> {
+    if !fields.iter().all(|f| f.name.is_ascii()) {
+        return None;
+    }
+    best_rule(fields.iter().map(|f| (f.name.as_str(), f.wire.as_str())), |rule, name| rule.apply_to_field(name), |name| name.to_owned())
 }
 
 fn union(name: &proc_macro2::Ident, u: &Union) -> TokenStream {
@@ -233,60 +391,85 @@ fn union(name: &proc_macro2::Ident, u: &Union) -> TokenStream {
         };
         quote!(#docs #variant(#ty),)
     });
-    let (unknown, impls) = match (&u.tag, tagged) {
+    // Writing a value is writing the variant's own value whenever that value carries its tag
+    // (or there is no tag): serde's untagged `Serialize` does exactly that.
+    let self_describing = !tagged || u.variants.iter().all(|v| v.carries_tag);
+    let (derive_serialize, untagged) = if self_describing {
+        (quote!(serde::Serialize,), quote!(#[serde(untagged)]))
+    } else {
+        (TokenStream::new(), TokenStream::new())
+    };
+    let (unknown, deserialize) = match (&u.tag, tagged) {
         (Some(tag), true) => (
             quote! {
                 /// A tag this client does not know: the value is kept as received.
                 Unknown(serde_json::Value),
             },
-            tagged_impls(name, tag, u),
+            tagged_deserialize(name, tag, u),
         ),
-        _ => (TokenStream::new(), untagged_impls(name, u)),
+        _ => (TokenStream::new(), untagged_deserialize(name, u)),
     };
+    let serialize = (!self_describing).then(|| tag_adding_serialize(name, u));
     quote! {
-        #[derive(Clone, Debug, PartialEq)]
+        #[derive(Clone, Debug, PartialEq, #derive_serialize)]
+        #untagged
         pub enum #name {
             #(#variants)*
             #unknown
         }
 
-        #impls
+        #deserialize
+        #serialize
+    }
+}
+
+fn wrap_variant(v: &Variant) -> TokenStream {
+    let variant = ident(&v.name);
+    if v.boxed {
+        quote!(|value| Self::#variant(Box::new(value)))
+    } else {
+        quote!(Self::#variant)
     }
 }
 
 /// A discriminated union reads its tag first, then decodes the whole object (tag included, so
 /// variant structs that declare the tag property still find it) as the variant it selects.
-fn tagged_impls(name: &proc_macro2::Ident, tag: &str, u: &Union) -> TokenStream {
+fn tagged_deserialize(name: &proc_macro2::Ident, tag: &str, u: &Union) -> TokenStream {
     let arms = u.variants.iter().map(|v| {
-        let variant = ident(&v.name);
         let values = &v.tag_values;
-        let wrap = if v.boxed { quote!(|v| Self::#variant(Box::new(v))) } else { quote!(Self::#variant) };
-        quote!(#(Some(#values))|* => apigen_runtime::union::variant(value).map(#wrap),)
-    });
-    let serialize_arms = u.variants.iter().map(|v| {
-        let variant = ident(&v.name);
-        if v.carries_tag {
-            quote!(Self::#variant(value) => serde::Serialize::serialize(value, serializer),)
-        } else {
-            let value = &v.tag_values[0];
-            quote!(Self::#variant(value) => apigen_runtime::union::serialize_tagged(value, #tag, #value, serializer),)
-        }
+        let wrap = wrap_variant(v);
+        quote!(#(Some(#values))|* => union::variant(value).map(#wrap),)
     });
     quote! {
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-                match apigen_runtime::union::tag(&value, #tag).as_deref() {
+                let value = union::value(deserializer)?;
+                match union::tag(&value, #tag).as_deref() {
                     #(#arms)*
                     _ => Ok(Self::Unknown(value)),
                 }
             }
         }
+    }
+}
 
+/// Serializes variants whose own type lacks the tag property with the tag added.
+fn tag_adding_serialize(name: &proc_macro2::Ident, u: &Union) -> TokenStream {
+    let tag = u.tag.as_deref().unwrap_or_default();
+    let arms = u.variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        if v.carries_tag {
+            quote!(Self::#variant(value) => serde::Serialize::serialize(value, serializer),)
+        } else {
+            let value = &v.tag_values[0];
+            quote!(Self::#variant(value) => union::serialize_tagged(value, #tag, #value, serializer),)
+        }
+    });
+    quote! {
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match self {
-                    #(#serialize_arms)*
+                    #(#arms)*
                     Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
                 }
             }
@@ -296,37 +479,97 @@ fn tagged_impls(name: &proc_macro2::Ident, tag: &str, u: &Union) -> TokenStream 
 
 /// Without a tag, each variant is tried in order; the error names every one tried and why it
 /// did not fit.
-fn untagged_impls(name: &proc_macro2::Ident, u: &Union) -> TokenStream {
+fn untagged_deserialize(name: &proc_macro2::Ident, u: &Union) -> TokenStream {
     let type_name = name.to_string();
-    let attempts = u.variants.iter().map(|v| {
-        let variant = ident(&v.name);
+    let mut attempts = u.variants.iter().map(|v| {
         let label = &v.name;
-        let wrap = if v.boxed { quote!(Self::#variant(Box::new(value))) } else { quote!(Self::#variant(value)) };
-        quote! {
-            if let Some(value) = tried.attempt(#label) {
-                return Ok(#wrap);
-            }
-        }
+        let wrap = wrap_variant(v);
+        quote!(tried.attempt(#label).map(#wrap))
     });
-    let serialize_arms = u.variants.iter().map(|v| {
-        let variant = ident(&v.name);
-        quote!(Self::#variant(value) => serde::Serialize::serialize(value, serializer),)
-    });
+    let first = attempts.next().unwrap_or_else(|| quote!(None));
     quote! {
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let mut tried = apigen_runtime::union::Untagged::new(#type_name, <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?);
-                #(#attempts)*
-                Err(tried.fail())
+                let mut tried = union::Untagged::new(#type_name, union::value(deserializer)?);
+                #first
+                    #(.or_else(|| #attempts))*
+                    .ok_or_else(|| tried.fail())
             }
         }
+    }
+}
 
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                match self {
-                    #(#serialize_arms)*
-                }
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// How serde itself spells these variants under `rule`.
+    macro_rules! serde_variants {
+        ($rule:literal: $($variant:ident),*) => {{
+            #[derive(serde::Serialize)]
+            #[serde(rename_all = $rule)]
+            enum Spelled { $($variant),* }
+            vec![$((stringify!($variant), serde_json::to_value(Spelled::$variant).unwrap().as_str().unwrap().to_owned())),*]
+        }};
+    }
+
+    /// How serde itself spells these fields under `rule`.
+    macro_rules! serde_fields {
+        ($rule:literal: $($field:ident),*) => {{
+            #[derive(serde::Serialize, Default)]
+            #[serde(rename_all = $rule)]
+            struct Spelled { $($field: u8),* }
+            let value = serde_json::to_value(Spelled::default()).unwrap();
+            let keys: Vec<String> = value.as_object().unwrap().keys().cloned().collect();
+            [$(stringify!($field)),*].into_iter().zip(keys).collect::<Vec<_>>()
+        }};
+    }
+
+    #[test]
+    fn variant_rules_spell_names_as_serde_does() {
+        let cases = [
+            (RenameRule::ScreamingSnake, serde_variants!("SCREAMING_SNAKE_CASE": GitRepository, Http2Server, A, Self_, AB)),
+            (RenameRule::Snake, serde_variants!("snake_case": GitRepository, Http2Server, A, Self_, AB)),
+            (RenameRule::Kebab, serde_variants!("kebab-case": GitRepository, Http2Server, A, Self_, AB)),
+            (RenameRule::ScreamingKebab, serde_variants!("SCREAMING-KEBAB-CASE": GitRepository, Http2Server, A, Self_, AB)),
+            (RenameRule::Lower, serde_variants!("lowercase": GitRepository, Http2Server, A, Self_, AB)),
+            (RenameRule::Upper, serde_variants!("UPPERCASE": GitRepository, Http2Server, A, Self_, AB)),
+            (RenameRule::Camel, serde_variants!("camelCase": GitRepository, Http2Server, A, Self_, AB)),
+        ];
+        for (rule, spelled) in cases {
+            for (variant, wire) in spelled {
+                assert_eq!(rule.apply(variant), wire, "{rule:?} on {variant}");
             }
         }
+    }
+
+    #[test]
+    fn field_rules_spell_names_as_serde_does() {
+        let cases = [
+            (RenameRule::ScreamingSnake, serde_fields!("SCREAMING_SNAKE_CASE": git_repository, http2_server, a, r#type, x_b)),
+            (RenameRule::Snake, serde_fields!("snake_case": git_repository, http2_server, a, r#type, x_b)),
+            (RenameRule::Kebab, serde_fields!("kebab-case": git_repository, http2_server, a, r#type, x_b)),
+            (RenameRule::ScreamingKebab, serde_fields!("SCREAMING-KEBAB-CASE": git_repository, http2_server, a, r#type, x_b)),
+            (RenameRule::Lower, serde_fields!("lowercase": git_repository, http2_server, a, r#type, x_b)),
+            (RenameRule::Upper, serde_fields!("UPPERCASE": git_repository, http2_server, a, r#type, x_b)),
+            (RenameRule::Camel, serde_fields!("camelCase": git_repository, http2_server, a, r#type, x_b)),
+        ];
+        for (rule, spelled) in cases {
+            for (field, wire) in spelled {
+                let field = field.trim_start_matches("r#");
+                assert_eq!(rule.apply_to_field(field), wire, "{rule:?} on {field}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_rule_that_spares_most_renames_wins_and_ties_keep_names_as_they_are() {
+        let values = |pairs: &[(&str, &str)]| -> Vec<EnumValue> {
+            pairs.iter().map(|(name, value)| EnumValue { name: name.to_string(), value: value.to_string() }).collect()
+        };
+        let pick = |v: &[EnumValue]| best_rule(v.iter().map(|v| (v.name.as_str(), v.value.as_str())), |r, n| r.apply(n), |n| n.to_owned());
+        assert_eq!(pick(&values(&[("BuiltIn", "BUILT_IN"), ("Job", "JOB"), ("Odd", "odd")])), Some(RenameRule::ScreamingSnake));
+        assert_eq!(pick(&values(&[("Cat", "Cat"), ("Dog", "Dog")])), None);
+        assert_eq!(pick(&values(&[("Running", "running"), ("Done", "done")])), Some(RenameRule::Snake));
     }
 }

@@ -75,9 +75,12 @@ pub struct TypeDef {
     pub docs: Option<String>,
     pub deprecated: bool,
     pub kind: TypeKind,
+    /// The client sends values of this type (in a request body or parameter, directly or
+    /// nested): callers build them, so they get constructors.
+    pub sent: bool,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum TypeKind {
     Struct(Struct),
     /// A string enum; the generated type also keeps unknown values.
@@ -87,14 +90,14 @@ pub enum TypeKind {
     Alias(TypeRef),
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Struct {
     pub fields: Vec<Field>,
     /// Type of `additionalProperties` when the object has declared properties too.
     pub additional: Option<TypeRef>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Field {
     /// Rust name (snake_case); may be a keyword, the emitter makes it a raw identifier.
     pub name: String,
@@ -118,20 +121,20 @@ pub struct Field {
     pub example: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct EnumValue {
     pub name: String,
     pub value: String,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Union {
     /// Discriminator property, when the document names one.
     pub tag: Option<String>,
     pub variants: Vec<Variant>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Variant {
     pub name: String,
     pub ty: TypeRef,
@@ -284,7 +287,9 @@ pub fn build(resolved: &Resolved<'_>) -> Result<Api, Error> {
     types.define_components()?;
     let (operations, groups) = operations::build(resolved, &mut types)?;
     let security_schemes = operations::security_schemes(resolved, &mut types.warnings);
-    let (types, mut warnings) = types.finish();
+    let (mut types, mut warnings) = types.finish();
+    merge_identical(&mut types);
+    mark_sent(&mut types, &operations);
     warnings.sort();
     warnings.dedup();
 
@@ -330,4 +335,65 @@ pub fn build(resolved: &Resolved<'_>) -> Result<Api, Error> {
         security: operations::requirements(resolved.global_security().unwrap_or_default()),
         warnings,
     })
+}
+
+/// A type identical to one before it (same shape, same docs) becomes an alias of it: documents
+/// repeat inline schemas (`ports` items in every service request, schedules per event), and one
+/// definition compiles faster than several. Every name stays, so nothing callers see changes.
+fn merge_identical(types: &mut [TypeDef]) {
+    let mut first: std::collections::HashMap<(&Option<String>, bool, &TypeKind), usize> = Default::default();
+    let mut merges = Vec::new();
+    for (i, def) in types.iter().enumerate() {
+        if matches!(def.kind, TypeKind::Alias(_)) {
+            continue;
+        }
+        match first.entry((&def.docs, def.deprecated, &def.kind)) {
+            std::collections::hash_map::Entry::Occupied(canonical) => merges.push((i, types[*canonical.get()].name.clone())),
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(i);
+            }
+        }
+    }
+    for (i, canonical) in merges {
+        types[i].kind = TypeKind::Alias(TypeRef::Named(canonical));
+    }
+}
+
+/// Marks every type reachable from a request body or parameter.
+fn mark_sent(types: &mut [TypeDef], operations: &[Operation]) {
+    let index: std::collections::HashMap<String, usize> =
+        types.iter().enumerate().map(|(i, t)| (t.name.clone(), i)).collect();
+    let mut pending: Vec<&TypeRef> = Vec::new();
+    for op in operations {
+        pending.extend(op.params.iter().map(|p| &p.ty));
+        if let Some(Payload::Json(ty) | Payload::Form(ty) | Payload::Multipart(ty)) = op.body.as_ref().map(|b| &b.payload) {
+            pending.push(ty);
+        }
+    }
+    let mut sent = vec![false; types.len()];
+    let mut work: Vec<TypeRef> = pending.into_iter().cloned().collect();
+    while let Some(ty) = work.pop() {
+        match ty {
+            TypeRef::List(inner) | TypeRef::Map(inner) => work.push(*inner),
+            TypeRef::Named(name) => {
+                let Some(&i) = index.get(&name) else { continue };
+                if std::mem::replace(&mut sent[i], true) {
+                    continue;
+                }
+                match &types[i].kind {
+                    TypeKind::Struct(s) => {
+                        work.extend(s.fields.iter().map(|f| f.ty.clone()));
+                        work.extend(s.additional.clone());
+                    }
+                    TypeKind::Union(u) => work.extend(u.variants.iter().map(|v| v.ty.clone())),
+                    TypeKind::Alias(inner) => work.push(inner.clone()),
+                    TypeKind::Enum(_) => {}
+                }
+            }
+            _ => {}
+        }
+    }
+    for (def, sent) in types.iter_mut().zip(sent) {
+        def.sent = sent;
+    }
 }

@@ -148,6 +148,7 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
                 docs,
                 deprecated: data.deprecated,
                 kind,
+                sent: false,
             },
         );
     }
