@@ -168,6 +168,39 @@ fn debug_output_never_shows_secrets() {
 }
 
 #[tokio::test]
+async fn the_default_security_applies_until_a_request_sets_its_own() {
+    let server = Server::start(|_| Reply::empty(204)).await;
+    let client = Client::builder(&server.url())
+        .credential(Credential::bearer("bearerAuth", "t-1"))
+        .credential(Credential::api_key_header("TeamKey", "X-Team-Key", "team-1"))
+        .default_security(&[&["bearerAuth"]])
+        .build()
+        .unwrap();
+    client.get("/default", &[]).send_empty::<serde_json::Value>(&[]).await.unwrap();
+    client.post("/own", &[]).security(&[&["TeamKey"]]).send_empty::<serde_json::Value>(&[]).await.unwrap();
+    client.delete("/public", &[]).security(&[]).send_empty::<serde_json::Value>(&[]).await.unwrap();
+    // Without a default, a request needs nothing.
+    let bare = Client::builder(&server.url()).credential(Credential::bearer("bearerAuth", "t-1")).build().unwrap();
+    bare.put("/bare", &[]).send_empty::<serde_json::Value>(&[]).await.unwrap();
+
+    let seen: Vec<_> = server
+        .requests()
+        .iter()
+        .map(|r| (r.method.clone(), r.path.clone(), r.header("authorization").map(str::to_owned), r.header("x-team-key").map(str::to_owned)))
+        .collect();
+    let some = |s: &str| Some(s.to_owned());
+    assert_eq!(
+        seen,
+        [
+            ("GET".to_owned(), "/default".to_owned(), some("Bearer t-1"), None),
+            ("POST".to_owned(), "/own".to_owned(), None, some("team-1")),
+            ("DELETE".to_owned(), "/public".to_owned(), None, None),
+            ("PUT".to_owned(), "/bare".to_owned(), None, None),
+        ]
+    );
+}
+
+#[tokio::test]
 async fn json_bodies_are_exact_and_optional_bodies_absent() {
     let server = Server::start(|_| Reply::empty(204)).await;
     let client = client(&server);

@@ -48,7 +48,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
     let out = workspace_root().join("target/bench");
     let ours = bench_ours(&spec, runs, &out)?;
-    let theirs = bench_openapi_generator(&spec, runs, &out)?;
+    let theirs = bench_openapi_generator(&spec, runs)?;
     print(&spec, &ours, theirs.as_ref());
     Ok(())
 }
@@ -104,12 +104,13 @@ fn bench_ours(spec: &Path, runs: usize, out: &Path) -> Result<Figures, String> {
     })
 }
 
-fn bench_openapi_generator(spec: &Path, runs: usize, out: &Path) -> Result<Option<Figures>, String> {
+fn bench_openapi_generator(spec: &Path, runs: usize) -> Result<Option<Figures>, String> {
     if Command::new("openapi-generator-cli").arg("version").output().is_err() {
         println!("openapi-generator-cli is not installed (pip install openapi-generator-cli): measuring apigen only");
         return Ok(None);
     }
-    let dir = out.join("openapi-generator");
+    // Outside this repository: inside it, cargo would take the crate for a member of our workspace.
+    let dir = std::env::temp_dir().join("apigen-bench-openapi-generator");
     let mut samples = Vec::new();
     let mut peak = None;
     for _ in 0..runs {
@@ -170,9 +171,15 @@ fn crate_only(dir: &Path) -> Result<CrateTimes, String> {
             .env("CARGO_INCREMENTAL", "0");
         command
     };
-    let (ok, _) = measured(cargo_in(&["build"]).stderr(std::process::Stdio::null()))?;
-    if !ok {
-        println!("{} does not build as generated", dir.display());
+    let first_build = cargo_in(&["build", "--message-format=short"]).output().map_err(|e| e.to_string())?;
+    if !first_build.status.success() {
+        // Say why: the first errors and how many there are.
+        let stderr = String::from_utf8_lossy(&first_build.stderr);
+        let errors: Vec<&str> = stderr.lines().filter(|l| l.contains("error")).collect();
+        println!("{} does not build as generated ({} error lines), first ones:", dir.display(), errors.len());
+        for line in errors.iter().take(8) {
+            println!("  {line}");
+        }
         return Ok((None, None, None, None));
     }
     let timed = |step: &str| -> Result<(Duration, Option<u64>), String> {
