@@ -70,9 +70,7 @@ impl Client {
     /// A builder starting from [`DEFAULT_BASE_URL`] and [`USER_AGENT`]: set the base URL,
     /// credentials, timeouts or your own `reqwest::Client` there.
     pub fn builder() -> apigen_runtime::ClientBuilder<Self> {
-        apigen_runtime::ClientBuilder::new(DEFAULT_BASE_URL)
-            .user_agent(USER_AGENT)
-            .default_security(SECURITY)
+        apigen_runtime::ClientBuilder::new(DEFAULT_BASE_URL).user_agent(USER_AGENT)
     }
 
     /// The runtime client underneath, for requests this crate does not describe.
@@ -91,8 +89,11 @@ impl Client {
     }
 }
 
+/// Wraps a runtime client; its requests need [`SECURITY`] unless its builder set another default.
 impl From<apigen_runtime::Client> for Client {
     fn from(inner: apigen_runtime::Client) -> Self {
-        Self { inner }
+        Self {
+            inner: inner.or_default_security(SECURITY),
+        }
     }
 }

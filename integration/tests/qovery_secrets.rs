@@ -174,6 +174,22 @@ async fn api_key_credential_goes_in_authorization_with_its_prefix() {
 }
 
 #[tokio::test]
+async fn a_runtime_client_built_by_hand_authenticates_once_wrapped() {
+    let server = Server::start(|_| Reply::json(200, r#"{"results":[]}"#)).await;
+    let by_hand = apigen_runtime::Client::builder(&server.url()).credential(auth::bearer_auth("jwt-HAND")).build().unwrap();
+    Client::from(by_hand).project_secret().list_project_secrets(ids().0).await.unwrap();
+    // A default the builder set, even "none", is kept.
+    let public = apigen_runtime::Client::builder(&server.url())
+        .credential(auth::bearer_auth("jwt-HAND"))
+        .default_security(&[])
+        .build()
+        .unwrap();
+    Client::from(public).project_secret().list_project_secrets(ids().0).await.unwrap();
+    let sent: Vec<_> = server.requests().iter().map(|r| r.header("authorization").map(str::to_owned)).collect();
+    assert_eq!(sent, [Some("Bearer jwt-HAND".to_owned()), None]);
+}
+
+#[tokio::test]
 async fn declared_error_statuses_keep_status_description_and_body() {
     let cases = [
         (400, "Bad request"),

@@ -16,11 +16,13 @@ pub struct Client {
     pub(crate) inner: Arc<Inner>,
 }
 
+#[derive(Clone)]
 pub(crate) struct Inner {
     pub base_url: String,
     pub http: reqwest::Client,
     pub credentials: Vec<Credential>,
-    pub default_security: Security,
+    /// `None` until a builder or [`Client::or_default_security`] sets it; requests then need nothing.
+    pub default_security: Option<Security>,
     pub user_agent: String,
     pub retry: RetryPolicy,
     pub middleware: Vec<SharedMiddleware>,
@@ -34,6 +36,18 @@ impl Client {
 
     pub fn base_url(&self) -> &str {
         &self.inner.base_url
+    }
+
+    /// This client, with `security` as the default security unless its builder already set one
+    /// (even `&[]`). A generated client calls this when it wraps a runtime client, so that a
+    /// runtime client built by hand still authenticates as the document says.
+    pub fn or_default_security(self, security: Security) -> Client {
+        if self.inner.default_security.is_some() {
+            return self;
+        }
+        let mut inner = Arc::unwrap_or_clone(self.inner);
+        inner.default_security = Some(security);
+        Client { inner: Arc::new(inner) }
     }
 
     /// Starts a request. `path_template` is the document's path (`/job/{jobId}/secret`) and
@@ -89,7 +103,7 @@ impl fmt::Debug for Client {
 pub struct ClientBuilder<C = Client> {
     base_url: String,
     credentials: Vec<Credential>,
-    default_security: Security,
+    default_security: Option<Security>,
     user_agent: String,
     timeout: Duration,
     connect_timeout: Duration,
@@ -109,7 +123,7 @@ impl<C: From<Client>> ClientBuilder<C> {
         ClientBuilder {
             base_url: default_base_url.to_owned(),
             credentials: Vec::new(),
-            default_security: &[],
+            default_security: None,
             user_agent: concat!("apigen-runtime/", env!("CARGO_PKG_VERSION")).to_owned(),
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
@@ -146,10 +160,11 @@ impl<C: From<Client>> ClientBuilder<C> {
         self
     }
 
-    /// The security requests need unless they set their own (default: none). A generated
-    /// client sets its document's top-level security here, as OpenAPI does for operations.
+    /// The security requests need unless they set their own. When not set, a generated client
+    /// uses its document's top-level security, as OpenAPI does for operations, and a plain
+    /// runtime client needs none.
     pub fn default_security(mut self, security: Security) -> Self {
-        self.default_security = security;
+        self.default_security = Some(security);
         self
     }
 

@@ -43,7 +43,7 @@ impl<'c> RequestBuilder<'c> {
             headers: HeaderMap::new(),
             cookies: Vec::new(),
             body: None,
-            security: client.inner.default_security,
+            security: client.inner.default_security.unwrap_or(&[]),
             error: None,
         };
         if let Err(message) = fill_path(template, args, &mut builder.path) {

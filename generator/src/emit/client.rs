@@ -31,7 +31,15 @@ pub fn lib(api: &Api, options: &Options) -> TokenStream {
             pub const SECURITY: apigen_runtime::Security = &[#(#alternatives),*];
         }
     });
-    let default_security = global_security(api).map(|_| quote!(.default_security(SECURITY)));
+    // Done on wrapping rather than in `builder()` so that a runtime client built by hand
+    // and converted with `From` authenticates too.
+    let (wrap_docs, wrap_runtime) = match global_security(api) {
+        Some(_) => (
+            doc("Wraps a runtime client; its requests need [`SECURITY`] unless its builder set another default."),
+            quote!(Self { inner: inner.or_default_security(SECURITY) }),
+        ),
+        None => (quote!(), quote!(Self { inner })),
+    };
     let title = &api.title;
     let client_docs = doc(&format!("Client for the {title}.\n\nCheap to clone: clones share one connection pool."));
     let accessors = api.groups.iter().map(|g| {
@@ -81,7 +89,7 @@ pub fn lib(api: &Api, options: &Options) -> TokenStream {
             /// A builder starting from [`DEFAULT_BASE_URL`] and [`USER_AGENT`]: set the base URL,
             /// credentials, timeouts or your own `reqwest::Client` there.
             pub fn builder() -> apigen_runtime::ClientBuilder<Self> {
-                apigen_runtime::ClientBuilder::new(DEFAULT_BASE_URL).user_agent(USER_AGENT)#default_security
+                apigen_runtime::ClientBuilder::new(DEFAULT_BASE_URL).user_agent(USER_AGENT)
             }
 
             /// The runtime client underneath, for requests this crate does not describe.
@@ -92,9 +100,10 @@ pub fn lib(api: &Api, options: &Options) -> TokenStream {
             #(#accessors)*
         }
 
+        #wrap_docs
         impl From<apigen_runtime::Client> for Client {
             fn from(inner: apigen_runtime::Client) -> Self {
-                Self { inner }
+                #wrap_runtime
             }
         }
     }
