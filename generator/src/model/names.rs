@@ -7,11 +7,34 @@ const NOT_RAW: [&str; 5] = ["self", "Self", "super", "crate", "_"];
 
 /// Keeps letters, digits and `_`; everything else separates words.
 fn words(raw: &str) -> String {
-    let cleaned: String = raw
+    let cleaned: Vec<char> = raw
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
         .collect();
-    cleaned.trim().to_owned()
+    plural_acronyms(&cleaned).trim().to_owned()
+}
+
+/// `IPs`, `URLs`, `APIs` → `Ips`, `Urls`, `Apis`: otherwise the plural `s` would start a word
+/// (`i_ps`, `ur_ls`).
+fn plural_acronyms(chars: &[char]) -> String {
+    let mut out = String::with_capacity(chars.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let run = chars[i..].iter().take_while(|c| c.is_ascii_uppercase()).count();
+        let plural = run >= 2
+            && chars.get(i + run) == Some(&'s')
+            && !chars.get(i + run + 1).is_some_and(|c| c.is_ascii_lowercase());
+        if plural {
+            out.push(chars[i]);
+            out.extend(chars[i + 1..i + run].iter().map(|c| c.to_ascii_lowercase()));
+            out.push('s');
+            i += run + 1;
+        } else {
+            out.extend(&chars[i..i + run.max(1)]);
+            i += run.max(1);
+        }
+    }
+    out
 }
 
 fn not_digit_first(name: String, prefix: &str) -> String {
@@ -69,6 +92,9 @@ mod tests {
         assert_eq!(type_name("200_response"), "T200Response");
         assert_eq!(type_name("Self"), "Self_");
         assert_eq!(type_name("***"), "T");
+        assert_eq!(type_name("IPs"), "Ips");
+        assert_eq!(type_name("ListURLsByID"), "ListUrlsById");
+        assert_eq!(type_name("HTTPServer"), "HttpServer");
     }
 
     #[test]
@@ -82,6 +108,10 @@ mod tests {
         assert_eq!(field_name("2fa"), "n_2fa");
         assert_eq!(field_name("$"), "n");
         assert_eq!(method_name("createJobSecret"), "create_job_secret");
+        assert_eq!(method_name("listIPs"), "list_ips");
+        assert_eq!(method_name("getAPIsByIDs"), "get_apis_by_ids");
+        assert_eq!(method_name("HTTPSettings"), "http_settings");
+        assert_eq!(field_name("PODs_count"), "pods_count");
     }
 
     #[test]
