@@ -1,6 +1,9 @@
 //! Request overhead: listing 1,000 secrets over loopback with the generated client, against a
 //! hand-written reqwest + serde call doing the same request, in the same run and against the
-//! same server. `cargo bench -p integration-tests` prints both; the ratio is what matters.
+//! same server. `cargo bench -p integration-tests` prints both, then their ratio.
+
+use std::cell::RefCell;
+use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use serde::Deserialize;
@@ -64,22 +67,66 @@ fn bench(c: &mut Criterion) {
     let http = reqwest::Client::new();
     let url = format!("{}/job/{job}/secret", server.url());
 
+    // Per-iteration times of every routine call, kept to compute the ratio from the same
+    // samples criterion analyses: the last `SAMPLES` calls are its measurement, earlier ones
+    // its warm-up.
+    const SAMPLES: usize = 100;
+    let timings = [RefCell::new(Vec::new()), RefCell::new(Vec::new())];
     let mut group = c.benchmark_group("list 1000 secrets over loopback");
-    group.bench_function("generated client", |b| {
-        b.to_async(&runtime).iter(|| async {
-            let list = generated.job_secret().list_job_secrets(job).await.unwrap();
-            assert_eq!(list.results.map(|r| r.len()), Some(1000));
-        })
-    });
-    group.bench_function("hand-written reqwest + serde", |b| {
-        b.to_async(&runtime).iter(|| async {
-            let response = http.get(&url).bearer_auth("token").send().await.unwrap();
-            let bytes = response.bytes().await.unwrap();
-            let list: List = serde_json::from_slice(&bytes).unwrap();
-            assert_eq!(list.results.len(), 1000);
-        })
-    });
+    group.sample_size(SAMPLES);
+    {
+        let (generated, timings) = (&generated, &timings[0]);
+        group.bench_function("generated client", |b| {
+            b.to_async(&runtime).iter_custom(|iters| async move {
+                let start = Instant::now();
+                for _ in 0..iters {
+                    let list = generated.job_secret().list_job_secrets(job).await.unwrap();
+                    assert_eq!(list.results.map(|r| r.len()), Some(1000));
+                }
+                record(timings, start.elapsed(), iters)
+            })
+        });
+    }
+    {
+        let (http, url, timings) = (&http, &url, &timings[1]);
+        group.bench_function("hand-written reqwest + serde", |b| {
+            b.to_async(&runtime).iter_custom(|iters| async move {
+                let start = Instant::now();
+                for _ in 0..iters {
+                    let response = http.get(url).bearer_auth("token").send().await.unwrap();
+                    let bytes = response.bytes().await.unwrap();
+                    let list: List = serde_json::from_slice(&bytes).unwrap();
+                    assert_eq!(list.results.len(), 1000);
+                }
+                record(timings, start.elapsed(), iters)
+            })
+        });
+    }
     group.finish();
+    let [generated, hand_written] = timings.map(|t| median_of_last(t.into_inner(), SAMPLES));
+    if let (Some(generated), Some(hand_written)) = (generated, hand_written) {
+        println!(
+            "median per request: generated client {:.3} ms, hand-written {:.3} ms, ratio {:.2}",
+            generated * 1e3,
+            hand_written * 1e3,
+            generated / hand_written
+        );
+    }
+}
+
+fn record(timings: &RefCell<Vec<f64>>, elapsed: Duration, iters: u64) -> Duration {
+    timings.borrow_mut().push(elapsed.as_secs_f64() / iters as f64);
+    elapsed
+}
+
+/// `None` when criterion did not run the benchmark (filtered out, or `--test`).
+fn median_of_last(mut timings: Vec<f64>, count: usize) -> Option<f64> {
+    if timings.len() < count {
+        return None;
+    }
+    let mut last = timings.split_off(timings.len() - count);
+    last.sort_by(f64::total_cmp);
+    Some(last[count / 2])
 }
 
 criterion_group!(benches, bench);
