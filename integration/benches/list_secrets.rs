@@ -74,34 +74,24 @@ fn bench(c: &mut Criterion) {
     let timings = [RefCell::new(Vec::new()), RefCell::new(Vec::new())];
     let mut group = c.benchmark_group("list 1000 secrets over loopback");
     group.sample_size(SAMPLES);
-    {
-        let (generated, timings) = (&generated, &timings[0]);
-        group.bench_function("generated client", |b| {
-            b.to_async(&runtime).iter_custom(|iters| async move {
-                let start = Instant::now();
-                for _ in 0..iters {
-                    let list = generated.job_secret().list_job_secrets(job).await.unwrap();
-                    assert_eq!(list.results.map(|r| r.len()), Some(1000));
-                }
-                record(timings, start.elapsed(), iters)
+    group.bench_function("generated client", |b| {
+        b.to_async(&runtime).iter_custom(|iters| {
+            timed(iters, &timings[0], || async {
+                let list = generated.job_secret().list_job_secrets(job).await.unwrap();
+                assert_eq!(list.results.map(|r| r.len()), Some(1000));
             })
-        });
-    }
-    {
-        let (http, url, timings) = (&http, &url, &timings[1]);
-        group.bench_function("hand-written reqwest + serde", |b| {
-            b.to_async(&runtime).iter_custom(|iters| async move {
-                let start = Instant::now();
-                for _ in 0..iters {
-                    let response = http.get(url).bearer_auth("token").send().await.unwrap();
-                    let bytes = response.bytes().await.unwrap();
-                    let list: List = serde_json::from_slice(&bytes).unwrap();
-                    assert_eq!(list.results.len(), 1000);
-                }
-                record(timings, start.elapsed(), iters)
+        })
+    });
+    group.bench_function("hand-written reqwest + serde", |b| {
+        b.to_async(&runtime).iter_custom(|iters| {
+            timed(iters, &timings[1], || async {
+                let response = http.get(&url).bearer_auth("token").send().await.unwrap();
+                let bytes = response.bytes().await.unwrap();
+                let list: List = serde_json::from_slice(&bytes).unwrap();
+                assert_eq!(list.results.len(), 1000);
             })
-        });
-    }
+        })
+    });
     group.finish();
     let [generated, hand_written] = timings.map(|t| median_of_last(t.into_inner(), SAMPLES));
     if let (Some(generated), Some(hand_written)) = (generated, hand_written) {
@@ -114,7 +104,13 @@ fn bench(c: &mut Criterion) {
     }
 }
 
-fn record(timings: &RefCell<Vec<f64>>, elapsed: Duration, iters: u64) -> Duration {
+/// Runs `call` `iters` times, and records the time per call as well as returning the total.
+async fn timed<F: std::future::Future<Output = ()>>(iters: u64, timings: &RefCell<Vec<f64>>, call: impl Fn() -> F) -> Duration {
+    let start = Instant::now();
+    for _ in 0..iters {
+        call().await;
+    }
+    let elapsed = start.elapsed();
     timings.borrow_mut().push(elapsed.as_secs_f64() / iters as f64);
     elapsed
 }

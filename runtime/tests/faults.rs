@@ -8,10 +8,8 @@ use std::time::{Duration, Instant};
 use apigen_runtime::{AttemptInfo, Client, Credential, Error, Method, Middleware, RequestInfo, RetryPolicy};
 use testkit::{Reply, Server};
 
-/// Quick backoff so the tests stay fast; everything else as the defaults.
-fn fast() -> RetryPolicy {
-    RetryPolicy { initial_backoff: Duration::from_millis(10), max_backoff: Duration::from_millis(50), ..RetryPolicy::default() }
-}
+mod common;
+use common::fast;
 
 fn client(server: &Server, policy: RetryPolicy) -> Client {
     Client::builder(&server.url()).retry(policy).timeout(Duration::from_millis(500)).build().unwrap()

@@ -3,15 +3,12 @@
 //! this test's thread-local subscriber miss them.
 
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
-use apigen_runtime::{Client, Credential, Method, RetryPolicy};
+use apigen_runtime::{Client, Credential, Method};
 use testkit::{Reply, Server};
 
-/// Quick backoff so the test stays fast.
-fn fast() -> RetryPolicy {
-    RetryPolicy { initial_backoff: Duration::from_millis(10), max_backoff: Duration::from_millis(50), ..RetryPolicy::default() }
-}
+mod common;
+use common::fast;
 
 /// Collects what tracing writes.
 #[derive(Clone, Default)]

@@ -5,7 +5,7 @@ use quote::quote;
 
 use super::docs::{clean, code, doc, one_line};
 use super::ident;
-use super::operations::{example_call, global_security};
+use super::operations::example_call;
 use crate::model::{Api, Operation, Payload, SchemeKind, ServerUrl, TypeRef};
 use crate::Options;
 
@@ -24,21 +24,20 @@ pub fn lib(api: &Api, options: &Options) -> TokenStream {
     };
     let base_url_docs = doc(&base_url_docs);
     let server_url = api.servers.first().filter(|s| !s.variables.is_empty()).map(server_url);
-    let security = global_security(api).map(|alternatives| {
-        let alternatives = alternatives.iter().map(|schemes| quote!(&[#(#schemes),*]));
-        quote! {
-            /// The document's top-level security: what operations need unless they say otherwise.
-            pub const SECURITY: apigen_runtime::Security = &[#(#alternatives),*];
-        }
-    });
-    // Done on wrapping rather than in `builder()` so that a runtime client built by hand
-    // and converted with `From` authenticates too.
-    let (wrap_docs, wrap_runtime) = match global_security(api) {
-        Some(_) => (
+    // The default security is set on wrapping rather than in `builder()` so that a runtime
+    // client built by hand and converted with `From` authenticates too.
+    let (security, wrap_docs, wrap_runtime) = if api.security.is_empty() {
+        (quote!(), quote!(), quote!(Self { inner }))
+    } else {
+        let alternatives = api.security.iter().map(|schemes| quote!(&[#(#schemes),*]));
+        (
+            quote! {
+                /// The document's top-level security: what operations need unless they say otherwise.
+                pub const SECURITY: apigen_runtime::Security = &[#(#alternatives),*];
+            },
             doc("Wraps a runtime client; its requests need [`SECURITY`] unless its builder set another default."),
             quote!(Self { inner: inner.or_default_security(SECURITY) }),
-        ),
-        None => (quote!(), quote!(Self { inner })),
+        )
     };
     let title = &api.title;
     let client_docs = doc(&format!("Client for the {title}.\n\nCheap to clone: clones share one connection pool."));

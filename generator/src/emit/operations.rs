@@ -154,10 +154,8 @@ fn named_in_signature(op: &Operation) -> Vec<&str> {
     }
     let mut out = Vec::new();
     let payloads = op.success.outcomes.iter().map(|o| &o.payload).chain(op.body.as_ref().map(|b| &b.payload)).chain([&op.success.payload]);
-    for payload in payloads {
-        if let Payload::Json(ty) | Payload::Form(ty) | Payload::Multipart(ty) = payload {
-            named(ty, &mut out);
-        }
+    for ty in payloads.filter_map(Payload::typed) {
+        named(ty, &mut out);
     }
     for p in &op.params {
         named(&p.ty, &mut out);
@@ -535,11 +533,6 @@ fn security(api: &Api, op: &Operation) -> TokenStream {
     }
     let alternatives = op.security.iter().map(|schemes| quote!(&[#(#schemes),*]));
     quote!(.security(&[#(#alternatives),*]))
-}
-
-/// The document's top-level security, declared once in `lib.rs` as `SECURITY`.
-pub fn global_security(api: &Api) -> Option<Vec<Vec<String>>> {
-    (!api.security.is_empty()).then(|| api.security.clone())
 }
 
 fn param_line(p: &Param) -> String {

@@ -74,19 +74,12 @@ fn field_type(field: &Field) -> TokenStream {
 
 fn structure(name: &proc_macro2::Ident, s: &Struct, sent: bool) -> TokenStream {
     let rule = field_rename_rule(&s.fields);
-    let rename_all = rule.map(|rule| {
-        let rule = rule.serde_name();
-        quote!(#[serde(rename_all = #rule)])
-    });
+    let rename_all = rename_all_attr(rule);
     let fields = s.fields.iter().map(|field| {
         let docs = field_docs(field);
         let field_name = ident(&field.name);
         let ty = field_type(field);
-        let spelled = rule.map_or(field.name.clone(), |rule| rule.apply_to_field(&field.name));
-        let rename = (spelled != field.wire).then(|| {
-            let wire = &field.wire;
-            quote!(#[serde(rename = #wire)])
-        });
+        let rename = rename_attr(rule.map_or(field.name.clone(), |rule| rule.apply_to_field(&field.name)), &field.wire);
         let deprecated = field.deprecated.then(|| quote!(#[deprecated]));
         let presence = match (field.required, field.nullable) {
             (true, false) => TokenStream::new(),
@@ -227,18 +220,11 @@ fn field_docs(field: &Field) -> TokenStream {
 /// An open string enum: serde maps the known values, and `Unknown` (untagged) keeps any other
 /// string, so a value added to the API later decodes instead of failing the whole response.
 fn string_enum(name: &proc_macro2::Ident, values: &[EnumValue]) -> TokenStream {
-    let rule = best_rule(values.iter().map(|v| (v.name.as_str(), v.value.as_str())), |rule, name| rule.apply(name), |name| name.to_owned());
-    let rename_all = rule.map(|rule| {
-        let rule = rule.serde_name();
-        quote!(#[serde(rename_all = #rule)])
-    });
+    let rule = best_rule(values.iter().map(|v| (v.name.as_str(), v.value.as_str())), |rule, name| rule.apply(name));
+    let rename_all = rename_all_attr(rule);
     let variants = values.iter().map(|v| {
         let variant = format_ident!("{}", v.name);
-        let renamed = rule.map_or(v.name.clone(), |rule| rule.apply(&v.name));
-        let rename = (renamed != v.value).then(|| {
-            let wire = &v.value;
-            quote!(#[serde(rename = #wire)])
-        });
+        let rename = rename_attr(rule.map_or(v.name.clone(), |rule| rule.apply(&v.name)), &v.value);
         quote!(#rename #variant,)
     });
     quote! {
@@ -311,11 +297,7 @@ impl RenameRule {
             RenameRule::Snake | RenameRule::Lower => field.to_owned(),
             RenameRule::Kebab => field.replace('_', "-"),
             RenameRule::ScreamingKebab => field.to_ascii_uppercase().replace('_', "-"),
-            RenameRule::Camel => {
-                let pascal = pascal();
-                let mut chars = pascal.chars();
-                chars.next().map_or(String::new(), |first| first.to_ascii_lowercase().to_string() + chars.as_str())
-            }
+            RenameRule::Camel => lower_first(&pascal()),
         }
     }
 
@@ -338,23 +320,36 @@ impl RenameRule {
             RenameRule::ScreamingKebab => snake().to_ascii_uppercase().replace('_', "-"),
             RenameRule::Lower => variant.to_ascii_lowercase(),
             RenameRule::Upper => variant.to_ascii_uppercase(),
-            RenameRule::Camel => {
-                let mut chars = variant.chars();
-                chars.next().map_or(String::new(), |first| first.to_ascii_lowercase().to_string() + chars.as_str())
-            }
+            RenameRule::Camel => lower_first(variant),
         }
     }
 }
 
+fn rename_all_attr(rule: Option<RenameRule>) -> Option<TokenStream> {
+    rule.map(|rule| {
+        let rule = rule.serde_name();
+        quote!(#[serde(rename_all = #rule)])
+    })
+}
+
+/// `#[serde(rename)]` when serde, under the container's rule, spells the name otherwise.
+fn rename_attr(spelled: String, wire: &str) -> Option<TokenStream> {
+    (spelled != wire).then(|| quote!(#[serde(rename = #wire)]))
+}
+
+fn lower_first(name: &str) -> String {
+    let mut chars = name.chars();
+    chars.next().map_or(String::new(), |first| first.to_ascii_lowercase().to_string() + chars.as_str())
+}
+
 /// The rule that spells the most names as the wire does, so the fewest need a `rename` of their
-/// own; `None` when the names as they are (`as_is`) do as well.
+/// own; `None` when the names as they are do as well.
 fn best_rule<'a>(
     names: impl Iterator<Item = (&'a str, &'a str)> + Clone,
     apply: impl Fn(RenameRule, &str) -> String,
-    as_is: impl Fn(&str) -> String,
 ) -> Option<RenameRule> {
     let fits = |spell: &dyn Fn(&str) -> String| names.clone().filter(|(name, wire)| spell(name) == *wire).count();
-    let as_is = fits(&as_is);
+    let as_is = fits(&|name| name.to_owned());
     RenameRule::ALL
         .iter()
         .map(|&rule| (rule, fits(&|name| apply(rule, name))))
@@ -372,7 +367,7 @@ fn field_rename_rule(fields: &[Field]) -> Option<RenameRule> {
     if !fields.iter().all(|f| f.name.is_ascii()) {
         return None;
     }
-    best_rule(fields.iter().map(|f| (f.name.as_str(), f.wire.as_str())), |rule, name| rule.apply_to_field(name), |name| name.to_owned())
+    best_rule(fields.iter().map(|f| (f.name.as_str(), f.wire.as_str())), |rule, name| rule.apply_to_field(name))
 }
 
 fn union(name: &proc_macro2::Ident, u: &Union) -> TokenStream {
@@ -567,7 +562,7 @@ mod tests {
         let values = |pairs: &[(&str, &str)]| -> Vec<EnumValue> {
             pairs.iter().map(|(name, value)| EnumValue { name: name.to_string(), value: value.to_string() }).collect()
         };
-        let pick = |v: &[EnumValue]| best_rule(v.iter().map(|v| (v.name.as_str(), v.value.as_str())), |r, n| r.apply(n), |n| n.to_owned());
+        let pick = |v: &[EnumValue]| best_rule(v.iter().map(|v| (v.name.as_str(), v.value.as_str())), |r, n| r.apply(n));
         assert_eq!(pick(&values(&[("BuiltIn", "BUILT_IN"), ("Job", "JOB"), ("Odd", "odd")])), Some(RenameRule::ScreamingSnake));
         assert_eq!(pick(&values(&[("Cat", "Cat"), ("Dog", "Dog")])), None);
         assert_eq!(pick(&values(&[("Running", "running"), ("Done", "done")])), Some(RenameRule::Snake));

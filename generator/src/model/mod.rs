@@ -232,6 +232,16 @@ pub enum Payload {
     Multipart(TypeRef),
 }
 
+impl Payload {
+    /// The generated type the payload is (de)serialized as, if any.
+    pub fn typed(&self) -> Option<&TypeRef> {
+        match self {
+            Payload::Json(ty) | Payload::Form(ty) | Payload::Multipart(ty) => Some(ty),
+            Payload::Empty | Payload::Text | Payload::Bytes => None,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Success {
     /// The declared 2xx statuses with their descriptions.
@@ -363,15 +373,12 @@ fn merge_identical(types: &mut [TypeDef]) {
 fn mark_sent(types: &mut [TypeDef], operations: &[Operation]) {
     let index: std::collections::HashMap<String, usize> =
         types.iter().enumerate().map(|(i, t)| (t.name.clone(), i)).collect();
-    let mut pending: Vec<&TypeRef> = Vec::new();
+    let mut work: Vec<TypeRef> = Vec::new();
     for op in operations {
-        pending.extend(op.params.iter().map(|p| &p.ty));
-        if let Some(Payload::Json(ty) | Payload::Form(ty) | Payload::Multipart(ty)) = op.body.as_ref().map(|b| &b.payload) {
-            pending.push(ty);
-        }
+        work.extend(op.params.iter().map(|p| p.ty.clone()));
+        work.extend(op.body.as_ref().and_then(|b| b.payload.typed()).cloned());
     }
     let mut sent = vec![false; types.len()];
-    let mut work: Vec<TypeRef> = pending.into_iter().cloned().collect();
     while let Some(ty) = work.pop() {
         match ty {
             TypeRef::List(inner) | TypeRef::Map(inner) => work.push(*inner),
