@@ -28,6 +28,20 @@ impl Pointer {
         Pointer(format!("{}/{}", self.0, segment))
     }
 
+    /// `other` appended to this pointer (`other` is relative to this one).
+    pub fn concat(&self, other: &Pointer) -> Self {
+        Pointer(format!("{}{}", self.0, other.0))
+    }
+
+    pub fn is_root(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Whether this pointer is `other` or inside it.
+    pub fn starts_with(&self, other: &Pointer) -> bool {
+        self.0.strip_prefix(&other.0).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }

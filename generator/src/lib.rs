@@ -1,9 +1,10 @@
-//! OpenAPI 3.0 → Rust client generator.
+//! OpenAPI 3.0, 3.1 and 3.2 → Rust client generator.
 //!
 //! The generator is a pipeline; each stage is a module and data flows one way:
 //!
 //! ```text
-//! file ──load──▶ Document ──resolve──▶ Resolved ──model──▶ Api ──emit──▶ Crate (token streams)
+//! file ──load──▶ Document (one dialect for every OpenAPI version) ──resolve──▶ Resolved
+//!      ──model──▶ Api ──emit──▶ Crate (token streams)
 //!      ──write──▶ formatted files on disk
 //! ```
 //!

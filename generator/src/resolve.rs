@@ -1,54 +1,51 @@
 //! Stage 2: follow every `$ref`.
 //!
-//! Parameters, request bodies, responses and headers are replaced by what they point to, so the
-//! model sees concrete objects. Schema references stay references (a `$ref` to a component schema
-//! is how a named type is used, and cycles between schemas are legal: recursive types), but every
-//! one of them is checked here: a dangling, external or purely circular `$ref` is an error naming
-//! its JSON pointer.
+//! Path items, parameters, request bodies, responses, headers and security schemes are followed
+//! to the objects they stand for, so the model sees concrete objects (each with the pointer of
+//! its definition). Schema references stay references (a `$ref` to a component schema is how a
+//! named type is used, and cycles between schemas are legal: recursive types), but every one of
+//! them is checked here: a dangling or purely circular `$ref` is an error naming its pointer.
 
-use std::borrow::Cow;
 use std::collections::HashSet;
 
-use openapiv3::{
-    Header, OpenAPI, Operation, Parameter, ReferenceOr, RequestBody, Response, Schema,
-    SecurityRequirement, SecurityScheme, Server,
-};
-use serde::de::DeserializeOwned;
-
 use crate::diagnostics::{Error, Pointer};
-use crate::load::Document;
+use crate::load::{
+    Components, Document, Elsewhere, Header, Operation, Parameter, ParameterIn, PathItem, Ref, Reference, RequestBody,
+    Response, Schema, SchemaId, SecurityRequirement, SecurityScheme, Server, StatusKey,
+};
 
 /// A value and the pointer of the place that defines it (the `$ref` target, when there was one).
 #[derive(Clone, Debug)]
-pub struct Located<'d, T: Clone> {
+pub struct Located<'d, T> {
     pub pointer: Pointer,
-    pub value: Cow<'d, T>,
+    pub value: &'d T,
+    /// The first `$ref` followed to get here, whose `description` (3.1) overrides the target's.
+    pub reference: Option<&'d Reference>,
 }
 
-/// The HTTP methods OpenAPI 3.0 allows on a path item, in the order the generator visits them.
-pub const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
-
-/// Which response a status entry describes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum StatusKey {
-    Code(u16),
-    /// `2XX`, `4XX`...: the first digit.
-    Range(u16),
-    Default,
+impl<'d, T> Located<'d, T> {
+    /// The reference's `description` when it gives one, else `own`.
+    pub fn description(&self, own: Option<&'d str>) -> Option<&'d str> {
+        self.reference.and_then(|r| r.description.as_deref()).or(own)
+    }
 }
 
 #[derive(Debug)]
 pub struct ResolvedResponse<'d> {
     pub status: StatusKey,
     pub pointer: Pointer,
-    pub response: Cow<'d, Response>,
+    pub response: &'d Response,
+    /// The response's description, or the one its `$ref` gives instead.
+    pub description: &'d str,
     pub headers: Vec<(String, Located<'d, Header>)>,
 }
 
 #[derive(Debug)]
 pub struct ResolvedOperation<'d> {
+    /// The path template (`/job/{jobId}/secret`), or a webhook's name.
     pub path: &'d str,
-    pub method: &'static str,
+    /// Upper case: `GET`, `QUERY`.
+    pub method: &'d str,
     /// `#/paths/~1job~1{jobId}~1secret/post`
     pub pointer: Pointer,
     pub operation: &'d Operation,
@@ -63,30 +60,34 @@ pub struct ResolvedOperation<'d> {
 pub struct Resolved<'d> {
     pub document: &'d Document,
     pub operations: Vec<ResolvedOperation<'d>>,
+    /// The document's webhooks, as operations whose `path` is the webhook's name.
+    pub webhooks: Vec<ResolvedOperation<'d>>,
     pub security_schemes: Vec<(String, Located<'d, SecurityScheme>)>,
+    /// For each schema (by id), the schema its `$ref` points at.
+    targets: Vec<Option<SchemaId>>,
 }
 
 impl<'d> Resolved<'d> {
-    pub fn api(&self) -> &'d OpenAPI {
-        &self.document.api
-    }
-
     pub fn servers(&self) -> &'d [Server] {
-        &self.document.api.servers
+        &self.document.servers
     }
 
     pub fn global_security(&self) -> Option<&'d [SecurityRequirement]> {
-        self.document.api.security.as_deref()
+        self.document.security.as_deref()
     }
 
-    /// The schema a reference or inline schema stands for, with the pointer of its definition.
-    pub fn schema<'a>(&'a self, schema: &'a ReferenceOr<Schema>, at: &Pointer) -> Result<Located<'a, Schema>, Error> {
-        deref(self.document, schema, at)
+    pub fn schema(&self, id: SchemaId) -> &'d Schema {
+        self.document.schemas.get(id)
     }
 
-    /// The schema at a pointer (the target of a `$ref`), following chains of references.
-    pub fn schema_at(&self, pointer: &Pointer) -> Result<Located<'d, Schema>, Error> {
-        at_pointer(self.document, pointer, pointer)
+    /// The schema `id`'s `$ref` points at, if it has one.
+    pub fn target(&self, id: SchemaId) -> Option<SchemaId> {
+        self.targets[id.0 as usize]
+    }
+
+    /// The schema at `pointer` (the target of a `$ref` or of a discriminator mapping).
+    pub fn schema_at(&self, pointer: &Pointer) -> Option<SchemaId> {
+        self.document.schemas.at(pointer)
     }
 
     pub fn error(&self, pointer: &Pointer, message: impl Into<String>) -> Error {
@@ -95,57 +96,51 @@ impl<'d> Resolved<'d> {
 }
 
 pub fn resolve(document: &Document) -> Result<Resolved<'_>, Error> {
-    check_references(document)?;
-    let api = &document.api;
+    let targets = schema_targets(document)?;
 
-    let mut operations = Vec::new();
-    let paths = Pointer::root().join("paths");
-    for (path, item) in &api.paths.paths {
-        let item_pointer = paths.join(path);
-        let item = match item {
-            ReferenceOr::Item(item) => item,
-            ReferenceOr::Reference { .. } => {
-                return Err(invalid(
-                    document,
-                    &item_pointer,
-                    "a `$ref` path item is not supported; inline the path item",
-                ))
-            }
-        };
-        let shared: Vec<_> = item
-            .parameters
-            .iter()
-            .enumerate()
-            .map(|(i, p)| deref(document, p, &item_pointer.join("parameters").join(i)))
-            .collect::<Result<_, _>>()?;
-        for (method, operation) in METHODS.iter().zip([
-            &item.get, &item.put, &item.post, &item.delete, &item.options, &item.head, &item.patch, &item.trace,
-        ]) {
-            let Some(operation) = operation else { continue };
-            let pointer = item_pointer.join(method);
-            operations.push(resolve_operation(document, path, method, pointer, operation, &shared)?);
-        }
-    }
+    let operations = resolve_items(document, &document.paths)?;
+    let webhooks = resolve_items(document, &document.webhooks)?;
 
     let mut security_schemes = Vec::new();
-    if let Some(components) = &api.components {
-        let base = Pointer::root().join("components").join("securitySchemes");
-        for (name, scheme) in &components.security_schemes {
-            security_schemes.push((name.clone(), deref(document, scheme, &base.join(name))?));
-        }
+    let base = Pointer::root().join("components").join("securitySchemes");
+    for (name, scheme) in &document.components.security_schemes {
+        security_schemes.push((name.clone(), deref(document, scheme, &base.join(name))?));
     }
 
     Ok(Resolved {
         document,
         operations,
+        webhooks,
         security_schemes,
+        targets,
     })
+}
+
+/// The operations of path items (or webhooks).
+fn resolve_items<'d>(document: &'d Document, entries: &'d [crate::load::Entry<PathItem>]) -> Result<Vec<ResolvedOperation<'d>>, Error> {
+    let mut operations = Vec::new();
+    for entry in entries {
+        let item = deref(document, &entry.value, &entry.pointer)?;
+        let shared: Vec<_> = item
+            .value
+            .parameters
+            .iter()
+            .enumerate()
+            .map(|(i, p)| deref(document, p, &item.pointer.join("parameters").join(i)))
+            .collect::<Result<_, _>>()?;
+        // Each operation's pointer is where it is written: under `components/pathItems` when the
+        // path item is a `$ref` to one.
+        for method in &item.value.operations {
+            operations.push(resolve_operation(document, &entry.name, &method.method, method.pointer.clone(), &method.operation, &shared)?);
+        }
+    }
+    Ok(operations)
 }
 
 fn resolve_operation<'d>(
     document: &'d Document,
     path: &'d str,
-    method: &'static str,
+    method: &'d str,
     pointer: Pointer,
     operation: &'d Operation,
     shared: &[Located<'d, Parameter>],
@@ -156,13 +151,16 @@ fn resolve_operation<'d>(
         .enumerate()
         .map(|(i, p)| deref(document, p, &pointer.join("parameters").join(i)))
         .collect::<Result<_, _>>()?;
-    let key = |p: &Parameter| (p.parameter_data_ref().name.clone(), location(p));
+    let key = |p: &Parameter| (p.name.clone(), p.location);
     let mut parameters: Vec<_> = shared
         .iter()
-        .filter(|s| !own.iter().any(|o| key(&o.value) == key(&s.value)))
+        .filter(|s| !own.iter().any(|o| key(o.value) == key(s.value)))
         .cloned()
         .collect();
     parameters.extend(own);
+    if let Some(p) = parameters.iter().filter(|p| p.value.location == ParameterIn::QueryString).nth(1) {
+        return Err(invalid(document, &p.pointer, "an operation has at most one `in: querystring` parameter"));
+    }
 
     let request_body = operation
         .request_body
@@ -172,25 +170,18 @@ fn resolve_operation<'d>(
 
     let mut responses = Vec::new();
     let base = pointer.join("responses");
-    let declared = operation.responses.responses.iter().map(|(code, r)| {
-        let status = match code {
-            openapiv3::StatusCode::Code(c) => StatusKey::Code(*c),
-            openapiv3::StatusCode::Range(r) => StatusKey::Range(*r),
-        };
-        (status, base.join(code), r)
-    });
-    let default = operation
-        .responses
-        .default
-        .iter()
-        .map(|r| (StatusKey::Default, base.join("default"), r));
-    for (status, at, response) in declared.chain(default) {
-        let Located { pointer, value } = deref(document, response, &at)?;
-        let headers = value_headers(document, &value, &pointer)?;
+    for (status, response) in &operation.responses {
+        let at = base.join(status_label(*status));
+        let located = deref(document, response, &at)?;
+        let mut headers = Vec::new();
+        for (name, header) in &located.value.headers {
+            headers.push((name.clone(), deref(document, header, &located.pointer.join("headers").join(name))?));
+        }
         responses.push(ResolvedResponse {
-            status,
-            pointer,
-            response: value,
+            status: *status,
+            description: located.description(Some(&located.value.description)).unwrap_or_default(),
+            pointer: located.pointer,
+            response: located.value,
             headers,
         });
     }
@@ -206,174 +197,129 @@ fn resolve_operation<'d>(
     })
 }
 
-fn value_headers<'d>(
-    document: &'d Document,
-    response: &Cow<'d, Response>,
-    at: &Pointer,
-) -> Result<Vec<(String, Located<'d, Header>)>, Error> {
-    let mut headers = Vec::new();
-    for (name, header) in &response.headers {
-        let pointer = at.join("headers").join(name);
-        // A borrowed response lets headers borrow too; one that came from a `$ref` outside the
-        // components is owned, so its headers are cloned out of it.
-        let located = match response {
-            Cow::Borrowed(r) => deref(document, &r.headers[name], &pointer)?,
-            Cow::Owned(_) => {
-                let Located { pointer, value } = deref(document, header, &pointer)?;
-                Located {
-                    pointer,
-                    value: Cow::Owned(value.into_owned()),
-                }
-            }
-        };
-        headers.push((name.clone(), located));
-    }
-    Ok(headers)
-}
-
-fn location(p: &Parameter) -> &'static str {
-    match p {
-        Parameter::Query { .. } => "query",
-        Parameter::Header { .. } => "header",
-        Parameter::Path { .. } => "path",
-        Parameter::Cookie { .. } => "cookie",
+/// How a status is written as a key of `responses`.
+pub fn status_label(status: StatusKey) -> String {
+    match status {
+        StatusKey::Code(code) => code.to_string(),
+        StatusKey::Range(range) => format!("{range}XX"),
+        StatusKey::Default => "default".to_owned(),
     }
 }
 
-/// Things that can sit behind a `$ref` and where the typed document keeps each kind.
-pub trait Referable: Clone + DeserializeOwned + 'static {
-    fn component<'d>(api: &'d OpenAPI, kind: &str, name: &str) -> Option<&'d ReferenceOr<Self>>;
+/// Things that can sit behind a `$ref`, and where the document keeps each kind.
+pub trait Referable: Sized + 'static {
+    /// The section of `components` (`parameters`).
+    const SECTION: &'static str;
+    fn components(components: &Components) -> &indexmap::IndexMap<String, Ref<Self>>;
+    fn elsewhere(elsewhere: &Elsewhere) -> &std::collections::HashMap<Pointer, Ref<Self>>;
 }
 
 macro_rules! referable {
-    ($($ty:ty => $field:ident, $kind:literal;)*) => {$(
+    ($($ty:ty => $field:ident, $section:literal;)*) => {$(
         impl Referable for $ty {
-            fn component<'d>(api: &'d OpenAPI, kind: &str, name: &str) -> Option<&'d ReferenceOr<Self>> {
-                if kind != $kind {
-                    return None;
-                }
-                api.components.as_ref()?.$field.get(name)
+            const SECTION: &'static str = $section;
+            fn components(components: &Components) -> &indexmap::IndexMap<String, Ref<Self>> {
+                &components.$field
+            }
+            fn elsewhere(elsewhere: &Elsewhere) -> &std::collections::HashMap<Pointer, Ref<Self>> {
+                &elsewhere.$field
             }
         }
     )*};
 }
 
 referable! {
-    Schema => schemas, "schemas";
     Parameter => parameters, "parameters";
     RequestBody => request_bodies, "requestBodies";
     Response => responses, "responses";
     Header => headers, "headers";
     SecurityScheme => security_schemes, "securitySchemes";
+    PathItem => path_items, "pathItems";
 }
 
-/// Follows `item` to a concrete value.
-pub fn deref<'a, T: Referable>(
-    document: &'a Document,
-    item: &'a ReferenceOr<T>,
-    at: &Pointer,
-) -> Result<Located<'a, T>, Error> {
-    match item {
-        ReferenceOr::Item(value) => Ok(Located {
-            pointer: at.clone(),
-            value: Cow::Borrowed(value),
-        }),
-        ReferenceOr::Reference { reference } => {
-            let target = Pointer::from_ref(reference)
-                .ok_or_else(|| invalid(document, at, format!("unsupported $ref `{reference}`")))?;
-            at_pointer(document, &target, at)
-        }
-    }
-}
-
-/// The value at `target`, following further references; `from` is where the chain started.
-fn at_pointer<'d, T: Referable>(document: &'d Document, target: &Pointer, from: &Pointer) -> Result<Located<'d, T>, Error> {
+/// Follows `item` to a concrete value; `at` is where `item` is written.
+pub fn deref<'d, T: Referable>(document: &'d Document, item: &'d Ref<T>, at: &Pointer) -> Result<Located<'d, T>, Error> {
     let mut seen = HashSet::new();
-    let mut target = target.clone();
+    let mut current = item;
+    let mut pointer = at.clone();
+    let mut first = None;
     loop {
-        if !seen.insert(target.clone()) {
-            return Err(invalid(document, from, format!("$ref cycle through {target}")));
-        }
-        // Fast path: a component keeps its typed form, so no copy is needed.
-        let segments: Vec<String> = target.segments().collect();
-        if let [components, kind, name] = segments.as_slice() {
-            if components == "components" {
-                match T::component(&document.api, kind, name) {
-                    Some(ReferenceOr::Item(value)) => {
-                        return Ok(Located {
-                            pointer: target,
-                            value: Cow::Borrowed(value),
-                        })
-                    }
-                    Some(ReferenceOr::Reference { reference }) => {
-                        target = Pointer::from_ref(reference).ok_or_else(|| {
-                            invalid(document, &target, format!("unsupported $ref `{reference}`"))
-                        })?;
-                        continue;
-                    }
-                    None => {}
+        match current {
+            Ref::Item(value) => {
+                return Ok(Located {
+                    pointer,
+                    value,
+                    reference: first,
+                })
+            }
+            Ref::Ref(reference) => {
+                first.get_or_insert(reference);
+                let target = &reference.target;
+                if !seen.insert(target.clone()) {
+                    return Err(invalid(document, at, format!("$ref cycle through {target}")));
                 }
+                current = lookup(document, target)
+                    .ok_or_else(|| invalid(document, at, format!("$ref target {target} does not exist")))?;
+                pointer = target.clone();
             }
         }
-        let raw = document
-            .raw
-            .pointer(target.as_str())
-            .ok_or_else(|| invalid(document, from, format!("$ref target {target} does not exist")))?;
-        if let Some(next) = raw.get("$ref").and_then(|r| r.as_str()) {
-            target = Pointer::from_ref(next)
-                .ok_or_else(|| invalid(document, &target, format!("unsupported $ref `{next}`")))?;
-            continue;
-        }
-        let value = T::deserialize(raw).map_err(|e| {
-            invalid(document, &target, format!("{from} points here, but this is not a valid {}: {e}", short_type_name::<T>()))
-        })?;
-        return Ok(Located {
-            pointer: target,
-            value: Cow::Owned(value),
-        });
     }
 }
 
-fn short_type_name<T>() -> &'static str {
-    let full = std::any::type_name::<T>();
-    full.rsplit("::").next().unwrap_or(full)
+fn lookup<'d, T: Referable>(document: &'d Document, target: &Pointer) -> Option<&'d Ref<T>> {
+    let segments: Vec<String> = target.segments().collect();
+    match segments.as_slice() {
+        [components, section, name] if components == "components" && section == T::SECTION => {
+            T::components(&document.components).get(name)
+        }
+        _ => T::elsewhere(&document.elsewhere).get(target),
+    }
 }
 
-/// Walks the raw tree once and checks that every `$ref` is local and points at something.
-fn check_references(document: &Document) -> Result<(), Error> {
-    fn walk(document: &Document, value: &serde_json::Value, at: &Pointer) -> Result<(), Error> {
-        match value {
-            serde_json::Value::Object(map) => {
-                if let Some(reference) = map.get("$ref").and_then(|r| r.as_str()) {
-                    let target = Pointer::from_ref(reference).ok_or_else(|| {
-                        invalid(
-                            document,
-                            at,
-                            format!("$ref `{reference}` is not a local reference (`#/...`); external documents are not supported"),
-                        )
-                    })?;
-                    if document.raw.pointer(target.as_str()).is_none() {
-                        return Err(invalid(document, at, format!("$ref target {target} does not exist")));
-                    }
-                }
-                for (key, child) in map {
-                    // `example` holds a payload, not schema: a `$ref` key inside it is data. (Unless
-                    // it is the name of a property.)
-                    if key == "example" && at.last().as_deref() != Some("properties") {
-                        continue;
-                    }
-                    walk(document, child, &at.join(key))?;
-                }
-                Ok(())
-            }
-            serde_json::Value::Array(items) => items
-                .iter()
-                .enumerate()
-                .try_for_each(|(i, child)| walk(document, child, &at.join(i))),
-            _ => Ok(()),
+/// The target of every schema `$ref`, checked: it exists, and a chain of bare references ends
+/// somewhere (`A: {$ref: B}`, `B: {$ref: A}` describes nothing).
+fn schema_targets(document: &Document) -> Result<Vec<Option<SchemaId>>, Error> {
+    let schemas = &document.schemas;
+    let mut targets = vec![None; schemas.len()];
+    for (id, schema) in schemas.iter() {
+        if let Some(reference) = &schema.reference {
+            let target = schemas.at(&reference.target).ok_or_else(|| {
+                invalid(document, &schema.pointer, format!("$ref target {} does not exist", reference.target))
+            })?;
+            targets[id.0 as usize] = Some(target);
         }
     }
-    walk(document, &document.raw, &Pointer::root())
+    // A bare reference is one that says nothing else about the value.
+    let bare = |id: SchemaId| {
+        let schema = schemas.get(id);
+        schema.reference.is_some() && {
+            let mut rest = schema.clone();
+            rest.reference = None;
+            !rest.has_structure()
+        }
+    };
+    // 0: not visited, 1: on the current chain, 2: ends somewhere.
+    let mut state = vec![0u8; schemas.len()];
+    for (start, _) in schemas.iter() {
+        let mut chain = Vec::new();
+        let mut current = start;
+        while state[current.0 as usize] == 0 && bare(current) {
+            state[current.0 as usize] = 1;
+            chain.push(current);
+            match targets[current.0 as usize] {
+                Some(next) => current = next,
+                None => break,
+            }
+            if state[current.0 as usize] == 1 {
+                let pointer = &schemas.get(start).pointer;
+                return Err(invalid(document, pointer, format!("$ref cycle through {}", schemas.get(current).pointer)));
+            }
+        }
+        for id in chain {
+            state[id.0 as usize] = 2;
+        }
+    }
+    Ok(targets)
 }
 
 fn invalid(document: &Document, pointer: &Pointer, message: impl Into<String>) -> Error {
@@ -402,12 +348,12 @@ mod tests {
         ));
         let r = resolve(&d).unwrap();
         let op = &r.operations[0];
-        assert_eq!(op.method, "post");
-        assert_eq!(op.parameters[0].value.parameter_data_ref().name, "id");
+        assert_eq!(op.method, "POST");
+        assert_eq!(op.parameters[0].value.name, "id");
         assert_eq!(op.parameters[0].pointer.as_str(), "/components/parameters/id");
         assert!(op.request_body.is_some());
         assert_eq!(op.responses[0].status, StatusKey::Code(404));
-        assert_eq!(op.responses[0].response.description, "gone");
+        assert_eq!(op.responses[0].description, "gone");
     }
 
     #[test]
@@ -416,7 +362,7 @@ mod tests {
             "{HEAD}paths:\n  /a:\n    get:\n      parameters:\n        - {{name: q, in: query, schema: {{type: string}}}}\n      responses: {{'200': {{description: ok}}}}\n  /b:\n    get:\n      parameters:\n        - $ref: '#/paths/~1a/get/parameters/0'\n      responses: {{'200': {{description: ok}}}}\n"
         ));
         let r = resolve(&d).unwrap();
-        assert_eq!(r.operations[1].parameters[0].value.parameter_data_ref().name, "q");
+        assert_eq!(r.operations[1].parameters[0].value.name, "q");
         assert_eq!(r.operations[1].parameters[0].pointer.as_str(), "/paths/~1a/get/parameters/0");
     }
 
@@ -432,11 +378,21 @@ mod tests {
 
     #[test]
     fn external_and_circular_refs_are_errors() {
-        let d = doc(&format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A: {{$ref: 'other.yaml#/A'}}\n"));
-        assert!(resolve(&d).unwrap_err().to_string().contains("external documents are not supported"));
+        let err = crate::load::parse(
+            Path::new("t.yaml"),
+            &format!("{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A: {{$ref: 'other.yaml#/A'}}\n"),
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("external documents are not supported"), "{err}");
 
         let d = doc(&format!(
             "{HEAD}paths:\n  /a:\n    get:\n      parameters: [{{$ref: '#/components/parameters/p'}}]\n      responses: {{'200': {{description: ok}}}}\ncomponents:\n  parameters:\n    p: {{$ref: '#/components/parameters/q'}}\n    q: {{$ref: '#/components/parameters/p'}}\n"
+        ));
+        let err = resolve(&d).unwrap_err().to_string();
+        assert!(err.contains("$ref cycle"), "{err}");
+
+        let d = doc(&format!(
+            "{HEAD}components:\n  schemas:\n    A: {{$ref: '#/components/schemas/B'}}\n    B: {{$ref: '#/components/schemas/A', description: still bare}}\n"
         ));
         let err = resolve(&d).unwrap_err().to_string();
         assert!(err.contains("$ref cycle"), "{err}");
@@ -450,6 +406,21 @@ mod tests {
         let r = resolve(&d).unwrap();
         let params = &r.operations[0].parameters;
         assert_eq!(params.len(), 1);
-        assert_eq!(params[0].value.parameter_data_ref().description.as_deref(), Some("own"));
+        assert_eq!(params[0].value.description.as_deref(), Some("own"));
+    }
+
+    #[test]
+    fn path_items_from_components_and_webhooks() {
+        let d = doc(
+            "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /pets:\n    $ref: '#/components/pathItems/Pets'\nwebhooks:\n  newPet:\n    post:\n      requestBody: {content: {application/json: {schema: {type: object}}}}\ncomponents:\n  pathItems:\n    Pets:\n      get:\n        responses: {'200': {description: ok}}\n      query:\n        summary: search\n      additionalOperations:\n        COPY: {summary: copy}\n",
+        );
+        let r = resolve(&d).unwrap();
+        let methods: Vec<&str> = r.operations.iter().map(|o| o.method).collect();
+        assert_eq!(methods, ["GET", "QUERY", "COPY"]);
+        assert_eq!(r.operations[0].path, "/pets");
+        assert_eq!(r.operations[0].pointer.as_str(), "/components/pathItems/Pets/get");
+        assert_eq!(r.webhooks.len(), 1);
+        assert_eq!(r.webhooks[0].path, "newPet");
+        assert!(r.webhooks[0].responses.is_empty());
     }
 }

@@ -62,6 +62,22 @@ impl Client {
         RequestBuilder::new(self, method, path_template, path_args)
     }
 
+    /// [`request`](Self::request) with a method named by its text (`QUERY`, or a method an
+    /// OpenAPI 3.2 document lists in `additionalOperations`). A name HTTP does not accept is
+    /// reported by `send_*`.
+    pub fn request_custom(
+        &self,
+        method: &'static str,
+        path_template: &'static str,
+        path_args: &[&dyn fmt::Display],
+    ) -> RequestBuilder<'_> {
+        match reqwest::Method::from_bytes(method.as_bytes()) {
+            Ok(method) => RequestBuilder::new(self, method, path_template, path_args),
+            Err(_) => RequestBuilder::new(self, reqwest::Method::GET, path_template, path_args)
+                .refuse(format!("`{method}` is not an HTTP method name")),
+        }
+    }
+
     /// [`request`](Self::request) with `GET`.
     pub fn get(&self, path_template: &'static str, path_args: &[&dyn fmt::Display]) -> RequestBuilder<'_> {
         self.request(reqwest::Method::GET, path_template, path_args)

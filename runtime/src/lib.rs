@@ -17,7 +17,7 @@ pub use auth::{Credential, Security};
 pub use bytes::Bytes;
 pub use client::{Client, ClientBuilder};
 pub use error::{ApiError, DecodeError, Error, ErrorStatus, Result};
-pub use fields::{Nullable, ParamText, Secret};
+pub use fields::{Base64, Nullable, ParamText, Secret};
 pub use multipart::Multipart;
 pub use http::{HeaderMap, StatusCode};
 pub use request::{RawResponse, RequestBuilder};

@@ -56,6 +56,11 @@ impl<'c> RequestBuilder<'c> {
         self.error.get_or_insert(message);
     }
 
+    pub(crate) fn refuse(mut self, message: String) -> Self {
+        self.fail(message);
+        self
+    }
+
     /// The security requirements of the operation, when not the client's default (`&[]`: none).
     pub fn security(mut self, security: Security) -> Self {
         self.security = security;
@@ -71,6 +76,24 @@ impl<'c> RequestBuilder<'c> {
     pub fn query_opt<T: Display>(self, name: &str, value: Option<T>) -> Self {
         match value {
             Some(value) => self.query(name, &value),
+            None => self,
+        }
+    }
+
+    /// The whole query string from one value, form-encoded (`a=1&b=x%20y`): OpenAPI 3.2's
+    /// `in: querystring` parameter.
+    pub fn query_string<T: Serialize + ?Sized>(mut self, value: &T) -> Self {
+        match serde_urlencoded::to_string(value) {
+            Ok(text) if text.is_empty() => {}
+            Ok(text) => self.query.push(text),
+            Err(e) => self.fail(format!("the query string cannot be form-encoded: {e}")),
+        }
+        self
+    }
+
+    pub fn query_string_opt<T: Serialize>(self, value: Option<&T>) -> Self {
+        match value {
+            Some(value) => self.query_string(value),
             None => self,
         }
     }

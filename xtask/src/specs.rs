@@ -9,20 +9,44 @@ use apigen::Options;
 
 use crate::codegen::workspace_root;
 
-/// The OpenAPI 3.0 documents of `../shared/specs/` and the crate each becomes.
-pub const DOCUMENTS: [(&str, &str); 8] = [
-    ("qovery.yaml", "qovery"),
-    ("oai-petstore.yaml", "petstore"),
-    ("oai-petstore-expanded.yaml", "petstore-expanded"),
-    ("spotify.yaml", "spotify"),
-    ("k8s-apps-v1.json", "k8s-apps-v1"),
-    ("omicron-nexus.json", "omicron-nexus"),
-    ("box.json", "box-api"),
-    ("asana.yaml", "asana"),
-];
-
 pub fn specs_dir() -> PathBuf {
     workspace_root().join("../shared/specs")
+}
+
+/// Every OpenAPI document of `../shared/specs/` (all of them: none is skipped), sorted, with
+/// the crate each becomes.
+pub fn documents() -> Result<Vec<(PathBuf, String)>, String> {
+    let dir = specs_dir();
+    let mut found: Vec<(PathBuf, String)> = std::fs::read_dir(&dir)
+        .map_err(|e| format!("{}: {e} (../shared/specs beside the repository)", dir.display()))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.extension().is_some_and(|e| e == "yaml" || e == "yml" || e == "json"))
+        .map(|path| {
+            let name = crate_name(&path.file_stem().unwrap_or_default().to_string_lossy());
+            (path, name)
+        })
+        .collect();
+    found.sort();
+    Ok(found)
+}
+
+/// A cargo package name for a document: its file name, lower case, and not a Rust keyword
+/// (`box.json` → `box-api`: the library would be called `box`).
+fn crate_name(stem: &str) -> String {
+    let name: String = stem
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .collect();
+    const KEYWORDS: [&str; 38] = [
+        "as", "async", "await", "box", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern", "false", "fn",
+        "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self",
+        "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where",
+    ];
+    if KEYWORDS.contains(&name.as_str()) || name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("{name}-api")
+    } else {
+        name
+    }
 }
 
 pub struct Row {
@@ -116,14 +140,9 @@ fn fixtures() -> Result<Vec<(PathBuf, String)>, String> {
 
 /// Generates every document as a member of one scratch workspace at `out`.
 pub fn generate_all(out: &Path) -> Result<Vec<Row>, String> {
-    let specs = specs_dir();
-    if !specs.is_dir() {
-        return Err(format!("{}: not found (../shared/specs beside the repository)", specs.display()));
-    }
     std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
     let runtime = workspace_root().join("runtime");
-    let mut documents: Vec<(PathBuf, String)> =
-        DOCUMENTS.iter().map(|(file, name)| (specs.join(file), name.to_string())).collect();
+    let mut documents = documents()?;
     documents.extend(fixtures()?);
     let mut rows = Vec::new();
     for (path, name) in &documents {

@@ -66,6 +66,7 @@ pub(crate) fn rust_type(ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
         }
         TypeRef::String => quote!(String),
         TypeRef::Bytes => quote!(apigen_runtime::Bytes),
+        TypeRef::Base64 => quote!(apigen_runtime::Base64),
         TypeRef::Bool => quote!(bool),
         TypeRef::I32 => quote!(i32),
         TypeRef::I64 => quote!(i64),
@@ -82,6 +83,14 @@ pub(crate) fn rust_type(ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
         TypeRef::Map(value) => {
             let value = rust_type(value, prefix);
             quote!(std::collections::BTreeMap<String, #value>)
+        }
+        TypeRef::OrNull(inner) => {
+            let inner = rust_type(inner, prefix);
+            quote!(Option<#inner>)
+        }
+        TypeRef::Tuple(items) => {
+            let items = items.iter().map(|item| rust_type(item, prefix));
+            quote!((#(#items,)*))
         }
     }
 }

@@ -110,7 +110,7 @@ pub fn group(api: &Api, group: &Group, errors: &ErrorTables) -> TokenStream {
     let option_structs = operations.iter().filter_map(|op| options_struct(op));
     let outcome_enums = operations.iter().filter_map(|op| outcome_enum(op));
     let types_import = operations.iter().any(|op| mentions_named(op)).then(|| quote!(use crate::types;));
-    let method_import = operations.iter().any(|op| method_helper(op).is_none()).then(|| quote!(Method,));
+    let method_import = operations.iter().any(|op| method_helper(op).is_none() && method_constant(op)).then(|| quote!(Method,));
     let allow_deprecated = uses_deprecated(api, &operations).then(|| quote!(#![allow(deprecated)]));
     quote! {
         #allow_deprecated
@@ -284,9 +284,14 @@ fn method(api: &Api, op: &Operation, errors: TokenStream) -> TokenStream {
     let security = security(api, op);
     let start = match method_helper(op) {
         Some(helper) => quote!(#helper(#path, &[#(&#path_args),*])),
-        None => {
+        None if method_constant(op) => {
             let method = format_ident!("{}", op.method);
             quote!(request(Method::#method, #path, &[#(&#path_args),*]))
+        }
+        // `QUERY`, and 3.2's `additionalOperations`: methods HTTP libraries have no constant for.
+        None => {
+            let method = &op.method;
+            quote!(request_custom(#method, #path, &[#(&#path_args),*]))
         }
     };
     let params = op.params.iter().filter(|p| p.location != Location::Path).map(|p| param_call(api, p));
@@ -461,7 +466,9 @@ fn named_kind<'a>(api: &'a Api, ty: &TypeRef) -> Option<&'a TypeKind> {
 fn display(api: &Api, ty: &TypeRef, value: TokenStream) -> Option<TokenStream> {
     match ty {
         TypeRef::DateTime => Some(quote!(#value.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))),
-        TypeRef::Json | TypeRef::Map(_) | TypeRef::Bytes => Some(quote!(apigen_runtime::ParamText::json(&#value))),
+        TypeRef::Json | TypeRef::Map(_) | TypeRef::Bytes | TypeRef::Base64 | TypeRef::Tuple(_) | TypeRef::OrNull(_) => {
+            Some(quote!(apigen_runtime::ParamText::json(&#value)))
+        }
         TypeRef::List(item) => {
             let items = match display(api, item, quote!(v)) {
                 Some(conversion) => quote!(#value.iter().map(|v| #conversion)),
@@ -473,6 +480,7 @@ fn display(api: &Api, ty: &TypeRef, value: TokenStream) -> Option<TokenStream> {
             let def = api.types.iter().find(|t| &t.name == name)?;
             match &def.kind {
                 TypeKind::Enum(_) => None,
+                TypeKind::IntEnum(_) => Some(quote!(#value.0)),
                 TypeKind::Alias(inner) => display(api, inner, value),
                 TypeKind::Struct(_) | TypeKind::Union(_) => Some(quote!(apigen_runtime::ParamText::json(&#value))),
             }
@@ -488,6 +496,13 @@ fn param_call(api: &Api, p: &Param) -> TokenStream {
         Location::Query => "query",
         Location::Header => "header",
         Location::Cookie => "cookie",
+        Location::QueryString => {
+            return if p.required {
+                quote!(.query_string(#name))
+            } else {
+                quote!(.query_string_opt(options.#name.as_ref()))
+            };
+        }
         Location::Path => unreachable!("path parameters fill the template"),
     };
     let value = if p.required { quote!(#name) } else { quote!(options.#name) };
@@ -520,6 +535,11 @@ fn param_call(api: &Api, p: &Param) -> TokenStream {
     }
 }
 
+/// Whether `Method` has a constant for the operation's method (`Method::HEAD`).
+fn method_constant(op: &Operation) -> bool {
+    matches!(op.method.as_str(), "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS" | "TRACE" | "CONNECT")
+}
+
 /// The runtime's shorthand for the operation's method (`client.get(…)`), if it has one.
 fn method_helper(op: &Operation) -> Option<proc_macro2::Ident> {
     matches!(op.method.as_str(), "GET" | "POST" | "PUT" | "PATCH" | "DELETE")
@@ -539,6 +559,7 @@ fn param_line(p: &Param) -> String {
     let location = match p.location {
         Location::Path => "path",
         Location::Query => "query",
+        Location::QueryString => "query string",
         Location::Header => "header",
         Location::Cookie => "cookie",
     };
@@ -679,7 +700,7 @@ pub(crate) fn example_call(api: &Api, group: &Group, op: &Operation, krate: &str
         let (value, arg) = match &body.payload {
             Payload::Json(ty) | Payload::Form(ty) | Payload::Multipart(ty) => (example_value(api, ty, krate, 0), "&body"),
             Payload::Text => ("String::from(\"…\")".to_owned(), "body"),
-            Payload::Bytes | Payload::Empty => ("apigen_runtime::Bytes::from_static(b\"…\")".to_owned(), "body"),
+            Payload::Bytes | Payload::Empty => ("apigen_runtime::Bytes::from_static(\"…\".as_bytes())".to_owned(), "body"),
         };
         lines.push(format!("let body = {value};"));
         args.push(if body.required { arg.to_owned() } else { format!("Some({arg})") });
@@ -695,7 +716,13 @@ fn example_value(api: &Api, ty: &TypeRef, krate: &str, depth: usize) -> String {
     let fallback = "serde_json::from_str(\"{}\")?".to_owned();
     match ty {
         TypeRef::String => "\"…\"".to_owned(),
-        TypeRef::Bytes => "apigen_runtime::Bytes::from_static(b\"…\")".to_owned(),
+        TypeRef::Bytes => "apigen_runtime::Bytes::from_static(\"…\".as_bytes())".to_owned(),
+        TypeRef::Base64 => "apigen_runtime::Base64::from(\"…\".as_bytes().to_vec())".to_owned(),
+        TypeRef::OrNull(inner) => format!("Some({})", example_value(api, inner, krate, depth)),
+        TypeRef::Tuple(items) => {
+            let items: Vec<String> = items.iter().map(|item| example_value(api, item, krate, depth + 1)).collect();
+            format!("({},)", items.join(", "))
+        }
         TypeRef::Bool => "true".to_owned(),
         TypeRef::I32 | TypeRef::I64 => "1".to_owned(),
         TypeRef::F32 | TypeRef::F64 => "1.0".to_owned(),
@@ -715,6 +742,9 @@ fn example_value(api: &Api, ty: &TypeRef, krate: &str, depth: usize) -> String {
             let Some(def) = api.types.iter().find(|t| &t.name == name) else { return fallback };
             match &def.kind {
                 TypeKind::Enum(values) => values
+                    .first()
+                    .map_or(fallback, |v| format!("{krate}::types::{name}::{}", v.name)),
+                TypeKind::IntEnum(values) => values
                     .first()
                     .map_or(fallback, |v| format!("{krate}::types::{name}::{}", v.name)),
                 TypeKind::Struct(s) if construction(s) == Construction::Default => format!("{krate}::types::{name}::default()"),

@@ -5,7 +5,7 @@ use quote::{format_ident, quote};
 
 use super::docs::{clean, code, doc};
 use super::{ident, rust_type};
-use crate::model::{Api, EnumValue, Field, Struct, TypeDef, TypeKind, TypeRef, Union, Variant};
+use crate::model::{Api, EnumValue, Field, IntValue, Struct, TypeDef, TypeKind, TypeRef, Union, Variant};
 use crate::Options;
 
 pub fn module(api: &Api, _options: &Options) -> TokenStream {
@@ -38,11 +38,19 @@ fn type_def(def: &TypeDef) -> TokenStream {
         }
         docs.push_str(&format!("Values: {}, or any other, kept as `Unknown`.", values.join(", ")));
     }
+    if let TypeKind::IntEnum(values) = &def.kind {
+        let values: Vec<String> = values.iter().map(|v| format!("`{}` ({})", v.value, v.name)).collect();
+        if !docs.is_empty() {
+            docs.push_str("\n\n");
+        }
+        docs.push_str(&format!("An integer: {}, or any other, kept as it is.", values.join(", ")));
+    }
     let docs = doc(&docs);
     let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
     let body = match &def.kind {
         TypeKind::Struct(s) => structure(&name, s, def.sent),
         TypeKind::Enum(values) => string_enum(&name, values),
+        TypeKind::IntEnum(values) => int_enum(&name, values),
         TypeKind::Union(u) => union(&name, u),
         TypeKind::Alias(ty) => {
             let ty = rust_type(ty, &TokenStream::new());
@@ -225,7 +233,8 @@ fn string_enum(name: &proc_macro2::Ident, values: &[EnumValue]) -> TokenStream {
     let variants = values.iter().map(|v| {
         let variant = format_ident!("{}", v.name);
         let rename = rename_attr(rule.map_or(v.name.clone(), |rule| rule.apply(&v.name)), &v.value);
-        quote!(#rename #variant,)
+        let docs = v.docs.as_deref().map(|d| doc(&clean(d)));
+        quote!(#docs #rename #variant,)
     });
     quote! {
         #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -237,6 +246,30 @@ fn string_enum(name: &proc_macro2::Ident, values: &[EnumValue]) -> TokenStream {
         }
 
         apigen_runtime::impl_string_enum!(#name);
+    }
+}
+
+/// An open integer enum: the integer itself, with a named constant per documented value, so a
+/// value added later decodes like any other (and `match` works on the constants).
+fn int_enum(name: &proc_macro2::Ident, values: &[IntValue]) -> TokenStream {
+    let constants = values.iter().map(|v| {
+        let constant = format_ident!("{}", v.name);
+        let magnitude = proc_macro2::Literal::u64_unsuffixed(v.value.unsigned_abs());
+        let value = if v.value < 0 { quote!(-#magnitude) } else { quote!(#magnitude) };
+        let docs = v.docs.as_deref().map(|d| doc(&clean(d)));
+        quote! {
+            #docs
+            pub const #constant: Self = Self(#value);
+        }
+    });
+    quote! {
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        #[serde(transparent)]
+        pub struct #name(pub i64);
+
+        impl #name {
+            #(#constants)*
+        }
     }
 }
 
@@ -560,7 +593,7 @@ mod tests {
     #[test]
     fn the_rule_that_spares_most_renames_wins_and_ties_keep_names_as_they_are() {
         let values = |pairs: &[(&str, &str)]| -> Vec<EnumValue> {
-            pairs.iter().map(|(name, value)| EnumValue { name: name.to_string(), value: value.to_string() }).collect()
+            pairs.iter().map(|(name, value)| EnumValue { name: name.to_string(), value: value.to_string(), docs: None }).collect()
         };
         let pick = |v: &[EnumValue]| best_rule(v.iter().map(|v| (v.name.as_str(), v.value.as_str())), |r, n| r.apply(n));
         assert_eq!(pick(&values(&[("BuiltIn", "BUILT_IN"), ("Job", "JOB"), ("Odd", "odd")])), Some(RenameRule::ScreamingSnake));

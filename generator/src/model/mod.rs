@@ -17,8 +17,12 @@ use crate::resolve::Resolved;
 #[derive(Clone, Debug, PartialEq)]
 pub struct Api {
     pub title: String,
+    /// A one-line summary (3.1+).
+    pub summary: Option<String>,
     pub version: String,
     pub description: Option<String>,
+    /// The API's license, as the document names it (`MIT`, an SPDX identifier, or a name).
+    pub license: Option<String>,
     pub servers: Vec<ServerUrl>,
     /// Sorted by name.
     pub types: Vec<TypeDef>,
@@ -26,6 +30,8 @@ pub struct Api {
     pub groups: Vec<Group>,
     /// Every operation, in document order; groups index into it.
     pub operations: Vec<Operation>,
+    /// Requests the API sends to its users (3.1 `webhooks`), by webhook name.
+    pub webhooks: Vec<Webhook>,
     pub security_schemes: Vec<SecurityScheme>,
     /// The document's top-level security: what operations need unless they say otherwise.
     pub security: Vec<Vec<String>>,
@@ -63,8 +69,29 @@ pub struct Group {
     pub module: String,
     /// `JobSecretApi`
     pub type_name: String,
+    /// The tag's short title (3.2).
+    pub summary: Option<String>,
     pub description: Option<String>,
+    /// The tag this one is nested under (3.2), as written.
+    pub parent: Option<String>,
     pub operations: Vec<usize>,
+}
+
+/// A webhook: a request the API sends, whose body users decode.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Webhook {
+    /// As named in the document (`newPet`).
+    pub name: String,
+    /// Upper case: `POST`.
+    pub method: String,
+    pub pointer: Pointer,
+    /// Name of the alias to the payload type in the generated `webhooks` module (`NewPet`).
+    pub alias: String,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub body: Option<Body>,
+    /// What the receiver should answer: status and description.
+    pub responses: Vec<(String, String)>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -85,6 +112,9 @@ pub enum TypeKind {
     Struct(Struct),
     /// A string enum; the generated type also keeps unknown values.
     Enum(Vec<EnumValue>),
+    /// Named integer values; the generated type is an integer with named constants, so it
+    /// keeps unknown values too.
+    IntEnum(Vec<IntValue>),
     /// `oneOf`/`anyOf`.
     Union(Union),
     Alias(TypeRef),
@@ -125,6 +155,15 @@ pub struct Field {
 pub struct EnumValue {
     pub name: String,
     pub value: String,
+    pub docs: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct IntValue {
+    /// Constant name: `ACTION_ROW`.
+    pub name: String,
+    pub value: i64,
+    pub docs: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -161,11 +200,17 @@ pub enum TypeRef {
     Date,
     /// `format: binary` / octet-stream: raw bytes.
     Bytes,
+    /// Bytes carried as base64 text (`contentEncoding: base64`, `format: byte`).
+    Base64,
     /// Anything: free-form objects, empty schemas, fallbacks.
     Json,
     List(Box<TypeRef>),
     /// `additionalProperties` alone: a map from string keys.
     Map(Box<TypeRef>),
+    /// A value or `null`, where no field says so (list items, map values, bodies).
+    OrNull(Box<TypeRef>),
+    /// `prefixItems`: a fixed sequence of positions.
+    Tuple(Vec<TypeRef>),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -194,6 +239,8 @@ pub struct Operation {
 pub enum Location {
     Path,
     Query,
+    /// The whole query string, form-encoded from one value (3.2 `in: querystring`).
+    QueryString,
     Header,
     Cookie,
 }
@@ -292,32 +339,33 @@ pub enum SchemeKind {
 
 /// Builds the model. Errors stop generation; warnings name what fell back to a safe type.
 pub fn build(resolved: &Resolved<'_>) -> Result<Api, Error> {
-    let api = resolved.api();
+    let document = resolved.document;
     let mut types = types::TypeBuilder::new(resolved);
     types.define_components()?;
     let (operations, groups) = operations::build(resolved, &mut types)?;
+    let webhooks = operations::webhooks(resolved, &mut types)?;
     let security_schemes = operations::security_schemes(resolved, &mut types.warnings);
     let (mut types, mut warnings) = types.finish();
     merge_identical(&mut types);
     mark_sent(&mut types, &operations);
+    warnings.extend(document.warnings.iter().cloned());
     warnings.sort();
     warnings.dedup();
 
-    let servers = api
-        .servers
+    let servers = resolved
+        .servers()
         .iter()
         .map(|server| {
             let mut taken = std::collections::HashSet::new();
             let variables: Vec<ServerVariable> = server
                 .variables
                 .iter()
-                .flatten()
                 .filter(|(name, _)| server.url.contains(&format!("{{{name}}}")))
                 .map(|(name, v)| ServerVariable {
                     name: name.clone(),
                     param: names::unique(field_name(name), &mut taken, "_"),
                     default: v.default.clone(),
-                    allowed: v.enumeration.clone(),
+                    allowed: v.allowed.clone(),
                     description: v.description.clone(),
                 })
                 .collect();
@@ -333,14 +381,19 @@ pub fn build(resolved: &Resolved<'_>) -> Result<Api, Error> {
         })
         .collect();
 
+    let info = &document.info;
+    let license = info.license.as_ref().map(|l| l.identifier.clone().unwrap_or_else(|| l.name.clone())).filter(|l| !l.is_empty());
     Ok(Api {
-        title: api.info.title.clone(),
-        version: api.info.version.clone(),
-        description: api.info.description.clone(),
+        title: info.title.clone(),
+        summary: info.summary.clone(),
+        version: info.version.clone(),
+        description: info.description.clone(),
+        license,
         servers,
         types,
         groups,
         operations,
+        webhooks,
         security_schemes,
         security: operations::requirements(resolved.global_security().unwrap_or_default()),
         warnings,
@@ -381,7 +434,8 @@ fn mark_sent(types: &mut [TypeDef], operations: &[Operation]) {
     let mut sent = vec![false; types.len()];
     while let Some(ty) = work.pop() {
         match ty {
-            TypeRef::List(inner) | TypeRef::Map(inner) => work.push(*inner),
+            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::OrNull(inner) => work.push(*inner),
+            TypeRef::Tuple(items) => work.extend(items),
             TypeRef::Named(name) => {
                 let Some(&i) = index.get(&name) else { continue };
                 if std::mem::replace(&mut sent[i], true) {
@@ -394,7 +448,7 @@ fn mark_sent(types: &mut [TypeDef], operations: &[Operation]) {
                     }
                     TypeKind::Union(u) => work.extend(u.variants.iter().map(|v| v.ty.clone())),
                     TypeKind::Alias(inner) => work.push(inner.clone()),
-                    TypeKind::Enum(_) => {}
+                    TypeKind::Enum(_) | TypeKind::IntEnum(_) => {}
                 }
             }
             _ => {}

@@ -3,15 +3,15 @@
 use std::collections::{BTreeSet, HashSet};
 
 use heck::ToUpperCamelCase;
-use openapiv3::{MediaType, Parameter, ParameterSchemaOrContent, SecurityScheme as Scheme};
 
 use super::names::{field_name, method_name, type_name, unique};
 use super::types::{docs, TypeBuilder};
 use super::{
-    Body, ErrorResponse, Group, Location, Operation, Param, Payload, SchemeKind, SecurityScheme, Success, TypeRef,
+    Body, ErrorResponse, Group, Location, Operation, Param, Payload, SchemeKind, SecurityScheme, Success, TypeRef, Webhook,
 };
 use crate::diagnostics::{Error, Pointer, Warning};
-use crate::resolve::{Located, Resolved, ResolvedOperation, StatusKey};
+use crate::load::{ApiKeyIn, MediaType, Parameter, ParameterIn, SecurityRequirement, SecurityScheme as Scheme, StatusKey};
+use crate::resolve::{status_label, Located, Resolved, ResolvedOperation};
 
 /// Names an operation cannot give a parameter: the generated method uses them itself.
 const RESERVED_PARAMS: [&str; 2] = ["body", "options"];
@@ -27,8 +27,8 @@ pub fn build(resolved: &Resolved<'_>, types: &mut TypeBuilder<'_, '_>) -> Result
 }
 
 fn groups(resolved: &Resolved<'_>, operations: &[(Operation, String)]) -> Vec<Group> {
-    let api = resolved.api();
-    let mut order: Vec<String> = api.tags.iter().map(|t| t.name.clone()).collect();
+    let tags = &resolved.document.tags;
+    let mut order: Vec<String> = tags.iter().map(|t| t.name.clone()).collect();
     for (_, tag) in operations {
         if !order.contains(tag) {
             order.push(tag.clone());
@@ -44,12 +44,14 @@ fn groups(resolved: &Resolved<'_>, operations: &[(Operation, String)]) -> Vec<Gr
             if members.is_empty() {
                 return None;
             }
-            let description = api.tags.iter().find(|t| t.name == tag).and_then(|t| t.description.clone());
+            let declared = tags.iter().find(|t| t.name == tag);
             Some(Group {
                 module: unique(field_name(&tag), &mut modules, "_"),
                 type_name: unique(type_name(&format!("{tag} Api")), &mut type_names, ""),
+                summary: declared.and_then(|t| t.summary.clone()),
+                description: declared.and_then(|t| t.description.clone()),
+                parent: declared.and_then(|t| t.parent.clone()),
                 tag,
-                description,
                 operations: members,
             })
         })
@@ -66,7 +68,7 @@ fn operation(
     let id = source
         .operation_id
         .clone()
-        .unwrap_or_else(|| format!("{} {}", op.method, op.path));
+        .unwrap_or_else(|| format!("{} {}", op.method.to_ascii_lowercase(), op.path));
     let fn_name = unique(method_name(&id), fn_names, "_");
     let type_prefix = fn_name.to_upper_camel_case();
 
@@ -79,19 +81,7 @@ fn operation(
     params.sort_by_key(|p| (p.location, !p.required, path_position(op.path, p)));
 
     let body = match &op.request_body {
-        Some(located) => {
-            let at = located.pointer.join("content");
-            let chosen = choose_media(&located.value.content);
-            match chosen {
-                Some((content_type, media)) => Some(Body {
-                    payload: payload(types, content_type, media, &at.join(content_type), &format!("{type_prefix}Body"))?,
-                    content_type: content_type.to_owned(),
-                    required: located.value.required,
-                    docs: located.value.description.clone(),
-                }),
-                None => None,
-            }
-        }
+        Some(located) => body(types, located, &format!("{type_prefix}Body"))?,
         None => None,
     };
 
@@ -100,23 +90,22 @@ fn operation(
     let mut errors = Vec::new();
     let has_success = op.responses.iter().any(|r| is_success(r.status));
     for response in &op.responses {
-        let description = response.response.description.clone();
+        let description = response.description.to_owned();
         let chosen = choose_media(&response.response.content);
-        let at = response.pointer.join("content");
         if is_success(response.status) || (!has_success && response.status == StatusKey::Default) {
             let hint = format!("{type_prefix}Response");
             let payload = match chosen {
-                Some((content_type, media)) => payload(types, content_type, media, &at.join(content_type), &hint)?,
+                Some((content_type, media)) => payload(types, content_type, media, &response.pointer, &hint)?,
                 None => Payload::Empty,
             };
             success_statuses.push((status_label(response.status), description));
             success_payloads.push((payload, response.pointer.clone()));
         } else {
             let ty = match chosen {
-                Some((content_type, media)) if is_json(content_type) => match &media.schema {
+                Some((content_type, media)) if is_json(content_type) => match media.schema {
                     Some(schema) => {
                         let hint = format!("{type_prefix}Error{}", status_label(response.status));
-                        Some(types.usage(schema, &at.join(content_type).join("schema"), &type_name(&hint))?.ty)
+                        Some(types.usage(schema, &type_name(&hint))?.or_null())
                     }
                     None => Some(TypeRef::Json),
                 },
@@ -174,7 +163,7 @@ fn operation(
 }
 
 /// Security requirements as alternatives of scheme names.
-pub fn requirements(requirements: &[openapiv3::SecurityRequirement]) -> Vec<Vec<String>> {
+pub fn requirements(requirements: &[SecurityRequirement]) -> Vec<Vec<String>> {
     requirements.iter().map(|r| r.keys().cloned().collect()).collect()
 }
 
@@ -192,61 +181,60 @@ fn param(
     type_prefix: &str,
     taken: &mut HashSet<String>,
 ) -> Result<Param, Error> {
-    let parameter = &*located.value;
-    let data = parameter.parameter_data_ref();
-    let location = match parameter {
-        Parameter::Path { .. } => Location::Path,
-        Parameter::Query { .. } => Location::Query,
-        Parameter::Header { .. } => Location::Header,
-        Parameter::Cookie { .. } => Location::Cookie,
+    let parameter = located.value;
+    let location = match parameter.location {
+        ParameterIn::Path => Location::Path,
+        ParameterIn::Query => Location::Query,
+        ParameterIn::QueryString => Location::QueryString,
+        ParameterIn::Header => Location::Header,
+        ParameterIn::Cookie => Location::Cookie,
     };
-    let hint = type_name(&format!("{type_prefix} {}", data.name));
-    let ty = match &data.format {
-        ParameterSchemaOrContent::Schema(schema) => types.usage(schema, &located.pointer.join("schema"), &hint)?.ty,
-        ParameterSchemaOrContent::Content(content) => {
-            let at = located.pointer.join("content");
-            match content.iter().next().and_then(|(ct, media)| Some((ct, media.schema.as_ref()?))) {
-                Some((ct, schema)) => types.usage(schema, &at.join(ct).join("schema"), &hint)?.ty,
-                None => TypeRef::String,
-            }
+    let hint = type_name(&format!("{type_prefix} {}", parameter.name));
+    let media = parameter.content.iter().next();
+    if location == Location::QueryString {
+        // The whole query string is this one value, written as its media type says.
+        let form = media.is_some_and(|(ct, _)| ct.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"));
+        if !form {
+            return Err(types.error(
+                &located.pointer,
+                "an `in: querystring` parameter is supported with `application/x-www-form-urlencoded` content only",
+            ));
         }
+    }
+    let schema = parameter.schema.or_else(|| media.and_then(|(_, m)| m.schema));
+    let ty = match schema {
+        Some(schema) => types.usage(schema, &hint)?.ty,
+        None => TypeRef::String,
     };
     // OpenAPI's defaults: `form` explodes arrays in queries and cookies, `simple` joins them with
     // commas in paths and headers.
-    let joined_by = match parameter {
-        Parameter::Query { style, .. } => match (style, data.explode) {
-            (openapiv3::QueryStyle::SpaceDelimited, _) => Some(' '),
-            (openapiv3::QueryStyle::PipeDelimited, _) => Some('|'),
+    let joined_by = match location {
+        Location::Query => match (parameter.style.as_deref(), parameter.explode) {
+            (Some("spaceDelimited"), _) => Some(' '),
+            (Some("pipeDelimited"), _) => Some('|'),
             (_, Some(false)) => Some(','),
             _ => None,
         },
-        Parameter::Cookie { .. } if data.explode != Some(false) => None,
+        Location::Cookie if parameter.explode != Some(false) => None,
+        Location::QueryString => None,
         _ => Some(','),
     };
     // Parameters travel as text: a `format: binary` one is a string like any other.
-    let ty = if ty == TypeRef::Bytes { TypeRef::String } else { ty };
+    let ty = if matches!(ty, TypeRef::Bytes | TypeRef::Base64) { TypeRef::String } else { ty };
     Ok(Param {
         joined_by,
-        name: unique(field_name(&data.name), taken, "_"),
-        wire: data.name.clone(),
+        name: unique(field_name(&parameter.name), taken, "_"),
+        wire: parameter.name.clone(),
         location,
-        required: data.required || location == Location::Path,
+        required: parameter.required || location == Location::Path,
         ty,
-        docs: data.description.clone(),
-        deprecated: data.deprecated.unwrap_or(false),
+        docs: located.description(parameter.description.as_deref()).map(str::to_owned),
+        deprecated: parameter.deprecated,
     })
 }
 
 fn is_success(status: StatusKey) -> bool {
     matches!(status, StatusKey::Code(200..=299) | StatusKey::Range(2))
-}
-
-fn status_label(status: StatusKey) -> String {
-    match status {
-        StatusKey::Code(code) => code.to_string(),
-        StatusKey::Range(range) => format!("{range}XX"),
-        StatusKey::Default => "default".to_owned(),
-    }
 }
 
 pub fn is_json(content_type: &str) -> bool {
@@ -268,6 +256,18 @@ fn choose_media(content: &indexmap::IndexMap<String, MediaType>) -> Option<(&str
         .map(|(ct, media)| (ct.as_str(), media))
 }
 
+/// A request body: the media type chosen, and its payload.
+fn body(types: &mut TypeBuilder<'_, '_>, located: &Located<'_, crate::load::RequestBody>, hint: &str) -> Result<Option<Body>, Error> {
+    let Some((content_type, media)) = choose_media(&located.value.content) else { return Ok(None) };
+    Ok(Some(Body {
+        payload: payload(types, content_type, media, &located.pointer, hint)?,
+        content_type: content_type.to_owned(),
+        required: located.value.required,
+        docs: located.description(located.value.description.as_deref()).map(str::to_owned),
+    }))
+}
+
+/// `at` is the pointer of the body or response the media type belongs to.
 fn payload(
     types: &mut TypeBuilder<'_, '_>,
     content_type: &str,
@@ -275,9 +275,15 @@ fn payload(
     at: &Pointer,
     hint: &str,
 ) -> Result<Payload, Error> {
+    if media.item_schema.is_some() {
+        types.warnings.push(Warning {
+            pointer: at.join("content").join(content_type).join("itemSchema"),
+            message: "`itemSchema` (a stream of items) is not generated yet; the body is read whole".into(),
+        });
+    }
     if is_json(content_type) {
-        let ty = match &media.schema {
-            Some(schema) => types.usage(schema, &at.join("schema"), hint)?.ty,
+        let ty = match media.schema {
+            Some(schema) => types.usage(schema, hint)?.or_null(),
             None => TypeRef::Json,
         };
         return Ok(Payload::Json(ty));
@@ -291,8 +297,8 @@ fn payload(
         "multipart/form-data" => Some(Payload::Multipart as fn(TypeRef) -> Payload),
         _ => None,
     };
-    match (structured, &media.schema) {
-        (Some(wrap), Some(schema)) => Ok(wrap(types.usage(schema, &at.join("schema"), hint)?.ty)),
+    match (structured, media.schema) {
+        (Some(wrap), Some(schema)) => Ok(wrap(types.usage(schema, hint)?.ty)),
         _ => Ok(Payload::Bytes),
     }
 }
@@ -362,55 +368,84 @@ fn merge_payloads(payloads: Vec<(Payload, Pointer)>, at: &Pointer, warnings: &mu
 
 pub fn security_schemes(resolved: &Resolved<'_>, warnings: &mut Vec<Warning>) -> Vec<SecurityScheme> {
     let mut taken = HashSet::new();
-    resolved
-        .security_schemes
-        .iter()
-        .map(|(name, located)| {
-            let (kind, description) = match &*located.value {
-                Scheme::HTTP {
-                    scheme,
-                    bearer_format,
-                    description,
-                    ..
-                } => {
-                    let kind = match scheme.to_ascii_lowercase().as_str() {
-                        "basic" => SchemeKind::Basic,
-                        "bearer" => SchemeKind::Bearer {
-                            format: bearer_format.clone(),
-                        },
-                        other => {
-                            warnings.push(Warning {
-                                pointer: located.pointer.clone(),
-                                message: format!("HTTP auth scheme `{other}` is not supported; sent as a bearer token"),
-                            });
-                            SchemeKind::Bearer { format: None }
-                        }
-                    };
-                    (kind, description.clone())
-                }
-                Scheme::APIKey {
-                    location,
-                    name: key_name,
-                    description,
-                    ..
-                } => {
-                    let kind = match location {
-                        openapiv3::APIKeyLocation::Header => SchemeKind::ApiKeyHeader { header: key_name.clone() },
-                        openapiv3::APIKeyLocation::Query => SchemeKind::ApiKeyQuery { name: key_name.clone() },
-                        openapiv3::APIKeyLocation::Cookie => SchemeKind::ApiKeyCookie { name: key_name.clone() },
-                    };
-                    (kind, description.clone())
-                }
-                Scheme::OAuth2 { description, .. } | Scheme::OpenIDConnect { description, .. } => {
-                    (SchemeKind::Bearer { format: None }, description.clone())
-                }
-            };
-            SecurityScheme {
-                name: name.clone(),
-                fn_name: unique(field_name(name), &mut taken, "_"),
-                kind,
-                description: docs(None, description.as_deref()),
+    let mut schemes = Vec::new();
+    for (name, located) in &resolved.security_schemes {
+        let (kind, description) = match located.value {
+            Scheme::Http {
+                scheme,
+                bearer_format,
+                description,
+            } => {
+                let kind = match scheme.to_ascii_lowercase().as_str() {
+                    "basic" => SchemeKind::Basic,
+                    "bearer" => SchemeKind::Bearer {
+                        format: bearer_format.clone(),
+                    },
+                    other => {
+                        warnings.push(Warning {
+                            pointer: located.pointer.clone(),
+                            message: format!("HTTP auth scheme `{other}` is not supported; sent as a bearer token"),
+                        });
+                        SchemeKind::Bearer { format: None }
+                    }
+                };
+                (kind, description)
             }
-        })
-        .collect()
+            Scheme::ApiKey {
+                location,
+                name: key_name,
+                description,
+            } => {
+                let kind = match location {
+                    ApiKeyIn::Header => SchemeKind::ApiKeyHeader { header: key_name.clone() },
+                    ApiKeyIn::Query => SchemeKind::ApiKeyQuery { name: key_name.clone() },
+                    ApiKeyIn::Cookie => SchemeKind::ApiKeyCookie { name: key_name.clone() },
+                };
+                (kind, description)
+            }
+            Scheme::OAuth2 { description } | Scheme::OpenIdConnect { description } => (SchemeKind::Bearer { format: None }, description),
+            Scheme::MutualTls { .. } => {
+                warnings.push(Warning {
+                    pointer: located.pointer.clone(),
+                    message: "mutual TLS is not a credential the client sends: give the client certificate to the `reqwest::Client` passed to `ClientBuilder::http_client`".into(),
+                });
+                continue;
+            }
+        };
+        schemes.push(SecurityScheme {
+            name: name.clone(),
+            fn_name: unique(field_name(name), &mut taken, "_"),
+            kind,
+            description: docs(None, description.as_deref()),
+        });
+    }
+    schemes
+}
+
+/// The webhooks, with their payload types. Each becomes an alias in the generated `webhooks`
+/// module, named after the webhook (and the method, when a webhook has several).
+pub fn webhooks(resolved: &Resolved<'_>, types: &mut TypeBuilder<'_, '_>) -> Result<Vec<Webhook>, Error> {
+    let mut webhooks = Vec::new();
+    let mut taken = HashSet::new();
+    for op in &resolved.webhooks {
+        let several = resolved.webhooks.iter().filter(|w| w.path == op.path).count() > 1;
+        let base = if several { format!("{} {}", op.path, op.method.to_ascii_lowercase()) } else { op.path.to_owned() };
+        let alias = unique(type_name(&base), &mut taken, "");
+        let body = match &op.request_body {
+            Some(located) => body(types, located, &type_name(&format!("{alias} Payload")))?,
+            None => None,
+        };
+        let responses = op.responses.iter().map(|r| (status_label(r.status), r.description.to_owned())).collect();
+        webhooks.push(Webhook {
+            name: op.path.to_owned(),
+            method: op.method.to_owned(),
+            pointer: op.pointer.clone(),
+            alias,
+            summary: op.operation.summary.clone(),
+            description: op.operation.description.clone(),
+            body,
+            responses,
+        });
+    }
+    Ok(webhooks)
 }

@@ -2,26 +2,38 @@
 //!
 //! Every component schema becomes a named type. An inline schema that needs a definition of its
 //! own (an object, an enum, a union) becomes a named type too, named from where it appears
-//! (`SecretRequest` + `kind` → `SecretRequestKind`); primitives and arrays stay inline uses.
+//! (`SecretRequest` + `kind` → `SecretRequestKind`); primitives and arrays stay inline uses. A
+//! schema that `$ref`s point at outside the components (`$defs`, a place in `paths`) is defined
+//! once, named after where it is, however many references use it.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use heck::ToUpperCamelCase;
-use openapiv3::{
-    AdditionalProperties, AnySchema, ReferenceOr, Schema, SchemaData, SchemaKind, StringFormat, Type,
-    VariantOrUnknownOrEmpty,
-};
+use heck::{ToShoutySnakeCase, ToUpperCamelCase};
+use serde_json::Value;
 
 use super::names::{field_name, type_name, unique};
-use super::{EnumValue, Field, Struct, TypeDef, TypeKind, TypeRef, Union, Variant};
+use super::{EnumValue, Field, IntValue, Struct, TypeDef, TypeKind, TypeRef, Union, Variant};
 use crate::diagnostics::{Error, Pointer, Warning};
+use crate::load::{Constraints, JsonType, Schema, SchemaId, SchemaOrBool};
 use crate::resolve::Resolved;
 
 /// A type use and whether `null` is allowed in its place.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Usage {
     pub ty: TypeRef,
     pub nullable: bool,
+}
+
+impl Usage {
+    /// The type, as `Option<T>` when `null` is allowed: for places with no field of their own
+    /// to say so (list items, map values, bodies).
+    pub fn or_null(self) -> TypeRef {
+        if self.nullable && self.ty != TypeRef::Json {
+            TypeRef::OrNull(Box::new(self.ty))
+        } else {
+            self.ty
+        }
+    }
 }
 
 /// What a schema turns into: a use of an existing type, or a definition that needs a name.
@@ -32,16 +44,17 @@ enum Shape {
 
 pub struct TypeBuilder<'r, 'd> {
     resolved: &'r Resolved<'d>,
-    /// Component schema name → Rust type name.
-    components: HashMap<String, String>,
+    /// Schemas with a name of their own (components, and targets of references met so far).
+    names: HashMap<SchemaId, String>,
     taken: HashSet<String>,
     types: BTreeMap<String, TypeDef>,
-    /// Inline schemas being turned into types right now, to catch `$ref` cycles through them.
-    inlining: HashSet<Pointer>,
+    /// Targets of references that are not components, once their use is decided.
+    referenced: HashMap<SchemaId, Usage>,
+    /// Reference targets being decided now, with the name reserved for them; those reached
+    /// again while deciding (recursion) need their name.
+    deciding: HashMap<SchemaId, (String, bool)>,
     pub warnings: Vec<Warning>,
 }
-
-const COMPONENT_PREFIX: &str = "#/components/schemas/";
 
 const RESERVED: [&str; 11] = ["String", "Vec", "Option", "Box", "Result", "Some", "None", "Ok", "Err", "Default", "Self"];
 
@@ -49,108 +62,137 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
     pub fn new(resolved: &'r Resolved<'d>) -> Self {
         // Names generated code uses unqualified: a schema called `Option` gets `Option2`.
         let mut taken: HashSet<String> = RESERVED.iter().map(|s| s.to_string()).collect();
-        let mut components = HashMap::new();
-        if let Some(c) = &resolved.api().components {
-            // Sorted, so that collision suffixes do not depend on document order.
-            let sorted: BTreeSet<&String> = c.schemas.keys().collect();
-            for name in sorted {
-                components.insert(name.clone(), unique(type_name(name), &mut taken, ""));
-            }
+        let mut names = HashMap::new();
+        // Sorted, so that collision suffixes do not depend on document order.
+        let sorted: BTreeMap<&String, SchemaId> = resolved.document.components.schemas.iter().map(|(n, id)| (n, *id)).collect();
+        for (name, id) in sorted {
+            names.insert(id, unique(type_name(name), &mut taken, ""));
         }
         TypeBuilder {
             resolved,
-            components,
+            names,
             taken,
             types: BTreeMap::new(),
-            inlining: HashSet::new(),
+            referenced: HashMap::new(),
+            deciding: HashMap::new(),
             warnings: Vec::new(),
         }
     }
 
     pub fn define_components(&mut self) -> Result<(), Error> {
-        let Some(components) = &self.resolved.api().components else {
-            return Ok(());
-        };
-        let base = Pointer::root().join("components").join("schemas");
-        for (name, schema) in &components.schemas {
-            let rust_name = self.components[name].clone();
-            let at = base.join(name);
-            let located = self.resolved.schema(schema, &at)?;
-            let shape = self.shape(&located.value, &located.pointer, &rust_name)?;
-            let kind = match shape {
-                Shape::Use(ty) => TypeKind::Alias(ty),
-                Shape::Define(kind) => kind,
+        let resolved = self.resolved;
+        for &id in resolved.document.components.schemas.values() {
+            let name = self.names[&id].clone();
+            let schema = self.resolved.schema(id);
+            let kind = match (resolved.target(id), is_bare_reference(schema)) {
+                // `Base: {$ref: Compact}`: another name for that type.
+                (Some(target), true) => TypeKind::Alias(self.target_usage(target)?.ty),
+                _ => match self.shape(id, &name)? {
+                    (Shape::Use(ty), _) => TypeKind::Alias(ty),
+                    (Shape::Define(kind), _) => kind,
+                },
             };
-            self.insert(rust_name, at, &located.value.schema_data, kind);
+            self.insert(name, schema, kind);
         }
         Ok(())
     }
 
-    /// The type to use for `schema`, defining a new named type from `hint` when it needs one.
-    pub fn usage(&mut self, schema: &ReferenceOr<Schema>, at: &Pointer, hint: &str) -> Result<Usage, Error> {
-        if let ReferenceOr::Reference { reference } = schema {
-            if let Some(name) = reference.strip_prefix(COMPONENT_PREFIX) {
-                if let Some(rust_name) = self.components.get(name) {
-                    let ty = TypeRef::Named(rust_name.clone());
-                    let target = Pointer::from_ref(reference).unwrap_or_default();
-                    let nullable = self.resolved.schema_at(&target)?.value.schema_data.nullable;
-                    return Ok(Usage { ty, nullable });
-                }
-            }
-        }
-        let located = self.resolved.schema(schema, at)?;
-        let hint = match schema {
-            // A `$ref` to somewhere other than a component: name it after its target.
-            ReferenceOr::Reference { .. } => located.pointer.last().map_or(hint.to_owned(), |l| type_name(&l)),
-            ReferenceOr::Item(_) => hint.to_owned(),
-        };
-        // Only component schemas can be recursive types (they have names to refer back to);
-        // a cycle through a `$ref` into an inline schema would inline forever.
-        if !self.inlining.insert(located.pointer.clone()) {
-            self.warn(at, format!("recursive $ref to {} which is not a component schema; using serde_json::Value", located.pointer));
-            return Ok(Usage { ty: TypeRef::Json, nullable: false });
-        }
-        let usage = self.inline(&located.value, &located.pointer, &hint);
-        self.inlining.remove(&located.pointer);
-        usage
+    /// The type to use for schema `id`, defining a new named type from `hint` when it needs one.
+    pub fn usage(&mut self, id: SchemaId, hint: &str) -> Result<Usage, Error> {
+        self.usage_reserving(id, hint, None)
     }
 
-    fn inline(&mut self, schema: &Schema, at: &Pointer, hint: &str) -> Result<Usage, Error> {
-        let mut nullable = schema.schema_data.nullable;
-        let ty = match &schema.schema_kind {
-            // `allOf: [$ref]` with siblings (nullable, description) is how 3.0 documents annotate a
-            // reference: it is a use of the referenced type, not a new one.
-            SchemaKind::AllOf { all_of } if substantive(all_of).len() == 1 => {
-                let (i, member) = substantive(all_of)[0];
-                let inner = self.usage(member, &at.join("allOf").join(i), hint)?;
-                nullable |= inner.nullable || annotations_nullable(all_of);
-                inner.ty
+    /// As [`usage`](Self::usage); a definition takes the name `reserved` when given.
+    fn usage_reserving(&mut self, id: SchemaId, hint: &str, reserved: Option<String>) -> Result<Usage, Error> {
+        let schema = self.resolved.schema(id);
+        if let Some(name) = self.names.get(&id) {
+            if reserved.as_ref() != Some(name) {
+                return Ok(Usage {
+                    ty: TypeRef::Named(name.clone()),
+                    nullable: self.accepts_null(id),
+                });
             }
-            _ => match self.shape(schema, at, hint)? {
-                Shape::Use(ty) => ty,
-                Shape::Define(kind) => {
-                    let name = unique(hint.to_owned(), &mut self.taken, "");
-                    self.insert(name.clone(), at.clone(), &schema.schema_data, kind);
-                    TypeRef::Named(name)
-                }
-            },
+        }
+        if let (Some(target), true) = (self.resolved.target(id), is_bare_reference(schema)) {
+            // A reference, perhaps annotated (`description`, `nullable`, `default` beside it):
+            // a use of what it points at.
+            let inner = self.target_usage(target)?;
+            return Ok(Usage {
+                ty: inner.ty,
+                nullable: inner.nullable || schema.nullable,
+            });
+        }
+        let (shape, nullable) = self.shape(id, reserved.as_deref().unwrap_or(hint))?;
+        let ty = match shape {
+            Shape::Use(ty) => ty,
+            Shape::Define(kind) => {
+                let name = reserved.unwrap_or_else(|| unique(hint.to_owned(), &mut self.taken, ""));
+                self.insert(name.clone(), schema, kind);
+                TypeRef::Named(name)
+            }
         };
         Ok(Usage { ty, nullable })
     }
 
-    fn insert(&mut self, name: String, pointer: Pointer, data: &SchemaData, kind: TypeKind) {
-        let docs = docs(data.title.as_deref(), data.description.as_deref());
+    /// What a `$ref` to `target` means.
+    fn target_usage(&mut self, target: SchemaId) -> Result<Usage, Error> {
+        if let Some(name) = self.names.get(&target) {
+            return Ok(Usage {
+                ty: TypeRef::Named(name.clone()),
+                nullable: self.accepts_null(target),
+            });
+        }
+        if let Some(usage) = self.referenced.get(&target) {
+            return Ok(usage.clone());
+        }
+        if let Some((name, needed)) = self.deciding.get_mut(&target) {
+            // Reached again while deciding it: a recursive type, which needs its name.
+            *needed = true;
+            return Ok(Usage {
+                ty: TypeRef::Named(name.clone()),
+                nullable: false,
+            });
+        }
+        let schema = self.resolved.schema(target);
+        let hint = name_from_pointer(&schema.pointer);
+        let name = unique(hint.clone(), &mut self.taken, "");
+        self.deciding.insert(target, (name.clone(), false));
+        let decided = self.usage_reserving(target, &hint, Some(name.clone()));
+        let (_, needed) = self.deciding.remove(&target).unwrap_or_default();
+        let mut usage = decided?;
+        if usage.ty != TypeRef::Named(name.clone()) {
+            if needed {
+                // A recursive use of something that is not a definition of its own: its name
+                // becomes an alias.
+                self.insert(name.clone(), schema, TypeKind::Alias(usage.ty.clone()));
+                usage.ty = TypeRef::Named(name);
+            } else {
+                self.taken.remove(&name);
+            }
+        } else {
+            self.names.insert(target, name);
+        }
+        self.referenced.insert(target, usage.clone());
+        Ok(usage)
+    }
+
+    fn insert(&mut self, name: String, schema: &Schema, kind: TypeKind) {
+        let docs = docs(schema.title.as_deref(), schema.description.as_deref());
         self.types.insert(
             name.clone(),
             TypeDef {
                 name,
-                pointer,
+                pointer: schema.pointer.clone(),
                 docs,
-                deprecated: data.deprecated,
+                deprecated: schema.deprecated,
                 kind,
                 sent: false,
             },
         );
+    }
+
+    pub fn error(&self, pointer: &Pointer, message: impl Into<String>) -> Error {
+        self.resolved.error(pointer, message)
     }
 
     fn warn(&mut self, pointer: &Pointer, message: impl Into<String>) {
@@ -160,116 +202,282 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
         });
     }
 
-    fn shape(&mut self, schema: &Schema, at: &Pointer, name: &str) -> Result<Shape, Error> {
-        Ok(match &schema.schema_kind {
-            SchemaKind::Type(Type::String(s)) => {
-                let values: Vec<&str> = s.enumeration.iter().flatten().map(String::as_str).collect();
-                if values.is_empty() {
-                    Shape::Use(string_type(&s.format))
-                } else {
+    /// Whether `null` is a value of schema `id`: it says so (`nullable`, a `null` type), or
+    /// one of its alternatives is `null`, or it refers to something that does.
+    fn accepts_null(&self, id: SchemaId) -> bool {
+        let mut seen = HashSet::new();
+        let mut current = id;
+        loop {
+            let schema = self.resolved.schema(current);
+            if schema.nullable || schema.one_of.iter().chain(&schema.any_of).any(|&m| self.resolved.schema(m).is_null_only()) {
+                return true;
+            }
+            match self.resolved.target(current) {
+                Some(next) if is_bare_reference(schema) && seen.insert(next) => current = next,
+                _ => return false,
+            }
+        }
+    }
+
+    /// The shape of schema `id` and whether it allows `null`.
+    fn shape(&mut self, id: SchemaId, name: &str) -> Result<(Shape, bool), Error> {
+        let resolved = self.resolved;
+        let schema = resolved.schema(id);
+        let at = &schema.pointer;
+        let mut nullable = schema.nullable;
+        if schema.conditional {
+            self.warn(at, "`if`/`then`/`else` are not expressed in Rust types; the other keywords decide the type");
+        }
+        if schema.dependent_schemas {
+            self.warn(at, "`dependentSchemas` are not expressed in Rust types; the other keywords decide the type");
+        }
+        if let Some(SchemaOrBool::Schema(_)) = schema.unevaluated_properties {
+            self.warn(at, "`unevaluatedProperties` is read as `additionalProperties`");
+        }
+
+        // `$ref` beside keywords of its own (a bare one is a use, decided in `usage`).
+        if let Some(target) = resolved.target(id) {
+            if has_object_keywords(schema) || self.is_object_like(target) {
+                return Ok((Shape::Define(TypeKind::Struct(self.object(id, name)?)), nullable));
+            }
+            // Narrowing keywords (`enum`, `format`, bounds) next to a reference keep its type.
+            let inner = self.target_usage(target)?;
+            return Ok((Shape::Use(inner.ty), nullable || inner.nullable));
+        }
+
+        let alternatives = if schema.one_of.is_empty() { &schema.any_of } else { &schema.one_of };
+        if !alternatives.is_empty() && !has_members(schema) && schema.all_of.is_empty() {
+            if !schema.one_of.is_empty() && !schema.any_of.is_empty() {
+                self.warn(at, "`anyOf` next to `oneOf` is ignored; the `oneOf` alternatives decide the type");
+            }
+            let (nulls, members): (Vec<SchemaId>, Vec<SchemaId>) =
+                alternatives.iter().partition(|&&m| resolved.schema(m).is_null_only());
+            nullable |= !nulls.is_empty();
+            return Ok(match members.as_slice() {
+                [] => (Shape::Use(TypeRef::Json), nullable),
+                // `oneOf: [{type: "null"}, X]` is a nullable X. (A union of one alternative
+                // written as such, perhaps with a discriminator, stays a union.)
+                [only] if !nulls.is_empty() => {
+                    let usage = self.usage(*only, name)?;
+                    (Shape::Use(usage.ty), nullable || usage.nullable)
+                }
+                _ => match self.value_enum(&members) {
+                    Some(kind) => (Shape::Define(kind), nullable),
+                    None => {
+                        let (union, any_null) = self.union(schema, &members, name)?;
+                        (Shape::Define(TypeKind::Union(union)), nullable || any_null)
+                    }
+                },
+            });
+        }
+
+        if !schema.all_of.is_empty() {
+            let members = self.substantive(&schema.all_of);
+            // `type: object` beside `allOf` makes a struct of its own, even of one member.
+            let own_object = has_object_keywords(schema) || schema.non_null_types().contains(&JsonType::Object);
+            if let ([only], false) = (members.as_slice(), own_object || !alternatives.is_empty()) {
+                // `allOf: [$ref]` with annotations (nullable, description), or with narrowing
+                // keywords (`enum: [1]` next to it): a use of the referenced type.
+                let usage = self.usage(*only, name)?;
+                nullable |= usage.nullable || self.annotations_nullable(&schema.all_of);
+                return Ok((Shape::Use(usage.ty), nullable));
+            }
+            return Ok((Shape::Define(TypeKind::Struct(self.object(id, name)?)), nullable));
+        }
+        if !alternatives.is_empty() {
+            // Properties beside `oneOf`: a struct keeping what the alternatives add.
+            return Ok((Shape::Define(TypeKind::Struct(self.object(id, name)?)), nullable));
+        }
+
+        if schema.not.is_some() {
+            let rest = Schema { not: None, ..schema.clone() };
+            if !rest.has_structure() {
+                self.warn(at, "`not` schemas are not supported; using serde_json::Value");
+                return Ok((Shape::Use(TypeRef::Json), nullable));
+            }
+            self.warn(at, "`not` is not expressed in Rust types; the other keywords decide the type");
+        }
+
+        let types = self.types_of(schema);
+        let shape = match types.as_slice() {
+            [] => Shape::Use(TypeRef::Json),
+            [single] => self.typed(id, *single, name)?,
+            [JsonType::Integer, JsonType::Number] => Shape::Use(TypeRef::F64),
+            several => {
+                // `type: [string, integer]`: a union with one variant per type.
+                let mut variants = Vec::new();
+                let mut taken = HashSet::new();
+                for &ty in several {
+                    let variant_hint = format!("{name}{}", type_word(ty));
+                    let ty = match self.typed(id, ty, &variant_hint)? {
+                        Shape::Use(ty) => ty,
+                        Shape::Define(kind) => {
+                            let variant_name = unique(variant_hint, &mut self.taken, "");
+                            self.insert(variant_name.clone(), schema, kind);
+                            TypeRef::Named(variant_name)
+                        }
+                    };
+                    variants.push(Variant {
+                        name: unique(variant_name(&ty), &mut taken, ""),
+                        ty,
+                        tag_values: Vec::new(),
+                        carries_tag: false,
+                        boxed: false,
+                    });
+                }
+                Shape::Define(TypeKind::Union(Union { tag: None, variants }))
+            }
+        };
+        Ok((shape, nullable))
+    }
+
+    /// The JSON types a schema's values can have, besides `null`: as `type` says, or, when it
+    /// does not, as its other keywords imply.
+    fn types_of(&self, schema: &Schema) -> Vec<JsonType> {
+        let named = schema.non_null_types();
+        if !named.is_empty() || schema.types.is_some() {
+            return named;
+        }
+        if !schema.properties.is_empty() || schema.additional_properties.is_some() || !schema.pattern_properties.is_empty() {
+            return vec![JsonType::Object];
+        }
+        if schema.items.is_some() || !schema.prefix_items.is_empty() {
+            return vec![JsonType::Array];
+        }
+        if let Some(values) = &schema.enumeration {
+            let mut types: Vec<JsonType> = values.iter().map(JsonType::of).collect();
+            types.sort();
+            types.dedup();
+            return types;
+        }
+        if schema.format.is_some() || schema.content_encoding.is_some() || schema.content_media_type.is_some() {
+            return vec![JsonType::String];
+        }
+        Vec::new()
+    }
+
+    /// The shape of the values of schema `id` that are of JSON type `ty`.
+    fn typed(&mut self, id: SchemaId, ty: JsonType, name: &str) -> Result<Shape, Error> {
+        let schema = self.resolved.schema(id);
+        let values_of = |wanted: JsonType| -> Option<Vec<&Value>> {
+            let values: Vec<&Value> = schema.enumeration.iter().flatten().filter(|v| JsonType::of(v) == wanted).collect();
+            (!values.is_empty()).then_some(values)
+        };
+        Ok(match ty {
+            JsonType::String => match values_of(JsonType::String) {
+                Some(values) => {
+                    let names = enum_names(schema, values.len());
+                    let descriptions = enum_descriptions(schema, values.len());
+                    let values: Vec<(&str, Option<String>, Option<String>)> = values
+                        .iter()
+                        .enumerate()
+                        .map(|(i, v)| (v.as_str().unwrap_or_default(), names.get(i).cloned(), descriptions.get(i).cloned()))
+                        .collect();
                     Shape::Define(TypeKind::Enum(enum_values(values)))
                 }
-            }
-            SchemaKind::Type(Type::Integer(i)) => Shape::Use(match &i.format {
-                VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32) => TypeRef::I32,
-                _ => TypeRef::I64,
-            }),
-            SchemaKind::Type(Type::Number(n)) => Shape::Use(match &n.format {
-                VariantOrUnknownOrEmpty::Item(openapiv3::NumberFormat::Float) => TypeRef::F32,
-                _ => TypeRef::F64,
-            }),
-            SchemaKind::Type(Type::Boolean(_)) => Shape::Use(TypeRef::Bool),
-            SchemaKind::Type(Type::Array(a)) => {
-                let item = match &a.items {
-                    Some(items) => self.usage(&unbox(items), &at.join("items"), &format!("{name}Item"))?.ty,
-                    None => TypeRef::Json,
-                };
-                Shape::Use(TypeRef::List(Box::new(item)))
-            }
-            SchemaKind::Type(Type::Object(o)) => {
-                if o.properties.is_empty() {
-                    match &o.additional_properties {
-                        Some(AdditionalProperties::Schema(value)) => {
-                            let at = at.join("additionalProperties");
-                            let value = self.usage(value, &at, &format!("{name}Value"))?.ty;
-                            return Ok(Shape::Use(TypeRef::Map(Box::new(value))));
-                        }
-                        // A free-form object: keep whatever comes.
-                        _ => return Ok(Shape::Use(TypeRef::Json)),
-                    }
-                }
-                Shape::Define(TypeKind::Struct(self.object(schema, at, name)?))
-            }
-            SchemaKind::AllOf { all_of } => match substantive(all_of).as_slice() {
-                [(i, member)] => Shape::Use(self.usage(member, &at.join("allOf").join(i), name)?.ty),
-                _ => Shape::Define(TypeKind::Struct(self.object(schema, at, name)?)),
+                None => Shape::Use(string_type(schema)),
             },
-            SchemaKind::OneOf { one_of } => Shape::Define(TypeKind::Union(self.union(schema, one_of, &at.join("oneOf"), name)?)),
-            SchemaKind::AnyOf { any_of } => Shape::Define(TypeKind::Union(self.union(schema, any_of, &at.join("anyOf"), name)?)),
-            SchemaKind::Not { .. } => {
-                self.warn(at, "`not` schemas are not supported; using serde_json::Value");
-                Shape::Use(TypeRef::Json)
+            JsonType::Integer => {
+                let names = enum_names(schema, usize::MAX);
+                match values_of(JsonType::Integer) {
+                    // Named integer values (`x-enum-varnames`, or `const` alternatives with
+                    // titles): an open enum of named constants.
+                    Some(values) if names.len() == values.len() => {
+                        let descriptions = enum_descriptions(schema, values.len());
+                        let values = values
+                            .iter()
+                            .enumerate()
+                            .filter_map(|(i, v)| Some((v.as_i64()?, names[i].clone(), descriptions.get(i).cloned())))
+                            .collect();
+                        Shape::Define(TypeKind::IntEnum(int_values(values)))
+                    }
+                    _ => Shape::Use(if schema.format.as_deref() == Some("int32") { TypeRef::I32 } else { TypeRef::I64 }),
+                }
             }
-            SchemaKind::Any(any) => self.any_shape(schema, any, at, name)?,
+            JsonType::Number => Shape::Use(if schema.format.as_deref() == Some("float") { TypeRef::F32 } else { TypeRef::F64 }),
+            JsonType::Boolean => Shape::Use(TypeRef::Bool),
+            JsonType::Null => Shape::Use(TypeRef::Json),
+            JsonType::Array => Shape::Use(self.array(schema, name)?),
+            JsonType::Object => {
+                if schema.properties.is_empty() {
+                    match self.map_values(schema, name)? {
+                        Some(value) => Shape::Use(TypeRef::Map(Box::new(value))),
+                        // A free-form object: keep whatever comes.
+                        None => Shape::Use(TypeRef::Json),
+                    }
+                } else {
+                    Shape::Define(TypeKind::Struct(self.object(id, name)?))
+                }
+            }
         })
     }
 
-    /// A schema that mixes keywords `openapiv3` keeps apart (`type: object` with `allOf`, no
-    /// `type` at all…): decided by what it actually holds.
-    fn any_shape(&mut self, schema: &Schema, any: &AnySchema, at: &Pointer, name: &str) -> Result<Shape, Error> {
-        if !any.properties.is_empty() || !any.all_of.is_empty() {
-            return Ok(Shape::Define(TypeKind::Struct(self.object(schema, at, name)?)));
-        }
-        if !any.one_of.is_empty() {
-            return Ok(Shape::Define(TypeKind::Union(self.union(schema, &any.one_of, &at.join("oneOf"), name)?)));
-        }
-        if !any.any_of.is_empty() {
-            return Ok(Shape::Define(TypeKind::Union(self.union(schema, &any.any_of, &at.join("anyOf"), name)?)));
-        }
-        let strings: Option<Vec<&str>> = any.enumeration.iter().map(|v| v.as_str()).collect();
-        if let Some(values) = strings.filter(|v| !v.is_empty()) {
-            return Ok(Shape::Define(TypeKind::Enum(enum_values(values))));
-        }
-        Ok(Shape::Use(match any.typ.as_deref() {
-            Some("string") => match any.format.as_deref() {
-                Some(f) => string_type(&VariantOrUnknownOrEmpty::Unknown(f.to_owned())),
-                None => TypeRef::String,
-            },
-            Some("integer") if any.format.as_deref() == Some("int32") => TypeRef::I32,
-            Some("integer") => TypeRef::I64,
-            Some("number") => TypeRef::F64,
-            Some("boolean") => TypeRef::Bool,
-            Some("array") => {
-                let item = match &any.items {
-                    Some(items) => self.usage(&unbox(items), &at.join("items"), &format!("{name}Item"))?.ty,
-                    None => TypeRef::Json,
-                };
-                TypeRef::List(Box::new(item))
-            }
-            _ => match &any.additional_properties {
-                Some(AdditionalProperties::Schema(value)) => {
-                    let at = at.join("additionalProperties");
-                    TypeRef::Map(Box::new(self.usage(value, &at, &format!("{name}Value"))?.ty))
+    fn array(&mut self, schema: &Schema, name: &str) -> Result<TypeRef, Error> {
+        if !schema.prefix_items.is_empty() {
+            // A tuple when the positions are all there is (`items: false`, or absent).
+            let closed = matches!(schema.items, None | Some(SchemaOrBool::Bool(false)));
+            if closed && schema.prefix_items.len() <= 12 {
+                let mut items = Vec::new();
+                for (i, &item) in schema.prefix_items.iter().enumerate() {
+                    items.push(self.usage(item, &format!("{name}Item{i}"))?.or_null());
                 }
-                _ => TypeRef::Json,
-            },
+                return Ok(TypeRef::Tuple(items));
+            }
+            self.warn(
+                &schema.pointer,
+                "`prefixItems` followed by more items (or more than 12 positions) is not a Rust tuple; items are serde_json::Value",
+            );
+            return Ok(TypeRef::List(Box::new(TypeRef::Json)));
+        }
+        let item = match schema.items {
+            Some(SchemaOrBool::Schema(items)) => self.usage(items, &format!("{name}Item"))?.or_null(),
+            _ => TypeRef::Json,
+        };
+        Ok(TypeRef::List(Box::new(item)))
+    }
+
+    /// The value type of an object that is only a map: `additionalProperties`, or
+    /// `patternProperties` (keys are strings whatever their pattern).
+    fn map_values(&mut self, schema: &Schema, name: &str) -> Result<Option<TypeRef>, Error> {
+        let hint = format!("{name}Value");
+        if let Some(SchemaOrBool::Schema(value)) = schema.additional_properties.or(schema.unevaluated_properties) {
+            let value = self.usage(value, &hint)?.or_null();
+            if schema.pattern_properties.is_empty() {
+                return Ok(Some(value));
+            }
+        }
+        if schema.pattern_properties.is_empty() {
+            return Ok(None);
+        }
+        let mut values = BTreeSet::new();
+        for &value in schema.pattern_properties.values() {
+            values.insert(self.usage(value, &hint)?.or_null());
+        }
+        if let Some(SchemaOrBool::Schema(value)) = schema.additional_properties {
+            values.insert(self.usage(value, &hint)?.or_null());
+        }
+        Ok(Some(match values.len() {
+            1 => values.into_iter().next().unwrap_or(TypeRef::Json),
+            _ => TypeRef::Json,
         }))
     }
 
     /// An object, with every `allOf` member merged into one flat struct: the union of the
     /// properties and of `required`.
-    fn object(&mut self, schema: &Schema, at: &Pointer, name: &str) -> Result<Struct, Error> {
+    fn object(&mut self, id: SchemaId, name: &str) -> Result<Struct, Error> {
         let mut parts = ObjectParts::default();
-        self.collect(schema, at, &mut parts, &mut HashSet::new())?;
+        self.collect(id, &mut parts, &mut HashSet::new(), true)?;
+        let at = self.resolved.schema(id).pointer.clone();
 
         let mut fields = Vec::new();
         let mut taken = HashSet::new();
-        for (wire, (property, pointer)) in &parts.properties {
+        for (wire, &property) in &parts.properties {
             let hint = format!("{name}{}", wire.to_upper_camel_case());
-            let usage = self.usage(property, pointer, &type_name(&hint))?;
-            let data = self.property_data(property, pointer)?;
+            let usage = self.usage(property, &type_name(&hint))?;
+            let data = self.annotations(property);
             let required = parts.required.contains(wire);
-            let secret = (is_secret(name, wire, &data) || is_password(property)) && matches!(usage.ty, TypeRef::String);
+            let secret = (is_secret(name, wire, &data) || data.format.as_deref() == Some("password")) && matches!(usage.ty, TypeRef::String);
+            let example = string_example(&data);
             fields.push(Field {
                 name: unique(field_name(wire), &mut taken, "_"),
                 wire: wire.clone(),
@@ -283,7 +491,7 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
                 boxed: false,
                 docs: docs(None, data.description.as_deref()),
                 default: data.default.as_ref().filter(|d| !d.is_null()).map(|d| d.to_string()),
-                example: string_example(property, &data),
+                example,
             });
         }
         // `required` may name properties the schema never describes: the server still wants
@@ -292,7 +500,7 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
             if parts.properties.contains_key(wire) {
                 continue;
             }
-            self.warn(at, format!("required property `{wire}` has no schema; typed as serde_json::Value"));
+            self.warn(&at, format!("required property `{wire}` has no schema; typed as serde_json::Value"));
             fields.push(Field {
                 name: unique(field_name(wire), &mut taken, "_"),
                 wire: wire.clone(),
@@ -311,110 +519,189 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
             });
         }
         let additional = match parts.additional {
-            Some((AdditionalProperties::Schema(value), pointer)) => {
-                Some(self.usage(&value, &pointer, &format!("{name}Value"))?.ty)
-            }
-            Some((AdditionalProperties::Any(true), _)) => Some(TypeRef::Json),
-            _ => None,
+            Some(Additional::Schema(value)) => Some(self.usage(value, &format!("{name}Value"))?.or_null()),
+            Some(Additional::Any) => Some(TypeRef::Json),
+            None => None,
         };
         Ok(Struct { fields, additional })
     }
 
-    /// The schema data of a property: its own, or for a `$ref`, the target's.
-    fn property_data(&self, property: &ReferenceOr<Schema>, at: &Pointer) -> Result<SchemaData, Error> {
-        Ok(match property {
-            ReferenceOr::Item(schema) => schema.schema_data.clone(),
-            ReferenceOr::Reference { .. } => {
-                let target = self.resolved.schema(property, at)?;
-                // The description belongs to the referenced type, which documents itself.
-                SchemaData {
-                    description: None,
-                    ..target.value.schema_data.clone()
-                }
+    /// What a property says about itself: its own annotations, and for a reference those of
+    /// what it points at (its own description, when it has one, wins: 3.1 allows a
+    /// `description` beside a `$ref`; the target's describes the type, not the property).
+    fn annotations(&self, id: SchemaId) -> Schema {
+        let own = self.resolved.schema(id);
+        let mut data = own.clone();
+        let mut current = id;
+        let mut seen = HashSet::new();
+        while let (Some(target), true) = (self.resolved.target(current), is_bare_reference(self.resolved.schema(current))) {
+            if !seen.insert(target) {
+                break;
             }
-        })
+            let target_schema = self.resolved.schema(target);
+            data.read_only |= target_schema.read_only;
+            data.write_only |= target_schema.write_only;
+            data.deprecated |= target_schema.deprecated;
+            data.default = data.default.or_else(|| target_schema.default.clone());
+            if data.examples.is_empty() {
+                data.examples = target_schema.examples.clone();
+            }
+            data.extensions.extend(target_schema.extensions.iter().map(|(k, v)| (k.clone(), v.clone())));
+            current = target;
+        }
+        data
     }
 
-    fn collect(
-        &mut self,
-        schema: &Schema,
-        at: &Pointer,
-        parts: &mut ObjectParts,
-        visiting: &mut HashSet<Pointer>,
-    ) -> Result<(), Error> {
-        if !visiting.insert(at.clone()) {
-            return Err(self.resolved.error(at, "allOf includes itself"));
+    fn collect(&mut self, id: SchemaId, parts: &mut ObjectParts, visiting: &mut HashSet<SchemaId>, top: bool) -> Result<(), Error> {
+        let resolved = self.resolved;
+        let schema = resolved.schema(id);
+        if !visiting.insert(id) {
+            return Err(resolved.error(&schema.pointer, "allOf includes itself"));
         }
-        match &schema.schema_kind {
-            SchemaKind::Type(Type::Object(o)) => {
-                parts.add(self, &o.properties, &o.required, o.additional_properties.as_ref(), at);
-            }
-            SchemaKind::AllOf { all_of } => {
-                for (i, member) in all_of.iter().enumerate() {
-                    let located = self.resolved.schema(member, &at.join("allOf").join(i))?;
-                    let value = located.value.into_owned();
-                    self.collect(&value, &located.pointer, parts, visiting)?;
-                }
-            }
-            SchemaKind::Any(any) => {
-                parts.add(self, &any.properties, &any.required, any.additional_properties.as_ref(), at);
-                for (i, member) in any.all_of.iter().enumerate() {
-                    let located = self.resolved.schema(member, &at.join("allOf").join(i))?;
-                    let value = located.value.into_owned();
-                    self.collect(&value, &located.pointer, parts, visiting)?;
-                }
-                if !any.one_of.is_empty() || !any.any_of.is_empty() {
-                    self.keep_rest(at, "oneOf/anyOf next to properties", parts);
-                }
-            }
-            SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => self.keep_rest(at, "oneOf/anyOf inside allOf", parts),
-            SchemaKind::Type(_) | SchemaKind::Not { .. } => {
-                self.warn(at, "a non-object schema merged with objects in allOf is ignored");
-            }
+        if let Some(target) = resolved.target(id) {
+            self.collect(target, parts, visiting, false)?;
         }
-        visiting.remove(at);
+        parts.add(self, schema);
+        for &member in &schema.all_of {
+            self.collect(member, parts, visiting, false)?;
+        }
+        if !schema.one_of.is_empty() || !schema.any_of.is_empty() {
+            let what = if !top && schema.properties.is_empty() && schema.all_of.is_empty() {
+                "oneOf/anyOf inside allOf"
+            } else {
+                "oneOf/anyOf next to properties"
+            };
+            self.keep_rest(&schema.pointer, what, parts);
+        }
+        let types = schema.non_null_types();
+        let not_object = (!types.is_empty() && !types.contains(&JsonType::Object)) || schema.not.is_some();
+        if !top && not_object && schema.properties.is_empty() {
+            self.warn(&schema.pointer, "a non-object schema merged with objects in allOf is ignored");
+        }
+        visiting.remove(&id);
         Ok(())
     }
 
     /// Properties the struct cannot name are still kept, in a flattened map.
     fn keep_rest(&mut self, at: &Pointer, what: &str, parts: &mut ObjectParts) {
         self.warn(at, format!("{what} is not supported; its properties are kept as serde_json::Value in `additional`"));
-        parts.additional = Some((AdditionalProperties::Any(true), at.clone()));
+        parts.additional = Some(Additional::Any);
     }
 
-    fn union(&mut self, schema: &Schema, members: &[ReferenceOr<Schema>], at: &Pointer, name: &str) -> Result<Union, Error> {
-        let discriminator = schema.schema_data.discriminator.as_ref();
+    /// The `allOf` members that say something besides annotations.
+    fn substantive(&self, members: &[SchemaId]) -> Vec<SchemaId> {
+        members.iter().copied().filter(|&m| !is_annotation(self.resolved.schema(m))).collect()
+    }
+
+    fn annotations_nullable(&self, members: &[SchemaId]) -> bool {
+        members.iter().any(|&m| {
+            let schema = self.resolved.schema(m);
+            is_annotation(schema) && schema.nullable
+        })
+    }
+
+    /// Whether `id` (through references) describes an object with properties.
+    fn is_object_like(&self, id: SchemaId) -> bool {
+        let mut seen = HashSet::new();
+        let mut current = id;
+        loop {
+            let schema = self.resolved.schema(current);
+            if has_object_keywords(schema) || !schema.all_of.is_empty() {
+                return true;
+            }
+            match self.resolved.target(current) {
+                Some(next) if seen.insert(next) => current = next,
+                _ => return false,
+            }
+        }
+    }
+
+    /// Alternatives that are each one value (`const`, or a one-value `enum`) with at most a
+    /// title and a description: an enum, its names from the titles (`ACTION_ROW`).
+    fn value_enum(&self, members: &[SchemaId]) -> Option<TypeKind> {
+        let mut values = Vec::new();
+        for &member in members {
+            let schema = self.resolved.schema(member);
+            let value = schema.single_value()?;
+            let mut rest = schema.clone();
+            rest.enumeration = None;
+            rest.types = None;
+            rest.format = None;
+            if rest.has_structure() || rest.nullable {
+                return None;
+            }
+            values.push((value, schema.title.clone(), schema.description.clone()));
+        }
+        if values.iter().all(|(v, _, _)| v.is_string()) {
+            let values = values.iter().map(|(v, title, description)| (v.as_str().unwrap_or_default(), title.clone(), description.clone())).collect();
+            return Some(TypeKind::Enum(enum_values(values)));
+        }
+        if values.iter().all(|(v, _, _)| v.is_i64()) {
+            let values: Vec<(i64, String, Option<String>)> = values
+                .iter()
+                .map(|(v, title, description)| {
+                    let number = v.as_i64().unwrap_or_default();
+                    (number, title.clone().unwrap_or_else(|| format!("VALUE_{number}").replace('-', "MINUS_")), description.clone())
+                })
+                .collect();
+            return Some(TypeKind::IntEnum(int_values(values)));
+        }
+        None
+    }
+
+    /// A `oneOf`/`anyOf` of several alternatives; also says whether one of them allows `null`.
+    fn union(&mut self, schema: &Schema, members: &[SchemaId], name: &str) -> Result<(Union, bool), Error> {
+        let resolved = self.resolved;
+        let discriminator = schema.discriminator.as_ref();
+        let implicit = if discriminator.is_none() { self.implicit_tag(members) } else { None };
         let mut variants = Vec::new();
-        let mut taken = HashSet::new();
-        for (i, member) in members.iter().enumerate() {
+        // `Unknown` keeps values with a tag the client does not know.
+        let mut taken: HashSet<String> = HashSet::from(["Unknown".to_owned()]);
+        let mut any_null = false;
+        for (i, &member) in members.iter().enumerate() {
+            let member_schema = resolved.schema(member);
             // An inline object with a single property (`{image: …}`) is named after it.
-            let inline_name = match member {
-                ReferenceOr::Item(Schema { schema_kind: SchemaKind::Type(Type::Object(o)), .. }) if o.properties.len() == 1 => {
-                    o.properties.keys().next().map(|p| type_name(p))
-                }
-                _ => None,
-            };
+            let inline_name = (member_schema.reference.is_none()
+                && member_schema.types.is_some()
+                && member_schema.non_null_types() == [JsonType::Object]
+                && member_schema.properties.len() == 1
+                && member_schema.all_of.is_empty()
+                && member_schema.one_of.is_empty()
+                && member_schema.any_of.is_empty())
+            .then(|| member_schema.properties.keys().next().map(|p| type_name(p)))
+            .flatten();
             let hint = format!("{name}{}", inline_name.clone().unwrap_or_else(|| format!("Variant{i}")));
-            let usage = self.usage(member, &at.join(i), &hint)?;
-            let tag_values = match (discriminator, member) {
-                (Some(d), ReferenceOr::Reference { reference }) => {
-                    let mapped: Vec<String> =
-                        d.mapping.iter().filter(|(_, r)| *r == reference).map(|(v, _)| v.clone()).collect();
+            let usage = self.usage(member, &hint)?;
+            any_null |= usage.nullable;
+            let reference = resolved.target(member).filter(|_| is_bare_reference(member_schema));
+            let (tag_values, value_name) = match (discriminator, reference, &implicit) {
+                (Some(d), Some(target), _) => {
+                    let target_pointer = &resolved.schema(target).pointer;
+                    let mapped: Vec<String> = d.mapping.iter().filter(|(_, p)| p == target_pointer).map(|(v, _)| v.clone()).collect();
                     if mapped.is_empty() {
                         // Without a mapping, the tag value is the schema's name.
-                        reference.rsplit('/').next().map(|n| vec![n.to_owned()]).unwrap_or_default()
+                        (target_pointer.last().into_iter().collect(), None)
                     } else {
-                        mapped
+                        (mapped, None)
                     }
                 }
-                _ => Vec::new(),
+                (None, _, Some(implicit)) => (vec![implicit.values[i].clone()], implicit.names[i].clone()),
+                _ => (Vec::new(), None),
             };
-            // `JobResponse::Cron(CronJobResponse)` reads better than repeating the type's name.
-            let base = match (&usage.ty, tag_values.first(), inline_name) {
-                (_, Some(tag), _) if !type_name(tag).is_empty() && tag_values.len() == 1 => type_name(tag),
-                (_, _, Some(property)) => property,
-                (TypeRef::Named(n), _, _) => without_affix(n, name),
-                (ty, _, _) => variant_name(ty),
+            // `JobResponse::Cron(CronJobResponse)` reads better than repeating the type's name; a
+            // number says nothing (`T1`), unless an enum names it.
+            let word_tag = match tag_values.as_slice() {
+                [tag] if tag.parse::<f64>().is_err() => Some(type_name(tag)),
+                _ => None,
+            };
+            // `AiAgentAsk` in `AiAgent` → `Ask`, as for type names; an explicit tag is kept as
+            // the document spells it.
+            let value_name = value_name.or_else(|| word_tag.clone().filter(|_| implicit.is_some()).map(|t| without_affix(&t, name)));
+            let base = match (value_name.or(word_tag), inline_name, &usage.ty) {
+                (Some(tag), _, _) => tag,
+                (None, Some(property), _) => property,
+                (None, None, TypeRef::Named(n)) => without_affix(n, name),
+                (None, None, ty) => variant_name(ty),
             };
             variants.push(Variant {
                 name: unique(base, &mut taken, ""),
@@ -424,10 +711,119 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
                 boxed: false,
             });
         }
-        Ok(Union {
-            tag: discriminator.map(|d| d.property_name.clone()),
-            variants,
-        })
+        let tag = discriminator.map(|d| d.property_name.clone()).or(implicit.map(|i| i.property));
+        Ok((Union { tag, variants }, any_null))
+    }
+
+    /// A property every alternative requires and fixes to a value of its own (`type: {const:
+    /// "message"}`): it tells the alternatives apart as a discriminator would.
+    fn implicit_tag(&self, members: &[SchemaId]) -> Option<ImplicitTag> {
+        let views: Vec<ObjectView> = members.iter().map(|&m| self.object_view(m)).collect();
+        let first = views.first()?;
+        'candidates: for (property, _) in &first.properties {
+            let mut values = Vec::new();
+            let mut names = Vec::new();
+            for view in &views {
+                if !view.required.contains(property) {
+                    continue 'candidates;
+                }
+                let Some(&schema) = view.properties.iter().find(|(p, _)| p == property).map(|(_, s)| s) else {
+                    continue 'candidates;
+                };
+                let Some(value) = self.fixed_value(schema) else { continue 'candidates };
+                let text = match &value {
+                    Value::String(s) => s.clone(),
+                    Value::Number(n) if n.is_i64() || n.is_u64() => n.to_string(),
+                    Value::Bool(b) => b.to_string(),
+                    _ => continue 'candidates,
+                };
+                if values.contains(&text) {
+                    continue 'candidates;
+                }
+                names.push(self.value_name(schema, &value));
+                values.push(text);
+            }
+            return Some(ImplicitTag {
+                property: property.clone(),
+                values,
+                names,
+            });
+        }
+        None
+    }
+
+    /// The properties and `required` of an object alternative, through references and `allOf`.
+    fn object_view(&self, id: SchemaId) -> ObjectView {
+        let mut view = ObjectView::default();
+        let mut stack = vec![id];
+        let mut seen = HashSet::new();
+        while let Some(current) = stack.pop() {
+            if !seen.insert(current) {
+                continue;
+            }
+            let schema = self.resolved.schema(current);
+            for (name, &property) in &schema.properties {
+                if !view.properties.iter().any(|(p, _)| p == name) {
+                    view.properties.push((name.clone(), property));
+                }
+            }
+            view.required.extend(schema.required.iter().cloned());
+            stack.extend(schema.all_of.iter().rev());
+            stack.extend(self.resolved.target(current));
+        }
+        view
+    }
+
+    /// The one value a property schema allows (through references and `allOf` narrowing).
+    fn fixed_value(&self, id: SchemaId) -> Option<Value> {
+        let mut seen = HashSet::new();
+        let mut current = id;
+        loop {
+            let schema = self.resolved.schema(current);
+            if let Some(value) = schema.single_value() {
+                return Some(value.clone());
+            }
+            let next = self.resolved.target(current).or_else(|| match self.substantive(&schema.all_of).as_slice() {
+                [only] => Some(*only),
+                _ => None,
+            })?;
+            if !seen.insert(next) {
+                return None;
+            }
+            current = next;
+        }
+    }
+
+    /// The Rust name of `value` when the property's schema refers to an enum that names it
+    /// (`MessageComponentTypes`'s `ACTION_ROW` → `ActionRow`).
+    fn value_name(&self, id: SchemaId, value: &Value) -> Option<String> {
+        let mut seen = HashSet::new();
+        let mut stack = vec![id];
+        while let Some(current) = stack.pop() {
+            if !seen.insert(current) {
+                continue;
+            }
+            let schema = self.resolved.schema(current);
+            for &member in schema.one_of.iter().chain(&schema.any_of) {
+                let member = self.resolved.schema(member);
+                if member.single_value() == Some(value) {
+                    if let Some(title) = &member.title {
+                        return Some(type_name(title));
+                    }
+                }
+            }
+            if let Some(values) = schema.enumeration.as_ref().filter(|v| v.len() > 1) {
+                let names = enum_names(schema, values.len());
+                if let Some(position) = values.iter().position(|v| v == value) {
+                    if let Some(name) = names.get(position) {
+                        return Some(type_name(name));
+                    }
+                }
+            }
+            stack.extend(self.resolved.target(current));
+            stack.extend(&schema.all_of);
+        }
+        None
     }
 
     /// The named types, with fields that make a type contain itself boxed.
@@ -436,12 +832,13 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
         let contains: HashMap<String, Vec<String>> = types
             .values()
             .map(|t| {
-                let direct = match &t.kind {
-                    TypeKind::Struct(s) => s.fields.iter().filter_map(|f| named(&f.ty)).collect(),
-                    TypeKind::Union(u) => u.variants.iter().filter_map(|v| named(&v.ty)).collect(),
-                    TypeKind::Alias(ty) => named(ty).into_iter().collect(),
-                    TypeKind::Enum(_) => Vec::new(),
-                };
+                let mut direct = Vec::new();
+                match &t.kind {
+                    TypeKind::Struct(s) => s.fields.iter().for_each(|f| directly_named(&f.ty, &mut direct)),
+                    TypeKind::Union(u) => u.variants.iter().for_each(|v| directly_named(&v.ty, &mut direct)),
+                    TypeKind::Alias(ty) => directly_named(ty, &mut direct),
+                    TypeKind::Enum(_) | TypeKind::IntEnum(_) => {}
+                }
                 (t.name.clone(), direct)
             })
             .collect();
@@ -453,23 +850,24 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
             })
             .flatten()
             .collect();
+        let recursive = |ty: &TypeRef, owner: &str| {
+            let mut direct = Vec::new();
+            directly_named(ty, &mut direct);
+            direct.iter().any(|target| reaches(&contains, target, owner))
+        };
         for t in types.values_mut() {
             let owner = t.name.clone();
             match &mut t.kind {
                 TypeKind::Struct(s) => {
                     for field in &mut s.fields {
-                        if let Some(target) = named(&field.ty) {
-                            field.boxed = reaches(&contains, &target, &owner);
-                        }
+                        field.boxed = recursive(&field.ty, &owner);
                     }
                 }
                 TypeKind::Union(u) => {
                     for variant in &mut u.variants {
-                        if let Some(target) = named(&variant.ty) {
-                            variant.boxed = reaches(&contains, &target, &owner);
-                            if let Some(tag) = &u.tag {
-                                variant.carries_tag = tag_carriers.contains(&(target, tag.clone()));
-                            }
+                        variant.boxed = recursive(&variant.ty, &owner);
+                        if let (Some(tag), TypeRef::Named(target)) = (&u.tag, &variant.ty) {
+                            variant.carries_tag = tag_carriers.contains(&(target.clone(), tag.clone()));
                         }
                     }
                 }
@@ -480,89 +878,137 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
     }
 }
 
+struct ImplicitTag {
+    property: String,
+    /// Per alternative, in order: the tag value as text.
+    values: Vec<String>,
+    /// Per alternative: the name an enum gives the value, when one does.
+    names: Vec<Option<String>>,
+}
+
+#[derive(Default)]
+struct ObjectView {
+    properties: Vec<(String, SchemaId)>,
+    required: BTreeSet<String>,
+}
+
+enum Additional {
+    Schema(SchemaId),
+    Any,
+}
+
 #[derive(Default)]
 struct ObjectParts {
-    properties: indexmap::IndexMap<String, (ReferenceOr<Schema>, Pointer)>,
+    properties: indexmap::IndexMap<String, SchemaId>,
     required: BTreeSet<String>,
-    additional: Option<(AdditionalProperties, Pointer)>,
+    additional: Option<Additional>,
 }
 
 impl ObjectParts {
-    fn add(
-        &mut self,
-        builder: &mut TypeBuilder<'_, '_>,
-        properties: &indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
-        required: &[String],
-        additional: Option<&AdditionalProperties>,
-        at: &Pointer,
-    ) {
-        for (name, property) in properties {
-            let pointer = at.join("properties").join(name);
-            let property = unbox(property);
-            if let Some((earlier, earlier_at)) = self.properties.get(name) {
-                if shape_of(earlier) != shape_of(&property) {
-                    builder.warn(
-                        &pointer,
-                        format!("property `{name}` conflicts with its definition at {earlier_at}; this later one is used"),
-                    );
+    fn add(&mut self, builder: &mut TypeBuilder<'_, '_>, schema: &Schema) {
+        for (name, &property) in &schema.properties {
+            if let Some(&earlier) = self.properties.get(name) {
+                if !same_shape(builder.resolved, earlier, property) {
+                    let (earlier, later) = (builder.resolved.schema(earlier), builder.resolved.schema(property));
+                    let message = format!("property `{name}` conflicts with its definition at {}; this later one is used", earlier.pointer);
+                    builder.warn(&later.pointer, message);
                 }
             }
-            self.properties.insert(name.clone(), (property, pointer));
+            self.properties.insert(name.clone(), property);
         }
-        self.required.extend(required.iter().cloned());
+        self.required.extend(schema.required.iter().cloned());
+        let additional = match schema.additional_properties.or(schema.unevaluated_properties) {
+            Some(SchemaOrBool::Schema(value)) => Some(Additional::Schema(value)),
+            Some(SchemaOrBool::Bool(true)) => Some(Additional::Any),
+            Some(SchemaOrBool::Bool(false)) | None => None,
+        };
         if let Some(additional) = additional {
-            if self.additional.is_none() || !matches!(additional, AdditionalProperties::Any(false)) {
-                self.additional = Some((additional.clone(), at.join("additionalProperties")));
-            }
+            self.additional = Some(additional);
+        } else if let Some((_, &value)) = schema.pattern_properties.first() {
+            self.additional.get_or_insert(Additional::Schema(value));
         }
     }
 }
 
-/// `CronJobResponse` in `JobResponse` → `Cron`; `JobResponseCron` → `Cron`.
-fn without_affix(variant: &str, union: &str) -> String {
-    variant
-        .strip_prefix(union)
-        .or_else(|| variant.strip_suffix(union))
-        .filter(|rest| !rest.is_empty() && !rest.starts_with(|c: char| c.is_ascii_digit()))
-        .unwrap_or(variant)
-        .to_owned()
+/// A `$ref` with nothing beside it but annotations (and narrowing that keeps its type).
+fn is_bare_reference(schema: &Schema) -> bool {
+    schema.reference.is_some() && !has_object_keywords(schema) && schema.all_of.is_empty() && schema.one_of.is_empty() && schema.any_of.is_empty() && schema.items.is_none() && schema.prefix_items.is_empty() && schema.not.is_none()
 }
 
-/// An `allOf` member that only annotates (`{description: …}`, `{nullable: true}`) adds no shape.
-fn is_annotation(member: &ReferenceOr<Schema>) -> bool {
-    matches!(member, ReferenceOr::Item(Schema { schema_kind: SchemaKind::Any(any), .. }) if *any == AnySchema::default())
+/// Keywords that declare an object's members.
+fn has_members(schema: &Schema) -> bool {
+    !schema.properties.is_empty() || schema.additional_properties.is_some() || !schema.pattern_properties.is_empty()
 }
 
-fn substantive(members: &[ReferenceOr<Schema>]) -> Vec<(usize, &ReferenceOr<Schema>)> {
-    members.iter().enumerate().filter(|(_, m)| !is_annotation(m)).collect()
+/// Keywords that describe an object's members.
+fn has_object_keywords(schema: &Schema) -> bool {
+    !schema.properties.is_empty() || !schema.required.is_empty() || schema.additional_properties.is_some() || !schema.pattern_properties.is_empty()
 }
 
-fn annotations_nullable(members: &[ReferenceOr<Schema>]) -> bool {
-    members
-        .iter()
-        .any(|m| matches!(m, ReferenceOr::Item(schema) if is_annotation(m) && schema.schema_data.nullable))
+/// A schema that only annotates (`{description: …}`, `{nullable: true}`) adds no shape.
+fn is_annotation(schema: &Schema) -> bool {
+    !schema.has_structure() && schema.constraints == Constraints::default() && schema.required.is_empty() && schema.types.is_none()
 }
 
-/// A property schema without its prose: two definitions that differ only in wording agree.
-fn shape_of(schema: &ReferenceOr<Schema>) -> ReferenceOr<Schema> {
-    match schema {
-        ReferenceOr::Item(item) => {
-            let mut item = item.clone();
-            let data = &mut item.schema_data;
-            data.description = None;
-            data.title = None;
-            data.example = None;
-            data.extensions.clear();
-            ReferenceOr::Item(item)
-        }
-        reference => reference.clone(),
+/// Whether two schemas describe the same values: definitions that differ only in wording
+/// (descriptions, titles, examples) agree.
+fn same_shape(resolved: &Resolved<'_>, a: SchemaId, b: SchemaId) -> bool {
+    if a == b {
+        return true;
     }
+    let (x, y) = (resolved.schema(a), resolved.schema(b));
+    let without_prose_and_children = |s: &Schema| Schema {
+        pointer: Pointer::root(),
+        description: None,
+        title: None,
+        examples: Vec::new(),
+        extensions: Default::default(),
+        properties: Default::default(),
+        pattern_properties: Default::default(),
+        property_names: None,
+        additional_properties: None,
+        unevaluated_properties: None,
+        items: None,
+        prefix_items: Vec::new(),
+        all_of: Vec::new(),
+        one_of: Vec::new(),
+        any_of: Vec::new(),
+        not: None,
+        ..s.clone()
+    };
+    let same_all = |p: &[SchemaId], q: &[SchemaId]| p.len() == q.len() && p.iter().zip(q).all(|(&p, &q)| same_shape(resolved, p, q));
+    let same_maps = |p: &indexmap::IndexMap<String, SchemaId>, q: &indexmap::IndexMap<String, SchemaId>| {
+        p.len() == q.len() && p.iter().zip(q).all(|((pn, &p), (qn, &q))| pn == qn && same_shape(resolved, p, q))
+    };
+    let same_either = |p: Option<SchemaOrBool>, q: Option<SchemaOrBool>| match (p, q) {
+        (Some(SchemaOrBool::Schema(p)), Some(SchemaOrBool::Schema(q))) => same_shape(resolved, p, q),
+        (p, q) => p == q,
+    };
+    let same_option = |p: Option<SchemaId>, q: Option<SchemaId>| match (p, q) {
+        (Some(p), Some(q)) => same_shape(resolved, p, q),
+        (p, q) => p == q,
+    };
+    without_prose_and_children(x) == without_prose_and_children(y)
+        && same_maps(&x.properties, &y.properties)
+        && same_maps(&x.pattern_properties, &y.pattern_properties)
+        && same_option(x.property_names, y.property_names)
+        && same_either(x.additional_properties, y.additional_properties)
+        && same_either(x.unevaluated_properties, y.unevaluated_properties)
+        && same_either(x.items, y.items)
+        && same_all(&x.prefix_items, &y.prefix_items)
+        && same_all(&x.all_of, &y.all_of)
+        && same_all(&x.one_of, &y.one_of)
+        && same_all(&x.any_of, &y.any_of)
+        && same_option(x.not, y.not)
 }
 
-fn named(ty: &TypeRef) -> Option<String> {
+/// Named types a value of `ty` holds inline (not behind a `Vec` or map).
+fn directly_named(ty: &TypeRef, out: &mut Vec<String>) {
     match ty {
-        TypeRef::Named(n) => Some(n.clone()),
-        _ => None,
+        TypeRef::Named(n) => out.push(n.clone()),
+        TypeRef::OrNull(inner) => directly_named(inner, out),
+        TypeRef::Tuple(items) => items.iter().for_each(|item| directly_named(item, out)),
+        _ => {}
     }
 }
 
@@ -581,38 +1027,145 @@ fn reaches(graph: &HashMap<String, Vec<String>>, from: &str, to: &str) -> bool {
     false
 }
 
-fn unbox(property: &ReferenceOr<Box<Schema>>) -> ReferenceOr<Schema> {
-    match property {
-        ReferenceOr::Reference { reference } => ReferenceOr::Reference {
-            reference: reference.clone(),
-        },
-        ReferenceOr::Item(schema) => ReferenceOr::Item((**schema).clone()),
+/// A type name for a schema that is not a component, from where it is:
+/// `#/components/schemas/Field/properties/name` → `FieldName`, `#/$defs/Node` → `Node`,
+/// `#/components/responses/Conflict/content/application~1json/schema` → `Conflict`.
+fn name_from_pointer(pointer: &Pointer) -> String {
+    const STRUCTURE: [&str; 17] = [
+        "components", "schemas", "properties", "content", "schema", "items", "additionalProperties", "paths", "webhooks",
+        "responses", "parameters", "requestBodies", "headers", "pathItems", "patternProperties", "prefixItems", "itemSchema",
+    ];
+    let segments: Vec<String> = pointer.segments().collect();
+    let start = segments.iter().rposition(|s| s == "$defs" || s == "definitions").map_or(0, |i| i + 1);
+    let words: Vec<&str> = segments[start..]
+        .iter()
+        .map(String::as_str)
+        .filter(|s| !STRUCTURE.contains(s) && !s.contains('/'))
+        .collect();
+    let name = type_name(&words.join(" "));
+    if name == "T" {
+        "Schema".to_owned()
+    } else {
+        name
     }
 }
 
-fn string_type(format: &VariantOrUnknownOrEmpty<StringFormat>) -> TypeRef {
-    match format {
-        VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => TypeRef::DateTime,
-        VariantOrUnknownOrEmpty::Item(StringFormat::Date) => TypeRef::Date,
-        VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => TypeRef::Bytes,
-        VariantOrUnknownOrEmpty::Unknown(f) if f == "uuid" => TypeRef::Uuid,
-        VariantOrUnknownOrEmpty::Unknown(f) if f == "date-time" => TypeRef::DateTime,
-        VariantOrUnknownOrEmpty::Unknown(f) if f == "date" => TypeRef::Date,
+/// `CronJobResponse` in `JobResponse` → `Cron`; `JobResponseCron` → `Cron`.
+fn without_affix(variant: &str, union: &str) -> String {
+    variant
+        .strip_prefix(union)
+        .or_else(|| variant.strip_suffix(union))
+        .filter(|rest| !rest.is_empty() && !rest.starts_with(|c: char| c.is_ascii_digit()))
+        .unwrap_or(variant)
+        .to_owned()
+}
+
+/// A string's Rust type, from its `format` or its content keywords.
+fn string_type(schema: &Schema) -> TypeRef {
+    let encoding = schema.content_encoding.as_deref().map(str::to_ascii_lowercase);
+    match encoding.as_deref() {
+        Some("base64" | "base64url") => return TypeRef::Base64,
+        // Not a JSON Schema encoding, but what some documents write for a file part.
+        Some("binary") => return TypeRef::Bytes,
+        _ => {}
+    }
+    if let Some(media) = &schema.content_media_type {
+        // Content of a media type held in a string: bytes, unless it is text.
+        if !is_textual(media) {
+            return TypeRef::Bytes;
+        }
+    }
+    match schema.format.as_deref() {
+        Some("date-time") => TypeRef::DateTime,
+        Some("date") => TypeRef::Date,
+        Some("binary") => TypeRef::Bytes,
+        Some("byte") => TypeRef::Base64,
+        Some("uuid") => TypeRef::Uuid,
         _ => TypeRef::String,
     }
 }
 
-fn enum_values(values: Vec<&str>) -> Vec<EnumValue> {
+fn is_textual(media_type: &str) -> bool {
+    let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence.starts_with("text/") || essence == "application/json" || essence.ends_with("+json") || essence.ends_with("xml") || essence.contains("yaml")
+}
+
+/// Names the document gives enum values (`x-enum-varnames`, `x-enumNames`), when it gives one
+/// per value; or the titles of `const` alternatives.
+fn enum_names(schema: &Schema, count: usize) -> Vec<String> {
+    for key in ["x-enum-varnames", "x-enumNames", "x-enum-names"] {
+        if let Some(Value::Array(names)) = schema.extensions.get(key) {
+            let names: Vec<String> = names.iter().filter_map(|n| n.as_str().map(str::to_owned)).collect();
+            if count == usize::MAX || names.len() == count {
+                return names;
+            }
+        }
+    }
+    Vec::new()
+}
+
+fn enum_descriptions(schema: &Schema, count: usize) -> Vec<String> {
+    for key in ["x-enum-descriptions", "x-enumDescriptions"] {
+        if let Some(Value::Array(texts)) = schema.extensions.get(key) {
+            if texts.len() == count {
+                return texts.iter().map(|t| t.as_str().unwrap_or_default().to_owned()).collect();
+            }
+        }
+    }
+    Vec::new()
+}
+
+fn type_word(ty: JsonType) -> &'static str {
+    match ty {
+        JsonType::String => "String",
+        JsonType::Integer => "Integer",
+        JsonType::Number => "Number",
+        JsonType::Boolean => "Bool",
+        JsonType::Array => "List",
+        JsonType::Object => "Object",
+        JsonType::Null => "Null",
+    }
+}
+
+/// String enum values with their Rust names: the document's name when it gives one, else the
+/// value's.
+fn enum_values(values: Vec<(&str, Option<String>, Option<String>)>) -> Vec<EnumValue> {
     let mut taken = HashSet::new();
     // `Unknown` is the catch-all variant the emitter adds.
     taken.insert("Unknown".to_owned());
     let mut seen = HashSet::new();
     values
         .into_iter()
-        .filter(|v| seen.insert(*v))
-        .map(|value| EnumValue {
-            name: unique(variant_base(value), &mut taken, ""),
+        .filter(|(v, _, _)| seen.insert(*v))
+        .map(|(value, name, description)| EnumValue {
+            name: unique(
+                name.as_deref().map(type_name).filter(|n| n != "T").unwrap_or_else(|| variant_base(value)),
+                &mut taken,
+                "",
+            ),
             value: value.to_owned(),
+            docs: description.filter(|d| !d.trim().is_empty()),
+        })
+        .collect()
+}
+
+/// Integer enum values as constants: `ACTION_ROW`.
+fn int_values(values: Vec<(i64, String, Option<String>)>) -> Vec<IntValue> {
+    let mut taken = HashSet::new();
+    let mut seen = HashSet::new();
+    values
+        .into_iter()
+        .filter(|(v, _, _)| seen.insert(*v))
+        .map(|(value, name, description)| {
+            let mut constant = field_name(&name).to_shouty_snake_case();
+            if constant.is_empty() || constant.starts_with(|c: char| c.is_ascii_digit()) {
+                constant = format!("VALUE_{constant}");
+            }
+            IntValue {
+                name: unique(constant, &mut taken, "_"),
+                value,
+                docs: description.filter(|d| !d.trim().is_empty()),
+            }
         })
         .collect()
 }
@@ -636,10 +1189,12 @@ fn variant_name(ty: &TypeRef) -> String {
         TypeRef::Uuid => "Uuid".into(),
         TypeRef::DateTime => "DateTime".into(),
         TypeRef::Date => "Date".into(),
-        TypeRef::Bytes => "Bytes".into(),
+        TypeRef::Bytes | TypeRef::Base64 => "Bytes".into(),
         TypeRef::Json => "Value".into(),
         TypeRef::List(item) => format!("{}List", variant_name(item)),
         TypeRef::Map(value) => format!("{}Map", variant_name(value)),
+        TypeRef::OrNull(inner) => variant_name(inner),
+        TypeRef::Tuple(_) => "Tuple".into(),
     }
 }
 
@@ -658,10 +1213,10 @@ const SECRET_NAMES: [&str; 9] = [
 
 /// `writeOnly` (sent, never returned) and `format: password` mark secrets in OpenAPI; so do
 /// credential-like names, and the `value` of a type that is itself a secret.
-fn is_secret(owner: &str, wire: &str, data: &SchemaData) -> bool {
+fn is_secret(owner: &str, wire: &str, data: &Schema) -> bool {
     let lower = wire.to_ascii_lowercase();
     data.write_only
-        || matches!(data.extensions.get("x-secret"), Some(serde_json::Value::Bool(true)))
+        || matches!(data.extensions.get("x-secret"), Some(Value::Bool(true)))
         || SECRET_NAMES.contains(&lower.as_str())
         || (lower == "value" && owner.to_ascii_lowercase().contains("secret"))
 }
@@ -682,15 +1237,14 @@ pub fn docs(title: Option<&str>, description: Option<&str>) -> Option<String> {
 }
 
 /// An example string for a property: the document's, else one its `format` accepts.
-fn string_example(property: &ReferenceOr<Schema>, data: &SchemaData) -> Option<String> {
-    if let Some(serde_json::Value::String(example)) = &data.example {
+fn string_example(data: &Schema) -> Option<String> {
+    if let Some(Value::String(example)) = data.examples.first() {
         return Some(example.clone());
     }
-    let ReferenceOr::Item(Schema { schema_kind: SchemaKind::Type(Type::String(s)), .. }) = property else {
+    if data.reference.is_some() || data.non_null_types() != [JsonType::String] {
         return None;
-    };
-    let VariantOrUnknownOrEmpty::Unknown(format) = &s.format else { return None };
-    let example = match format.as_str() {
+    }
+    let example = match data.format.as_deref()? {
         "uri" | "url" | "uri-reference" | "iri" => "https://example.com",
         "email" | "idn-email" => "user@example.com",
         "hostname" | "idn-hostname" => "example.com",
@@ -701,18 +1255,4 @@ fn string_example(property: &ReferenceOr<Schema>, data: &SchemaData) -> Option<S
         _ => return None,
     };
     Some(example.to_owned())
-}
-
-/// `format: password` arrives as a typed variant of the string type, not in the schema data.
-fn is_password(schema: &ReferenceOr<Schema>) -> bool {
-    matches!(
-        schema,
-        ReferenceOr::Item(Schema {
-            schema_kind: SchemaKind::Type(Type::String(openapiv3::StringType {
-                format: VariantOrUnknownOrEmpty::Item(StringFormat::Password),
-                ..
-            })),
-            ..
-        })
-    )
 }
