@@ -11,9 +11,15 @@ pub fn value<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Value,
     <Value as serde::Deserialize>::deserialize(deserializer)
 }
 
-/// The discriminator of a tagged union, when the object has it as a string.
+/// The discriminator of a tagged union as text: a string as it is, a whole number or a boolean
+/// as JSON writes it (`1`, `true`), since a tag fixed by `const` may be any of them.
 pub fn tag(value: &Value, property: &str) -> Option<String> {
-    value.get(property)?.as_str().map(str::to_owned)
+    match value.get(property)? {
+        Value::String(text) => Some(text.clone()),
+        Value::Number(number) if number.is_i64() || number.is_u64() => Some(number.to_string()),
+        Value::Bool(flag) => Some(flag.to_string()),
+        _ => None,
+    }
 }
 
 /// Decodes the variant a tag selected, from the whole object (tag included).
@@ -111,5 +117,12 @@ mod tests {
         let json = serialize_tagged(&Lifecycle { name: "x" }, "job_type", "LIFECYCLE", serde_json::value::Serializer).unwrap();
         assert_eq!(json, serde_json::json!({"name": "x", "job_type": "LIFECYCLE"}));
         assert_eq!(tag(&json, "job_type").as_deref(), Some("LIFECYCLE"));
+    }
+
+    #[test]
+    fn tags_are_read_as_text_whatever_their_json_type() {
+        let value = serde_json::json!({"s": "a", "i": 2, "n": -3, "b": true, "f": 1.5, "o": {}});
+        let tags: Vec<Option<String>> = ["s", "i", "n", "b", "f", "o", "missing"].iter().map(|p| tag(&value, p)).collect();
+        assert_eq!(tags, [Some("a".into()), Some("2".into()), Some("-3".into()), Some("true".into()), None, None, None]);
     }
 }

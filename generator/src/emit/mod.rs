@@ -1,13 +1,14 @@
 //! Stage 4: the model → token streams, one per file of the generated crate.
 //!
-//! Types go to `types.rs`, each tag's operations to `apis/<tag>.rs`, the client, credentials and
-//! crate docs to `lib.rs` and `auth.rs`. This stage knows nothing of YAML: it reads only the model.
+//! Types go to `types.rs`, each tag's operations to `apis/<tag>.rs`, webhooks' payload types to
+//! `webhooks.rs`, the client, credentials and crate docs to `lib.rs` and `auth.rs`. This stage knows nothing of YAML: it reads only the model.
 
 mod client;
 mod contract;
 mod docs;
 mod operations;
 mod types;
+mod webhooks;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
@@ -34,6 +35,9 @@ pub fn emit(api: &Api, options: &Options) -> CrateTokens {
     ];
     for group in &api.groups {
         rust.push((format!("src/apis/{}.rs", group.module), operations::group(api, group, &errors)));
+    }
+    if !api.webhooks.is_empty() {
+        rust.push(("src/webhooks.rs".to_owned(), webhooks::module(api)));
     }
     CrateTokens {
         rust,

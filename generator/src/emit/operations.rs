@@ -99,7 +99,17 @@ pub fn index(api: &Api, errors: &ErrorTables) -> TokenStream {
 
 pub fn group(api: &Api, group: &Group, errors: &ErrorTables) -> TokenStream {
     let type_name = ident(&group.type_name);
-    let mut group_docs = format!("Operations tagged {}.", code(&group.tag));
+    let mut group_docs = match group.summary.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(summary) => format!("{}: operations tagged {}.", one_line(summary), code(&group.tag)),
+        None => format!("Operations tagged {}.", code(&group.tag)),
+    };
+    if let Some(parent) = &group.parent {
+        // 3.2 nests tags; the parent may have operations of its own (an API type) or not.
+        match api.groups.iter().find(|g| &g.tag == parent) {
+            Some(parent) => group_docs.push_str(&format!(" Nested under [`{}`](super::{}).", parent.tag, parent.type_name)),
+            None => group_docs.push_str(&format!(" Nested under {}.", code(parent))),
+        }
+    }
     if let Some(description) = &group.description {
         group_docs.push_str("\n\n");
         group_docs.push_str(&clean(description));

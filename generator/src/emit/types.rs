@@ -263,7 +263,7 @@ fn int_enum(name: &proc_macro2::Ident, values: &[IntValue]) -> TokenStream {
         }
     });
     quote! {
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
         #[serde(transparent)]
         pub struct #name(pub i64);
 

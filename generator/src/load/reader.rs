@@ -51,6 +51,7 @@ pub(super) fn read(file: &Path, raw: &Value) -> Result<Document> {
         object_refs: Vec::new(),
         elsewhere: Elsewhere::default(),
         server_urls: Vec::new(),
+        recursive_anchors: Vec::new(),
     };
     let mut document = reader.document()?;
     reader.read_targets()?;
@@ -65,9 +66,16 @@ type Base = Rc<str>;
 
 struct PendingSchemaRef {
     schema: SchemaId,
-    reference: String,
+    reference: RefText,
     base: Base,
     keyword: &'static str,
+}
+
+enum RefText {
+    /// As written: a URI reference (`#/components/...`, `#anchor`, `other#/x`).
+    Uri(String),
+    /// Already resolved (a `$recursiveRef` to its enclosing `$recursiveAnchor`).
+    Pointer(Pointer),
 }
 
 /// Which kind of document object a `$ref` stands for (it follows from where it is written).
@@ -112,6 +120,8 @@ struct Reader<'a> {
     elsewhere: Elsewhere,
     /// The URLs of the top-level servers, to tell which path or operation servers differ.
     server_urls: Vec<String>,
+    /// The schemas with `$recursiveAnchor: true` enclosing the one being read.
+    recursive_anchors: Vec<Pointer>,
 }
 
 type Result<T> = std::result::Result<T, Error>;
@@ -881,21 +891,34 @@ impl<'a> Reader<'a> {
             }
         }
 
+        // 2019-09's `$recursiveRef: "#"` points at the innermost schema with
+        // `$recursiveAnchor: true` around it (this one included).
+        let recursive_anchor = matches!(map.get("$recursiveAnchor"), Some(Value::Bool(true)));
+        if recursive_anchor {
+            self.recursive_anchors.push(at.clone());
+        }
         let mut references = Vec::new();
         let mut example = None;
         for (key, value) in map {
             let here = || at.join(key);
             match key.as_str() {
                 "$ref" | "$dynamicRef" | "$recursiveRef" => {
-                    let keyword = match key.as_str() {
-                        "$ref" => "$ref",
-                        "$dynamicRef" => "$dynamicRef",
-                        _ => "$recursiveRef",
-                    };
                     let text = value
                         .as_str()
                         .ok_or_else(|| self.invalid(&here(), format!("`{key}` must be a string, not {}", describe(value))))?;
-                    references.push((text.to_owned(), keyword));
+                    match key.as_str() {
+                        "$ref" => references.push((RefText::Uri(text.to_owned()), "$ref")),
+                        "$dynamicRef" => references.push((RefText::Uri(text.to_owned()), "$dynamicRef")),
+                        _ => match self.recursive_anchors.last() {
+                            Some(anchor) => references.push((RefText::Pointer(anchor.clone()), "$recursiveRef")),
+                            // Without an anchor, `#` is the root of the enclosing resource.
+                            None if !base.is_empty() => references.push((RefText::Uri(text.to_owned()), "$recursiveRef")),
+                            None => self.warn(
+                                &here(),
+                                "`$recursiveRef` has no enclosing `$recursiveAnchor` or `$id`; it is ignored (any value)",
+                            ),
+                        },
+                    }
                 }
                 "$id" | "$anchor" | "$dynamicAnchor" => {}
                 "$defs" | "definitions" => {
@@ -1023,6 +1046,9 @@ impl<'a> Reader<'a> {
         }
         if let Some(example) = example {
             schema.examples.insert(0, example);
+        }
+        if recursive_anchor {
+            self.recursive_anchors.pop();
         }
         self.bounds(map, at, &mut schema)?;
         normalize_null(&mut schema);
@@ -1170,9 +1196,15 @@ impl<'a> Reader<'a> {
             base,
             keyword,
         } = &self.schema_refs[index];
-        let (schema, reference, base, keyword) = (*schema, reference.clone(), base.clone(), *keyword);
-        let at = self.schemas[schema].pointer.join(keyword);
-        let target = self.schema_pointer(&reference, &base, &at, keyword)?;
+        let at = self.schemas[*schema].pointer.join(keyword);
+        let target = match reference {
+            RefText::Pointer(pointer) => pointer.clone(),
+            RefText::Uri(reference) => {
+                let (reference, base, keyword) = (reference.clone(), base.clone(), *keyword);
+                self.schema_pointer(&reference, &base, &at, keyword)?
+            }
+        };
+        let schema = self.schema_refs[index].schema;
         if self.schemas.at(&target).is_none() {
             if let Some(value) = self.raw.pointer(target.as_str()) {
                 self.schema(value, &target, &"".into())?;
