@@ -119,7 +119,7 @@ pub fn group(api: &Api, group: &Group, errors: &ErrorTables) -> TokenStream {
     let methods = group.operations.iter().map(|&i| method(api, &api.operations[i], errors.reference(i)));
     let option_structs = operations.iter().filter_map(|op| options_struct(op));
     let outcome_enums = operations.iter().filter_map(|op| outcome_enum(op));
-    let types_import = operations.iter().any(|op| mentions_named(op)).then(|| quote!(use crate::types;));
+    let types_import = operations.iter().any(|op| mentions_named(api, op)).then(|| quote!(use crate::types;));
     let method_import = operations.iter().any(|op| method_helper(op).is_none() && method_constant(op)).then(|| quote!(Method,));
     let allow_deprecated = uses_deprecated(api, &operations).then(|| quote!(#![allow(deprecated)]));
     quote! {
@@ -149,16 +149,18 @@ pub fn group(api: &Api, group: &Group, errors: &ErrorTables) -> TokenStream {
 }
 
 /// Whether the operation's signature names a generated type (and so needs `use crate::types`).
-fn mentions_named(op: &Operation) -> bool {
-    !named_in_signature(op).is_empty()
+fn mentions_named(api: &Api, op: &Operation) -> bool {
+    !named_in_signature(api, op).is_empty()
 }
 
-/// The generated types an operation's signature names.
-fn named_in_signature(op: &Operation) -> Vec<&str> {
+/// The generated types an operation's signature names (a parameter of an alias to `String` is
+/// a `&str`).
+fn named_in_signature<'a>(api: &Api, op: &'a Operation) -> Vec<&'a str> {
     fn named<'a>(ty: &'a TypeRef, out: &mut Vec<&'a str>) {
         match ty {
             TypeRef::Named(name) => out.push(name),
-            TypeRef::List(inner) | TypeRef::Map(inner) => named(inner, out),
+            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::OrNull(inner) => named(inner, out),
+            TypeRef::Tuple(items) => items.iter().for_each(|item| named(item, out)),
             _ => {}
         }
     }
@@ -167,7 +169,7 @@ fn named_in_signature(op: &Operation) -> Vec<&str> {
     for ty in payloads.filter_map(Payload::typed) {
         named(ty, &mut out);
     }
-    for p in &op.params {
+    for p in op.params.iter().filter(|p| !p.required || unaliased(api, &p.ty) != &TypeRef::String) {
         named(&p.ty, &mut out);
     }
     if let Some(ty) = &op.error_type {
@@ -181,7 +183,7 @@ fn named_in_signature(op: &Operation) -> Vec<&str> {
 fn uses_deprecated(api: &Api, operations: &[&Operation]) -> bool {
     let deprecated_type = |name: &str| api.types.iter().any(|t| t.name == name && t.deprecated);
     operations.iter().any(|op| {
-        named_in_signature(op).into_iter().any(deprecated_type)
+        named_in_signature(api, op).into_iter().any(deprecated_type)
             || matches!(op.body.as_ref().map(|b| &b.payload), Some(Payload::Multipart(ty))
                 if matches!(named_kind(api, ty), Some(TypeKind::Struct(s)) if s.fields.iter().any(|f| f.deprecated)))
     })
@@ -272,7 +274,7 @@ fn method(api: &Api, op: &Operation, errors: TokenStream) -> TokenStream {
     let mut args: Vec<TokenStream> = positional(op)
         .map(|p| {
             let arg = ident(&p.name);
-            let ty = arg_type(&p.ty);
+            let ty = arg_type(api, &p.ty);
             quote!(#arg: #ty)
         })
         .collect();
@@ -372,18 +374,32 @@ fn method(api: &Api, op: &Operation, errors: TokenStream) -> TokenStream {
     }
 }
 
-/// Argument types: cheap scalars by value, everything else by reference.
-fn arg_type(ty: &TypeRef) -> TokenStream {
-    match ty {
+/// Argument types: strings as `&str` (also through an alias: `SnowflakeType = String`), cheap
+/// scalars by value, everything else by reference.
+fn arg_type(api: &Api, ty: &TypeRef) -> TokenStream {
+    match unaliased(api, ty) {
         TypeRef::String => quote!(&str),
         TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64 | TypeRef::Uuid => {
-            rust_type(ty, &TokenStream::new())
+            rust_type(ty, &types_prefix())
         }
-        other => {
-            let ty = rust_type(other, &types_prefix());
+        _ => {
+            let ty = rust_type(ty, &types_prefix());
             quote!(&#ty)
         }
     }
+}
+
+/// The type an alias (or a chain of them) stands for.
+fn unaliased<'a>(api: &'a Api, ty: &'a TypeRef) -> &'a TypeRef {
+    let mut current = ty;
+    for _ in 0..api.types.len() {
+        let TypeRef::Named(name) = current else { break };
+        match api.types.iter().find(|t| &t.name == name).map(|t| &t.kind) {
+            Some(TypeKind::Alias(inner)) => current = inner,
+            _ => break,
+        }
+    }
+    current
 }
 
 fn body_type(body: &Body) -> TokenStream {
@@ -700,7 +716,7 @@ pub(crate) fn example_call(api: &Api, group: &Group, op: &Operation, krate: &str
     let mut args = Vec::new();
     for p in positional(op) {
         let value = example_value(api, &p.ty, krate, 0);
-        args.push(match (&p.ty, arg_type(&p.ty).to_string().starts_with('&')) {
+        args.push(match (unaliased(api, &p.ty), arg_type(api, &p.ty).to_string().starts_with('&')) {
             (TypeRef::String, _) => value,
             (_, true) => format!("&{value}"),
             _ => value,
