@@ -85,6 +85,11 @@ impl<'d> Resolved<'d> {
         self.targets[id.0 as usize]
     }
 
+    /// Every schema some `$ref` points at.
+    pub fn reference_targets(&self) -> impl Iterator<Item = SchemaId> + '_ {
+        self.targets.iter().flatten().copied()
+    }
+
     /// The schema at `pointer` (the target of a `$ref` or of a discriminator mapping).
     pub fn schema_at(&self, pointer: &Pointer) -> Option<SchemaId> {
         self.document.schemas.at(pointer)

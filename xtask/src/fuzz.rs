@@ -35,14 +35,23 @@ impl Rng {
     }
 }
 
-/// The documents mutations start from: the fixtures, our spec and the small real documents.
+/// The documents mutations start from: the fixtures (3.0, 3.1 and 3.2), our spec and the small
+/// real documents of every version.
 pub fn seeds() -> Vec<(PathBuf, Value)> {
     let root = workspace_root();
     let mut paths: Vec<PathBuf> = std::fs::read_dir(root.join("generator/tests/fixtures"))
         .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).collect())
         .unwrap_or_default();
     paths.push(root.join("spec/openapi.yaml"));
-    for small in ["oai-petstore.yaml", "oai-petstore-expanded.yaml", "oai-tictactoe-31.yaml"] {
+    for small in [
+        "oai-petstore.yaml",
+        "oai-petstore-expanded.yaml",
+        "oai-tictactoe-31.yaml",
+        "oai-webhook-example-31.yaml",
+        "oai-non-oauth-scopes-31.yaml",
+        "oai-tags-32.yaml",
+        "sendgrid-mail.yaml",
+    ] {
         paths.push(root.join("../shared/specs").join(small));
     }
     paths.sort();
@@ -169,7 +178,27 @@ fn all_pointers(value: &Value) -> Vec<String> {
 
 fn mutate(value: &mut Value, pointers: &[String], rng: &mut Rng) {
     let target = &pointers[rng.below(pointers.len())];
-    let replacement = match rng.below(9) {
+    let replacement = match rng.below(11) {
+        // JSON Schema 2020-12 as 3.1 documents write it, with references to anywhere.
+        9 => {
+            let elsewhere = format!("#{}", pointers[rng.below(pointers.len())]);
+            match rng.below(10) {
+                0 => serde_json::json!({"type": ["string", "null"]}),
+                1 => serde_json::json!({"type": ["integer", "string", "object"], "properties": {"a": {}}}),
+                2 => {
+                    let constant = [Value::from("x"), Value::from(1), Value::Null, Value::Bool(true)][rng.below(4)].clone();
+                    serde_json::json!({ "const": constant })
+                }
+                3 => serde_json::json!({"oneOf": [{"type": "null"}, {"$ref": elsewhere}]}),
+                4 => serde_json::json!({"$ref": elsewhere, "description": "beside", "type": ["object", "null"]}),
+                5 => serde_json::json!({"$dynamicRef": "#node", "$dynamicAnchor": "node", "$defs": {"node": {"$ref": elsewhere}}}),
+                6 => serde_json::json!({"$id": "https://x.test/s", "$anchor": "a", "items": {"$ref": "#a"}, "prefixItems": [{}]}),
+                7 => serde_json::json!({"$recursiveAnchor": true, "properties": {"r": {"$recursiveRef": "#"}}}),
+                8 => serde_json::json!({"type": "integer", "oneOf": [{"title": "A", "const": 1}, {"title": "", "const": -1}]}),
+                _ => serde_json::json!({"exclusiveMinimum": 1.5, "if": {}, "not": {}, "unevaluatedProperties": {"$ref": elsewhere}}),
+            }
+        }
+        10 => Value::from(["3.0.3", "3.1.0", "3.2.0", "query", "querystring", "null"][rng.below(6)]),
         0 => Value::Null,
         1 => Value::from(rng.next() as i64 % 1000),
         2 => Value::from(["", "string", "object", "array", "integer", "uuid", "date-time", "self", "é/~"][rng.below(9)]),

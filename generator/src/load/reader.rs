@@ -1283,3 +1283,152 @@ fn describe(value: &Value) -> String {
         Value::Object(_) => "a mapping".to_owned(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    fn load(text: &str) -> Document {
+        crate::load::parse(Path::new("t.yaml"), text).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn schema<'d>(document: &'d Document, pointer: &str) -> &'d Schema {
+        let pointer = Pointer::from_ref(pointer).unwrap();
+        let id = document.schemas.at(&pointer).unwrap_or_else(|| panic!("no schema at {pointer}"));
+        &document.schemas[id]
+    }
+
+    fn warnings(document: &Document) -> Vec<String> {
+        document.warnings.iter().map(ToString::to_string).collect()
+    }
+
+    const HEAD_31: &str = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\n";
+
+    #[test]
+    fn every_way_of_saying_null_is_nullable() {
+        let d = load(&format!(
+            "{HEAD_31}components:\n  schemas:\n    A: {{type: [string, 'null']}}\n    B: {{type: string, nullable: true}}\n    C: {{type: 'null'}}\n    D: {{enum: [a, null]}}\n    E: {{const: null}}\n    F: {{type: [string, integer]}}\n"
+        ));
+        let a = schema(&d, "#/components/schemas/A");
+        assert!(a.nullable);
+        assert_eq!(a.non_null_types(), [JsonType::String]);
+        let b = schema(&d, "#/components/schemas/B");
+        assert!(b.nullable && b.allows(JsonType::Null), "3.0's nullable adds null to the types");
+        assert!(schema(&d, "#/components/schemas/C").is_null_only());
+        let d_ = schema(&d, "#/components/schemas/D");
+        assert!(d_.nullable);
+        assert_eq!(d_.enumeration, Some(vec![Value::from("a")]));
+        assert!(schema(&d, "#/components/schemas/E").is_null_only());
+        let f = schema(&d, "#/components/schemas/F");
+        assert!(!f.nullable);
+        assert_eq!(f.non_null_types(), [JsonType::String, JsonType::Integer]);
+    }
+
+    #[test]
+    fn exclusive_bounds_const_and_examples_in_every_version_s_words() {
+        let d = load(&format!(
+            "{HEAD_31}components:\n  schemas:\n    Old: {{type: integer, minimum: 1, exclusiveMinimum: true, maximum: 9}}\n    New: {{type: number, exclusiveMinimum: 1.5, exclusiveMaximum: 2}}\n    K: {{const: 7, example: 7, examples: [8, 9]}}\n"
+        ));
+        let old = &schema(&d, "#/components/schemas/Old").constraints;
+        assert_eq!((old.minimum, old.exclusive_minimum, old.maximum), (None, Some(1.0), Some(9.0)));
+        let new = &schema(&d, "#/components/schemas/New").constraints;
+        assert_eq!((new.exclusive_minimum, new.exclusive_maximum), (Some(1.5), Some(2.0)));
+        let k = schema(&d, "#/components/schemas/K");
+        assert!(k.is_const);
+        assert_eq!(k.single_value(), Some(&Value::from(7)));
+        assert_eq!(k.examples, [Value::from(7), Value::from(8), Value::from(9)]);
+    }
+
+    #[test]
+    fn a_ref_inside_data_is_data() {
+        // Real documents carry `$ref` keys in example payloads, defaults and extensions.
+        let d = load(&format!(
+            "{HEAD_31}paths:\n  /a:\n    get:\n      x-sample: {{$ref: '#/nowhere'}}\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{type: object, default: {{$ref: '#/nowhere'}}, example: {{$ref: 'https://x.test/a.json'}}, enum: [{{$ref: x}}]}}\n              example: {{$ref: '#/nowhere'}}\n              examples:\n                one: {{value: {{$ref: 'other.yaml#/x'}}}}\n"
+        ));
+        assert!(crate::resolve::resolve(&d).is_ok());
+        let s = schema(&d, "#/paths/~1a/get/responses/200/content/application~1json/schema");
+        assert_eq!(s.reference, None);
+        assert_eq!(s.default, Some(serde_json::json!({"$ref": "#/nowhere"})));
+    }
+
+    #[test]
+    fn integers_beyond_64_bits_load_in_yaml_and_json() {
+        let yaml = format!("{HEAD_31}components:\n  schemas:\n    N: {{type: integer, minimum: -9223372036854776000, maximum: 18446744073709551616}}\n");
+        let n = load(&yaml);
+        assert_eq!(schema(&n, "#/components/schemas/N").constraints.minimum, Some(-9.223372036854776e18));
+        let json = r#"{"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "components": {"schemas": {"N": {"type": "integer", "minimum": -9223372036854776000}}}}"#;
+        let n = crate::load::parse(Path::new("t.json"), json).unwrap();
+        assert_eq!(schema(&n, "#/components/schemas/N").constraints.minimum, Some(-9.223372036854776e18));
+    }
+
+    #[test]
+    fn ids_anchors_and_dynamic_refs_become_pointers() {
+        let d = load(&format!(
+            "{HEAD_31}components:\n  schemas:\n    Tree:\n      $id: https://x.test/tree\n      $dynamicAnchor: node\n      properties:\n        kids: {{type: array, items: {{$dynamicRef: '#node'}}}}\n        leaf: {{$ref: '#/$defs/leaf'}}\n        other: {{$ref: 'label'}}\n      $defs:\n        leaf: {{type: string}}\n    Label:\n      $id: https://x.test/label\n      type: string\n    Use:\n      properties:\n        by_id: {{$ref: 'https://x.test/tree'}}\n        by_anchor: {{$ref: '#here'}}\n    Here: {{$anchor: here, type: integer}}\n"
+        ));
+        let target = |pointer: &str| schema(&d, pointer).reference.as_ref().map(|r| r.target.to_string());
+        assert_eq!(target("#/components/schemas/Tree/properties/kids/items").as_deref(), Some("#/components/schemas/Tree"));
+        assert_eq!(target("#/components/schemas/Tree/properties/leaf").as_deref(), Some("#/components/schemas/Tree/$defs/leaf"));
+        assert_eq!(target("#/components/schemas/Tree/properties/other").as_deref(), Some("#/components/schemas/Label"));
+        assert_eq!(target("#/components/schemas/Use/properties/by_id").as_deref(), Some("#/components/schemas/Tree"));
+        assert_eq!(target("#/components/schemas/Use/properties/by_anchor").as_deref(), Some("#/components/schemas/Here"));
+    }
+
+    #[test]
+    fn unknown_references_say_where() {
+        let err = crate::load::parse(
+            Path::new("t.yaml"),
+            &format!("{HEAD_31}components:\n  schemas:\n    A: {{properties: {{b: {{$ref: '#missing'}}}}}}\n"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("#/components/schemas/A/properties/b/$ref") && err.contains("anchor `missing`"), "{err}");
+        let err = crate::load::parse(
+            Path::new("t.yaml"),
+            &format!("{HEAD_31}components:\n  schemas:\n    A: {{$ref: 'https://x.test/nothing'}}\n"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("external documents are not supported"), "{err}");
+    }
+
+    #[test]
+    fn what_the_dialect_cannot_carry_is_a_warning_with_its_pointer() {
+        let d = load(&format!(
+            "{HEAD_31}servers: [{{url: 'https://api.x.test'}}]\npaths:\n  /a:\n    servers: [{{url: 'https://api.x.test'}}]\n    get:\n      servers: [{{url: 'https://upload.x.test'}}]\n      responses: {{'200': {{description: ok}}}}\n      colour: red\ncomponents:\n  schemas:\n    A: {{type: object, properties: {{b: {{type: string, required: true, minLenght: 3}}}}}}\n"
+        ));
+        let warnings = warnings(&d);
+        let has = |needle: &str| warnings.iter().any(|w| w.contains(needle));
+        assert!(has("#/paths/~1a/get/servers: operation-level `servers` (https://upload.x.test)"), "{warnings:?}");
+        assert!(!warnings.iter().any(|w| w.starts_with("#/paths/~1a/servers")), "same servers as the document: {warnings:?}");
+        assert!(has("#/paths/~1a/get/colour: `colour` is not a field of an operation"), "{warnings:?}");
+        assert!(has("#/components/schemas/A/properties/b/minLenght: `minLenght` is not a schema keyword"), "{warnings:?}");
+        assert!(has("#/components/schemas/A/properties/b/required: `required` must list property names"), "{warnings:?}");
+    }
+
+    #[test]
+    fn openapi_3_2_fields() {
+        let d = load(
+            "openapi: 3.2.0\ninfo: {title: t, version: '1', summary: s, license: {name: MIT License, identifier: MIT}}\ntags: [{name: a, summary: A, parent: b, kind: nav}]\npaths:\n  /x:\n    query: {responses: {'200': {description: ok}}}\n    additionalOperations:\n      LINK: {}\n    get:\n      parameters: [{name: q, in: querystring, content: {application/x-www-form-urlencoded: {schema: {type: object}}}}]\n      responses:\n        '200': {description: ok, content: {application/jsonl: {$ref: '#/components/mediaTypes/Lines'}}}\ncomponents:\n  mediaTypes:\n    Lines: {itemSchema: {type: object}}\n",
+        );
+        assert_eq!((d.info.summary.as_deref(), d.info.license.as_ref().and_then(|l| l.identifier.as_deref())), (Some("s"), Some("MIT")));
+        assert_eq!((d.tags[0].parent.as_deref(), d.tags[0].kind.as_deref()), (Some("b"), Some("nav")));
+        let Ref::Item(item) = &d.paths[0].value else { panic!() };
+        let methods: Vec<&str> = item.operations.iter().map(|o| o.method.as_str()).collect();
+        assert_eq!(methods, ["GET", "QUERY", "LINK"]);
+        let Ref::Item(parameter) = &item.operations[0].operation.parameters[0] else { panic!() };
+        assert_eq!(parameter.location, ParameterIn::QueryString);
+        let Ref::Item(response) = &item.operations[0].operation.responses[0].1 else { panic!() };
+        assert!(response.content["application/jsonl"].item_schema.is_some(), "a media type from components/mediaTypes");
+
+        let err = crate::load::parse(
+            Path::new("t.yaml"),
+            "openapi: 3.2.0\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    additionalOperations:\n      get: {}\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("#/paths/~1x/additionalOperations/get") && err.contains("field of its own"), "{err}");
+    }
+}

@@ -48,11 +48,13 @@ pub struct TypeBuilder<'r, 'd> {
     names: HashMap<SchemaId, String>,
     taken: HashSet<String>,
     types: BTreeMap<String, TypeDef>,
-    /// Targets of references that are not components, once their use is decided.
+    /// Targets of references, once their use is decided.
     referenced: HashMap<SchemaId, Usage>,
-    /// Reference targets being decided now, with the name reserved for them; those reached
-    /// again while deciding (recursion) need their name.
-    deciding: HashMap<SchemaId, (String, bool)>,
+    /// Every schema some `$ref` points at.
+    referenced_anywhere: HashSet<SchemaId>,
+    /// Schemas being decided now, with their hint and, once one is reached again while
+    /// deciding (recursion), the name it needs.
+    deciding: HashMap<SchemaId, (String, Option<String>)>,
     pub warnings: Vec<Warning>,
 }
 
@@ -74,6 +76,7 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
             taken,
             types: BTreeMap::new(),
             referenced: HashMap::new(),
+            referenced_anywhere: resolved.reference_targets().collect(),
             deciding: HashMap::new(),
             warnings: Vec::new(),
         }
@@ -99,19 +102,12 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
 
     /// The type to use for schema `id`, defining a new named type from `hint` when it needs one.
     pub fn usage(&mut self, id: SchemaId, hint: &str) -> Result<Usage, Error> {
-        self.usage_reserving(id, hint, None)
-    }
-
-    /// As [`usage`](Self::usage); a definition takes the name `reserved` when given.
-    fn usage_reserving(&mut self, id: SchemaId, hint: &str, reserved: Option<String>) -> Result<Usage, Error> {
         let schema = self.resolved.schema(id);
         if let Some(name) = self.names.get(&id) {
-            if reserved.as_ref() != Some(name) {
-                return Ok(Usage {
-                    ty: TypeRef::Named(name.clone()),
-                    nullable: self.accepts_null(id),
-                });
-            }
+            return Ok(Usage {
+                ty: TypeRef::Named(name.clone()),
+                nullable: self.accepts_null(id),
+            });
         }
         if let (Some(target), true) = (self.resolved.target(id), is_bare_reference(schema)) {
             // A reference, perhaps annotated (`description`, `nullable`, `default` beside it):
@@ -122,57 +118,52 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
                 nullable: inner.nullable || schema.nullable,
             });
         }
-        let (shape, nullable) = self.shape(id, reserved.as_deref().unwrap_or(hint))?;
-        let ty = match shape {
-            Shape::Use(ty) => ty,
-            Shape::Define(kind) => {
-                let name = reserved.unwrap_or_else(|| unique(hint.to_owned(), &mut self.taken, ""));
+        if let Some((first_hint, name)) = self.deciding.get_mut(&id) {
+            // Reached again while deciding it: a recursive type (`allOf` merging a schema
+            // that holds this one), which needs a name now.
+            let name = name.get_or_insert_with(|| unique(first_hint.clone(), &mut self.taken, "")).clone();
+            return Ok(Usage {
+                ty: TypeRef::Named(name),
+                nullable: false,
+            });
+        }
+        self.deciding.insert(id, (hint.to_owned(), None));
+        let shaped = self.shape(id, hint);
+        let named_early = self.deciding.remove(&id).and_then(|(_, name)| name);
+        let (shape, nullable) = shaped?;
+        let ty = match (shape, named_early) {
+            (Shape::Define(kind), name) => {
+                let name = name.unwrap_or_else(|| unique(hint.to_owned(), &mut self.taken, ""));
                 self.insert(name.clone(), schema, kind);
+                // A schema that `$ref`s point at is shared: every use of it, by reference or
+                // where it is written, is this one type.
+                if self.referenced_anywhere.contains(&id) {
+                    self.names.insert(id, name.clone());
+                }
                 TypeRef::Named(name)
             }
+            // A recursive use of something that is not a definition of its own: its name
+            // becomes an alias.
+            (Shape::Use(ty), Some(name)) => {
+                self.insert(name.clone(), schema, TypeKind::Alias(ty));
+                TypeRef::Named(name)
+            }
+            (Shape::Use(ty), None) => ty,
         };
         Ok(Usage { ty, nullable })
     }
 
-    /// What a `$ref` to `target` means.
+    /// What a `$ref` to `target` means: a component's type, or the type of the schema it
+    /// points at, decided once and named after where it is.
     fn target_usage(&mut self, target: SchemaId) -> Result<Usage, Error> {
-        if let Some(name) = self.names.get(&target) {
-            return Ok(Usage {
-                ty: TypeRef::Named(name.clone()),
-                nullable: self.accepts_null(target),
-            });
-        }
         if let Some(usage) = self.referenced.get(&target) {
             return Ok(usage.clone());
         }
-        if let Some((name, needed)) = self.deciding.get_mut(&target) {
-            // Reached again while deciding it: a recursive type, which needs its name.
-            *needed = true;
-            return Ok(Usage {
-                ty: TypeRef::Named(name.clone()),
-                nullable: false,
-            });
+        let hint = name_from_pointer(&self.resolved.schema(target).pointer);
+        let usage = self.usage(target, &hint)?;
+        if !self.deciding.contains_key(&target) {
+            self.referenced.insert(target, usage.clone());
         }
-        let schema = self.resolved.schema(target);
-        let hint = name_from_pointer(&schema.pointer);
-        let name = unique(hint.clone(), &mut self.taken, "");
-        self.deciding.insert(target, (name.clone(), false));
-        let decided = self.usage_reserving(target, &hint, Some(name.clone()));
-        let (_, needed) = self.deciding.remove(&target).unwrap_or_default();
-        let mut usage = decided?;
-        if usage.ty != TypeRef::Named(name.clone()) {
-            if needed {
-                // A recursive use of something that is not a definition of its own: its name
-                // becomes an alias.
-                self.insert(name.clone(), schema, TypeKind::Alias(usage.ty.clone()));
-                usage.ty = TypeRef::Named(name);
-            } else {
-                self.taken.remove(&name);
-            }
-        } else {
-            self.names.insert(target, name);
-        }
-        self.referenced.insert(target, usage.clone());
         Ok(usage)
     }
 
