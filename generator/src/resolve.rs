@@ -282,7 +282,7 @@ fn lookup<'d, T: Referable>(document: &'d Document, target: &Pointer) -> Option<
 }
 
 /// The target of every schema `$ref`, checked: it exists, and a chain of bare references ends
-/// somewhere (`A: {$ref: B}`, `B: {$ref: A}` describes nothing).
+/// somewhere (`A: {$ref: B}`, `B: {$ref: A, format: x}` describes nothing).
 fn schema_targets(document: &Document) -> Result<Vec<Option<SchemaId>>, Error> {
     let schemas = &document.schemas;
     let mut targets = vec![None; schemas.len()];
@@ -294,15 +294,7 @@ fn schema_targets(document: &Document) -> Result<Vec<Option<SchemaId>>, Error> {
             targets[id.0 as usize] = Some(target);
         }
     }
-    // A bare reference is one that says nothing else about the value.
-    let bare = |id: SchemaId| {
-        let schema = schemas.get(id);
-        schema.reference.is_some() && {
-            let mut rest = schema.clone();
-            rest.reference = None;
-            !rest.has_structure()
-        }
-    };
+    let bare = |id: SchemaId| schemas.get(id).is_bare_reference();
     // 0: not visited, 1: on the current chain, 2: ends somewhere.
     let mut state = vec![0u8; schemas.len()];
     for (start, _) in schemas.iter() {
@@ -397,7 +389,7 @@ mod tests {
         assert!(err.contains("$ref cycle"), "{err}");
 
         let d = doc(&format!(
-            "{HEAD}components:\n  schemas:\n    A: {{$ref: '#/components/schemas/B'}}\n    B: {{$ref: '#/components/schemas/A', description: still bare}}\n"
+            "{HEAD}components:\n  schemas:\n    A: {{$ref: '#/components/schemas/B'}}\n    B: {{$ref: '#/components/schemas/A', description: still bare, format: narrowed}}\n"
         ));
         let err = resolve(&d).unwrap_err().to_string();
         assert!(err.contains("$ref cycle"), "{err}");

@@ -488,6 +488,22 @@ impl Schema {
             || self.content_media_type.is_some()
     }
 
+    /// A `$ref` with nothing beside it but annotations and narrowing keywords (`description`,
+    /// `nullable`, `default`, `enum`, `format`…): a use of the schema it points at.
+    pub fn is_bare_reference(&self) -> bool {
+        self.reference.is_some()
+            && self.properties.is_empty()
+            && self.required.is_empty()
+            && self.additional_properties.is_none()
+            && self.pattern_properties.is_empty()
+            && self.all_of.is_empty()
+            && self.one_of.is_empty()
+            && self.any_of.is_empty()
+            && self.items.is_none()
+            && self.prefix_items.is_empty()
+            && self.not.is_none()
+    }
+
     /// The single value this schema fixes (`const`, or a one-value `enum`).
     pub fn single_value(&self) -> Option<&Value> {
         match self.enumeration.as_deref() {

@@ -87,7 +87,7 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
         for &id in resolved.document.components.schemas.values() {
             let name = self.names[&id].clone();
             let schema = self.resolved.schema(id);
-            let kind = match (resolved.target(id), is_bare_reference(schema)) {
+            let kind = match (resolved.target(id), schema.is_bare_reference()) {
                 // `Base: {$ref: Compact}`: another name for that type.
                 (Some(target), true) => TypeKind::Alias(self.target_usage(target)?.ty),
                 _ => match self.shape(id, &name)? {
@@ -109,18 +109,9 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
                 nullable: self.accepts_null(id),
             });
         }
-        if let (Some(target), true) = (self.resolved.target(id), is_bare_reference(schema)) {
-            // A reference, perhaps annotated (`description`, `nullable`, `default` beside it):
-            // a use of what it points at.
-            let inner = self.target_usage(target)?;
-            return Ok(Usage {
-                ty: inner.ty,
-                nullable: inner.nullable || schema.nullable,
-            });
-        }
         if let Some((first_hint, name)) = self.deciding.get_mut(&id) {
             // Reached again while deciding it: a recursive type (`allOf` merging a schema
-            // that holds this one), which needs a name now.
+            // that holds this one, references around a loop), which needs a name now.
             let name = name.get_or_insert_with(|| unique(first_hint.clone(), &mut self.taken, "")).clone();
             return Ok(Usage {
                 ty: TypeRef::Named(name),
@@ -128,9 +119,16 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
             });
         }
         self.deciding.insert(id, (hint.to_owned(), None));
-        let shaped = self.shape(id, hint);
+        let decided = match (self.resolved.target(id), schema.is_bare_reference()) {
+            // A reference, perhaps annotated (`description`, `nullable`, `default` beside it):
+            // a use of what it points at.
+            (Some(target), true) => self
+                .target_usage(target)
+                .map(|inner| (Shape::Use(inner.ty), inner.nullable || schema.nullable)),
+            _ => self.shape(id, hint),
+        };
         let named_early = self.deciding.remove(&id).and_then(|(_, name)| name);
-        let (shape, nullable) = shaped?;
+        let (shape, nullable) = decided?;
         let ty = match (shape, named_early) {
             (Shape::Define(kind), name) => {
                 let name = name.unwrap_or_else(|| unique(hint.to_owned(), &mut self.taken, ""));
@@ -143,8 +141,9 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
                 TypeRef::Named(name)
             }
             // A recursive use of something that is not a definition of its own: its name
-            // becomes an alias.
+            // becomes an alias; with nothing but references around the loop, of any value.
             (Shape::Use(ty), Some(name)) => {
+                let ty = if ty == TypeRef::Named(name.clone()) { TypeRef::Json } else { ty };
                 self.insert(name.clone(), schema, TypeKind::Alias(ty));
                 TypeRef::Named(name)
             }
@@ -204,7 +203,7 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
                 return true;
             }
             match self.resolved.target(current) {
-                Some(next) if is_bare_reference(schema) && seen.insert(next) => current = next,
+                Some(next) if schema.is_bare_reference() && seen.insert(next) => current = next,
                 _ => return false,
             }
         }
@@ -525,7 +524,7 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
         let mut data = own.clone();
         let mut current = id;
         let mut seen = HashSet::new();
-        while let (Some(target), true) = (self.resolved.target(current), is_bare_reference(self.resolved.schema(current))) {
+        while let (Some(target), true) = (self.resolved.target(current), self.resolved.schema(current).is_bare_reference()) {
             if !seen.insert(target) {
                 break;
             }
@@ -664,7 +663,7 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
             let hint = format!("{name}{}", inline_name.clone().unwrap_or_else(|| format!("Variant{i}")));
             let usage = self.usage(member, &hint)?;
             any_null |= usage.nullable;
-            let reference = resolved.target(member).filter(|_| is_bare_reference(member_schema));
+            let reference = resolved.target(member).filter(|_| member_schema.is_bare_reference());
             let (tag_values, value_name) = match (discriminator, reference, &implicit) {
                 (Some(d), Some(target), _) => {
                     let target_pointer = &resolved.schema(target).pointer;
@@ -919,11 +918,6 @@ impl ObjectParts {
             self.additional.get_or_insert(Additional::Schema(value));
         }
     }
-}
-
-/// A `$ref` with nothing beside it but annotations (and narrowing that keeps its type).
-fn is_bare_reference(schema: &Schema) -> bool {
-    schema.reference.is_some() && !has_object_keywords(schema) && schema.all_of.is_empty() && schema.one_of.is_empty() && schema.any_of.is_empty() && schema.items.is_none() && schema.prefix_items.is_empty() && schema.not.is_none()
 }
 
 /// Keywords that declare an object's members.
@@ -1246,4 +1240,41 @@ fn string_example(data: &Schema) -> Option<String> {
         _ => return None,
     };
     Some(example.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::model::{Api, TypeKind, TypeRef};
+
+    fn model(yaml: &str) -> Api {
+        let document = crate::load::parse(Path::new("t.yaml"), yaml).unwrap();
+        let resolved = crate::resolve::resolve(&document).unwrap();
+        crate::model::build(&resolved).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn kind<'a>(api: &'a Api, name: &str) -> &'a TypeKind {
+        &api.types.iter().find(|t| t.name == name).unwrap_or_else(|| panic!("no type {name}")).kind
+    }
+
+    #[test]
+    fn an_inline_schema_that_contains_itself_through_all_of_is_a_boxed_type() {
+        // `Base.id` merges `Named`, which merges `Base`, which has `id`.
+        let api = model(
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\ncomponents:\n  schemas:\n    Base:\n      type: object\n      properties:\n        id:\n          allOf: [{$ref: '#/components/schemas/Named'}, {properties: {extra: {type: string}}}]\n    Named:\n      allOf: [{$ref: '#/components/schemas/Base'}, {properties: {name: {type: string}}}]\n",
+        );
+        let TypeKind::Struct(id) = kind(&api, "BaseId") else { panic!("{:?}", kind(&api, "BaseId")) };
+        let field = id.fields.iter().find(|f| f.wire == "id").unwrap();
+        assert_eq!(field.ty, TypeRef::Named("BaseId".into()));
+        assert!(field.boxed);
+    }
+
+    #[test]
+    fn references_around_a_loop_through_items_are_a_recursive_type() {
+        let api = model(
+            "openapi: 3.1.0\ninfo: {title: t, version: '1'}\ncomponents:\n  schemas:\n    Tree: {type: object, properties: {kids: {$ref: '#/components/schemas/Forest'}}}\n    Forest: {type: array, items: {$ref: '#/components/schemas/Tree'}}\n",
+        );
+        assert_eq!(kind(&api, "Forest"), &TypeKind::Alias(TypeRef::List(Box::new(TypeRef::Named("Tree".into())))));
+    }
 }
