@@ -419,36 +419,30 @@ impl<'a> Reader<'a> {
                 "callbacks", "pathItems", "mediaTypes",
             ],
         );
-        let mut components = Components::default();
-        for (name, schema, at) in self.entries(map, "schemas", at)? {
-            let id = self.schema(schema, &at, base)?;
-            components.schemas.insert(name.clone(), id);
+        Ok(Components {
+            schemas: self.named(map, "schemas", at, |r, value, at| r.schema(value, at, base))?,
+            parameters: self.named(map, "parameters", at, |r, value, at| r.parameter_ref(value, at, base))?,
+            request_bodies: self.named(map, "requestBodies", at, |r, value, at| r.request_body_ref(value, at, base))?,
+            responses: self.named(map, "responses", at, |r, value, at| r.response_ref(value, at, base))?,
+            headers: self.named(map, "headers", at, |r, value, at| r.header_ref(value, at, base))?,
+            security_schemes: self.named(map, "securitySchemes", at, |r, value, at| r.security_scheme_ref(value, at))?,
+            path_items: self.named(map, "pathItems", at, |r, value, at| r.path_item_ref(value, at, base))?,
+        })
+    }
+
+    /// Each entry of a mapping field read by `read`, in document order.
+    fn named<T>(
+        &mut self,
+        map: &Map<String, Value>,
+        key: &str,
+        at: &Pointer,
+        mut read: impl FnMut(&mut Self, &Value, &Pointer) -> Result<T>,
+    ) -> Result<IndexMap<String, T>> {
+        let mut read_all = IndexMap::new();
+        for (name, value, at) in self.entries(map, key, at)? {
+            read_all.insert(name.clone(), read(self, value, &at)?);
         }
-        for (name, value, at) in self.entries(map, "parameters", at)? {
-            let parameter = self.parameter_ref(value, &at, base)?;
-            components.parameters.insert(name.clone(), parameter);
-        }
-        for (name, value, at) in self.entries(map, "requestBodies", at)? {
-            let body = self.request_body_ref(value, &at, base)?;
-            components.request_bodies.insert(name.clone(), body);
-        }
-        for (name, value, at) in self.entries(map, "responses", at)? {
-            let response = self.response_ref(value, &at, base)?;
-            components.responses.insert(name.clone(), response);
-        }
-        for (name, value, at) in self.entries(map, "headers", at)? {
-            let header = self.header_ref(value, &at, base)?;
-            components.headers.insert(name.clone(), header);
-        }
-        for (name, value, at) in self.entries(map, "securitySchemes", at)? {
-            let scheme = self.security_scheme_ref(value, &at)?;
-            components.security_schemes.insert(name.clone(), scheme);
-        }
-        for (name, value, at) in self.entries(map, "pathItems", at)? {
-            let item = self.path_item_ref(value, &at, base)?;
-            components.path_items.insert(name.clone(), item);
-        }
-        Ok(components)
+        Ok(read_all)
     }
 
     // ----- references to document objects -----
@@ -727,11 +721,7 @@ impl<'a> Reader<'a> {
             return Ok(Ref::Ref(reference));
         }
         self.unknown_fields(map, at, "a response", &["summary", "description", "headers", "content", "links"]);
-        let mut headers = IndexMap::new();
-        for (name, value, at) in self.entries(map, "headers", at)? {
-            let header = self.header_ref(value, &at, base)?;
-            headers.insert(name.clone(), header);
-        }
+        let headers = self.named(map, "headers", at, |r, value, at| r.header_ref(value, at, base))?;
         Ok(Ref::Item(Response {
             description: self.text(map, "description", at)?.unwrap_or_default(),
             headers,
@@ -768,12 +758,7 @@ impl<'a> Reader<'a> {
     }
 
     fn content(&mut self, map: &Map<String, Value>, at: &Pointer, base: &Base) -> Result<IndexMap<String, MediaType>> {
-        let mut content = IndexMap::new();
-        for (media_type, value, at) in self.entries(map, "content", at)? {
-            let media = self.media_type(value, &at, base, 0)?;
-            content.insert(media_type.clone(), media);
-        }
-        Ok(content)
+        self.named(map, "content", at, |r, value, at| r.media_type(value, at, base, 0))
     }
 
     fn media_type(&mut self, value: &Value, at: &Pointer, base: &Base, depth: usize) -> Result<MediaType> {
