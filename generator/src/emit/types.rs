@@ -38,6 +38,14 @@ fn type_def(def: &TypeDef) -> TokenStream {
         }
         docs.push_str(&format!("Values: {}, or any other, kept as `Unknown`.", values.join(", ")));
     }
+    if let TypeKind::Union(Union { tag: Some(tag), variants }) = &def.kind {
+        if variants.iter().all(|v| !v.tag_values.is_empty()) {
+            if !docs.is_empty() {
+                docs.push_str("\n\n");
+            }
+            docs.push_str(&format!("Told apart by {}; a value this client does not know is kept as `Unknown`.", code(tag)));
+        }
+    }
     if let TypeKind::IntEnum(values) = &def.kind {
         let values: Vec<String> = values.iter().map(|v| format!("`{}` ({})", v.value, v.name)).collect();
         if !docs.is_empty() {
@@ -415,7 +423,8 @@ fn union(name: &proc_macro2::Ident, u: &Union) -> TokenStream {
             TokenStream::new()
         } else {
             let values: Vec<String> = v.tag_values.iter().map(|t| code(t)).collect();
-            doc(&format!("Tag {}.", values.join(" or ")))
+            let property = u.tag.as_deref().map(code).unwrap_or_default();
+            doc(&format!("When {property} is {}.", values.join(" or ")))
         };
         quote!(#docs #variant(#ty),)
     });

@@ -296,10 +296,9 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
             several => {
                 // `type: [string, integer]`: a union with one variant per type.
                 let mut variants = Vec::new();
-                let mut taken = HashSet::new();
-                for &ty in several {
-                    let variant_hint = format!("{name}{}", type_word(ty));
-                    let ty = match self.typed(id, ty, &variant_hint)? {
+                for &json_type in several {
+                    let variant_hint = format!("{name}{}", type_word(json_type));
+                    let ty = match self.typed(id, json_type, &variant_hint)? {
                         Shape::Use(ty) => ty,
                         Shape::Define(kind) => {
                             let variant_name = unique(variant_hint, &mut self.taken, "");
@@ -308,7 +307,7 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
                         }
                     };
                     variants.push(Variant {
-                        name: unique(variant_name(&ty), &mut taken, ""),
+                        name: type_word(json_type).to_owned(),
                         ty,
                         tag_values: Vec::new(),
                         carries_tag: false,
