@@ -11,6 +11,7 @@ use testkit::{Reply, Server};
 fn references_beside_keywords_and_into_defs_ids_and_anchors() {
     let value = json!({
         "name": "docs",
+        "owner_id": "p-1",
         "owner": {"name": "ann"},
         "parent": null,
         "color": "green",
@@ -37,10 +38,19 @@ fn recursive_ref_is_a_recursive_type() {
 
 #[tokio::test]
 async fn a_path_item_from_components_is_called_like_any_other() {
-    let server = Server::scripted(vec![Reply::json(200, r#"[{"name": "a"}]"#)]).await;
+    let server = Server::scripted(vec![
+        Reply::json(200, r#"[{"name": "a", "owner_id": "p-1"}]"#),
+        Reply::json(201, r#"{"name": "b", "owner_id": "p-2"}"#),
+    ])
+    .await;
     let client = Client::builder().base_url(server.url()).build().unwrap();
     let options = fixture_v31_refs::apis::default::ListFoldersOptions { limit: Some(5) };
     let folders = client.default().list_folders(&options).await.unwrap();
     assert_eq!(folders[0].name, "a");
-    assert_eq!(server.requests()[0].target, "/folders?limit=5");
+    // A required field whose type is an alias of String takes a `&str` too.
+    let created = client.default().create_folder(&Folder::new("b", "p-2")).await.unwrap();
+    assert_eq!(created.owner_id, "p-2");
+    let requests = server.requests();
+    assert_eq!(requests[0].target, "/folders?limit=5");
+    assert_eq!((requests[1].method.as_str(), requests[1].body_text().as_str()), ("POST", r#"{"name":"b","owner_id":"p-2"}"#));
 }

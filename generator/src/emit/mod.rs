@@ -13,7 +13,7 @@ mod webhooks;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::model::{Api, TypeRef};
+use crate::model::{Api, TypeKind, TypeRef};
 use crate::Options;
 
 pub use contract::contract_test;
@@ -59,6 +59,19 @@ pub(crate) fn ident(name: &str) -> Ident {
     } else {
         Ident::new(name, Span::call_site())
     }
+}
+
+/// The type an alias (or a chain of them) stands for.
+pub(crate) fn unaliased<'a>(api: &'a Api, ty: &'a TypeRef) -> &'a TypeRef {
+    let mut current = ty;
+    for _ in 0..api.types.len() {
+        let TypeRef::Named(name) = current else { break };
+        match api.types.iter().find(|t| &t.name == name).map(|t| &t.kind) {
+            Some(TypeKind::Alias(inner)) => current = inner,
+            _ => break,
+        }
+    }
+    current
 }
 
 /// How a type is written. `prefix` qualifies named types (`types::` outside the types module).

@@ -5,7 +5,7 @@ use quote::{format_ident, quote};
 
 use super::docs::{clean, code, doc, one_line};
 use super::types::{construction, Construction};
-use super::{ident, rust_type};
+use super::{ident, rust_type, unaliased};
 use crate::model::{Api, Body, ErrorResponse, Group, Location, Operation, Param, Payload, TypeKind, TypeRef};
 
 /// The error statuses operations declare, one `const` per distinct list: most operations of an
@@ -389,18 +389,6 @@ fn arg_type(api: &Api, ty: &TypeRef) -> TokenStream {
     }
 }
 
-/// The type an alias (or a chain of them) stands for.
-fn unaliased<'a>(api: &'a Api, ty: &'a TypeRef) -> &'a TypeRef {
-    let mut current = ty;
-    for _ in 0..api.types.len() {
-        let TypeRef::Named(name) = current else { break };
-        match api.types.iter().find(|t| &t.name == name).map(|t| &t.kind) {
-            Some(TypeKind::Alias(inner)) => current = inner,
-            _ => break,
-        }
-    }
-    current
-}
 
 fn body_type(body: &Body) -> TokenStream {
     let inner = match &body.payload {
@@ -757,7 +745,7 @@ fn example_value(api: &Api, ty: &TypeRef, krate: &str, depth: usize) -> String {
         TypeRef::Date => "chrono::NaiveDate::default()".to_owned(),
         TypeRef::Json => "serde_json::json!({})".to_owned(),
         // One element: arrays often have `minItems: 1`.
-        TypeRef::List(item) if depth < 3 => match item.as_ref() {
+        TypeRef::List(item) if depth < 3 => match unaliased(api, item) {
             // Elements get no `Into` conversion, unlike constructor arguments.
             TypeRef::String => "vec![String::from(\"…\")]".to_owned(),
             item => format!("vec![{}]", example_value(api, item, krate, depth + 1)),
@@ -782,11 +770,11 @@ fn example_value(api: &Api, ty: &TypeRef, krate: &str, depth: usize) -> String {
                         .filter(|f| f.required)
                         .map(|f| {
                             let mut value = match (&f.ty, &f.example) {
-                                (TypeRef::String, Some(example)) => format!("{example:?}"),
+                                (ty, Some(example)) if unaliased(api, ty) == &TypeRef::String => format!("{example:?}"),
                                 _ => example_value(api, &f.ty, krate, depth + 1),
                             };
                             // `new` converts a plain string and boxes; otherwise the value says so.
-                            let is_string = matches!(f.ty, TypeRef::String);
+                            let is_string = unaliased(api, &f.ty) == &TypeRef::String;
                             if (is_string && (literal || f.nullable)) || (f.secret && !is_string) {
                                 value = format!("{value}.into()");
                             }

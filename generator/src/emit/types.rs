@@ -4,12 +4,12 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::{clean, code, doc};
-use super::{ident, rust_type};
+use super::{ident, rust_type, unaliased};
 use crate::model::{Api, EnumValue, Field, IntValue, Struct, TypeDef, TypeKind, TypeRef, Union, Variant};
 use crate::Options;
 
 pub fn module(api: &Api, _options: &Options) -> TokenStream {
-    let items = api.types.iter().map(type_def);
+    let items = api.types.iter().map(|def| type_def(api, def));
     // Paths, not imports: a schema may be called `Secret` or `Serialize`.
     // Only `union` is imported: it cannot clash with a type name (types are `UpperCamelCase`).
     let union_import = api.types.iter().any(|t| matches!(t.kind, TypeKind::Union(_))).then(|| quote!(use apigen_runtime::union;));
@@ -23,7 +23,7 @@ pub fn module(api: &Api, _options: &Options) -> TokenStream {
     }
 }
 
-fn type_def(def: &TypeDef) -> TokenStream {
+fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
     let name = ident(&def.name);
     // A title that only repeats the type's name (`/// JobResponse`) tells the reader nothing.
     let squashed = |text: &str| text.chars().filter(|c| c.is_alphanumeric()).collect::<String>().to_lowercase();
@@ -56,7 +56,7 @@ fn type_def(def: &TypeDef) -> TokenStream {
     let docs = doc(&docs);
     let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
     let body = match &def.kind {
-        TypeKind::Struct(s) => structure(&name, s, def.sent),
+        TypeKind::Struct(s) => structure(api, &name, s, def.sent),
         TypeKind::Enum(values) => string_enum(&name, values),
         TypeKind::IntEnum(values) => int_enum(&name, values),
         TypeKind::Union(u) => union(&name, u),
@@ -88,7 +88,7 @@ fn field_type(field: &Field) -> TokenStream {
     }
 }
 
-fn structure(name: &proc_macro2::Ident, s: &Struct, sent: bool) -> TokenStream {
+fn structure(api: &Api, name: &proc_macro2::Ident, s: &Struct, sent: bool) -> TokenStream {
     let rule = field_rename_rule(&s.fields);
     let rename_all = rename_all_attr(rule);
     let fields = s.fields.iter().map(|field| {
@@ -121,7 +121,7 @@ fn structure(name: &proc_macro2::Ident, s: &Struct, sent: bool) -> TokenStream {
         }
     });
     let default = (construction(s) == Construction::Default).then(|| quote!(Default,));
-    let constructor = (sent && construction(s) == Construction::New).then(|| constructor(name, s));
+    let constructor = (sent && construction(s) == Construction::New).then(|| constructor(api, name, s));
     quote! {
         #[derive(Clone, Debug, #default PartialEq, serde::Serialize, serde::Deserialize)]
         #rename_all
@@ -157,14 +157,16 @@ pub(crate) fn construction(s: &Struct) -> Construction {
     }
 }
 
-/// `new` takes the required fields; everything optional starts absent.
-fn constructor(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
+/// `new` takes the required fields; everything optional starts absent. Strings (also through an
+/// alias: `SnowflakeType = String`) are taken as `impl Into<String>`.
+fn constructor(api: &Api, name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
     let required: Vec<&Field> = s.fields.iter().filter(|f| f.required).collect();
+    let is_string = |field: &Field| unaliased(api, &field.ty) == &TypeRef::String;
     let params = required.iter().map(|field| {
         let field_name = ident(&field.name);
-        let ty = match (&field.ty, field.secret, field.boxed, field.nullable) {
-            (TypeRef::String, false, false, false) => quote!(impl Into<String>),
-            (TypeRef::String, true, false, false) => quote!(impl Into<apigen_runtime::Secret<String>>),
+        let ty = match (is_string(field), field.secret, field.boxed, field.nullable) {
+            (true, false, false, false) => quote!(impl Into<String>),
+            (true, true, false, false) => quote!(impl Into<apigen_runtime::Secret<String>>),
             _ => {
                 let mut ty = rust_type(&field.ty, &TokenStream::new());
                 if field.secret {
@@ -183,7 +185,7 @@ fn constructor(name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
         if !field.required {
             return quote!(#field_name: Default::default());
         }
-        let into_needed = matches!(field.ty, TypeRef::String) && !field.boxed && !field.nullable;
+        let into_needed = is_string(field) && !field.boxed && !field.nullable;
         match (field.boxed, field.nullable) {
             (true, true) => quote!(#field_name: #field_name.map(Box::new)),
             (true, false) => quote!(#field_name: Box::new(#field_name)),
