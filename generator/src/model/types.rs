@@ -44,7 +44,7 @@ enum Shape {
 
 pub struct TypeBuilder<'r, 'd> {
     resolved: &'r Resolved<'d>,
-    /// Schemas with a name of their own (components, and targets of references met so far).
+    /// Schemas with a type of their own: components, and schemas `$ref`s point at once defined.
     names: HashMap<SchemaId, String>,
     taken: HashSet<String>,
     types: BTreeMap<String, TypeDef>,
@@ -429,26 +429,19 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
     /// `patternProperties` (keys are strings whatever their pattern).
     fn map_values(&mut self, schema: &Schema, name: &str) -> Result<Option<TypeRef>, Error> {
         let hint = format!("{name}Value");
-        if let Some(SchemaOrBool::Schema(value)) = schema.additional_properties.or(schema.unevaluated_properties) {
-            let value = self.usage(value, &hint)?.or_null();
-            if schema.pattern_properties.is_empty() {
-                return Ok(Some(value));
-            }
-        }
-        if schema.pattern_properties.is_empty() {
-            return Ok(None);
-        }
         let mut values = BTreeSet::new();
+        if let Some(SchemaOrBool::Schema(value)) = schema.additional_properties.or(schema.unevaluated_properties) {
+            values.insert(self.usage(value, &hint)?.or_null());
+        }
         for &value in schema.pattern_properties.values() {
             values.insert(self.usage(value, &hint)?.or_null());
         }
-        if let Some(SchemaOrBool::Schema(value)) = schema.additional_properties {
-            values.insert(self.usage(value, &hint)?.or_null());
-        }
-        Ok(Some(match values.len() {
-            1 => values.into_iter().next().unwrap_or(TypeRef::Json),
-            _ => TypeRef::Json,
-        }))
+        // Values of several types under different patterns: any value.
+        Ok(match values.len() {
+            0 => None,
+            1 => values.into_iter().next(),
+            _ => Some(TypeRef::Json),
+        })
     }
 
     /// An object, with every `allOf` member merged into one flat struct: the union of the
