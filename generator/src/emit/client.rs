@@ -225,11 +225,9 @@ fn webhooks_docs(api: &Api, text: &mut String) {
     if !api.webhooks.is_empty() {
         text.push_str("\n# Webhooks\n\nRequests the API sends to your server; [`webhooks`] names the type each body decodes into:\n");
         for webhook in &api.webhooks {
-            let payload = match webhook.body.as_ref().map(|b| &b.payload) {
-                Some(payload) if payload.typed().is_some() || !matches!(payload, crate::model::Payload::Empty) => {
-                    format!(": [`webhooks::{}`]", webhook.alias)
-                }
-                _ => ", without a body".to_owned(),
+            let payload = match super::webhooks::payload_type(webhook) {
+                Some(_) => format!(": [`webhooks::{}`]", webhook.alias),
+                None => ", without a body".to_owned(),
             };
             text.push_str(&format!("- {} (`{}`){payload}\n", code(&webhook.name), webhook.method));
         }

@@ -1,7 +1,8 @@
 //! Stage 4: the model → token streams, one per file of the generated crate.
 //!
 //! Types go to `types.rs`, each tag's operations to `apis/<tag>.rs`, webhooks' payload types to
-//! `webhooks.rs`, the client, credentials and crate docs to `lib.rs` and `auth.rs`. This stage knows nothing of YAML: it reads only the model.
+//! `webhooks.rs`, the client, credentials and crate docs to `lib.rs` and `auth.rs`. This stage
+//! knows nothing of YAML: it reads only the model.
 
 mod client;
 mod contract;
