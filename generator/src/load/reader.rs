@@ -1330,7 +1330,7 @@ mod tests {
     fn a_ref_inside_data_is_data() {
         // Real documents carry `$ref` keys in example payloads, defaults and extensions.
         let d = load(&format!(
-            "{HEAD_31}paths:\n  /a:\n    get:\n      x-sample: {{$ref: '#/nowhere'}}\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{type: object, default: {{$ref: '#/nowhere'}}, example: {{$ref: 'https://x.test/a.json'}}, enum: [{{$ref: x}}]}}\n              example: {{$ref: '#/nowhere'}}\n              examples:\n                one: {{value: {{$ref: 'other.yaml#/x'}}}}\n"
+            "{HEAD_31}paths:\n  /a:\n    get:\n      x-sample: {{$ref: '#/nowhere'}}\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{type: object, default: {{$ref: '#/nowhere'}}, example: {{$ref: 'https://x.test/a.json'}}, enum: [{{$ref: x}}], properties: {{c: {{const: {{$ref: '#/c'}}}}}}}}\n              example: {{$ref: '#/nowhere'}}\n              examples:\n                one: {{value: {{$ref: 'other.yaml#/x'}}}}\n"
         ));
         assert!(crate::resolve::resolve(&d).is_ok());
         let s = schema(&d, "#/paths/~1a/get/responses/200/content/application~1json/schema");
@@ -1391,6 +1391,14 @@ mod tests {
         assert!(has("#/paths/~1a/get/colour: `colour` is not a field of an operation"), "{warnings:?}");
         assert!(has("#/components/schemas/A/properties/b/minLenght: `minLenght` is not a schema keyword"), "{warnings:?}");
         assert!(has("#/components/schemas/A/properties/b/required: `required` must list property names"), "{warnings:?}");
+    }
+
+    #[test]
+    fn a_foreign_schema_dialect_is_a_warning() {
+        let d = load("openapi: 3.1.0\njsonSchemaDialect: https://json-schema.org/draft-07/schema#\ninfo: {title: t, version: '1'}\n");
+        assert!(warnings(&d).iter().any(|w| w.starts_with("#/jsonSchemaDialect: schemas are read as")), "{:?}", warnings(&d));
+        let d = load("openapi: 3.1.0\njsonSchemaDialect: https://spec.openapis.org/oas/3.1/dialect/base\ninfo: {title: t, version: '1'}\n");
+        assert!(warnings(&d).is_empty(), "{:?}", warnings(&d));
     }
 
     #[test]

@@ -1263,6 +1263,27 @@ mod tests {
     }
 
     #[test]
+    fn a_querystring_parameter_needs_form_content_and_comes_alone() {
+        let document = |content: &str, second: &str| {
+            format!(
+                "openapi: 3.2.0\ninfo: {{title: t, version: '1'}}\npaths:\n  /a:\n    get:\n      parameters:\n        - {{name: q, in: querystring, content: {{{content}: {{schema: {{type: object}}}}}}}}\n{second}      responses: {{'200': {{description: ok}}}}\n"
+            )
+        };
+        let refused = |yaml: &str| {
+            let document = crate::load::parse(Path::new("t.yaml"), yaml).unwrap();
+            let error = crate::resolve::resolve(&document).and_then(|r| crate::model::build(&r).map(|_| ()));
+            error.unwrap_err().to_string()
+        };
+        let error = refused(&document("application/json", ""));
+        assert!(error.contains("#/paths/~1a/get/parameters/0") && error.contains("application/x-www-form-urlencoded"), "{error}");
+        let second = "        - {name: r, in: querystring, content: {application/x-www-form-urlencoded: {}}}\n";
+        let error = refused(&document("application/x-www-form-urlencoded", second));
+        assert!(error.contains("#/paths/~1a/get/parameters/1") && error.contains("at most one"), "{error}");
+        let api = model(&document("application/x-www-form-urlencoded", ""));
+        assert_eq!(api.operations[0].params[0].location, crate::model::Location::QueryString);
+    }
+
+    #[test]
     fn references_around_a_loop_through_items_are_a_recursive_type() {
         let api = model(
             "openapi: 3.1.0\ninfo: {title: t, version: '1'}\ncomponents:\n  schemas:\n    Tree: {type: object, properties: {kids: {$ref: '#/components/schemas/Forest'}}}\n    Forest: {type: array, items: {$ref: '#/components/schemas/Tree'}}\n",
