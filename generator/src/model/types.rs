@@ -367,10 +367,11 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
                 None => Shape::Use(string_type(schema)),
             },
             JsonType::Integer => {
-                let names = enum_names(schema, usize::MAX);
-                match values_of(JsonType::Integer) {
-                    // Named integer values (`x-enum-varnames`, or `const` alternatives with
-                    // titles): an open enum of named constants.
+                let values = values_of(JsonType::Integer);
+                let names = enum_names(schema, values.as_ref().map_or(0, Vec::len));
+                match values {
+                    // Integer values the document names (`x-enum-varnames`): an open enum of
+                    // named constants. (`const` alternatives with titles are `value_enum`'s.)
                     Some(values) if names.len() == values.len() => {
                         let descriptions = enum_descriptions(schema, values.len());
                         let values = values
@@ -1067,13 +1068,13 @@ fn is_textual(media_type: &str) -> bool {
     essence.starts_with("text/") || essence == "application/json" || essence.ends_with("+json") || essence.ends_with("xml") || essence.contains("yaml")
 }
 
-/// Names the document gives enum values (`x-enum-varnames`, `x-enumNames`), when it gives one
-/// per value; or the titles of `const` alternatives.
+/// Names the document gives `count` enum values (`x-enum-varnames`, `x-enumNames`): one per
+/// value, or none.
 fn enum_names(schema: &Schema, count: usize) -> Vec<String> {
     for key in ["x-enum-varnames", "x-enumNames", "x-enum-names"] {
         if let Some(Value::Array(names)) = schema.extensions.get(key) {
             let names: Vec<String> = names.iter().filter_map(|n| n.as_str().map(str::to_owned)).collect();
-            if count == usize::MAX || names.len() == count {
+            if names.len() == count {
                 return names;
             }
         }
