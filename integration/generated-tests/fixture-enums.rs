@@ -3,7 +3,7 @@
 //! document does not list are kept, and `Display`/`FromStr` agree with the wire.
 
 use fixture_enums::apis::default::ListJobsOptions;
-use fixture_enums::types::{Job, JobKind, ListJobsState, Scope};
+use fixture_enums::types::{Color, Job, JobKind, ListJobsState, Priority, Scope};
 use fixture_enums::Client;
 use serde_json::json;
 use testkit::{Reply, Server};
@@ -41,6 +41,16 @@ fn values_the_document_does_not_list_are_kept_and_written_back() {
     // Not a string at all: an error, not a panic and not a silent default.
     let error = serde_json::from_value::<Scope>(json!(5)).unwrap_err().to_string();
     assert!(error.contains("Scope"), "{error}");
+}
+
+#[test]
+fn names_the_document_gives_values_are_used() {
+    // `x-enum-varnames` names integer values (constants of an open integer type) and strings.
+    assert_eq!(serde_json::from_value::<Priority>(json!(3)).unwrap(), Priority::HIGH);
+    assert_eq!(serde_json::from_value::<Priority>(json!(9)).unwrap(), Priority(9));
+    assert_eq!(serde_json::to_value(Priority::LOW).unwrap(), json!(1));
+    assert_eq!(serde_json::from_value::<Color>(json!("#0f0")).unwrap(), Color::Green);
+    assert_eq!(Color::Red.to_string(), "#f00");
 }
 
 #[tokio::test]
