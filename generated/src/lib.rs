@@ -41,7 +41,8 @@ pub mod apis;
 pub mod auth;
 pub mod types;
 pub use apigen_runtime::{
-    ApiError, Bytes, Credential, DecodeError, Error, Nullable, Result, Secret,
+    ApiError, Bytes, Credential, DecodeError, Error, FilePart, Nullable, Result, Secret,
+    Upload,
 };
 
 /// The first server the document lists.
@@ -76,6 +77,15 @@ impl Client {
     /// The runtime client underneath, for requests this crate does not describe.
     pub fn runtime(&self) -> &apigen_runtime::Client {
         &self.inner
+    }
+
+    /// This client with another limit on response bodies, for the calls made through it
+    /// (default [`apigen_runtime::DEFAULT_BODY_LIMIT`], 32 MiB; set it for every call
+    /// with `builder().body_limit(…)`). Shares the connection pool.
+    pub fn with_body_limit(&self, limit: usize) -> Self {
+        Self {
+            inner: self.inner.with_body_limit(limit),
+        }
     }
 
     /// Operations tagged `Job Secret`.

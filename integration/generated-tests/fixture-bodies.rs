@@ -38,10 +38,10 @@ async fn text_bytes_form_and_multipart_go_on_the_wire_as_declared() {
     .await;
     let api = client(&server);
     assert_eq!(api.default().put_config("a: 1\n".into()).await.unwrap(), "stored: a: 1");
-    api.default().upload_blob(Some(Bytes::from_static(b"\x00\xff"))).await.unwrap();
+    api.default().upload_blob(Some(Bytes::from_static(b"\x00\xff").into())).await.unwrap();
     assert_eq!(&api.default().download_blob(9).await.unwrap()[..], &[0u8, 159, 146, 150]);
     api.default().login(&types::LoginBody { user: "ann".into(), password: "p@ss word".into() }).await.unwrap();
-    let mut attachment = types::AttachBody::new(Bytes::from_static(b"PDF"), "42");
+    let mut attachment = types::AttachBody::new(Bytes::from_static(b"PDF").into(), "42");
     attachment.tags = Some(vec!["a".into()]);
     api.default().attach(&attachment).await.unwrap();
 

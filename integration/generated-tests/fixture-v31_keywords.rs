@@ -3,7 +3,7 @@
 //! payloads; an operation without `responses` over loopback.
 
 use fixture_v31_keywords::types::{Point, UploadFileBody};
-use fixture_v31_keywords::{Bytes, Client};
+use fixture_v31_keywords::{Client, FilePart};
 use serde_json::json;
 use testkit::{Reply, Server};
 
@@ -34,13 +34,14 @@ fn tuples_base64_maps_and_safe_types_round_trip() {
 async fn binary_content_is_a_file_part_and_no_responses_means_no_body() {
     let server = Server::scripted(vec![Reply::empty(204), Reply::empty(200)]).await;
     let client = Client::builder().base_url(server.url()).build().unwrap();
-    let body = UploadFileBody { file: Some(Bytes::from_static(b"\x89PNG")), note: Some("logo".into()) };
+    let logo = FilePart::from(b"\x89PNG".as_slice()).file_name("logo.png").content_type("image/png");
+    let body = UploadFileBody { file: Some(logo), note: Some("logo".into()) };
     client.default().upload_file(Some(&body)).await.unwrap();
     client.default().ping().await.unwrap();
     let requests = server.requests();
     let multipart = requests[0].body.to_vec();
     let text = String::from_utf8_lossy(&multipart);
-    assert!(text.contains("name=\"file\"; filename=\"file\"\r\nContent-Type: application/octet-stream"), "{text}");
+    assert!(text.contains("name=\"file\"; filename=\"logo.png\"\r\nContent-Type: image/png"), "{text}");
     assert!(multipart.windows(4).any(|w| w == b"\x89PNG"));
     assert!(text.contains("name=\"note\"\r\n\r\nlogo\r\n"), "{text}");
     assert_eq!(requests[1].method, "GET");

@@ -26,6 +26,11 @@ pub(crate) struct Inner {
     pub user_agent: String,
     pub retry: RetryPolicy,
     pub middleware: Vec<SharedMiddleware>,
+    /// The most a response body (or one event, or one line of a stream) may hold in memory.
+    pub body_limit: usize,
+    /// Time allowed for a whole response, set on each request; `None` with a `reqwest::Client`
+    /// of the user's, whose own timeouts apply.
+    pub request_timeout: Option<Duration>,
 }
 
 impl Client {
@@ -36,6 +41,19 @@ impl Client {
 
     pub fn base_url(&self) -> &str {
         &self.inner.base_url
+    }
+
+    /// This client with another body limit, for calls that expect more (or less) than the
+    /// builder's: `client.with_body_limit(1 << 30)`. Shares the connection pool.
+    pub fn with_body_limit(&self, limit: usize) -> Client {
+        let mut inner = Inner::clone(&self.inner);
+        inner.body_limit = limit;
+        Client { inner: Arc::new(inner) }
+    }
+
+    /// The most a buffered response body may hold ([`DEFAULT_BODY_LIMIT`] unless set).
+    pub fn body_limit(&self) -> usize {
+        self.inner.body_limit
     }
 
     /// This client, with `security` as the default security unless its builder already set one
@@ -126,11 +144,14 @@ pub struct ClientBuilder<C = Client> {
     http: Option<reqwest::Client>,
     retry: RetryPolicy,
     middleware: Vec<SharedMiddleware>,
+    body_limit: usize,
     output: PhantomData<fn() -> C>,
 }
 
-/// Default time allowed for a whole request, connection included.
+/// Default time allowed for a whole request, connection included; for a stream, for each read.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default limit on what one response body (or one event or line of a stream) may hold: 32 MiB.
+pub const DEFAULT_BODY_LIMIT: usize = 32 * 1024 * 1024;
 /// Default time allowed to open a connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -146,8 +167,17 @@ impl<C: From<Client>> ClientBuilder<C> {
             http: None,
             retry: RetryPolicy::default(),
             middleware: Vec::new(),
+            body_limit: DEFAULT_BODY_LIMIT,
             output: PhantomData,
         }
+    }
+
+    /// The most a response body may hold in memory (default [`DEFAULT_BODY_LIMIT`], 32 MiB).
+    /// A larger one is an [`Error::TooLarge`], read no further. Streams are not bound by it,
+    /// but each of their events or lines is.
+    pub fn body_limit(mut self, limit: usize) -> Self {
+        self.body_limit = limit;
+        self
     }
 
     /// When to send a request again (default: [`RetryPolicy::default`]; none: [`RetryPolicy::never`]).
@@ -189,7 +219,8 @@ impl<C: From<Client>> ClientBuilder<C> {
         self
     }
 
-    /// Time allowed for a whole request (default 30 s).
+    /// Time allowed for a whole request (default 30 s); a stream may last longer, but each of
+    /// its reads is allowed this much.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -220,17 +251,20 @@ impl<C: From<Client>> ClientBuilder<C> {
         }
         http::HeaderValue::from_str(&self.user_agent)
             .map_err(|_| Error::InvalidRequest("the user agent is not a valid header value".into()))?;
-        let http = match self.http {
-            Some(http) => http,
+        let (http, request_timeout) = match self.http {
+            Some(http) => (http, None),
             None => {
                 // reqwest is built without a default crypto provider so that only ring (no
                 // aws-lc, no OpenSSL) is compiled in; it must be installed once per process.
                 let _ = rustls::crypto::ring::default_provider().install_default();
-                reqwest::Client::builder()
-                    .timeout(self.timeout)
+                // The whole-request timeout is set per request (a stream must not have one);
+                // the read timeout bounds every read, of streams too.
+                let http = reqwest::Client::builder()
+                    .read_timeout(self.timeout)
                     .connect_timeout(self.connect_timeout)
                     .build()
-                    .map_err(Error::Transport)?
+                    .map_err(Error::Transport)?;
+                (http, Some(self.timeout))
             }
         };
         Ok(C::from(Client {
@@ -242,6 +276,8 @@ impl<C: From<Client>> ClientBuilder<C> {
                 user_agent: self.user_agent,
                 retry: self.retry,
                 middleware: self.middleware,
+                body_limit: self.body_limit,
+                request_timeout,
             }),
         }))
     }
@@ -259,6 +295,7 @@ impl<C> Clone for ClientBuilder<C> {
             http: self.http.clone(),
             retry: self.retry.clone(),
             middleware: self.middleware.clone(),
+            body_limit: self.body_limit,
             output: PhantomData,
         }
     }

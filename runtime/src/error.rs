@@ -26,6 +26,17 @@ pub enum Error<E = serde_json::Value> {
     /// The retry policy's total deadline passed before an answer came.
     #[error("no answer within the deadline after {attempts} attempt(s) ({elapsed:.1?})")]
     Deadline { attempts: u32, elapsed: std::time::Duration },
+    /// A body longer than the client (or the call) allows to buffer, or a single stream item (an
+    /// event, a line) longer than that: reading stopped there, the rest was not read.
+    #[error("the HTTP {} response {what} is over the limit of {limit} bytes", status.as_u16())]
+    TooLarge {
+        /// The limit in bytes ([`ClientBuilder::body_limit`](crate::ClientBuilder::body_limit)).
+        limit: usize,
+        /// `body`, `event` or `line`.
+        what: &'static str,
+        status: StatusCode,
+        headers: Box<HeaderMap>,
+    },
 }
 
 impl<E> Error<E> {
@@ -34,6 +45,7 @@ impl<E> Error<E> {
         match self {
             Error::Status(error) => Some(error.status),
             Error::Decode(error) => Some(error.status),
+            Error::TooLarge { status, .. } => Some(*status),
             Error::InvalidRequest(_) | Error::Transport(_) | Error::Deadline { .. } => None,
         }
     }

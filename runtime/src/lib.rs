@@ -4,23 +4,25 @@
 //! wrappers generated types use ([`Nullable`], [`Secret`]).
 
 mod auth;
+mod body;
 mod client;
 mod error;
 mod fields;
-mod multipart;
 mod request;
 mod retry;
+pub mod stream;
 pub mod string_enum;
 pub mod union;
 
 pub use auth::{Credential, Security};
 pub use bytes::Bytes;
-pub use client::{Client, ClientBuilder};
+pub use body::{FilePart, Multipart, Upload};
+pub use client::{Client, ClientBuilder, DEFAULT_BODY_LIMIT, DEFAULT_TIMEOUT};
 pub use error::{ApiError, DecodeError, Error, ErrorStatus, Result};
 pub use fields::{Base64, Nullable, ParamText, Secret};
-pub use multipart::Multipart;
 pub use http::{HeaderMap, StatusCode};
 pub use request::{RawResponse, RequestBuilder};
+pub use stream::{ByteStream, Event, EventStream, LineFormat, LineStream};
 pub use retry::{AttemptInfo, Middleware, RequestInfo, RetryPolicy};
 pub use reqwest::{self, Method};
 

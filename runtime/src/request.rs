@@ -1,6 +1,7 @@
 //! One request: every generated operation is a short chain of these calls.
 
 use std::fmt::{self, Display};
+use std::pin::Pin;
 
 use bytes::Bytes;
 use http::header::{ACCEPT, CONTENT_TYPE, USER_AGENT};
@@ -10,8 +11,11 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::auth::{self, Security};
+use crate::body::{Payload, Upload};
 use crate::client::Client;
 use crate::error::{ApiError, DecodeError, Error, ErrorStatus};
+use crate::retry::{Mode, Received, RequestInfo};
+use crate::stream::{ByteStream, Decode, EventStream, LineFormat, LineStream, Live};
 
 /// Everything but RFC 3986's unreserved characters is encoded: a value can never add a path
 /// segment (`/`), start a query (`?`) or fragment (`#`), or look already encoded (`%`).
@@ -27,7 +31,7 @@ pub struct RequestBuilder<'c> {
     query: Vec<String>,
     headers: HeaderMap,
     cookies: Vec<String>,
-    body: Option<(HeaderValue, Bytes)>,
+    body: Option<Payload>,
     security: Security,
     error: Option<String>,
 }
@@ -54,6 +58,10 @@ impl<'c> RequestBuilder<'c> {
 
     fn fail(&mut self, message: String) {
         self.error.get_or_insert(message);
+    }
+
+    fn set_body(&mut self, content_type: HeaderValue, bytes: Bytes) {
+        self.body = Some(Payload::Bytes { content_type, bytes });
     }
 
     pub(crate) fn refuse(mut self, message: String) -> Self {
@@ -169,7 +177,7 @@ impl<'c> RequestBuilder<'c> {
     /// A JSON body.
     pub fn json<T: Serialize + ?Sized>(mut self, body: &T) -> Self {
         match serde_json::to_vec(body) {
-            Ok(bytes) => self.body = Some((HeaderValue::from_static("application/json"), Bytes::from(bytes))),
+            Ok(bytes) => self.set_body(HeaderValue::from_static("application/json"), Bytes::from(bytes)),
             Err(e) => self.fail(format!("the request body does not serialize as JSON: {e}")),
         }
         self
@@ -186,9 +194,7 @@ impl<'c> RequestBuilder<'c> {
     /// An `application/x-www-form-urlencoded` body.
     pub fn form<T: Serialize + ?Sized>(mut self, body: &T) -> Self {
         match serde_urlencoded::to_string(body) {
-            Ok(text) => {
-                self.body = Some((HeaderValue::from_static("application/x-www-form-urlencoded"), Bytes::from(text)))
-            }
+            Ok(text) => self.set_body(HeaderValue::from_static("application/x-www-form-urlencoded"), Bytes::from(text)),
             Err(e) => self.fail(format!("the request body cannot be form-encoded: {e}")),
         }
         self
@@ -203,11 +209,7 @@ impl<'c> RequestBuilder<'c> {
 
     /// A `multipart/form-data` body.
     pub fn multipart(mut self, form: crate::Multipart) -> Self {
-        let (content_type, body) = form.finish();
-        match HeaderValue::from_str(&content_type) {
-            Ok(value) => self.body = Some((value, body)),
-            Err(_) => self.fail("invalid multipart boundary".into()),
-        }
+        self.body = Some(Payload::Multipart(form));
         self
     }
 
@@ -218,9 +220,9 @@ impl<'c> RequestBuilder<'c> {
         }
     }
 
-    /// A body sent as given: text, YAML, bytes.
+    /// A body sent as given: text, YAML.
     pub fn body(mut self, content_type: &'static str, body: impl Into<Bytes>) -> Self {
-        self.body = Some((HeaderValue::from_static(content_type), body.into()));
+        self.set_body(HeaderValue::from_static(content_type), body.into());
         self
     }
 
@@ -231,74 +233,122 @@ impl<'c> RequestBuilder<'c> {
         }
     }
 
+    /// A binary body: bytes in memory, a file read as it is sent, or a stream.
+    pub fn upload(mut self, content_type: &'static str, upload: impl Into<Upload>) -> Self {
+        self.body = Some(Payload::Upload {
+            content_type: HeaderValue::from_static(content_type),
+            upload: std::sync::Arc::new(upload.into()),
+        });
+        self
+    }
+
+    pub fn upload_opt(self, content_type: &'static str, upload: Option<Upload>) -> Self {
+        match upload {
+            Some(upload) => self.upload(content_type, upload),
+            None => self,
+        }
+    }
+
     /// Sends and decodes a JSON success body as `T`.
     pub async fn send_json<T: DeserializeOwned, E: DeserializeOwned>(self, errors: &[ErrorStatus]) -> Result<T, Error<E>> {
-        let response = self.send_expecting(Some("application/json")).await?;
-        if !response.status.is_success() {
-            return Err(response.into_error(errors));
-        }
-        response.json()
+        self.send_whole(Some("application/json"), errors).await?.json()
     }
 
     /// Sends; a success body is ignored (204 and the like).
     pub async fn send_empty<E: DeserializeOwned>(self, errors: &[ErrorStatus]) -> Result<(), Error<E>> {
-        let response = self.send_expecting(None).await?;
-        if !response.status.is_success() {
-            return Err(response.into_error(errors));
-        }
-        Ok(())
+        self.send_whole(None, errors).await.map(|_| ())
     }
 
     /// Sends and returns a success body as UTF-8 text.
     pub async fn send_text<E: DeserializeOwned>(self, errors: &[ErrorStatus]) -> Result<String, Error<E>> {
-        let response = self.send_expecting(None).await?;
-        if !response.status.is_success() {
-            return Err(response.into_error(errors));
-        }
-        String::from_utf8(response.body.to_vec()).map_err(|e| {
-            Error::Decode(DecodeError::new("String", format!("invalid UTF-8: {e}"), 0, 0, response.status, &response.body))
-        })
+        self.send_whole(None, errors).await?.text()
     }
 
     /// Sends and returns a success body as bytes.
     pub async fn send_bytes<E: DeserializeOwned>(self, errors: &[ErrorStatus]) -> Result<Bytes, Error<E>> {
-        let response = self.send_expecting(None).await?;
-        if !response.status.is_success() {
-            return Err(response.into_error(errors));
-        }
-        Ok(response.body)
+        Ok(self.send_whole(None, errors).await?.body)
     }
 
     /// Sends and returns the response whatever its status: only transport errors fail.
     pub async fn send_raw<E>(self) -> Result<RawResponse, Error<E>> {
-        self.send_expecting(None).await
+        match self.prepare(None)?.send(Mode::Whole).await? {
+            Received::Whole(response) => Ok(response),
+            Received::Live(_) => Err(Error::InvalidRequest("a whole response was asked for".into())),
+        }
     }
 
-    async fn send_expecting<E>(mut self, accept: Option<&'static str>) -> Result<RawResponse, Error<E>> {
+    /// Sends and returns a success body as a stream of bytes, read as it arrives.
+    pub async fn send_stream<E: DeserializeOwned>(self, errors: &[ErrorStatus]) -> Result<ByteStream, Error<E>> {
+        let live = self.prepare(None)?.send_live(errors).await?;
+        Ok(ByteStream::new(live))
+    }
+
+    /// Sends and returns a `text/event-stream` success body as typed events.
+    pub async fn send_events<T: Send + 'static, E: DeserializeOwned>(
+        self,
+        errors: &'static [ErrorStatus],
+        decode: Decode<T>,
+    ) -> Result<EventStream<T>, Error<E>> {
+        let prepared = self.prepare(Some("text/event-stream"))?;
+        let live = prepared.send_live(errors).await?;
+        let limit = prepared.client.inner.body_limit;
+        // Reconnecting sends the same request, with the last event id, when its body can be
+        // sent again.
+        let reconnect: Option<crate::stream::Reconnect> = prepared.repeatable().then(|| {
+            let prepared = std::sync::Arc::new(prepared);
+            std::sync::Arc::new(move |last_event_id: Option<String>| {
+                let prepared = std::sync::Arc::clone(&prepared);
+                Box::pin(async move {
+                    let mut again = (*prepared).clone();
+                    if let Some(id) = last_event_id.and_then(|id| HeaderValue::from_str(&id).ok()) {
+                        again.headers.insert("last-event-id", id);
+                    }
+                    again.send_live::<serde_json::Value>(errors).await
+                }) as Pin<Box<dyn std::future::Future<Output = Result<Live, Error>> + Send>>
+            }) as crate::stream::Reconnect
+        });
+        Ok(EventStream::new(live, decode, limit, reconnect))
+    }
+
+    /// Sends and returns a JSON Lines or JSON text sequence success body as typed values.
+    pub async fn send_lines<T: Send + 'static, E: DeserializeOwned>(
+        self,
+        errors: &[ErrorStatus],
+        format: LineFormat,
+        decode: Decode<T>,
+    ) -> Result<LineStream<T>, Error<E>> {
+        let accept = match format {
+            LineFormat::Lines => "application/jsonl, application/x-ndjson",
+            LineFormat::Sequence => "application/json-seq",
+        };
+        let prepared = self.prepare(Some(accept))?;
+        let live = prepared.send_live(errors).await?;
+        Ok(LineStream::new(live, format, decode, prepared.client.inner.body_limit))
+    }
+
+    /// A whole success response, or the error for any other status.
+    async fn send_whole<E: DeserializeOwned>(self, accept: Option<&'static str>, errors: &[ErrorStatus]) -> Result<RawResponse, Error<E>> {
+        match self.prepare(accept)?.send(Mode::Whole).await? {
+            Received::Whole(response) if response.status.is_success() => Ok(response),
+            Received::Whole(response) => Err(response.into_error(errors)),
+            Received::Live(_) => Err(Error::InvalidRequest("a whole response was asked for".into())),
+        }
+    }
+
+    /// The request as it will be sent: middleware has seen it, once, before any credential.
+    fn prepare<E>(mut self, accept: Option<&'static str>) -> Result<Prepared, Error<E>> {
         if let Some(message) = self.error.take() {
             return Err(Error::InvalidRequest(message));
         }
-        let inner = &self.client.inner;
-        let info = crate::retry::RequestInfo { method: self.method.clone(), path_template: self.template };
-        let credentials = auth::choose(self.security, &inner.credentials);
-        if credentials.is_none() {
-            // The user may authenticate in their own reqwest client or a proxy: send as is.
-            tracing::debug!(required = ?self.security, "no credential for this operation's security schemes");
-        }
-        let request = self.build(accept).map_err(Error::InvalidRequest)?;
-        crate::retry::send(inner, request, credentials, info).await
-    }
-
-    fn build(self, accept: Option<&'static str>) -> Result<reqwest::Request, String> {
-        let inner = &self.client.inner;
+        let client = self.client.clone();
+        let inner = &client.inner;
+        let info = RequestInfo { method: self.method.clone(), path_template: self.template };
         let mut url = reqwest::Url::parse(&format!("{}{}", inner.base_url, self.path))
-            .map_err(|e| format!("`{}{}` is not a valid URL: {e}", inner.base_url, self.path))?;
+            .map_err(|e| Error::InvalidRequest(format!("`{}{}` is not a valid URL: {e}", inner.base_url, self.path)))?;
         if !self.query.is_empty() {
             url.set_query(Some(&self.query.join("&")));
         }
-        let mut request = reqwest::Request::new(self.method, url);
-        let headers = request.headers_mut();
-        *headers = self.headers;
+        let mut headers = self.headers;
         if let Ok(agent) = HeaderValue::from_str(&inner.user_agent) {
             headers.insert(USER_AGENT, agent);
         }
@@ -306,15 +356,89 @@ impl<'c> RequestBuilder<'c> {
             headers.entry(ACCEPT).or_insert(HeaderValue::from_static(accept));
         }
         if !self.cookies.is_empty() {
-            let cookies = HeaderValue::from_str(&self.cookies.join("; ")).map_err(|e| e.to_string())?;
+            let cookies = HeaderValue::from_str(&self.cookies.join("; ")).map_err(|e| Error::InvalidRequest(e.to_string()))?;
             headers.append(http::header::COOKIE, cookies);
         }
-        if let Some((content_type, body)) = self.body {
-            headers.insert(CONTENT_TYPE, content_type);
-            *request.body_mut() = Some(body.into());
+        let mut body = self.body;
+        // Middleware sees the request once, with an in-memory body when there is one; what it
+        // changes is what every attempt sends.
+        let mut template = reqwest::Request::new(self.method, url);
+        *template.headers_mut() = headers;
+        if let Some(Payload::Bytes { content_type, bytes }) = &body {
+            template.headers_mut().insert(CONTENT_TYPE, content_type.clone());
+            *template.body_mut() = Some(bytes.clone().into());
         }
-        // Credentials are added per attempt, after middleware has seen the request.
-        Ok(request)
+        for middleware in &inner.middleware {
+            middleware.on_request(&mut template, &info);
+        }
+        if let Some(Payload::Bytes { bytes, .. }) = &mut body {
+            if let Some(changed) = template.body().and_then(|b| b.as_bytes()) {
+                *bytes = Bytes::copy_from_slice(changed);
+            }
+            template.headers_mut().remove(CONTENT_TYPE);
+        }
+        if auth::choose(self.security, &inner.credentials).is_none() {
+            // The user may authenticate in their own reqwest client or a proxy: send as is.
+            tracing::debug!(required = ?self.security, "no credential for this operation's security schemes");
+        }
+        Ok(Prepared {
+            method: template.method().clone(),
+            url: template.url().clone(),
+            headers: template.headers().clone(),
+            client,
+            body,
+            security: self.security,
+            info,
+        })
+    }
+}
+
+/// A request ready to be sent, as many times as retries and reconnections need.
+#[derive(Clone)]
+pub(crate) struct Prepared {
+    pub client: Client,
+    pub method: reqwest::Method,
+    pub url: reqwest::Url,
+    pub headers: HeaderMap,
+    pub body: Option<Payload>,
+    pub security: Security,
+    pub info: RequestInfo,
+}
+
+impl Prepared {
+    /// Whether the body can be sent again (not one taken from a stream).
+    pub(crate) fn repeatable(&self) -> bool {
+        !matches!(&self.body, Some(Payload::Upload { upload, .. }) if !upload.repeatable())
+    }
+
+    /// One attempt's request, credentials not yet added. A whole response is bounded in time
+    /// by the client's timeout; a streamed one only per read.
+    pub(crate) async fn attempt(&self, mode: Mode) -> Result<reqwest::Request, String> {
+        let inner = &self.client.inner;
+        let mut request = inner.http.request(self.method.clone(), self.url.clone()).headers(self.headers.clone());
+        if let Some(body) = &self.body {
+            request = body.apply(request).await?;
+        }
+        if let (Mode::Whole, Some(timeout)) = (mode, inner.request_timeout) {
+            request = request.timeout(timeout);
+        }
+        request.build().map_err(|e| e.to_string())
+    }
+
+    pub(crate) async fn send<E>(&self, mode: Mode) -> Result<Received, Error<E>> {
+        let credentials = auth::choose(self.security, &self.client.inner.credentials);
+        crate::retry::send(self, mode, credentials).await
+    }
+
+    /// A streamed success response, or the error for any other status.
+    async fn send_live<E: DeserializeOwned>(&self, errors: &[ErrorStatus]) -> Result<Live, Error<E>> {
+        match self.send(Mode::Live).await? {
+            Received::Live(live) => Ok(live),
+            Received::Whole(response) if response.status.is_success() => {
+                Err(Error::InvalidRequest("a streamed response was asked for".into()))
+            }
+            Received::Whole(response) => Err(response.into_error(errors)),
+        }
     }
 }
 

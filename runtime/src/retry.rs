@@ -13,7 +13,8 @@ use tracing::Instrument;
 use crate::auth::Credential;
 use crate::client::Inner;
 use crate::error::Error;
-use crate::request::RawResponse;
+use crate::request::{Prepared, RawResponse};
+use crate::stream::Live;
 
 /// When and how a request is sent again.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -105,26 +106,54 @@ pub trait Middleware: Send + Sync + 'static {
     fn on_response(&self, _info: &RequestInfo, _response: &mut RawResponse) {}
 }
 
-pub(crate) async fn send<E>(
-    inner: &Inner,
-    mut request: reqwest::Request,
-    credentials: Option<Vec<&Credential>>,
-    info: RequestInfo,
-) -> Result<RawResponse, Error<E>> {
-    for middleware in &inner.middleware {
-        middleware.on_request(&mut request, &info);
+/// How much of a response to read before returning it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Mode {
+    /// The whole body, up to the client's limit.
+    Whole,
+    /// A success body is left to be read as a stream; any other is read whole.
+    Live,
+}
+
+/// A response as [`send`] returns it.
+pub(crate) enum Received {
+    Whole(RawResponse),
+    Live(Live),
+}
+
+impl Received {
+    fn status(&self) -> StatusCode {
+        match self {
+            Received::Whole(response) => response.status,
+            Received::Live(live) => live.status,
+        }
     }
+
+    fn headers(&self) -> &HeaderMap {
+        match self {
+            Received::Whole(response) => &response.headers,
+            Received::Live(live) => &live.headers,
+        }
+    }
+}
+
+/// Why an attempt got no usable response.
+enum Failure {
+    Transport(reqwest::Error),
+    TooLarge { limit: usize, status: StatusCode, headers: HeaderMap },
+    /// The request could not be built again (a file that cannot be read).
+    Request(String),
+}
+
+pub(crate) async fn send<E>(prepared: &Prepared, mode: Mode, credentials: Option<Vec<&Credential>>) -> Result<Received, Error<E>> {
+    let inner = &prepared.client.inner;
+    let info = &prepared.info;
     let policy = &inner.retry;
-    let may_retry = policy.retry_non_idempotent || idempotent(&info.method);
+    // A body from a stream can be sent once only.
+    let may_retry = (policy.retry_non_idempotent || idempotent(&info.method)) && prepared.repeatable();
     let started = Instant::now();
     let mut attempt = 1;
     loop {
-        let mut this = request
-            .try_clone()
-            .ok_or_else(|| Error::InvalidRequest("a streaming body cannot be sent".into()))?;
-        for credential in credentials.iter().flatten() {
-            credential.apply(&mut this).map_err(Error::InvalidRequest)?;
-        }
         let span = tracing::debug_span!(
             "http_request",
             method = %info.method,
@@ -135,7 +164,14 @@ pub(crate) async fn send<E>(
         );
         let attempt_started = Instant::now();
         let remaining = policy.total_deadline.saturating_sub(started.elapsed());
-        let outcome = tokio::time::timeout(remaining, exchange(&inner.http, this).instrument(span.clone())).await;
+        let exchange = async {
+            let mut request = prepared.attempt(mode).await.map_err(Failure::Request)?;
+            for credential in credentials.iter().flatten() {
+                credential.apply(&mut request).map_err(Failure::Request)?;
+            }
+            exchange(&inner.http, request, mode, inner.body_limit).await
+        };
+        let outcome = tokio::time::timeout(remaining, exchange.instrument(span.clone())).await;
         let elapsed = attempt_started.elapsed();
         span.record("duration_ms", elapsed.as_millis() as u64);
         let outcome = match outcome {
@@ -147,32 +183,37 @@ pub(crate) async fn send<E>(
                 })
             }
         };
-        if let Ok(response) = &outcome {
-            span.record("status", response.status.as_u16());
+        let (status, headers, transport) = match &outcome {
+            Ok(received) => (Some(received.status()), Some(received.headers()), None),
+            Err(Failure::TooLarge { status, headers, .. }) => (Some(*status), Some(headers), None),
+            Err(Failure::Transport(error)) => (None, None, Some(error)),
+            Err(Failure::Request(_)) => (None, None, None),
+        };
+        if let Some(status) = status {
+            span.record("status", status.as_u16());
         }
         let report = AttemptInfo {
             attempt,
-            status: outcome.as_ref().ok().map(|r| r.status),
-            headers: outcome.as_ref().ok().map(|r| &r.headers),
-            error: outcome.as_ref().err(),
+            status,
+            headers,
+            error: transport,
             elapsed,
         };
         for middleware in &inner.middleware {
-            middleware.on_attempt(&info, &report);
+            middleware.on_attempt(info, &report);
         }
         // `Some(hint)`: worth another attempt, after `hint` if the server said how long.
         let retry = match &outcome {
-            Ok(response) if RETRY_STATUSES.contains(&response.status) => Some(retry_after(&response.headers)),
-            Ok(_) => None,
-            Err(error) if transient(error) => Some(None),
-            Err(_) => None,
+            Ok(received) if RETRY_STATUSES.contains(&received.status()) => Some(retry_after(received.headers())),
+            Err(Failure::Transport(error)) if transient(error) => Some(None),
+            _ => None,
         };
         let delay = match retry {
             Some(hint) if may_retry && attempt < policy.max_attempts => hint.unwrap_or_else(|| policy.backoff(attempt)),
-            _ => return finish(inner, &info, outcome),
+            _ => return finish(inner, info, outcome),
         };
         if started.elapsed() + delay > policy.total_deadline {
-            return finish(inner, &info, outcome);
+            return finish(inner, info, outcome);
         }
         tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, path = info.path_template, "retrying");
         tokio::time::sleep(delay).await;
@@ -180,21 +221,48 @@ pub(crate) async fn send<E>(
     }
 }
 
-/// The final outcome, after middleware has had its say on the response.
-fn finish<E>(inner: &Inner, info: &RequestInfo, outcome: Result<RawResponse, reqwest::Error>) -> Result<RawResponse, Error<E>> {
-    let mut response = outcome.map_err(Error::Transport)?;
-    for middleware in &inner.middleware {
-        middleware.on_response(info, &mut response);
+/// The final outcome, after middleware has had its say on a whole response.
+fn finish<E>(inner: &Inner, info: &RequestInfo, outcome: Result<Received, Failure>) -> Result<Received, Error<E>> {
+    match outcome {
+        Ok(Received::Whole(mut response)) => {
+            for middleware in &inner.middleware {
+                middleware.on_response(info, &mut response);
+            }
+            Ok(Received::Whole(response))
+        }
+        Ok(live) => Ok(live),
+        Err(Failure::Transport(error)) => Err(Error::Transport(error)),
+        Err(Failure::Request(message)) => Err(Error::InvalidRequest(message)),
+        Err(Failure::TooLarge { limit, status, headers }) => Err(Error::TooLarge {
+            limit,
+            what: "body",
+            status,
+            headers: Box::new(headers),
+        }),
     }
-    Ok(response)
 }
 
-async fn exchange(http: &reqwest::Client, request: reqwest::Request) -> Result<RawResponse, reqwest::Error> {
-    let response = http.execute(request).await?;
+async fn exchange(http: &reqwest::Client, request: reqwest::Request, mode: Mode, limit: usize) -> Result<Received, Failure> {
+    let mut response = http.execute(request).await.map_err(Failure::Transport)?;
     let status = response.status();
     let headers = response.headers().clone();
-    let body = response.bytes().await?;
-    Ok(RawResponse { status, headers, body })
+    if mode == Mode::Live && status.is_success() {
+        return Ok(Received::Live(Live { status, headers, response }));
+    }
+    // What the server declares is refused before a byte of it is read; what it sends beyond
+    // the limit stops the reading.
+    let too_large = |headers: HeaderMap| Failure::TooLarge { limit, status, headers };
+    if response.content_length().is_some_and(|length| length > limit as u64) {
+        return Err(too_large(headers));
+    }
+    let mut body = bytes::BytesMut::with_capacity(response.content_length().map_or(0, |l| l as usize));
+    while let Some(chunk) = response.chunk().await.map_err(Failure::Transport)? {
+        if body.len() + chunk.len() > limit {
+            return Err(too_large(headers));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(Received::Whole(RawResponse { status, headers, body: body.freeze() }))
 }
 
 /// A failure that another attempt may not meet: the connection, a timeout, a body cut short

@@ -63,7 +63,7 @@ pub fn lib(api: &Api, options: &Options) -> TokenStream {
         pub mod types;
         #webhooks
 
-        pub use apigen_runtime::{ApiError, Bytes, Credential, DecodeError, Error, Nullable, Result, Secret};
+        pub use apigen_runtime::{ApiError, Bytes, Credential, DecodeError, Error, FilePart, Nullable, Result, Secret, Upload};
 
         #base_url_docs
         pub const DEFAULT_BASE_URL: &str = #base_url;
@@ -96,6 +96,13 @@ pub fn lib(api: &Api, options: &Options) -> TokenStream {
             /// The runtime client underneath, for requests this crate does not describe.
             pub fn runtime(&self) -> &apigen_runtime::Client {
                 &self.inner
+            }
+
+            /// This client with another limit on response bodies, for the calls made through it
+            /// (default [`apigen_runtime::DEFAULT_BODY_LIMIT`], 32 MiB; set it for every call
+            /// with `builder().body_limit(…)`). Shares the connection pool.
+            pub fn with_body_limit(&self, limit: usize) -> Self {
+                Self { inner: self.inner.with_body_limit(limit) }
             }
 
             #(#accessors)*

@@ -83,7 +83,8 @@ pub(crate) fn rust_type(ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
             quote!(#prefix #name)
         }
         TypeRef::String => quote!(String),
-        TypeRef::Bytes => quote!(apigen_runtime::Bytes),
+        // Binary content inside a schema: a file part of a multipart body, mostly.
+        TypeRef::Bytes => quote!(apigen_runtime::FilePart),
         TypeRef::Base64 => quote!(apigen_runtime::Base64),
         TypeRef::Bool => quote!(bool),
         TypeRef::I32 => quote!(i32),

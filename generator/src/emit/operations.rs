@@ -397,7 +397,9 @@ fn body_type(body: &Body) -> TokenStream {
             quote!(&#ty)
         }
         Payload::Text => quote!(String),
-        Payload::Bytes | Payload::Empty => quote!(apigen_runtime::Bytes),
+        // In memory, from a file or from a stream: `Upload` says which.
+        Payload::Bytes | Payload::Empty if body.required => return quote!(impl Into<apigen_runtime::Upload>),
+        Payload::Bytes | Payload::Empty => quote!(apigen_runtime::Upload),
     };
     if body.required {
         inner
@@ -421,8 +423,10 @@ fn body_call(api: &Api, body: &Body) -> TokenStream {
             let parts = multipart(api, ty, quote!(body));
             quote!(.multipart_opt(body.map(|body| #parts)))
         }
-        (_, true) => quote!(.body(#content_type, body)),
-        (_, false) => quote!(.body_opt(#content_type, body)),
+        (Payload::Text, true) => quote!(.body(#content_type, body)),
+        (Payload::Text, false) => quote!(.body_opt(#content_type, body)),
+        (_, true) => quote!(.upload(#content_type, body)),
+        (_, false) => quote!(.upload_opt(#content_type, body)),
     }
 }
 
@@ -438,6 +442,8 @@ fn multipart(api: &Api, ty: &TypeRef, body: TokenStream) -> TokenStream {
         let field = ident(&f.name);
         let (method, conversion) = match (&f.ty, f.secret) {
             (TypeRef::Bytes, _) => ("file", None),
+            // Several files under one name: one part each.
+            (TypeRef::List(item), _) if **item == TypeRef::Bytes => ("files", None),
             (_, true) => ("text", Some(quote!(v.expose()))),
             (ty, false) => match display(api, ty, quote!(v)) {
                 None => ("text", None),
@@ -714,7 +720,7 @@ pub(crate) fn example_call(api: &Api, group: &Group, op: &Operation, krate: &str
         let (value, arg) = match &body.payload {
             Payload::Json(ty) | Payload::Form(ty) | Payload::Multipart(ty) => (example_value(api, ty, krate, 0), "&body"),
             Payload::Text => ("String::from(\"…\")".to_owned(), "body"),
-            Payload::Bytes | Payload::Empty => ("apigen_runtime::Bytes::from_static(\"…\".as_bytes())".to_owned(), "body"),
+            Payload::Bytes | Payload::Empty => ("apigen_runtime::Upload::from(\"…\".as_bytes())".to_owned(), "body"),
         };
         lines.push(format!("let body = {value};"));
         args.push(if body.required { arg.to_owned() } else { format!("Some({arg})") });
@@ -730,7 +736,7 @@ fn example_value(api: &Api, ty: &TypeRef, krate: &str, depth: usize) -> String {
     let fallback = "serde_json::from_str(\"{}\")?".to_owned();
     match ty {
         TypeRef::String => "\"…\"".to_owned(),
-        TypeRef::Bytes => "apigen_runtime::Bytes::from_static(\"…\".as_bytes())".to_owned(),
+        TypeRef::Bytes => "apigen_runtime::FilePart::from(\"…\".as_bytes())".to_owned(),
         TypeRef::Base64 => "apigen_runtime::Base64::from(\"…\".as_bytes().to_vec())".to_owned(),
         TypeRef::OrNull(inner) => format!("Some({})", example_value(api, inner, krate, depth)),
         TypeRef::Tuple(items) => {
