@@ -225,6 +225,12 @@ pub struct Server {
 impl Server {
     /// Binds a free port on 127.0.0.1; `handler` answers each request.
     pub async fn start(handler: impl Fn(&Recorded) -> Reply + Send + Sync + 'static) -> Server {
+        Server::start_keeping(MAX_BODY, handler).await
+    }
+
+    /// Like [`start`](Self::start), keeping at most `keep` bytes of each request body (all of
+    /// it is still counted and hashed): for tests that measure the memory of the process.
+    pub async fn start_keeping(keep: usize, handler: impl Fn(&Recorded) -> Reply + Send + Sync + 'static) -> Server {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1:0");
         let url = format!("http://{}", listener.local_addr().expect("local address"));
         let requests = Arc::new(Mutex::new(Vec::new()));
@@ -232,7 +238,7 @@ impl Server {
         let recorded = Arc::clone(&requests);
         let accept_loop = tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
-                tokio::spawn(serve(stream, Arc::clone(&handler), Arc::clone(&recorded)));
+                tokio::spawn(serve(stream, keep, Arc::clone(&handler), Arc::clone(&recorded)));
             }
         });
         Server {
@@ -273,8 +279,8 @@ impl Drop for Server {
     }
 }
 
-async fn serve(mut stream: TcpStream, handler: Arc<Handler>, recorded: Arc<Mutex<Vec<Recorded>>>) {
-    let reply = match read_request(&mut stream).await {
+async fn serve(mut stream: TcpStream, keep: usize, handler: Arc<Handler>, recorded: Arc<Mutex<Vec<Recorded>>>) {
+    let reply = match read_request(&mut stream, keep).await {
         Ok(request) => {
             // The handler runs before the request is recorded as done, so it is stored first:
             // a test that reads `requests()` after the reply always sees it.
@@ -294,7 +300,7 @@ enum Refusal {
     Status(u16, &'static str),
 }
 
-async fn read_request(stream: &mut TcpStream) -> Result<Recorded, Refusal> {
+async fn read_request(stream: &mut TcpStream, keep: usize) -> Result<Recorded, Refusal> {
     let mut buffer = Vec::new();
     let head_end = loop {
         if let Some(at) = find(&buffer, b"\r\n\r\n") {
@@ -330,7 +336,7 @@ async fn read_request(stream: &mut TcpStream) -> Result<Recorded, Refusal> {
         buffer: buffer[head_end + 4..].to_vec(),
         start: 0,
     };
-    let mut body = BodySink::new();
+    let mut body = BodySink::new(keep);
     if header("transfer-encoding").is_some_and(|v| v.eq_ignore_ascii_case("chunked")) {
         read_chunked(&mut incoming, &mut body).await?;
     } else {
@@ -356,24 +362,26 @@ async fn read_request(stream: &mut TcpStream) -> Result<Recorded, Refusal> {
     })
 }
 
-/// Where a request body goes: all of it is counted and hashed, its first [`MAX_BODY`] bytes kept.
+/// Where a request body goes: all of it is counted and hashed, its first `keep` bytes kept.
 struct BodySink {
     kept: Vec<u8>,
+    keep: usize,
     len: u64,
     hash: Fnv1a,
 }
 
 impl BodySink {
-    fn new() -> BodySink {
+    fn new(keep: usize) -> BodySink {
         BodySink {
             kept: Vec::new(),
+            keep,
             len: 0,
             hash: Fnv1a::new(),
         }
     }
 
     fn take(&mut self, bytes: &[u8]) {
-        let room = MAX_BODY - self.kept.len();
+        let room = self.keep - self.kept.len();
         self.kept.extend_from_slice(&bytes[..bytes.len().min(room)]);
         self.len += bytes.len() as u64;
         self.hash.update(bytes);
