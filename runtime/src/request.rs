@@ -183,6 +183,22 @@ impl<'c> RequestBuilder<'c> {
         self
     }
 
+    /// A JSON body with one boolean property set: `"stream": true` is how many APIs are asked
+    /// for a stream of events instead of one answer.
+    pub fn json_setting<T: Serialize + ?Sized>(mut self, body: &T, property: &str, value: bool) -> Self {
+        match serde_json::to_value(body) {
+            Ok(serde_json::Value::Object(mut object)) => {
+                object.insert(property.to_owned(), serde_json::Value::Bool(value));
+                self.json(&object)
+            }
+            Ok(other) => self.json(&other),
+            Err(e) => {
+                self.fail(format!("the request body does not serialize as JSON: {e}"));
+                self
+            }
+        }
+    }
+
     /// An optional JSON body: `None` sends no body and no `Content-Type`.
     pub fn json_opt<T: Serialize>(self, body: Option<&T>) -> Self {
         match body {

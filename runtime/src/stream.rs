@@ -56,12 +56,17 @@ impl ByteStream {
         &self.headers
     }
 
+    /// The next chunk, `None` at the end (no `futures` import needed).
+    pub async fn next(&mut self) -> Option<Result<Bytes, Error>> {
+        futures_util::StreamExt::next(self).await
+    }
+
     /// Writes the rest of the body to `writer` (a `tokio::fs::File`…) and says how many bytes
     /// that was. A transport error is an `io::Error` of kind `Other` wrapping it.
     pub async fn write_to<W: tokio::io::AsyncWrite + Unpin>(mut self, writer: &mut W) -> std::io::Result<u64> {
         use tokio::io::AsyncWriteExt;
         let mut written = 0;
-        while let Some(chunk) = futures_util::StreamExt::next(&mut self).await {
+        while let Some(chunk) = self.next().await {
             let chunk = chunk.map_err(std::io::Error::other)?;
             writer.write_all(&chunk).await?;
             written += chunk.len() as u64;
@@ -162,6 +167,11 @@ impl<T: Send + 'static> EventStream<T> {
 
     pub fn headers(&self) -> &HeaderMap {
         &self.headers
+    }
+
+    /// The next event, `None` at the end (no `futures` import needed).
+    pub async fn next(&mut self) -> Option<Result<Event<T>, Error>> {
+        futures_util::StreamExt::next(self).await
     }
 
     /// Reconnect up to `times` times when the stream ends or breaks before `[DONE]`. Has no
@@ -456,6 +466,13 @@ struct LineState<T> {
     decode: Decode<T>,
     limit: usize,
     done: bool,
+}
+
+impl<T> LineStream<T> {
+    /// The next value, `None` at the end (no `futures` import needed).
+    pub async fn next(&mut self) -> Option<Result<T, Error>> {
+        futures_util::StreamExt::next(self).await
+    }
 }
 
 impl<T: Send + 'static> LineStream<T> {

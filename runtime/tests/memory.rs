@@ -10,7 +10,6 @@ use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use apigen_runtime::{Client, RetryPolicy, Upload};
-use futures_util::StreamExt;
 use testkit::{Fnv1a, Reply, Server};
 
 /// The system allocator, counting the bytes in use and the most ever in use.

@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 use super::docs::{clean, code, doc, one_line};
 use super::types::{construction, Construction};
 use super::{ident, rust_type, unaliased};
-use crate::model::{Api, Body, ErrorResponse, Group, Location, Operation, Param, Payload, TypeKind, TypeRef};
+use crate::model::{Api, Body, ErrorResponse, Group, LineFormat, Location, Operation, Param, Payload, StreamMethod, TypeKind, TypeRef};
 
 /// The error statuses operations declare, one `const` per distinct list: most operations of an
 /// API share a handful of lists, and the tables are written once in `apis.rs` instead of in
@@ -218,7 +218,8 @@ fn outcome_enum(op: &Operation) -> Option<TokenStream> {
         let docs = doc(&format!("`{}`: {}", o.status, one_line(&o.description)));
         let payload = match &o.payload {
             Payload::Empty => None,
-            Payload::Text => Some(quote!(String)),
+            // The model makes a streamed outcome text: an enum of outcomes is read whole.
+            Payload::Text | Payload::Events(_) | Payload::Lines(..) => Some(quote!(String)),
             Payload::Bytes => Some(quote!(apigen_runtime::Bytes)),
             Payload::Json(ty) | Payload::Form(ty) | Payload::Multipart(ty) => Some(rust_type(ty, &types_prefix())),
         };
@@ -266,9 +267,22 @@ fn options_struct(op: &Operation) -> Option<TokenStream> {
     })
 }
 
+/// The operation's method, and the one returning its stream when it has one.
 fn method(api: &Api, op: &Operation, errors: TokenStream) -> TokenStream {
-    let name = ident(&op.fn_name);
-    let docs = doc(&method_docs(api, op));
+    let plain = one_method(api, op, &errors, None);
+    let stream = op.stream.as_ref().zip(op.success.stream.as_ref()).map(|(method, payload)| {
+        one_method(api, op, &errors, Some((method, payload)))
+    });
+    quote!(#plain #stream)
+}
+
+/// A method of `op`: the plain one, or with `stream`, the one returning the response as a stream.
+fn one_method(api: &Api, op: &Operation, errors: &TokenStream, stream: Option<(&StreamMethod, &Payload)>) -> TokenStream {
+    let name = ident(stream.map_or(&op.fn_name, |(method, _)| &method.fn_name));
+    let docs = doc(&match stream {
+        None => method_docs(api, op),
+        Some((_, payload)) => stream_docs(op, payload),
+    });
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
 
     let mut args: Vec<TokenStream> = positional(op)
@@ -307,14 +321,14 @@ fn method(api: &Api, op: &Operation, errors: TokenStream) -> TokenStream {
         }
     };
     let params = op.params.iter().filter(|p| p.location != Location::Path).map(|p| param_call(api, p));
-    let body_call = op.body.as_ref().map(|b| body_call(api, b));
-    let (send, success) = match &op.success.payload {
-        Payload::Empty => (quote!(send_empty), quote!(())),
-        Payload::Json(ty) | Payload::Form(ty) | Payload::Multipart(ty) => (quote!(send_json), rust_type(ty, &types_prefix())),
-        Payload::Text => (quote!(send_text), quote!(String)),
-        Payload::Bytes => (quote!(send_bytes), quote!(apigen_runtime::Bytes)),
+    // The body property that asks for a stream is set by the stream method, cleared by the other.
+    let flag = op.stream.as_ref().and_then(|m| m.flag.as_deref()).map(|flag| (flag, stream.is_some()));
+    let body_call = op.body.as_ref().map(|b| body_call(api, b, flag));
+    let (send, success) = match stream {
+        Some((_, payload)) => receive(payload, errors, true),
+        None => receive(&op.success.payload, errors, false),
     };
-    let success = if op.success.outcomes.is_empty() {
+    let success = if op.success.outcomes.is_empty() || stream.is_some() {
         success
     } else {
         let outcome = outcome_name(op);
@@ -327,7 +341,7 @@ fn method(api: &Api, op: &Operation, errors: TokenStream) -> TokenStream {
         }
         None => quote!(Result<#success>),
     };
-    if !op.success.outcomes.is_empty() {
+    if !op.success.outcomes.is_empty() && stream.is_none() {
         let outcome = outcome_name(op);
         let arms = op.success.outcomes.iter().map(|o| {
             let status = proc_macro2::Literal::u16_unsuffixed(o.status);
@@ -368,10 +382,51 @@ fn method(api: &Api, op: &Operation, errors: TokenStream) -> TokenStream {
                 #security
                 #(#params)*
                 #body_call
-                .#send(#errors)
+                #send
                 .await
         }
     }
+}
+
+/// How a success body is received: the runtime call, and what it gives. `streamed` reads a
+/// binary body as it arrives instead of whole.
+fn receive(payload: &Payload, errors: &TokenStream, streamed: bool) -> (TokenStream, TokenStream) {
+    match payload {
+        Payload::Empty => (quote!(.send_empty(#errors)), quote!(())),
+        Payload::Json(ty) | Payload::Form(ty) | Payload::Multipart(ty) => (quote!(.send_json(#errors)), rust_type(ty, &types_prefix())),
+        Payload::Text => (quote!(.send_text(#errors)), quote!(String)),
+        Payload::Bytes if streamed => (quote!(.send_stream(#errors)), quote!(apigen_runtime::ByteStream)),
+        Payload::Bytes => (quote!(.send_bytes(#errors)), quote!(apigen_runtime::Bytes)),
+        Payload::Events(ty) => {
+            let decode = if *ty == TypeRef::String { quote!(text) } else { quote!(json) };
+            let item = rust_type(ty, &types_prefix());
+            (quote!(.send_events(#errors, apigen_runtime::stream::#decode)), quote!(apigen_runtime::EventStream<#item>))
+        }
+        Payload::Lines(ty, format) => {
+            let format = match format {
+                LineFormat::Lines => quote!(Lines),
+                LineFormat::Sequence => quote!(Sequence),
+            };
+            let item = rust_type(ty, &types_prefix());
+            (
+                quote!(.send_lines(#errors, apigen_runtime::LineFormat::#format, apigen_runtime::stream::json)),
+                quote!(apigen_runtime::LineStream<#item>),
+            )
+        }
+    }
+}
+
+/// Docs of a stream method: what it returns, and the plain method for the rest.
+fn stream_docs(op: &Operation, payload: &Payload) -> String {
+    let what = match payload {
+        Payload::Bytes => "the response body as a stream of bytes, read as it arrives ([`apigen_runtime::ByteStream`]: never held whole in memory)".to_owned(),
+        other => format!("the response as {}", payload_text(other)),
+    };
+    let mut text = format!("[`{}`](Self::{}), returning {what}.", op.fn_name, op.fn_name);
+    if let Some(flag) = op.stream.as_ref().and_then(|m| m.flag.as_deref()) {
+        text.push_str(&format!(" It sends the body with `\"{flag}\": true`, which asks for the stream."));
+    }
+    text
 }
 
 /// Argument types: strings as `&str` (also through an alias: `SnowflakeType = String`), cheap
@@ -397,9 +452,12 @@ fn body_type(body: &Body) -> TokenStream {
             quote!(&#ty)
         }
         Payload::Text => quote!(String),
-        // In memory, from a file or from a stream: `Upload` says which.
-        Payload::Bytes | Payload::Empty if body.required => return quote!(impl Into<apigen_runtime::Upload>),
-        Payload::Bytes | Payload::Empty => quote!(apigen_runtime::Upload),
+        // In memory, from a file or from a stream: `Upload` says which. (The model makes a
+        // request body that streams bytes.)
+        Payload::Bytes | Payload::Empty | Payload::Events(_) | Payload::Lines(..) if body.required => {
+            return quote!(impl Into<apigen_runtime::Upload>)
+        }
+        Payload::Bytes | Payload::Empty | Payload::Events(_) | Payload::Lines(..) => quote!(apigen_runtime::Upload),
     };
     if body.required {
         inner
@@ -408,10 +466,14 @@ fn body_type(body: &Body) -> TokenStream {
     }
 }
 
-fn body_call(api: &Api, body: &Body) -> TokenStream {
+/// The body; `flag` is a boolean JSON property to set (`stream`) and its value.
+fn body_call(api: &Api, body: &Body, flag: Option<(&str, bool)>) -> TokenStream {
     let content_type = &body.content_type;
     match (&body.payload, body.required) {
-        (Payload::Json(_), true) => quote!(.json(body)),
+        (Payload::Json(_), true) => match flag {
+            Some((property, value)) => quote!(.json_setting(body, #property, #value)),
+            None => quote!(.json(body)),
+        },
         (Payload::Json(_), false) => quote!(.json_opt(body)),
         (Payload::Form(_), true) => quote!(.form(body)),
         (Payload::Form(_), false) => quote!(.form_opt(body)),
@@ -611,6 +673,8 @@ fn payload_text(payload: &Payload) -> String {
         Payload::Bytes => "bytes ([`apigen_runtime::Bytes`])".to_owned(),
         Payload::Form(ty) => format!("form fields of {}", type_link(ty)),
         Payload::Multipart(ty) => format!("multipart parts of {}", type_link(ty)),
+        Payload::Events(ty) => format!("Server-Sent Events of {} ([`apigen_runtime::EventStream`])", type_link(ty)),
+        Payload::Lines(ty, _) => format!("a stream of {} values ([`apigen_runtime::LineStream`])", type_link(ty)),
     }
 }
 
@@ -720,7 +784,9 @@ pub(crate) fn example_call(api: &Api, group: &Group, op: &Operation, krate: &str
         let (value, arg) = match &body.payload {
             Payload::Json(ty) | Payload::Form(ty) | Payload::Multipart(ty) => (example_value(api, ty, krate, 0), "&body"),
             Payload::Text => ("String::from(\"…\")".to_owned(), "body"),
-            Payload::Bytes | Payload::Empty => ("apigen_runtime::Upload::from(\"…\".as_bytes())".to_owned(), "body"),
+            Payload::Bytes | Payload::Empty | Payload::Events(_) | Payload::Lines(..) => {
+                ("apigen_runtime::Upload::from(\"…\".as_bytes())".to_owned(), "body")
+            }
         };
         lines.push(format!("let body = {value};"));
         args.push(if body.required { arg.to_owned() } else { format!("Some({arg})") });

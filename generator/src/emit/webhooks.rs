@@ -12,7 +12,7 @@ pub fn payload_type(webhook: &Webhook) -> Option<TokenStream> {
     match &webhook.body.as_ref()?.payload {
         Payload::Empty => None,
         Payload::Text => Some(quote!(String)),
-        Payload::Bytes => Some(quote!(apigen_runtime::Bytes)),
+        Payload::Bytes | Payload::Events(_) | Payload::Lines(..) => Some(quote!(apigen_runtime::Bytes)),
         Payload::Json(ty) | Payload::Form(ty) | Payload::Multipart(ty) => Some(rust_type(ty, &quote!(crate::types::))),
     }
 }

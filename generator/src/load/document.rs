@@ -426,6 +426,9 @@ pub struct Schema {
     /// `contentEncoding` (`base64`...) and `contentMediaType`: a string that carries bytes.
     pub content_encoding: Option<String>,
     pub content_media_type: Option<String>,
+    /// The schema of the content a string holds (`contentMediaType: application/json`), as
+    /// 3.2 describes an event's `data`.
+    pub content_schema: Option<SchemaId>,
 
     pub constraints: Constraints,
     /// `x-…` keys.

@@ -23,7 +23,7 @@ const METHODS: [&str; 9] = ["get", "put", "post", "delete", "options", "head", "
 
 /// Schema keywords that only annotate or validate in ways no Rust type expresses, read and
 /// left aside on purpose.
-const SCHEMA_KEYWORDS_SET_ASIDE: [&str; 12] = [
+const SCHEMA_KEYWORDS_SET_ASIDE: [&str; 11] = [
     "$schema",
     "$comment",
     "$vocabulary",
@@ -33,7 +33,6 @@ const SCHEMA_KEYWORDS_SET_ASIDE: [&str; 12] = [
     "dependentRequired",
     "minContains",
     "maxContains",
-    "contentSchema",
     "unevaluatedItems",
     "contains",
 ];
@@ -1022,6 +1021,7 @@ impl<'a> Reader<'a> {
                 "deprecated" => schema.deprecated = self.flag(map, key, at)?.unwrap_or(false),
                 "contentEncoding" => schema.content_encoding = self.text(map, key, at)?,
                 "contentMediaType" => schema.content_media_type = self.text(map, key, at)?,
+                "contentSchema" => schema.content_schema = Some(self.schema(value, &here(), &base)?),
                 key if key.starts_with("x-") => {
                     schema.extensions.insert(key.to_owned(), value.clone());
                 }

@@ -233,6 +233,16 @@ pub struct Operation {
     pub error_type: Option<TypeRef>,
     /// Alternatives (any one suffices) of scheme sets (all needed). Empty: no auth.
     pub security: Vec<Vec<String>>,
+    /// The method returning [`Success::stream`] (`create_completion_stream`).
+    pub stream: Option<StreamMethod>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct StreamMethod {
+    pub fn_name: String,
+    /// A boolean property of the JSON body that asks for the stream (`stream: true`): the
+    /// stream method sets it, the plain one clears it.
+    pub flag: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -277,13 +287,26 @@ pub enum Payload {
     Form(TypeRef),
     /// `multipart/form-data`: one part per property of the body's type.
     Multipart(TypeRef),
+    /// `text/event-stream`: Server-Sent Events whose data is of this type (`String`: the text).
+    Events(TypeRef),
+    /// A sequence of JSON values, each of this type, as they arrive.
+    Lines(TypeRef, LineFormat),
+}
+
+/// How the values of a [`Payload::Lines`] are delimited.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LineFormat {
+    /// JSON Lines, NDJSON: one per line.
+    Lines,
+    /// JSON text sequences (`application/json-seq`, RFC 7464).
+    Sequence,
 }
 
 impl Payload {
     /// The generated type the payload is (de)serialized as, if any.
     pub fn typed(&self) -> Option<&TypeRef> {
         match self {
-            Payload::Json(ty) | Payload::Form(ty) | Payload::Multipart(ty) => Some(ty),
+            Payload::Json(ty) | Payload::Form(ty) | Payload::Multipart(ty) | Payload::Events(ty) | Payload::Lines(ty, _) => Some(ty),
             Payload::Empty | Payload::Text | Payload::Bytes => None,
         }
     }
@@ -298,6 +321,9 @@ pub struct Success {
     /// When success statuses carry different bodies: one outcome per status, and the method
     /// returns an enum of them instead of `payload`.
     pub outcomes: Vec<Outcome>,
+    /// The same response as a stream, reached with a method of its own ([`Operation::stream`]):
+    /// events or lines offered beside JSON, or a binary body read as it arrives.
+    pub stream: Option<Payload>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

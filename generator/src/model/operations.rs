@@ -7,7 +7,8 @@ use heck::ToUpperCamelCase;
 use super::names::{field_name, method_name, type_name, unique};
 use super::types::{docs, TypeBuilder};
 use super::{
-    Body, ErrorResponse, Group, Location, Operation, Param, Payload, SchemeKind, SecurityScheme, Success, TypeRef, Webhook,
+    Body, ErrorResponse, Group, LineFormat, Location, Operation, Param, Payload, SchemeKind, SecurityScheme, StreamMethod,
+    Success, TypeRef, Webhook,
 };
 use crate::diagnostics::{Error, Pointer, Warning};
 use crate::load::{ApiKeyIn, MediaType, Parameter, ParameterIn, SecurityRequirement, SecurityScheme as Scheme, StatusKey};
@@ -87,6 +88,7 @@ fn operation(
 
     let mut success_statuses = Vec::new();
     let mut success_payloads = Vec::new();
+    let mut streams = Vec::new();
     let mut errors = Vec::new();
     let has_success = op.responses.iter().any(|r| is_success(r.status));
     for response in &op.responses {
@@ -98,6 +100,10 @@ fn operation(
                 Some((content_type, media)) => payload(types, content_type, media, &response.pointer, &hint)?,
                 None => Payload::Empty,
             };
+            // Events or lines offered beside JSON: the same response as a stream.
+            if let (Some(Payload::Json(_)), Some((content_type, media))) = (Some(&payload), sequential_media(&response.response.content)) {
+                streams.push(self::payload(types, content_type, media, &response.pointer, &format!("{type_prefix}StreamResponse"))?);
+            }
             success_statuses.push((status_label(response.status), description));
             success_payloads.push((payload, response.pointer.clone()));
         } else {
@@ -126,10 +132,28 @@ fn operation(
         }
     }
     let outcomes = outcomes(&success_statuses, &success_payloads);
+    let payload = merge_payloads(success_payloads, &op.pointer, &mut types.warnings, !outcomes.is_empty());
+    // A binary body can be read as it arrives; events or lines beside JSON have a method of
+    // their own.
+    let stream = match (&payload, streams.as_slice()) {
+        _ if !outcomes.is_empty() => None,
+        (Payload::Bytes, _) => Some(Payload::Bytes),
+        (Payload::Json(_), [only]) => Some(only.clone()),
+        _ => None,
+    };
+    let stream_method = stream.as_ref().map(|_| {
+        // `stream: true` in the JSON body is how many APIs are asked for the stream.
+        let flag = match body.as_ref().map(|b| (&b.payload, b.required)) {
+            Some((Payload::Json(ty), true)) if types.has_field(ty, "stream", &TypeRef::Bool) => Some("stream".to_owned()),
+            _ => None,
+        };
+        StreamMethod { fn_name: unique(format!("{fn_name}_stream"), fn_names, "_"), flag }
+    });
     let success = Success {
         statuses: success_statuses,
-        payload: merge_payloads(success_payloads, &op.pointer, &mut types.warnings, !outcomes.is_empty()),
+        payload,
         outcomes,
+        stream,
     };
     let error_types: BTreeSet<&TypeRef> = errors.iter().filter_map(|e| e.ty.as_ref()).collect();
     let error_type = match error_types.len() {
@@ -157,6 +181,7 @@ fn operation(
             errors,
             error_type,
             security,
+            stream: stream_method,
         },
         tag,
     ))
@@ -256,11 +281,42 @@ fn choose_media(content: &indexmap::IndexMap<String, MediaType>) -> Option<(&str
         .map(|(ct, media)| (ct.as_str(), media))
 }
 
-/// A request body: the media type chosen, and its payload.
+/// The media type that streams, when there is one: events, or JSON values one after another.
+fn sequential_media(content: &indexmap::IndexMap<String, MediaType>) -> Option<(&str, &MediaType)> {
+    content.iter().find(|(ct, _)| sequence_of(ct).is_some()).map(|(ct, media)| (ct.as_str(), media))
+}
+
+enum Sequence {
+    Events,
+    Values(LineFormat),
+}
+
+/// `text/event-stream`, JSON Lines and NDJSON, JSON text sequences.
+fn sequence_of(content_type: &str) -> Option<Sequence> {
+    match essence(content_type).as_str() {
+        "text/event-stream" => Some(Sequence::Events),
+        "application/jsonl" | "application/x-jsonlines" | "application/json-lines" | "application/x-ndjson" | "application/ndjson" => {
+            Some(Sequence::Values(LineFormat::Lines))
+        }
+        "application/json-seq" => Some(Sequence::Values(LineFormat::Sequence)),
+        _ => None,
+    }
+}
+
+fn essence(content_type: &str) -> String {
+    content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase()
+}
+
+/// A request body: the media type chosen, and its payload. A body of events or lines is sent
+/// as the bytes the caller gives.
 fn body(types: &mut TypeBuilder<'_, '_>, located: &Located<'_, crate::load::RequestBody>, hint: &str) -> Result<Option<Body>, Error> {
     let Some((content_type, media)) = choose_media(&located.value.content) else { return Ok(None) };
+    let payload = match payload(types, content_type, media, &located.pointer, hint)? {
+        Payload::Events(_) | Payload::Lines(..) => Payload::Bytes,
+        payload => payload,
+    };
     Ok(Some(Body {
-        payload: payload(types, content_type, media, &located.pointer, hint)?,
+        payload,
         content_type: content_type.to_owned(),
         required: located.value.required,
         docs: located.description(located.value.description.as_deref()).map(str::to_owned),
@@ -275,10 +331,13 @@ fn payload(
     at: &Pointer,
     hint: &str,
 ) -> Result<Payload, Error> {
+    if let Some(sequence) = sequence_of(content_type) {
+        return sequence_payload(types, sequence, media, hint);
+    }
     if media.item_schema.is_some() {
         types.warnings.push(Warning {
             pointer: at.join("content").join(content_type).join("itemSchema"),
-            message: "`itemSchema` (a stream of items) is not generated yet; the body is read whole".into(),
+            message: format!("`itemSchema` with `{content_type}`, which is not a sequence this generator knows; the body is read whole"),
         });
     }
     if is_json(content_type) {
@@ -303,6 +362,26 @@ fn payload(
     }
 }
 
+/// Events or JSON values arriving one by one. The type of each comes from 3.2's `itemSchema`
+/// (for events: the content of its `data`), or else from `schema` (for values: the items of an
+/// array).
+fn sequence_payload(types: &mut TypeBuilder<'_, '_>, sequence: Sequence, media: &MediaType, hint: &str) -> Result<Payload, Error> {
+    let hint = format!("{hint}Item");
+    let item = match (&sequence, media.item_schema, media.schema) {
+        (Sequence::Events, Some(item), _) => Some(types.event_data(item).unwrap_or(item)),
+        (Sequence::Values(_), Some(item), _) => Some(item),
+        (Sequence::Values(_), None, Some(schema)) => Some(types.array_items(schema).unwrap_or(schema)),
+        (Sequence::Events, None, schema) => schema,
+        (Sequence::Values(_), None, None) => None,
+    };
+    Ok(match (sequence, item) {
+        (Sequence::Events, Some(item)) => Payload::Events(types.usage(item, &hint)?.or_null()),
+        (Sequence::Events, None) => Payload::Events(TypeRef::String),
+        (Sequence::Values(format), Some(item)) => Payload::Lines(types.usage(item, &hint)?.or_null(), format),
+        (Sequence::Values(format), None) => Payload::Lines(TypeRef::Json, format),
+    })
+}
+
 /// One payload for every success status: they agree, or the most general one that holds them all.
 /// One outcome per success status when their bodies differ (`200` with a body, `204` without…)
 /// and every status is an exact code.
@@ -317,7 +396,11 @@ fn outcomes(statuses: &[(String, String)], payloads: &[(Payload, Pointer)]) -> V
             status,
             name: outcome_name(status),
             description: description.clone(),
-            payload: payload.clone(),
+            // An enum of outcomes is read whole: a stream in one of them is its text.
+            payload: match payload {
+                Payload::Events(_) | Payload::Lines(..) => Payload::Text,
+                payload => payload.clone(),
+            },
         })
         .collect()
 }

@@ -181,6 +181,36 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
         );
     }
 
+    /// Whether `ty` (through aliases) is a struct with a property `wire` of type `field_type`.
+    pub fn has_field(&self, ty: &TypeRef, wire: &str, field_type: &TypeRef) -> bool {
+        let mut current = ty;
+        for _ in 0..=self.types.len() {
+            let TypeRef::Named(name) = current else { return false };
+            match self.types.get(name).map(|t| &t.kind) {
+                Some(TypeKind::Alias(inner)) => current = inner,
+                Some(TypeKind::Struct(s)) => return s.fields.iter().any(|f| f.wire == wire && &f.ty == field_type),
+                _ => return false,
+            }
+        }
+        false
+    }
+
+    /// The schema of the items of an array schema, if `id` is one.
+    pub fn array_items(&self, id: SchemaId) -> Option<SchemaId> {
+        let schema = self.resolved.schema(id);
+        match (schema.non_null_types().as_slice(), schema.items) {
+            ([JsonType::Array], Some(SchemaOrBool::Schema(items))) => Some(items),
+            _ => None,
+        }
+    }
+
+    /// What an event's `data` is, when a 3.2 `itemSchema` describes the event (`{data, event,
+    /// id, retry}`): the schema of its content, or the `data` property itself.
+    pub fn event_data(&self, item: SchemaId) -> Option<SchemaId> {
+        let data = *self.resolved.schema(item).properties.get("data")?;
+        Some(self.resolved.schema(data).content_schema.unwrap_or(data))
+    }
+
     pub fn error(&self, pointer: &Pointer, message: impl Into<String>) -> Error {
         self.resolved.error(pointer, message)
     }
