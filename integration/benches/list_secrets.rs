@@ -3,11 +3,13 @@
 //! same server. `cargo bench -p integration-tests` prints both, then their ratio.
 
 use std::cell::RefCell;
-use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use serde::Deserialize;
 use testkit::{Reply, Server};
+
+mod common;
+use common::{median_of_last, timed};
 
 fn payload(count: usize) -> String {
     let secret = |i: usize| {
@@ -102,27 +104,6 @@ fn bench(c: &mut Criterion) {
             generated / hand_written
         );
     }
-}
-
-/// Runs `call` `iters` times, and records the time per call as well as returning the total.
-async fn timed<F: std::future::Future<Output = ()>>(iters: u64, timings: &RefCell<Vec<f64>>, call: impl Fn() -> F) -> Duration {
-    let start = Instant::now();
-    for _ in 0..iters {
-        call().await;
-    }
-    let elapsed = start.elapsed();
-    timings.borrow_mut().push(elapsed.as_secs_f64() / iters as f64);
-    elapsed
-}
-
-/// `None` when criterion did not run the benchmark (filtered out, or `--test`).
-fn median_of_last(mut timings: Vec<f64>, count: usize) -> Option<f64> {
-    if timings.len() < count {
-        return None;
-    }
-    let mut last = timings.split_off(timings.len() - count);
-    last.sort_by(f64::total_cmp);
-    Some(last[count / 2])
 }
 
 criterion_group!(benches, bench);

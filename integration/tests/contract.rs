@@ -36,8 +36,7 @@ async fn every_operation_is_accepted_by_prism_and_decoded() {
     let mut edit = SecretEditRequest::new("DATABASE_URL");
     edit.value = Some("postgres://other".into());
     edit.enable_interpolation_in_file = Nullable::Null;
-    let mut value = Value::default();
-    value.value = Some("override".into());
+    let value = Value { value: Some("override".into()), ..Value::default() };
     let key = Key::new("DB_ALIAS");
 
     let job = client.job_secret();

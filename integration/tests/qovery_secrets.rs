@@ -283,8 +283,7 @@ async fn secrets_never_show_in_debug() {
     request.value = Some("hunter2-VALUE".into());
     let mut edit = SecretEditRequest::new("K");
     edit.value = Some("hunter2-EDIT".into());
-    let mut value = types::Value::default();
-    value.value = Some("hunter2-OVERRIDE".into());
+    let value = types::Value { value: Some("hunter2-OVERRIDE".into()), ..types::Value::default() };
     let client = Client::builder()
         .credential(auth::bearer_auth("jwt-hunter2"))
         .credential(auth::api_key_auth("key-hunter2").with_prefix("Token"))
