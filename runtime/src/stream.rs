@@ -37,14 +37,7 @@ pub struct ByteStream {
 impl ByteStream {
     pub(crate) fn new(live: Live) -> Self {
         let Live { status, headers, response } = live;
-        let inner = futures_util::stream::unfold(Some(response), |response| async move {
-            let mut response = response?;
-            match response.chunk().await {
-                Ok(Some(chunk)) => Some((Ok(chunk), Some(response))),
-                Ok(None) => None,
-                Err(e) => Some((Err(Error::Transport(e)), None)),
-            }
-        });
+        let inner = futures_util::StreamExt::map(response.bytes_stream(), |chunk| chunk.map_err(Error::Transport));
         ByteStream { status, headers, inner: Box::pin(inner) }
     }
 

@@ -21,8 +21,6 @@ use crate::diagnostics::{Pointer, Warning};
 #[derive(Debug, Default)]
 pub struct Document {
     pub file: PathBuf,
-    /// The `openapi` field as written (`3.1.0`), for display only.
-    pub openapi: String,
     pub info: Info,
     pub servers: Vec<Server>,
     /// Path templates and their items, in document order.
@@ -455,11 +453,6 @@ pub struct Constraints {
 }
 
 impl Schema {
-    /// Whether `type` allows `ty`: a schema without `type` allows every type.
-    pub fn allows(&self, ty: JsonType) -> bool {
-        self.types.as_ref().is_none_or(|types| types.contains(&ty))
-    }
-
     /// The types `type` names besides `null`; empty when it does not say.
     pub fn non_null_types(&self) -> Vec<JsonType> {
         self.types.iter().flatten().copied().filter(|t| *t != JsonType::Null).collect()

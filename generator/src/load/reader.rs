@@ -243,7 +243,6 @@ impl<'a> Reader<'a> {
         let raw = self.raw;
         let root = Pointer::root();
         let map = self.object(raw, &root, "an OpenAPI document")?;
-        let openapi = self.text(map, "openapi", &root)?.unwrap_or_default();
         self.unknown_fields(
             map,
             &root,
@@ -316,7 +315,6 @@ impl<'a> Reader<'a> {
 
         Ok(Document {
             file: self.file.to_owned(),
-            openapi,
             info,
             servers,
             paths,
@@ -1300,7 +1298,7 @@ mod tests {
         assert!(a.nullable);
         assert_eq!(a.non_null_types(), [JsonType::String]);
         let b = schema(&d, "#/components/schemas/B");
-        assert!(b.nullable && b.allows(JsonType::Null), "3.0's nullable adds null to the types");
+        assert!(b.nullable && b.types.as_ref().is_some_and(|t| t.contains(&JsonType::Null)), "3.0's nullable adds null to the types");
         assert!(schema(&d, "#/components/schemas/C").is_null_only());
         let d_ = schema(&d, "#/components/schemas/D");
         assert!(d_.nullable);
@@ -1391,6 +1389,17 @@ mod tests {
         assert!(has("#/paths/~1a/get/colour: `colour` is not a field of an operation"), "{warnings:?}");
         assert!(has("#/components/schemas/A/properties/b/minLenght: `minLenght` is not a schema keyword"), "{warnings:?}");
         assert!(has("#/components/schemas/A/properties/b/required: `required` must list property names"), "{warnings:?}");
+    }
+
+    #[test]
+    fn self_names_the_document_for_absolute_references() {
+        let d = load(
+            "openapi: 3.2.0\n$self: https://x.test/api/openapi\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      parameters: [{$ref: 'https://x.test/api/openapi#/components/parameters/p'}]\ncomponents:\n  parameters:\n    p: {name: p, in: query, schema: {type: string}}\n  schemas:\n    A: {properties: {b: {$ref: 'https://x.test/api/openapi#/components/schemas/B'}, c: {$ref: '#/components/schemas/B'}}}\n    B: {type: string}\n",
+        );
+        let target = |pointer: &str| schema(&d, pointer).reference.as_ref().map(|r| r.target.to_string());
+        assert_eq!(target("#/components/schemas/A/properties/b").as_deref(), Some("#/components/schemas/B"));
+        assert_eq!(target("#/components/schemas/A/properties/c").as_deref(), Some("#/components/schemas/B"));
+        assert!(crate::resolve::resolve(&d).is_ok());
     }
 
     #[test]

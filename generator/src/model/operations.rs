@@ -96,16 +96,16 @@ fn operation(
         let chosen = choose_media(&response.response.content);
         if is_success(response.status) || (!has_success && response.status == StatusKey::Default) {
             let hint = format!("{type_prefix}Response");
-            let payload = match chosen {
+            let received = match chosen {
                 Some((content_type, media)) => payload(types, content_type, media, &response.pointer, &hint)?,
                 None => Payload::Empty,
             };
             // Events or lines offered beside JSON: the same response as a stream.
-            if let (Some(Payload::Json(_)), Some((content_type, media))) = (Some(&payload), sequential_media(&response.response.content)) {
-                streams.push(self::payload(types, content_type, media, &response.pointer, &format!("{type_prefix}StreamResponse"))?);
+            if let (Payload::Json(_), Some((content_type, media))) = (&received, sequential_media(&response.response.content)) {
+                streams.push(payload(types, content_type, media, &response.pointer, &format!("{type_prefix}StreamResponse"))?);
             }
             success_statuses.push((status_label(response.status), description));
-            success_payloads.push((payload, response.pointer.clone()));
+            success_payloads.push((received, response.pointer.clone()));
         } else {
             let ty = match chosen {
                 Some((content_type, media)) if is_json(content_type) => match media.schema {

@@ -225,18 +225,24 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
     /// Whether `null` is a value of schema `id`: it says so (`nullable`, a `null` type), or
     /// one of its alternatives is `null`, or it refers to something that does.
     fn accepts_null(&self, id: SchemaId) -> bool {
-        let mut seen = HashSet::new();
-        let mut current = id;
-        loop {
+        self.bare_chain(id).into_iter().any(|current| {
             let schema = self.resolved.schema(current);
-            if schema.nullable || schema.one_of.iter().chain(&schema.any_of).any(|&m| self.resolved.schema(m).is_null_only()) {
-                return true;
+            schema.nullable || schema.one_of.iter().chain(&schema.any_of).any(|&m| self.resolved.schema(m).is_null_only())
+        })
+    }
+
+    /// `id`, then what its bare reference points at, and so on (each schema once).
+    fn bare_chain(&self, id: SchemaId) -> Vec<SchemaId> {
+        let mut chain = vec![id];
+        let mut current = id;
+        while let (Some(next), true) = (self.resolved.target(current), self.resolved.schema(current).is_bare_reference()) {
+            if chain.contains(&next) {
+                break;
             }
-            match self.resolved.target(current) {
-                Some(next) if schema.is_bare_reference() && seen.insert(next) => current = next,
-                _ => return false,
-            }
+            chain.push(next);
+            current = next;
         }
+        chain
     }
 
     /// The shape of schema `id` and whether it allows `null`.
@@ -543,14 +549,8 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
     /// what it points at (its own description, when it has one, wins: 3.1 allows a
     /// `description` beside a `$ref`; the target's describes the type, not the property).
     fn annotations(&self, id: SchemaId) -> Schema {
-        let own = self.resolved.schema(id);
-        let mut data = own.clone();
-        let mut current = id;
-        let mut seen = HashSet::new();
-        while let (Some(target), true) = (self.resolved.target(current), self.resolved.schema(current).is_bare_reference()) {
-            if !seen.insert(target) {
-                break;
-            }
+        let mut data = self.resolved.schema(id).clone();
+        for target in self.bare_chain(id).into_iter().skip(1) {
             let target_schema = self.resolved.schema(target);
             data.read_only |= target_schema.read_only;
             data.write_only |= target_schema.write_only;
@@ -560,7 +560,6 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
                 data.examples = target_schema.examples.clone();
             }
             data.extensions.extend(target_schema.extensions.iter().map(|(k, v)| (k.clone(), v.clone())));
-            current = target;
         }
         data
     }
