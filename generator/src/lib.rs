@@ -18,24 +18,103 @@ pub mod model;
 pub mod resolve;
 pub mod write;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 pub use diagnostics::{Error, Pointer, Warning};
 pub use write::{CrateFiles, WriteReport};
 
-/// What the generated crate is called and where its runtime lives.
+/// What the generated crate is called, where its runtime lives, and what the user chose.
 #[derive(Clone, Debug)]
 pub struct Options {
     /// Cargo package name of the generated crate, e.g. `qovery-secrets`.
     pub crate_name: String,
     /// Version written into the generated `Cargo.toml`.
     pub crate_version: String,
-    /// How the generated `Cargo.toml` refers to the runtime crate, e.g. `../runtime`.
-    pub runtime_path: String,
+    /// How the generated `Cargo.toml` depends on the runtime crate.
+    pub runtime: RuntimeDependency,
     /// Standalone crates get an empty `[workspace]` table so that they build on their own
     /// even when generated inside another workspace's directory.
     pub standalone: bool,
+    /// OpenAPI Overlay files applied, in order, to the document before anything reads it.
+    pub overlays: Vec<PathBuf>,
+    /// Which operations the crate contains; the types they do not reach are left out.
+    pub selection: Selection,
+    /// Rust names the user prefers to the ones derived from the document.
+    pub renames: Renames,
+    /// Derives added to every generated type, e.g. `PartialEq`, `Hash`, `serde::Serialize`.
+    pub extra_derives: Vec<String>,
+    /// The Rust type for `format: date-time` strings.
+    pub date_time: DateTimeType,
+    /// Each tag (or, without tags, each first path segment) becomes a cargo feature, and types
+    /// compile only when a selected feature reaches them.
+    pub tag_features: bool,
+}
+
+impl Options {
+    /// A crate named `crate_name`, version 0.1.0, with every default choice.
+    pub fn new(crate_name: impl Into<String>, runtime: RuntimeDependency) -> Options {
+        Options {
+            crate_name: crate_name.into(),
+            crate_version: "0.1.0".into(),
+            runtime,
+            standalone: false,
+            overlays: Vec::new(),
+            selection: Selection::default(),
+            renames: Renames::default(),
+            extra_derives: Vec::new(),
+            date_time: DateTimeType::default(),
+            tag_features: false,
+        }
+    }
+}
+
+/// Where the generated crate finds `apigen-runtime`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RuntimeDependency {
+    /// A path, written as given (relative paths are relative to the generated crate).
+    Path(String),
+    /// A git repository, at a revision when one is given.
+    Git { url: String, rev: Option<String> },
+    /// A version requirement on a registry.
+    Version(String),
+}
+
+/// Operations kept in the generated crate. Empty lists keep everything; an operation is kept when
+/// it matches `tags` or `operations` (or both are empty) and matches neither exclusion list.
+/// Operations are named by `operationId` or by `METHOD /path`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Selection {
+    pub tags: Vec<String>,
+    pub exclude_tags: Vec<String>,
+    pub operations: Vec<String>,
+    pub exclude_operations: Vec<String>,
+}
+
+impl Selection {
+    pub fn is_everything(&self) -> bool {
+        *self == Selection::default()
+    }
+}
+
+/// Renames keyed by what the document says: a component schema name for types, an
+/// `operationId` (or `METHOD /path`) for operations; values are the Rust names to use.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Renames {
+    pub types: std::collections::BTreeMap<String, String>,
+    pub operations: std::collections::BTreeMap<String, String>,
+}
+
+/// The Rust type of `format: date-time` values.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum DateTimeType {
+    /// `chrono::DateTime<chrono::Utc>`.
+    #[default]
+    Chrono,
+    /// `time::OffsetDateTime` (RFC 3339).
+    Time,
+    /// The text as sent.
+    String,
 }
 
 /// Time spent in each stage, for the codegen summary and benchmarks.

@@ -4,12 +4,7 @@
 use std::path::Path;
 
 fn options() -> apigen::Options {
-    apigen::Options {
-        crate_name: "fixture".into(),
-        crate_version: "0.1.0".into(),
-        runtime_path: "../runtime".into(),
-        standalone: false,
-    }
+    apigen::Options::new("fixture", apigen::RuntimeDependency::Path("../runtime".into()))
 }
 
 /// Every generated file, in order, with a header line naming it.

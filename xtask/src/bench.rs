@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use apigen::Options;
+use apigen::{Options, RuntimeDependency};
 
 use crate::codegen::workspace_root;
 
@@ -58,12 +58,8 @@ fn cargo() -> String {
 }
 
 fn bench_ours(spec: &Path, runs: usize, out: &Path) -> Result<Figures, String> {
-    let options = Options {
-        crate_name: "bench-client".into(),
-        crate_version: "0.1.0".into(),
-        runtime_path: workspace_root().join("runtime").to_string_lossy().into_owned(),
-        standalone: true,
-    };
+    let runtime = RuntimeDependency::Path(workspace_root().join("runtime").to_string_lossy().into_owned());
+    let options = Options { standalone: true, ..Options::new("bench-client", runtime) };
     let mut samples = Vec::new();
     let mut stages = Vec::new();
     let mut generated = None;

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use apigen::{Generated, Options};
+use apigen::{Generated, Options, RuntimeDependency};
 
 /// The workspace root: xtask lives one level below it.
 pub fn workspace_root() -> PathBuf {
@@ -69,10 +69,8 @@ pub fn target(args: &Args) -> Result<Target, String> {
                 spec: spec.clone(),
                 out: out.clone(),
                 options: Options {
-                    crate_name: name,
-                    crate_version: "0.1.0".into(),
-                    runtime_path: runtime.to_string_lossy().into_owned(),
                     standalone: true,
+                    ..Options::new(name, RuntimeDependency::Path(runtime.to_string_lossy().into_owned()))
                 },
             })
         }
@@ -86,12 +84,7 @@ pub fn target(args: &Args) -> Result<Target, String> {
 
 /// How the committed crate in `generated/` is generated.
 pub fn committed_options() -> Options {
-    Options {
-        crate_name: "qovery-secrets".into(),
-        crate_version: "0.1.0".into(),
-        runtime_path: "../runtime".into(),
-        standalone: false,
-    }
+    Options::new("qovery-secrets", RuntimeDependency::Path("../runtime".into()))
 }
 
 fn default_name(spec: &Path) -> Result<String, String> {

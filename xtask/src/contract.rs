@@ -73,12 +73,8 @@ fn generate_with_contract(spec: &Path) -> Result<PathBuf, String> {
     let stem = spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let name: String = stem.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
     let name = format!("{}-contract", name.trim_matches('-'));
-    let options = apigen::Options {
-        crate_name: name.clone(),
-        crate_version: "0.1.0".into(),
-        runtime_path: root.join("runtime").to_string_lossy().into_owned(),
-        standalone: true,
-    };
+    let runtime = apigen::RuntimeDependency::Path(root.join("runtime").to_string_lossy().into_owned());
+    let options = apigen::Options { standalone: true, ..apigen::Options::new(name.clone(), runtime) };
     let err = |e: apigen::Error| e.to_string();
     let document = apigen::load::load(spec).map_err(err)?;
     let resolved = apigen::resolve::resolve(&document).map_err(err)?;

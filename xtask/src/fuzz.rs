@@ -10,7 +10,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use apigen::{Error, Options};
+use apigen::{Error, Options, RuntimeDependency};
 use serde_json::Value;
 
 use crate::codegen::workspace_root;
@@ -123,10 +123,8 @@ pub fn one(seeds: &[(PathBuf, Value)], seed: u64) -> Result<(), Error> {
     let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
     let (path, base) = &seeds[rng.below(seeds.len())];
     let options = Options {
-        crate_name: "fuzzed".into(),
-        crate_version: "0.1.0".into(),
-        runtime_path: "../runtime".into(),
         standalone: true,
+        ..Options::new("fuzzed", RuntimeDependency::Path("../runtime".into()))
     };
     let document = if rng.below(10) == 0 {
         // Raw noise on the text: the parser's turn.

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use apigen::Options;
+use apigen::{Options, RuntimeDependency};
 
 use crate::codegen::workspace_root;
 
@@ -147,12 +147,7 @@ pub fn generate_all(out: &Path) -> Result<Vec<Row>, String> {
     let mut rows = Vec::new();
     for (path, name) in &documents {
         let file = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
-        let options = Options {
-            crate_name: name.clone(),
-            crate_version: "0.1.0".into(),
-            runtime_path: runtime.to_string_lossy().into_owned(),
-            standalone: false,
-        };
+        let options = Options::new(name.clone(), RuntimeDependency::Path(runtime.to_string_lossy().into_owned()));
         let started = Instant::now();
         let generated = apigen::generate(path, &options).map_err(|e| e.to_string())?;
         let seconds = started.elapsed().as_secs_f64();

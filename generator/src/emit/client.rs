@@ -7,7 +7,7 @@ use super::docs::{clean, code, doc, one_line};
 use super::ident;
 use super::operations::example_call;
 use crate::model::{Api, Operation, Payload, SchemeKind, ServerUrl, TypeRef};
-use crate::Options;
+use crate::{Options, RuntimeDependency};
 
 pub fn lib(api: &Api, options: &Options) -> TokenStream {
     let crate_docs = crate_docs(api, options).lines().map(|line| {
@@ -309,10 +309,33 @@ pub fn manifest(api: &Api, options: &Options) -> String {
     if options.standalone {
         manifest.push_str("\n# Not part of any enclosing workspace.\n[workspace]\n");
     }
+    let runtime = match &options.runtime {
+        RuntimeDependency::Path(path) => format!("{{ path = {} }}", toml_string(&path.replace('\\', "/"))),
+        RuntimeDependency::Git { url, rev: Some(rev) } => {
+            format!("{{ git = {}, rev = {} }}", toml_string(url), toml_string(rev))
+        }
+        RuntimeDependency::Git { url, rev: None } => format!("{{ git = {} }}", toml_string(url)),
+        RuntimeDependency::Version(version) => toml_string(version),
+    };
     // uuid and chrono are always listed: the doc examples use them whatever the types need.
     manifest.push_str(&format!(
-        "\n[dependencies]\napigen-runtime = {{ path = \"{}\" }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\nuuid = {{ version = \"1\", features = [\"serde\"] }}\nchrono = {{ version = \"0.4\", default-features = false, features = [\"serde\", \"std\", \"clock\"] }}\n",
-        options.runtime_path.replace('\\', "/")
+        "\n[dependencies]\napigen-runtime = {runtime}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\nuuid = {{ version = \"1\", features = [\"serde\"] }}\nchrono = {{ version = \"0.4\", default-features = false, features = [\"serde\", \"std\", \"clock\"] }}\n"
     ));
     manifest
+}
+
+/// A TOML basic string: quotes and backslashes escaped, so any path or URL stays one value.
+fn toml_string(text: &str) -> String {
+    let mut quoted = String::with_capacity(text.len() + 2);
+    quoted.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => quoted.push_str("\\\""),
+            '\\' => quoted.push_str("\\\\"),
+            c if c.is_control() => quoted.push_str(&format!("\\u{:04X}", c as u32)),
+            c => quoted.push(c),
+        }
+    }
+    quoted.push('"');
+    quoted
 }
