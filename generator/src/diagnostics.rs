@@ -110,6 +110,9 @@ pub enum Error {
         pointer: Pointer,
         message: String,
     },
+    /// The configuration (`apigen.toml` or the command line) is incomplete or contradictory.
+    #[error("{file}: {message}")]
+    Config { file: PathBuf, message: String },
     /// Formatting the generated code failed: a generator bug, never the user's.
     #[error("internal error while formatting {file}: {message}")]
     Internal { file: String, message: String },

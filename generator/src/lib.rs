@@ -11,6 +11,9 @@
 //! `model` knows nothing of `syn`; `emit` knows nothing of YAML. [`generate`] runs every stage
 //! in memory and [`write`] puts the result on disk.
 
+#[cfg(feature = "cli")]
+pub mod cli;
+pub mod config;
 pub mod diagnostics;
 pub mod emit;
 pub mod load;
@@ -21,6 +24,7 @@ pub mod write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+pub use config::Job;
 pub use diagnostics::{Error, Pointer, Warning};
 pub use write::{CrateFiles, WriteReport};
 
@@ -168,4 +172,12 @@ pub fn generate(spec: &Path, options: &Options) -> Result<Generated, Error> {
         warnings: api.warnings,
         timings,
     })
+}
+
+/// The document at `spec` read, resolved and modelled: what the generated crate would contain,
+/// before any Rust is written (for listings and tools).
+pub fn api(spec: &Path, _options: &Options) -> Result<model::Api, Error> {
+    let document = load::load(spec)?;
+    let resolved = resolve::resolve(&document)?;
+    model::build(&resolved)
 }

@@ -1,9 +1,13 @@
-//! `cargo xtask codegen`: the document → a crate, or a check that the committed crate is current.
+//! `cargo xtask codegen`: the `apigen` command inside this workspace.
+//!
+//! Without arguments it generates the committed crate that `apigen.toml` at the workspace root
+//! describes; `--check` says whether that crate is stale. With `--spec PATH --out DIR` it makes a
+//! standalone crate that depends on this workspace's runtime. Any other flag of
+//! `apigen generate` is passed on, so the two never drift apart.
 
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
-
-use apigen::{Generated, Options, RuntimeDependency};
+use std::process::ExitCode;
 
 /// The workspace root: xtask lives one level below it.
 pub fn workspace_root() -> PathBuf {
@@ -13,174 +17,68 @@ pub fn workspace_root() -> PathBuf {
         .to_owned()
 }
 
-#[derive(Debug, Default)]
-pub struct Args {
-    pub check: bool,
-    pub spec: Option<PathBuf>,
-    pub out: Option<PathBuf>,
-    pub name: Option<String>,
+/// The configuration of the committed crate.
+pub fn committed_config() -> PathBuf {
+    workspace_root().join(apigen::config::FILE_NAME)
 }
 
-impl Args {
-    pub fn parse(args: &[String]) -> Result<Args, String> {
-        let mut parsed = Args::default();
-        let mut args = args.iter();
-        while let Some(arg) = args.next() {
-            let mut value = |flag: &str| {
-                args.next()
-                    .cloned()
-                    .ok_or_else(|| format!("{flag} needs a value"))
-            };
-            match arg.as_str() {
-                "--check" => parsed.check = true,
-                "--spec" => parsed.spec = Some(value("--spec")?.into()),
-                "--out" => parsed.out = Some(value("--out")?.into()),
-                "--name" => parsed.name = Some(value("--name")?),
-                other => return Err(format!("unknown argument `{other}`")),
-            }
+/// The `apigen` command line that `cargo xtask codegen ARGS` stands for.
+pub fn apigen_args(args: &[String]) -> Vec<OsString> {
+    let check = args.iter().any(|a| a == "--check");
+    let mut command: Vec<OsString> = vec!["apigen".into(), if check { "check" } else { "generate" }.into()];
+    let passed: Vec<&String> = args.iter().filter(|a| *a != "--check").collect();
+    if passed.iter().any(|a| *a == "--spec") {
+        if !passed.iter().any(|a| a.starts_with("--runtime")) {
+            command.push("--runtime-path".into());
+            command.push(workspace_root().join("runtime").into());
         }
-        if parsed.spec.is_some() != parsed.out.is_some() {
-            return Err("--spec and --out go together".into());
-        }
-        Ok(parsed)
+        command.push("--standalone".into());
+    } else if !passed.iter().any(|a| *a == "--config") {
+        command.push("--config".into());
+        command.push(committed_config().into());
     }
+    command.extend(passed.into_iter().map(OsString::from));
+    command
 }
 
-/// What to generate and where: the committed crate, or a standalone one.
-pub struct Target {
-    pub spec: PathBuf,
-    pub out: PathBuf,
-    pub options: Options,
-}
-
-pub fn target(args: &Args) -> Result<Target, String> {
-    let root = workspace_root();
-    match (&args.spec, &args.out) {
-        (Some(spec), Some(out)) => {
-            let runtime = root.join("runtime");
-            let name = match &args.name {
-                Some(name) => name.clone(),
-                None => default_name(spec)?,
-            };
-            if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-                return Err(format!("`{name}` is not a valid crate name"));
-            }
-            Ok(Target {
-                spec: spec.clone(),
-                out: out.clone(),
-                options: Options {
-                    standalone: true,
-                    ..Options::new(name, RuntimeDependency::Path(runtime.to_string_lossy().into_owned()))
-                },
-            })
-        }
-        _ => Ok(Target {
-            spec: root.join("spec/openapi.yaml"),
-            out: root.join("generated"),
-            options: committed_options(),
-        }),
-    }
-}
-
-/// How the committed crate in `generated/` is generated.
-pub fn committed_options() -> Options {
-    Options::new("qovery-secrets", RuntimeDependency::Path("../runtime".into()))
-}
-
-fn default_name(spec: &Path) -> Result<String, String> {
-    let stem = spec
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .ok_or_else(|| format!("{}: cannot name a crate after this path; pass --name", spec.display()))?;
-    let name: String = stem
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
-        .collect();
-    Ok(format!("{}-client", name.trim_matches('-')))
-}
-
-pub fn generate(target: &Target) -> Result<Generated, String> {
-    if !target.spec.is_file() {
-        return Err(format!("{}: no such file", target.spec.display()));
-    }
-    apigen::generate(&target.spec, &target.options).map_err(|e| e.to_string())
-}
-
-pub fn run(args: &Args) -> Result<(), String> {
-    let started = Instant::now();
-    let target = target(args)?;
-    let generated = generate(&target)?;
-    for warning in &generated.warnings {
-        println!("warning: {warning}");
-    }
-    let summary = format!(
-        "{}: {} operations, {} types, {} warnings",
-        target.spec.display(),
-        generated.operations,
-        generated.types,
-        generated.warnings.len()
-    );
-    if args.check {
-        let stale = apigen::write::check(&generated.files, &target.out).map_err(|e| e.to_string())?;
-        if !stale.is_empty() {
-            return Err(format!(
-                "{} is stale: {} differ ({}); run `cargo xtask codegen`",
-                target.out.display(),
-                if stale.len() == 1 { "1 file".to_owned() } else { format!("{} files", stale.len()) },
-                stale.join(", ")
-            ));
-        }
-        println!("{summary}; {} is up to date ({:.2?})", target.out.display(), started.elapsed());
-        return Ok(());
-    }
-    let report = apigen::write::write(&generated.files, &target.out).map_err(|e| e.to_string())?;
-    println!("{summary}");
-    for file in &report.written {
-        println!("  wrote     {file}");
-    }
-    for file in &report.removed {
-        println!("  removed   {file}");
-    }
-    println!(
-        "{}: {} written, {} unchanged, {} removed in {:.2?}",
-        target.out.display(),
-        report.written.len(),
-        report.unchanged.len(),
-        report.removed.len(),
-        started.elapsed()
-    );
-    Ok(())
+pub fn run(args: &[String]) -> ExitCode {
+    apigen::cli::main(apigen_args(args))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn committed() -> apigen::Job {
+        let jobs = apigen::config::read(&committed_config(), &Default::default()).unwrap();
+        jobs.into_iter().next().unwrap()
+    }
+
     /// As rust-analyzer does: regenerate in memory and fail when the committed crate differs.
     #[test]
     fn generated_crate_is_up_to_date() {
-        let target = target(&Args::default()).unwrap();
-        let generated = generate(&target).unwrap();
-        let stale = apigen::write::check(&generated.files, &target.out).unwrap();
+        let job = committed();
+        assert_eq!(job.out, workspace_root().join("generated"));
+        let generated = apigen::generate(&job.spec, &job.options).unwrap();
+        let stale = apigen::write::check(&generated.files, &job.out).unwrap();
         assert!(stale.is_empty(), "generated/ is stale ({}); run `cargo xtask codegen`", stale.join(", "));
     }
 
     #[test]
     fn generating_twice_is_byte_identical() {
-        let target = target(&Args::default()).unwrap();
-        let first = generate(&target).unwrap().files;
-        let second = generate(&target).unwrap().files;
+        let job = committed();
+        let first = apigen::generate(&job.spec, &job.options).unwrap().files;
+        let second = apigen::generate(&job.spec, &job.options).unwrap().files;
         assert_eq!(first, second);
     }
 
     #[test]
-    fn bad_arguments_are_refused() {
-        let args = |a: &[&str]| Args::parse(&a.iter().map(|s| s.to_string()).collect::<Vec<_>>());
-        assert!(args(&["--spec", "x.yaml"]).unwrap_err().contains("--spec and --out go together"));
-        assert!(args(&["--bogus"]).unwrap_err().contains("unknown argument"));
-        assert!(args(&["--out"]).unwrap_err().contains("needs a value"));
-        let missing = args(&["--spec", "/nonexistent.yaml", "--out", "/tmp/x"]).unwrap();
-        let err = generate(&target(&missing).unwrap()).unwrap_err();
-        assert!(err.contains("no such file"), "{err}");
+    fn xtask_flags_become_apigen_flags() {
+        let strings = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let shown = |a: Vec<OsString>| a.iter().map(|s| s.to_string_lossy().into_owned()).collect::<Vec<_>>().join(" ");
+        let committed = shown(apigen_args(&strings(&["--check"])));
+        assert!(committed.starts_with("apigen check --config ") && committed.ends_with("apigen.toml"), "{committed}");
+        let standalone = shown(apigen_args(&strings(&["--spec", "a.yaml", "--out", "x"])));
+        assert!(standalone.starts_with("apigen generate --runtime-path ") && standalone.ends_with("runtime --standalone --spec a.yaml --out x"), "{standalone}");
     }
 }

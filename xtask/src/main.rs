@@ -1,4 +1,5 @@
-//! Project tasks: `cargo xtask codegen [--check] [--spec PATH --out DIR [--name CRATE]]`.
+//! Project tasks: `cargo xtask codegen [--check] [--spec PATH --out DIR [--name CRATE]]`, and the
+//! checks and measurements listed in [`USAGE`].
 
 mod bench;
 mod codegen;
@@ -11,8 +12,9 @@ use std::process::ExitCode;
 const USAGE: &str = "usage:
   cargo xtask codegen                 regenerate generated/ from spec/openapi.yaml
   cargo xtask codegen --check         fail when generated/ is stale
-  cargo xtask codegen --spec PATH --out DIR [--name CRATE]
+  cargo xtask codegen --spec PATH --out DIR [--name CRATE] [apigen generate flags]
                                       generate a standalone crate from any document
+                                      (`cargo run -p apigen -- generate --help` lists them)
   cargo xtask check-specs [--out DIR] [--no-check]
                                       generate every document of ../shared/specs and
                                       cargo check them all
@@ -27,7 +29,7 @@ const USAGE: &str = "usage:
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
-        Some("codegen") => codegen::Args::parse(&args[1..]).and_then(|a| codegen::run(&a)),
+        Some("codegen") => return codegen::run(&args[1..]),
         Some("check-specs") => specs::run(&args[1..]),
         Some("fuzz") => fuzz::cli(&args[1..]),
         Some("contract") => contract::run(&args[1..]),
