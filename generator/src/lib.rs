@@ -15,6 +15,7 @@
 pub mod cli;
 pub mod config;
 pub mod diagnostics;
+pub mod embed;
 pub mod emit;
 pub mod load;
 pub mod model;

@@ -6,6 +6,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use syn::ext::IdentExt;
+
 use crate::diagnostics::Error;
 use crate::emit::CrateTokens;
 use crate::Options;
@@ -156,6 +158,99 @@ fn stale_files(files: &CrateFiles, dir: &Path) -> Result<Vec<String>, Error> {
     }
     stale.sort();
     Ok(stale)
+}
+
+/// The crate as one module, for a build script to write into `OUT_DIR` and its crate to
+/// `include!`: `lib.rs` becomes `pub mod {name} { … }` with every `mod x;` inlined, and the
+/// crate's own paths (`crate::types`) point at `mount` (`crate::api`), where the module sits.
+///
+/// Doc examples name the client `{crate_ident}::{mount without crate}` (the including crate's
+/// path to it) and are `ignore`d: a module the including crate keeps private could not be reached
+/// from a doctest.
+pub fn format_module(tokens: CrateTokens, mount: &[String], crate_ident: &str) -> Result<String, Error> {
+    let internal = |message: String| Error::Internal { file: "module".into(), message };
+    let (name, _) = mount.split_last().ok_or_else(|| internal("an empty module path".into()))?;
+    let mut files: BTreeMap<String, syn::File> = BTreeMap::new();
+    for (path, stream) in tokens.rust {
+        let file: syn::File = syn::parse2(stream).map_err(|e| Error::Internal { file: path.clone(), message: e.to_string() })?;
+        files.insert(path, file);
+    }
+    let root = files.remove("src/lib.rs").ok_or_else(|| internal("no src/lib.rs".into()))?;
+    let items = inline_modules(root.items, "src", &mut files).map_err(internal)?;
+    let mount_path: syn::Path = syn::parse_str(&mount.join("::")).map_err(|e| internal(format!("`{}`: {e}", mount.join("::"))))?;
+    let module_name = syn::Ident::new(name, proc_macro2::Span::call_site());
+    let inner = root.attrs;
+    let module: syn::File = syn::parse2(quote::quote! {
+        pub mod #module_name {
+            #(#inner)*
+            #(#items)*
+        }
+    })
+    .map_err(|e| internal(e.to_string()))?;
+    let module: syn::File = syn::parse2(retarget_crate_paths(quote::ToTokens::into_token_stream(module), &mount_path))
+        .map_err(|e| internal(e.to_string()))?;
+    let text = space_items(&prettyplease::unparse(&module));
+    let crate_link = format!("](crate::{}::", mount[1..].join("::"));
+    let (crate_path, module_path) = (format!("{crate_ident}::"), format!("{crate_ident}::{}::", mount[1..].join("::")));
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("///") || trimmed.starts_with("//!") {
+            let line = line.replace("```no_run", "```ignore").replace("](crate::", &crate_link);
+            out.push_str(&line.replace(&crate_path, &module_path));
+        } else {
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    Ok(format!("{HEADER}{out}"))
+}
+
+/// `items` with each `mod x;` replaced by `mod x { … }` holding `{dir}/x.rs`.
+fn inline_modules(items: Vec<syn::Item>, dir: &str, files: &mut BTreeMap<String, syn::File>) -> Result<Vec<syn::Item>, String> {
+    items
+        .into_iter()
+        .map(|item| match item {
+            syn::Item::Mod(mut module) if module.content.is_none() => {
+                let name = module.ident.unraw().to_string();
+                let path = format!("{dir}/{name}.rs");
+                let file = files.remove(&path).ok_or_else(|| format!("`mod {name};` without {path}"))?;
+                let nested = inline_modules(file.items, &format!("{dir}/{name}"), files)?;
+                module.attrs.extend(file.attrs);
+                module.content = Some((Default::default(), nested));
+                module.semi = None;
+                Ok(syn::Item::Mod(module))
+            }
+            other => Ok(other),
+        })
+        .collect()
+}
+
+/// Every `crate ::` path made to start at `mount` instead; `pub(crate)` and the like, where
+/// `crate` is not followed by `::`, keep their meaning.
+fn retarget_crate_paths(stream: proc_macro2::TokenStream, mount: &syn::Path) -> proc_macro2::TokenStream {
+    use proc_macro2::{Group, TokenTree};
+    let tokens: Vec<TokenTree> = stream.into_iter().collect();
+    let mut out = proc_macro2::TokenStream::new();
+    for (index, token) in tokens.iter().enumerate() {
+        match token {
+            TokenTree::Ident(ident) if ident == "crate" && is_path_separator(&tokens[index + 1..]) => {
+                out.extend(quote::ToTokens::into_token_stream(mount.clone()));
+            }
+            TokenTree::Group(group) => {
+                let mut inner = Group::new(group.delimiter(), retarget_crate_paths(group.stream(), mount));
+                inner.set_span(group.span());
+                out.extend([TokenTree::Group(inner)]);
+            }
+            other => out.extend([other.clone()]),
+        }
+    }
+    out
+}
+
+fn is_path_separator(rest: &[proc_macro2::TokenTree]) -> bool {
+    use proc_macro2::{Spacing, TokenTree};
+    matches!(rest, [TokenTree::Punct(a), TokenTree::Punct(b), ..] if a.as_char() == ':' && a.spacing() == Spacing::Joint && b.as_char() == ':')
 }
 
 fn io(path: &Path, source: std::io::Error) -> Error {

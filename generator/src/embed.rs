@@ -1,0 +1,139 @@
+//! Generating from a build script: the client as a module of the crate that builds it.
+//!
+//! ```no_run
+//! // build.rs
+//! fn main() {
+//!     apigen::embed::Builder::new("openapi.yaml")
+//!         .module("crate::petstore")
+//!         .write_to_out_dir()
+//!         .unwrap_or_else(|error| panic!("{error}"));
+//! }
+//! ```
+//!
+//! ```ignore
+//! // src/lib.rs: the file defines `pub mod petstore`.
+//! include!(concat!(env!("OUT_DIR"), "/petstore.rs"));
+//! ```
+//!
+//! The including crate depends on what the generated code uses: `apigen-runtime`, `serde` (with
+//! `derive`), `serde_json`, `uuid` (with `serde`) and `chrono` (with `serde`) — the dependencies a
+//! generated crate's own `Cargo.toml` lists.
+
+use std::path::{Path, PathBuf};
+
+use crate::config::{self, Overrides};
+use crate::diagnostics::Error;
+use crate::{Options, RuntimeDependency, Warning};
+
+/// What to generate and where the module goes.
+#[derive(Clone, Debug)]
+pub struct Builder {
+    spec: PathBuf,
+    options: Options,
+    mount: Vec<String>,
+}
+
+/// A generated module, in memory.
+#[derive(Debug)]
+pub struct Module {
+    /// The Rust source of `pub mod {name} { … }`.
+    pub code: String,
+    /// The file name it goes by in `OUT_DIR`: `{name}.rs`.
+    pub file_name: String,
+    pub warnings: Vec<Warning>,
+}
+
+impl Builder {
+    /// The document at `spec` (relative paths are relative to the build script's package),
+    /// mounted as `crate::api`.
+    pub fn new(spec: impl Into<PathBuf>) -> Builder {
+        let spec = package_relative(spec.into());
+        // The including package names the client (its `User-Agent`); the runtime dependency
+        // only matters for a crate's Cargo.toml, which a module has not.
+        let package = std::env::var("CARGO_PKG_NAME").unwrap_or_else(|_| "api-client".into());
+        let mut options = Options::new(package, RuntimeDependency::Version(env!("CARGO_PKG_VERSION").into()));
+        if let Ok(version) = std::env::var("CARGO_PKG_VERSION") {
+            options.crate_version = version;
+        }
+        Builder { spec, options, mount: vec!["crate".into(), "api".into()] }
+    }
+
+    /// The one client an `apigen.toml` describes (its document, overlays, selection, renames,
+    /// derives, formats); its output directory and runtime are ignored.
+    pub fn from_config(path: impl Into<PathBuf>) -> Result<Builder, Error> {
+        let path = package_relative(path.into());
+        let mut jobs = config::read(&path, &Overrides::default())?;
+        if jobs.len() != 1 {
+            return Err(Error::Config { file: path, message: format!("it lists {} clients; a build script generates one", jobs.len()) });
+        }
+        let job = jobs.remove(0);
+        Ok(Builder { spec: job.spec, options: job.options, mount: vec!["crate".into(), "api".into()] })
+    }
+
+    /// Where the including crate puts the module: `crate::api` (the default), or deeper, such
+    /// as `crate::clients::petstore`. The last segment names the module and its file.
+    pub fn module(mut self, path: &str) -> Builder {
+        self.mount = path.split("::").map(|s| s.trim().to_owned()).collect();
+        self
+    }
+
+    /// Applies an OpenAPI Overlay after those already given.
+    pub fn overlay(mut self, path: impl Into<PathBuf>) -> Builder {
+        self.options.overlays.push(package_relative(path.into()));
+        self
+    }
+
+    /// Adjusts any other choice (selection, renames, derives, date-time type).
+    pub fn options(mut self, change: impl FnOnce(&mut Options)) -> Builder {
+        change(&mut self.options);
+        self
+    }
+
+    /// Generates the module in memory.
+    pub fn generate(&self) -> Result<Module, Error> {
+        let valid = |s: &String| syn::parse_str::<syn::Ident>(s).is_ok() || s == "crate";
+        if self.mount.len() < 2 || self.mount[0] != "crate" || !self.mount.iter().all(valid) {
+            return Err(Error::Config {
+                file: PathBuf::from("build script"),
+                message: format!("`{}` is not a module path such as `crate::api`", self.mount.join("::")),
+            });
+        }
+        let api = crate::api(&self.spec, &self.options)?;
+        let tokens = crate::emit::emit(&api, &self.options);
+        let crate_ident = self.options.crate_name.replace('-', "_");
+        let code = crate::write::format_module(tokens, &self.mount, &crate_ident)?;
+        let name = self.mount.last().cloned().unwrap_or_default();
+        Ok(Module { code, file_name: format!("{name}.rs"), warnings: api.warnings })
+    }
+
+    /// Generates into `$OUT_DIR/{name}.rs` (rewritten only when it changed), tells cargo to run
+    /// the build script again when the document or an overlay changes, and shows generation
+    /// warnings as cargo warnings. Returns the file's path.
+    pub fn write_to_out_dir(&self) -> Result<PathBuf, Error> {
+        let out_dir = std::env::var_os("OUT_DIR").map(PathBuf::from).ok_or_else(|| Error::Config {
+            file: PathBuf::from("build script"),
+            message: "OUT_DIR is not set: call this from a build script (build.rs)".into(),
+        })?;
+        println!("cargo:rerun-if-changed={}", self.spec.display());
+        for overlay in &self.options.overlays {
+            println!("cargo:rerun-if-changed={}", overlay.display());
+        }
+        let module = self.generate()?;
+        for warning in &module.warnings {
+            println!("cargo:warning={}: {}", self.spec.display(), warning.to_string().replace('\n', " "));
+        }
+        let path = out_dir.join(&module.file_name);
+        if std::fs::read(&path).ok().as_deref() != Some(module.code.as_bytes()) {
+            std::fs::write(&path, &module.code).map_err(|source| Error::Io { path: path.clone(), source })?;
+        }
+        Ok(path)
+    }
+}
+
+/// Relative paths are taken from the package being built, as cargo runs build scripts there.
+fn package_relative(path: PathBuf) -> PathBuf {
+    match std::env::var_os("CARGO_MANIFEST_DIR") {
+        Some(dir) if path.is_relative() => Path::new(&dir).join(path),
+        _ => path,
+    }
+}
