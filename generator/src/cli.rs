@@ -240,11 +240,11 @@ fn generate(args: &GenerateArgs, check_only: bool) -> Result<(), Failure> {
         report["seconds"] = json!((seconds * 1000.0).round() / 1000.0);
         if !args.quiet && !args.json {
             eprintln!(
-                "{}: {} operations, {} types, {} warnings → {line} in {seconds:.2} s",
+                "{}: {}, {}, {} → {line} in {seconds:.2} s",
                 job.options.crate_name,
-                generated.operations,
-                generated.types,
-                generated.warnings.len(),
+                count(generated.operations, "operation"),
+                count(generated.types, "type"),
+                count(generated.warnings.len(), "warning"),
             );
         }
         reports.push(report);
@@ -311,7 +311,7 @@ fn list(args: &ListArgs) -> Result<(), Failure> {
         }
         for tag in tags {
             let operations = tag["operations"].as_array().map(Vec::as_slice).unwrap_or_default();
-            println!("{} ({} operation{})", tag["tag"].as_str().unwrap_or_default(), operations.len(), if operations.len() == 1 { "" } else { "s" });
+            println!("{} ({})", tag["tag"].as_str().unwrap_or_default(), count(operations.len(), "operation"));
             if args.tags {
                 continue;
             }
@@ -326,6 +326,11 @@ fn list(args: &ListArgs) -> Result<(), Failure> {
         }
     }
     Ok(())
+}
+
+/// `1 type`, `2 types`.
+fn count(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
 
 /// The first line of a summary, for one-line listings.

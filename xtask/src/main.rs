@@ -5,6 +5,7 @@ mod bench;
 mod codegen;
 mod contract;
 mod fuzz;
+mod new_user;
 mod specs;
 
 use std::process::ExitCode;
@@ -22,6 +23,8 @@ const USAGE: &str = "usage:
                                       mutated documents through every stage: no panics
   cargo xtask contract [--spec PATH]  every operation of the generated client against the
                                       Prism mock server (installed from npm into target/prism)
+  cargo xtask new-user                install the apigen command and use it in an empty
+                                      repository: config, overlay, generate, check, build
   cargo xtask bench [--spec PATH] [--runs N]
                                       generation, size, crate build/check time and memory,
                                       beside openapi-generator when installed";
@@ -34,6 +37,7 @@ fn main() -> ExitCode {
         Some("fuzz") => fuzz::cli(&args[1..]),
         Some("contract") => contract::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
+        Some("new-user") => new_user::run(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
