@@ -36,6 +36,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
             .map_err(|e| e.to_string())?;
         return if status.success() { Ok(()) } else { Err(format!("bench failed ({status})")) };
     }
+    if args.first().is_some_and(|a| a == "--scale") {
+        return crate::scale::run(&args[1..]);
+    }
     let mut spec = workspace_root().join("../shared/specs/qovery.yaml");
     let mut runs = 7;
     let mut args = args.iter();
@@ -215,7 +218,7 @@ fn measured(command: &mut Command) -> Result<(bool, Option<u64>), String> {
 }
 
 /// This process's peak resident memory, in KiB (Linux).
-fn peak_rss_kib() -> Option<u64> {
+pub fn peak_rss_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     line.split_whitespace().nth(1)?.parse().ok()

@@ -6,6 +6,7 @@ mod codegen;
 mod contract;
 mod fuzz;
 mod new_user;
+mod scale;
 mod specs;
 
 use std::process::ExitCode;
@@ -27,7 +28,10 @@ const USAGE: &str = "usage:
                                       repository: config, overlay, generate, check, build
   cargo xtask bench [--spec PATH] [--runs N]
                                       generation, size, crate build/check time and memory,
-                                      beside openapi-generator when installed";
+                                      beside openapi-generator when installed
+  cargo xtask bench --scale [--sizes 1000,4000,16000]
+                                      generation time by stage and peak memory on synthetic
+                                      documents (reference cycles, chains, alias chains)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -38,6 +42,8 @@ fn main() -> ExitCode {
         Some("contract") => contract::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("new-user") => new_user::run(&args[1..]),
+        // One synthetic document for `bench --scale`, in a process of its own.
+        Some("scale-one") => scale::one(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

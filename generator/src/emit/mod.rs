@@ -67,7 +67,7 @@ pub(crate) fn unaliased<'a>(api: &'a Api, ty: &'a TypeRef) -> &'a TypeRef {
     let mut current = ty;
     for _ in 0..api.types.len() {
         let TypeRef::Named(name) = current else { break };
-        match api.types.iter().find(|t| &t.name == name).map(|t| &t.kind) {
+        match api.type_named(name).map(|t| &t.kind) {
             Some(TypeKind::Alias(inner)) => current = inner,
             _ => break,
         }

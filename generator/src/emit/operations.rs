@@ -181,7 +181,7 @@ fn named_in_signature<'a>(api: &Api, op: &'a Operation) -> Vec<&'a str> {
 /// Whether the group's code uses something deprecated: a type in a signature, or a field the
 /// multipart code reads. Only then does the module allow it.
 fn uses_deprecated(api: &Api, operations: &[&Operation]) -> bool {
-    let deprecated_type = |name: &str| api.types.iter().any(|t| t.name == name && t.deprecated);
+    let deprecated_type = |name: &str| api.type_named(name).is_some_and(|t| t.deprecated);
     operations.iter().any(|op| {
         named_in_signature(api, op).into_iter().any(deprecated_type)
             || matches!(op.body.as_ref().map(|b| &b.payload), Some(Payload::Multipart(ty))
@@ -536,7 +536,7 @@ fn multipart(api: &Api, ty: &TypeRef, body: TokenStream) -> TokenStream {
 
 fn named_kind<'a>(api: &'a Api, ty: &TypeRef) -> Option<&'a TypeKind> {
     let TypeRef::Named(name) = ty else { return None };
-    let def = api.types.iter().find(|t| &t.name == name)?;
+    let def = api.type_named(name)?;
     match &def.kind {
         TypeKind::Alias(inner) => named_kind(api, inner),
         kind => Some(kind),
@@ -559,7 +559,7 @@ fn display(api: &Api, ty: &TypeRef, value: TokenStream) -> Option<TokenStream> {
             Some(quote!(apigen_runtime::ParamText::joined(#items, ',')))
         }
         TypeRef::Named(name) => {
-            let def = api.types.iter().find(|t| &t.name == name)?;
+            let def = api.type_named(name)?;
             match &def.kind {
                 TypeKind::Enum(_) => None,
                 TypeKind::IntEnum(_) => Some(quote!(#value.0)),
@@ -825,7 +825,7 @@ fn example_value(api: &Api, ty: &TypeRef, krate: &str, depth: usize) -> String {
         TypeRef::List(_) => "Vec::new()".to_owned(),
         TypeRef::Map(_) => "Default::default()".to_owned(),
         TypeRef::Named(name) => {
-            let Some(def) = api.types.iter().find(|t| &t.name == name) else { return fallback };
+            let Some(def) = api.type_named(name) else { return fallback };
             match &def.kind {
                 TypeKind::Enum(values) => values
                     .first()

@@ -44,7 +44,7 @@ pub fn module(api: &Api) -> TokenStream {
         quote!(#![doc = #line])
     });
     let deprecated = api.webhooks.iter().filter_map(|w| w.body.as_ref()?.payload.typed()).any(|ty| {
-        matches!(ty, TypeRef::Named(name) if api.types.iter().any(|t| &t.name == name && t.deprecated))
+        matches!(ty, TypeRef::Named(name) if api.type_named(name).is_some_and(|t| t.deprecated))
     });
     let allow_deprecated = deprecated.then(|| quote!(#![allow(deprecated)]));
     quote! {

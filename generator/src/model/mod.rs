@@ -38,6 +38,14 @@ pub struct Api {
     pub warnings: Vec<Warning>,
 }
 
+impl Api {
+    /// The type called `name` (`types` is sorted by name, so this is a binary search: emitting
+    /// looks types up once per use, and a linear scan made that quadratic).
+    pub fn type_named(&self, name: &str) -> Option<&TypeDef> {
+        self.types.binary_search_by(|t| t.name.as_str().cmp(name)).ok().map(|i| &self.types[i])
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct ServerUrl {
     /// With every `{variable}` replaced by its default.
@@ -372,6 +380,8 @@ pub fn build(resolved: &Resolved<'_>) -> Result<Api, Error> {
     let webhooks = operations::webhooks(resolved, &mut types)?;
     let security_schemes = operations::security_schemes(resolved, &mut types.warnings);
     let (mut types, mut warnings) = types.finish();
+    // `Api::type_named` relies on the order.
+    types.sort_by(|a, b| a.name.cmp(&b.name));
     merge_identical(&mut types);
     mark_sent(&mut types, &operations);
     warnings.extend(document.warnings.iter().cloned());

@@ -6,7 +6,9 @@
 //! schema that `$ref`s point at outside the components (`$defs`, a place in `paths`) is defined
 //! once, named after where it is, however many references use it.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::rc::Rc;
 
 use heck::{ToShoutySnakeCase, ToUpperCamelCase};
 use serde_json::Value;
@@ -55,7 +57,27 @@ pub struct TypeBuilder<'r, 'd> {
     /// Schemas being decided now, with their hint and, once one is reached again while
     /// deciding (recursion), the name it needs.
     deciding: HashMap<SchemaId, (String, Option<String>)>,
+    /// What each chain of bare references says, from a schema to its end, computed once per
+    /// schema: documents chain thousands of aliases, and walking the rest of the chain from
+    /// every link would be quadratic.
+    chains: RefCell<HashMap<SchemaId, Rc<ChainSummary>>>,
     pub warnings: Vec<Warning>,
+}
+
+/// The annotations a chain of bare references carries, merged from its first link to its last.
+#[derive(Default)]
+struct ChainSummary {
+    /// Some link allows `null`.
+    accepts_null: bool,
+    read_only: bool,
+    write_only: bool,
+    deprecated: bool,
+    /// The nearest link's.
+    default: Option<Value>,
+    /// The nearest link's that has any.
+    examples: Vec<Value>,
+    /// Every link's; a farther link's value wins.
+    extensions: indexmap::IndexMap<String, Value>,
 }
 
 const RESERVED: [&str; 11] = ["String", "Vec", "Option", "Box", "Result", "Some", "None", "Ok", "Err", "Default", "Self"];
@@ -78,6 +100,7 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
             referenced: HashMap::new(),
             referenced_anywhere: resolved.reference_targets().collect(),
             deciding: HashMap::new(),
+            chains: RefCell::default(),
             warnings: Vec::new(),
         }
     }
@@ -225,24 +248,64 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
     /// Whether `null` is a value of schema `id`: it says so (`nullable`, a `null` type), or
     /// one of its alternatives is `null`, or it refers to something that does.
     fn accepts_null(&self, id: SchemaId) -> bool {
-        self.bare_chain(id).into_iter().any(|current| {
-            let schema = self.resolved.schema(current);
-            schema.nullable || schema.one_of.iter().chain(&schema.any_of).any(|&m| self.resolved.schema(m).is_null_only())
-        })
+        self.chain(id).accepts_null
     }
 
-    /// `id`, then what its bare reference points at, and so on (each schema once).
-    fn bare_chain(&self, id: SchemaId) -> Vec<SchemaId> {
-        let mut chain = vec![id];
+    /// The summary of the chain of bare references from `id` (included) to its end. Walks only
+    /// to the first link already summarized, then summarizes the walked links backwards.
+    fn chain(&self, id: SchemaId) -> Rc<ChainSummary> {
+        if let Some(known) = self.chains.borrow().get(&id) {
+            return known.clone();
+        }
+        let mut walked = vec![id];
+        let mut seen = HashSet::from([id]);
+        let mut rest: Option<Rc<ChainSummary>> = None;
         let mut current = id;
         while let (Some(next), true) = (self.resolved.target(current), self.resolved.schema(current).is_bare_reference()) {
-            if chain.contains(&next) {
+            if let Some(known) = self.chains.borrow().get(&next) {
+                rest = Some(known.clone());
                 break;
             }
-            chain.push(next);
+            // `resolve` refuses loops of bare references; stop anyway rather than spin.
+            if !seen.insert(next) {
+                break;
+            }
+            walked.push(next);
             current = next;
         }
-        chain
+        let mut chains = self.chains.borrow_mut();
+        for &link in walked.iter().rev() {
+            let schema = self.resolved.schema(link);
+            let own_null = schema.nullable || schema.one_of.iter().chain(&schema.any_of).any(|&m| self.resolved.schema(m).is_null_only());
+            let summary = match &rest {
+                None => ChainSummary {
+                    accepts_null: own_null,
+                    read_only: schema.read_only,
+                    write_only: schema.write_only,
+                    deprecated: schema.deprecated,
+                    default: schema.default.clone(),
+                    examples: schema.examples.clone(),
+                    extensions: schema.extensions.clone(),
+                },
+                Some(rest) => {
+                    let mut extensions = schema.extensions.clone();
+                    extensions.extend(rest.extensions.iter().map(|(k, v)| (k.clone(), v.clone())));
+                    ChainSummary {
+                        accepts_null: own_null || rest.accepts_null,
+                        read_only: schema.read_only || rest.read_only,
+                        write_only: schema.write_only || rest.write_only,
+                        deprecated: schema.deprecated || rest.deprecated,
+                        default: schema.default.clone().or_else(|| rest.default.clone()),
+                        examples: if schema.examples.is_empty() { rest.examples.clone() } else { schema.examples.clone() },
+                        extensions,
+                    }
+                }
+            };
+            let summary = Rc::new(summary);
+            chains.insert(link, summary.clone());
+            rest = Some(summary);
+        }
+        rest.unwrap_or_default()
     }
 
     /// The shape of schema `id` and whether it allows `null`.
@@ -550,16 +613,16 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
     /// `description` beside a `$ref`; the target's describes the type, not the property).
     fn annotations(&self, id: SchemaId) -> Schema {
         let mut data = self.resolved.schema(id).clone();
-        for target in self.bare_chain(id).into_iter().skip(1) {
-            let target_schema = self.resolved.schema(target);
-            data.read_only |= target_schema.read_only;
-            data.write_only |= target_schema.write_only;
-            data.deprecated |= target_schema.deprecated;
-            data.default = data.default.or_else(|| target_schema.default.clone());
+        let next = self.resolved.target(id).filter(|_| data.is_bare_reference());
+        if let Some(rest) = next.filter(|&next| next != id).map(|next| self.chain(next)) {
+            data.read_only |= rest.read_only;
+            data.write_only |= rest.write_only;
+            data.deprecated |= rest.deprecated;
+            data.default = data.default.or_else(|| rest.default.clone());
             if data.examples.is_empty() {
-                data.examples = target_schema.examples.clone();
+                data.examples = rest.examples.clone();
             }
-            data.extensions.extend(target_schema.extensions.iter().map(|(k, v)| (k.clone(), v.clone())));
+            data.extensions.extend(rest.extensions.iter().map(|(k, v)| (k.clone(), v.clone())));
         }
         data
     }
@@ -862,10 +925,15 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
             })
             .flatten()
             .collect();
+        // A field is boxed when its type contains the owner again (without a `Vec` or map in
+        // between): with an edge owner → target, that is exactly when both sit in one strongly
+        // connected component. Components are found once, in time linear in the types.
+        let component = strongly_connected(&contains);
         let recursive = |ty: &TypeRef, owner: &str| {
             let mut direct = Vec::new();
             directly_named(ty, &mut direct);
-            direct.iter().any(|target| reaches(&contains, target, owner))
+            let owner_component = component.get(owner);
+            direct.iter().any(|target| owner_component.is_some() && component.get(target.as_str()) == owner_component)
         };
         for t in types.values_mut() {
             let owner = t.name.clone();
@@ -1019,19 +1087,67 @@ fn directly_named(ty: &TypeRef, out: &mut Vec<String>) {
     }
 }
 
-/// Whether `from` contains `to` directly or through other types, without a `Vec` or map between.
-fn reaches(graph: &HashMap<String, Vec<String>>, from: &str, to: &str) -> bool {
-    let mut stack = vec![from.to_owned()];
-    let mut seen = HashSet::new();
-    while let Some(current) = stack.pop() {
-        if current == to {
-            return true;
+/// The strongly connected component of each type of `graph` (an edge: a type contains another
+/// inline), numbered by Tarjan's algorithm, iteratively so that a cycle through thousands of
+/// types cannot overflow the stack.
+fn strongly_connected(graph: &HashMap<String, Vec<String>>) -> HashMap<&str, usize> {
+    // Nodes in a fixed order, so that the numbering does not depend on hash order.
+    let mut names: Vec<&str> = graph.keys().map(String::as_str).collect();
+    names.sort_unstable();
+    let index_of: HashMap<&str, usize> = names.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+    let edges: Vec<Vec<usize>> = names
+        .iter()
+        .map(|n| graph[*n].iter().filter_map(|t| index_of.get(t.as_str()).copied()).collect())
+        .collect();
+    const UNSEEN: usize = usize::MAX;
+    let count = names.len();
+    let (mut order, mut low, mut on_stack) = (vec![UNSEEN; count], vec![0; count], vec![false; count]);
+    let mut component = vec![UNSEEN; count];
+    let (mut next_order, mut next_component) = (0, 0);
+    let mut stack = Vec::new();
+    for root in 0..count {
+        if order[root] != UNSEEN {
+            continue;
         }
-        if seen.insert(current.clone()) {
-            stack.extend(graph.get(&current).into_iter().flatten().cloned());
+        // (node, how many of its edges are done)
+        let mut calls = vec![(root, 0)];
+        order[root] = next_order;
+        low[root] = next_order;
+        next_order += 1;
+        stack.push(root);
+        on_stack[root] = true;
+        while let Some(&mut (node, ref mut done)) = calls.last_mut() {
+            if let Some(&target) = edges[node].get(*done) {
+                *done += 1;
+                if order[target] == UNSEEN {
+                    order[target] = next_order;
+                    low[target] = next_order;
+                    next_order += 1;
+                    stack.push(target);
+                    on_stack[target] = true;
+                    calls.push((target, 0));
+                } else if on_stack[target] {
+                    low[node] = low[node].min(order[target]);
+                }
+                continue;
+            }
+            calls.pop();
+            if let Some(&(parent, _)) = calls.last() {
+                low[parent] = low[parent].min(low[node]);
+            }
+            if low[node] == order[node] {
+                while let Some(member) = stack.pop() {
+                    on_stack[member] = false;
+                    component[member] = next_component;
+                    if member == node {
+                        break;
+                    }
+                }
+                next_component += 1;
+            }
         }
     }
-    false
+    names.into_iter().zip(component).collect()
 }
 
 /// A type name for a schema that is not a component, from where it is:
