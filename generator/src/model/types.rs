@@ -1396,6 +1396,29 @@ mod tests {
         &api.types.iter().find(|t| t.name == name).unwrap_or_else(|| panic!("no type {name}")).kind
     }
 
+    /// Only fields that lead back to their own type are boxed: in `A → B → C → A` every link,
+    /// not `Outside → A` nor `C.list` (a `Vec` already breaks the cycle), and not a long chain
+    /// of aliases leading into the cycle (which must not overflow the stack either).
+    #[test]
+    fn fields_are_boxed_exactly_on_cycles() {
+        let mut yaml = String::from("openapi: 3.1.0\ninfo: {title: t, version: '1'}\ncomponents:\n  schemas:\n");
+        yaml.push_str("    A: {type: object, properties: {b: {$ref: '#/components/schemas/B'}}}\n");
+        yaml.push_str("    B: {type: object, properties: {c: {$ref: '#/components/schemas/C'}}}\n");
+        yaml.push_str("    C: {type: object, properties: {a: {$ref: '#/components/schemas/A'}, list: {type: array, items: {$ref: '#/components/schemas/A'}}}}\n");
+        yaml.push_str("    Outside: {type: object, properties: {a: {$ref: '#/components/schemas/Alias0'}}}\n");
+        for i in 0..5_000 {
+            yaml.push_str(&format!("    Alias{i}: {{$ref: '#/components/schemas/Alias{}'}}\n", i + 1));
+        }
+        yaml.push_str("    Alias5000: {$ref: '#/components/schemas/A'}\n");
+        let api = model(&yaml);
+        let boxed = |name: &str, field: &str| match kind(&api, name) {
+            TypeKind::Struct(s) => s.fields.iter().find(|f| f.wire == field).unwrap_or_else(|| panic!("{name}.{field}")).boxed,
+            other => panic!("{name}: {other:?}"),
+        };
+        assert!(boxed("A", "b") && boxed("B", "c") && boxed("C", "a"));
+        assert!(!boxed("C", "list") && !boxed("Outside", "a"));
+    }
+
     #[test]
     fn an_inline_schema_that_contains_itself_through_all_of_is_a_boxed_type() {
         // `Base.id` merges `Named`, which merges `Base`, which has `id`.
