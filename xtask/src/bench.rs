@@ -36,8 +36,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
             .map_err(|e| e.to_string())?;
         return if status.success() { Ok(()) } else { Err(format!("bench failed ({status})")) };
     }
-    if args.first().is_some_and(|a| a == "--scale") {
-        return crate::scale::run(&args[1..]);
+    match args.first().map(String::as_str) {
+        Some("--scale") => return crate::scale::run(&args[1..]),
+        Some("--unions") => return crate::unions::run(&args[1..]),
+        _ => {}
     }
     let mut spec = workspace_root().join("../shared/specs/qovery.yaml");
     let mut runs = 7;

@@ -8,6 +8,7 @@ mod fuzz;
 mod new_user;
 mod scale;
 mod specs;
+mod unions;
 
 use std::process::ExitCode;
 
@@ -31,7 +32,10 @@ const USAGE: &str = "usage:
                                       beside openapi-generator when installed
   cargo xtask bench --scale [--sizes 1000,4000,16000]
                                       generation time by stage and peak memory on synthetic
-                                      documents (reference cycles, chains, alias chains)";
+                                      documents (reference cycles, chains, alias chains)
+  cargo xtask bench --unions [--test]
+                                      criterion: 1,000 Qovery jobs (a oneOf) decoded by the
+                                      generated client and by hand-written serde(tag)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -485,7 +485,7 @@ fn tagged_deserialize(name: &proc_macro2::Ident, tag: &str, u: &Union) -> TokenS
                 let value = union::value(deserializer)?;
                 match union::tag(&value, #tag).as_deref() {
                     #(#arms)*
-                    _ => Ok(Self::Unknown(value)),
+                    _ => union::unknown(value).map(Self::Unknown),
                 }
             }
         }
