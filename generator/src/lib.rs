@@ -142,7 +142,7 @@ pub fn generate(spec: &Path, options: &Options) -> Result<Generated, Error> {
     let mut timings = Timings::default();
 
     let started = Instant::now();
-    let document = load::load(spec)?;
+    let document = load::load_with_overlays(spec, &options.overlays)?;
     timings.load = started.elapsed();
 
     let started = Instant::now();
@@ -157,6 +157,10 @@ pub fn generate(spec: &Path, options: &Options) -> Result<Generated, Error> {
     let tokens = emit::emit(&api, options);
     timings.emit = started.elapsed();
 
+    // Warnings about parts of a split document name the file each part came from.
+    let mut warnings: Vec<Warning> = api.warnings.iter().cloned().map(|w| document.sources.relocate_warning(w)).collect();
+    warnings.sort();
+
     let started = Instant::now();
     let files = write::format(tokens, options)?;
     timings.format = started.elapsed();
@@ -165,7 +169,7 @@ pub fn generate(spec: &Path, options: &Options) -> Result<Generated, Error> {
         files,
         operations: api.operations.len(),
         types: api.types.len(),
-        warnings: api.warnings,
+        warnings,
         timings,
     })
 }
