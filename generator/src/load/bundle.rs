@@ -555,7 +555,8 @@ impl Bundler {
                     .map(|m| m.keys().cloned().collect())
                     .unwrap_or_default()
             });
-            let name = unique(component_name(&self.files[target.file].display, &target.pointer), names);
+            let (name, qualifier) = component_name(&self.files[target.file].display, &target.pointer);
+            let name = unique(name, &qualifier, names);
             mounts[i] = Pointer::root().join("components").join(section).join(&name);
             copies.push((i, section, name));
         }
@@ -633,22 +634,33 @@ impl Bundler {
 }
 
 /// A component name for a place: its last segment (`#/components/schemas/Pet` → `Pet`), or the
-/// file's name for a whole file (`schemas/Pet.yaml` → `Pet`).
-fn component_name(file: &Path, pointer: &Pointer) -> String {
+/// file's name for a whole file (`schemas/Pet.yaml` → `Pet`); and a word that tells it from
+/// another place of the same name: the folder of a whole file, else the file's name.
+fn component_name(file: &Path, pointer: &Pointer) -> (String, String) {
     let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let folder = file
+        .parent()
+        .and_then(Path::file_name)
+        .map(|s| s.to_string_lossy().into_owned())
+        .filter(|s| s != "..")
+        .unwrap_or_default();
     match pointer.last() {
         // `parameters.yaml#/0`: a number says nothing without the file.
-        Some(last) if last.chars().all(|c| c.is_ascii_digit()) => format!("{stem}{last}"),
-        Some(last) if !last.is_empty() => last,
-        _ if stem.is_empty() => "Schema".to_owned(),
-        _ => stem,
+        Some(last) if last.chars().all(|c| c.is_ascii_digit()) => (format!("{stem}{last}"), folder),
+        Some(last) if !last.is_empty() => (last, stem),
+        _ if stem.is_empty() => ("Schema".to_owned(), folder),
+        _ => (stem, folder),
     }
 }
 
-/// `name`, or `name2`, `name3`… when it is taken (in order met, so the result is the same on
-/// every run).
-fn unique(name: String, taken: &mut HashSet<String>) -> String {
+/// `name`; when that is taken, `qualifier_name`; then `name2`, `name3`… (places are named in
+/// the order they are met, which is the same on every run).
+fn unique(name: String, qualifier: &str, taken: &mut HashSet<String>) -> String {
+    let qualified = format!("{qualifier}_{name}");
     let mut candidate = name.clone();
+    if taken.contains(&candidate) && !qualifier.is_empty() {
+        candidate = qualified;
+    }
     let mut n = 2;
     while taken.contains(&candidate) {
         candidate = format!("{name}{n}");
