@@ -29,9 +29,15 @@ fn load_error(path: &str) -> String {
 #[test]
 fn split_document_is_one_document_with_one_component_per_place() {
     let document = load(&fixture("split/openapi.yaml")).unwrap();
-    // The root's own schema first, then every schema of another file once, named after it, in
-    // the order met (breadth first from the root).
-    assert_eq!(schema_names(&document), ["Error", "Owner", "Kind", "Pet", "NewPet", "Tag", "pets_Tag"]);
+    // The root's own schemas first (`Owner: {$ref: schemas/people/Owner.json}` is that file, in
+    // place), then every schema of another file once, named after it, in the order met
+    // (breadth first from the root).
+    assert_eq!(schema_names(&document), ["Owner", "Error", "Kind", "Pet", "NewPet", "Tag", "pets_Tag"]);
+    let owner = document.schemas.get(document.components.schemas["Owner"]);
+    assert!(owner.reference.is_none() && owner.properties.contains_key("pets"));
+    // Path items that are files are read in place, as if written there.
+    assert!(document.paths.iter().all(|p| matches!(p.value, apigen::load::Ref::Item(_))));
+    assert!(document.components.path_items.is_empty());
     let parameters: Vec<&String> = document.components.parameters.keys().collect();
     assert_eq!(parameters, ["Limit"]);
     let responses: Vec<&String> = document.components.responses.keys().collect();

@@ -541,10 +541,42 @@ impl Bundler {
                 .min_by_key(|(_, other)| other.pointer.as_str().len())
                 .map(|(j, _)| j);
         }
+        // A root entry that is only a `$ref` to another file's place (`Pet: {$ref: schemas/Pet.yaml}`
+        // in `components/schemas`, `/pets: {$ref: paths/pets.yaml}` in `paths`) becomes that
+        // place: the component keeps its name rather than being an alias of a copy, the path
+        // item stays under its path. The first such entry, in pointer order, when several are.
+        let mut in_place: HashMap<usize, Pointer> = HashMap::new();
+        for (at, rewrite) in &self.rewrites[0] {
+            let Rewrite::Target(t) = rewrite else { continue };
+            if outer[*t].is_some() || in_place.contains_key(t) {
+                continue;
+            }
+            let kind = self.targets[*t].kind;
+            let segments: Vec<String> = at.segments().collect();
+            let fits = match segments.as_slice() {
+                [components, section, _, reference] => {
+                    components == "components" && reference == "$ref" && section == kind.section()
+                }
+                [paths, _, reference] => (paths == "paths" || paths == "webhooks") && reference == "$ref" && kind == Kind::PathItem,
+                _ => false,
+            };
+            let holder = segments[..segments.len().saturating_sub(1)].iter().fold(Pointer::root(), |p, s| p.join(s));
+            let only_reference = root.pointer(holder.as_str()).and_then(Value::as_object).is_some_and(|m| m.len() == 1);
+            if fits && only_reference {
+                in_place.insert(*t, holder);
+            }
+        }
+
         let mut mounts: Vec<Pointer> = vec![Pointer::root(); self.targets.len()];
-        let mut copies = Vec::new();
+        // Each place copied: its index, and the new component it is, if it is not in place.
+        let mut copies: Vec<(usize, Option<(&'static str, String)>)> = Vec::new();
         for (i, target) in self.targets.iter().enumerate() {
             if outer[i].is_some() {
+                continue;
+            }
+            if let Some(holder) = in_place.get(&i) {
+                mounts[i] = holder.clone();
+                copies.push((i, None));
                 continue;
             }
             let section = target.kind.section();
@@ -558,7 +590,7 @@ impl Bundler {
             let (name, qualifier) = component_name(&self.files[target.file].display, &target.pointer);
             let name = unique(name, &qualifier, names);
             mounts[i] = Pointer::root().join("components").join(section).join(&name);
-            copies.push((i, section, name));
+            copies.push((i, Some((section, name))));
         }
         for (i, target) in self.targets.iter().enumerate() {
             if let Some(j) = outer[i] {
@@ -583,7 +615,7 @@ impl Bundler {
 
         let mut sources = Sources::default();
         let mut placed: Vec<(&'static str, String, Value)> = Vec::new();
-        for (i, section, name) in copies {
+        for (i, component) in copies {
             let target = &self.targets[i];
             let file = &self.files[target.file];
             let Some(mut copy) = file.value.pointer(target.pointer.as_str()).cloned() else { continue };
@@ -604,7 +636,14 @@ impl Bundler {
                     pointer: target.pointer.clone(),
                 },
             );
-            placed.push((section, name, copy));
+            match component {
+                Some((section, name)) => placed.push((section, name, copy)),
+                None => {
+                    if let Some(slot) = root.pointer_mut(mounts[i].as_str()) {
+                        *slot = copy;
+                    }
+                }
+            }
         }
 
         if placed.is_empty() {
