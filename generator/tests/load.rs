@@ -78,6 +78,19 @@ fn parts_of_other_files_are_named_by_their_file_in_warnings() {
 }
 
 #[test]
+fn path_item_files_are_named_by_their_file_in_errors_relative_to_the_root_as_given() {
+    // The working directory of a test is the package's: the root is named as given here.
+    let error = load(Path::new("tests/fixtures/broken/path_item.yaml")).unwrap_err().to_string();
+    assert!(error.starts_with("tests/fixtures/broken/parts/path.yaml#/get/responses: "), "{error}");
+}
+
+#[test]
+fn a_reference_to_something_other_than_a_file_is_refused() {
+    let error = load_error("broken/directory.yaml");
+    assert!(error.starts_with("broken/directory.yaml#/components/schemas/A/$ref: `parts` names broken/parts, which is not a file"), "{error}");
+}
+
+#[test]
 fn missing_file_names_the_referring_file_pointer_and_missing_path() {
     let error = load_error("broken/missing.yaml");
     assert!(error.starts_with("broken/missing.yaml#/components/schemas/A/properties/b/$ref: `parts/nope.yaml` names broken/parts/nope.yaml, which cannot be read"), "{error}");

@@ -511,6 +511,11 @@ impl Bundler {
         if let Some(&index) = self.by_key.get(&key) {
             return Ok(index);
         }
+        // Only regular files: a reference to `/dev/zero` or a pipe would never end.
+        if !std::fs::metadata(&key).map_err(unreadable)?.is_file() {
+            let message = format!("`{text}` names {}, which is not a file", display.display());
+            return Err(self.invalid(file, at, message));
+        }
         let contents = std::fs::read_to_string(&path).map_err(unreadable)?;
         let value = super::parse_value(&display, &contents)?;
         let index = self.files.len();
@@ -746,4 +751,75 @@ fn percent_decoded(text: &str) -> Option<String> {
         }
     }
     String::from_utf8(bytes).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_tidied_as_written() {
+        assert_eq!(tidy(Path::new("spec/paths/../schemas/./pet.yaml")), Path::new("spec/schemas/pet.yaml"));
+        assert_eq!(tidy(Path::new("../a/../../b.yaml")), Path::new("../../b.yaml"));
+        assert_eq!(tidy(Path::new("/x/../y.yaml")), Path::new("/y.yaml"));
+    }
+
+    #[test]
+    fn percent_escapes_are_decoded_or_refused() {
+        assert_eq!(percent_decoded("my%20pet.yaml").as_deref(), Some("my pet.yaml"));
+        assert_eq!(percent_decoded("plain.yaml").as_deref(), Some("plain.yaml"));
+        assert_eq!(percent_decoded("bad%zz"), None);
+        assert_eq!(percent_decoded("cut%2"), None);
+        assert_eq!(percent_decoded("%ff%fe"), None);
+    }
+
+    #[test]
+    fn component_names_come_from_the_pointer_or_the_file_and_stay_unique() {
+        let pointer = |text: &str| Pointer::from_ref(text).unwrap();
+        assert_eq!(component_name(Path::new("schemas/Pet.yaml"), &Pointer::root()), ("Pet".into(), "schemas".into()));
+        assert_eq!(component_name(Path::new("common.yaml"), &pointer("#/components/schemas/Error")), ("Error".into(), "common".into()));
+        assert_eq!(component_name(Path::new("params.yaml"), &pointer("#/3")), ("params3".into(), String::new()));
+        let mut taken = HashSet::from(["Pet".to_owned()]);
+        assert_eq!(unique("Pet".into(), "pets", &mut taken), "pets_Pet");
+        assert_eq!(unique("Pet".into(), "pets", &mut taken), "Pet2");
+        assert_eq!(unique("Pet".into(), "", &mut taken), "Pet3");
+        assert_eq!(unique("Tag".into(), "pets", &mut taken), "Tag");
+    }
+
+    #[test]
+    fn sources_give_back_the_file_and_pointer_of_a_copy() {
+        let at = Pointer::root().join("components").join("schemas").join("Pet");
+        let mut sources = Sources::default();
+        sources.copies.insert(
+            at.as_str().to_owned(),
+            Copy {
+                at: at.clone(),
+                file: "schemas/pet.yaml".into(),
+                pointer: Pointer::root(),
+            },
+        );
+        let inside = at.join("properties").join("tag");
+        let (file, pointer) = sources.locate(&inside).unwrap();
+        assert_eq!((file, pointer.as_str()), (Path::new("schemas/pet.yaml"), "/properties/tag"));
+        // Neither a sibling whose name starts the same nor the root's own parts.
+        assert!(sources.locate(&Pointer::root().join("components").join("schemas").join("Pets")).is_none());
+        assert!(sources.locate(&Pointer::root().join("paths")).is_none());
+        let warning = sources.relocate_warning(Warning {
+            pointer: inside,
+            message: "m".into(),
+        });
+        assert_eq!(warning.to_string(), "schemas/pet.yaml#/properties/tag: m");
+    }
+
+    #[test]
+    fn references_in_data_and_extensions_are_not_followed() {
+        let value: Value = serde_json::from_str(
+            r##"{"paths": {"/a": {"get": {"x-a": {"$ref": "x.yaml"}, "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"default": {"$ref": "d.yaml"}, "example": {"$ref": "e.yaml"}, "enum": [{"$ref": "f.yaml"}], "properties": {"default": {"$ref": "p.yaml"}, "x-name": {"$ref": "q.yaml"}}, "discriminator": {"propertyName": "k", "mapping": {"a": "A", "b": "b.yaml#/B"}}}, "examples": {"one": {"$ref": "ex.yaml"}}}}}}}}}}"##,
+        )
+        .unwrap();
+        let mut found = Vec::new();
+        walk(&value, &Pointer::root(), Kind::Document, &mut found);
+        let texts: Vec<&str> = found.iter().map(|f| f.text.as_str()).collect();
+        assert_eq!(texts, ["p.yaml", "q.yaml", "b.yaml#/B"]);
+    }
 }
