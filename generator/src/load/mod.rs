@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 pub use bundle::Sources;
 pub use document::*;
 
-use crate::diagnostics::{Error, Pointer};
+use crate::diagnostics::{Error, Pointer, Warning};
 
 /// The OpenAPI versions this loader reads.
 const SUPPORTED: &str = "3.0.x, 3.1.x and 3.2.x";
@@ -52,6 +52,15 @@ pub fn load_with_overlays(path: &Path, overlays: &[PathBuf]) -> Result<Document,
     document.warnings = warnings;
     document.sources = sources;
     Ok(document)
+}
+
+/// Applies the overlay `overlay` (already parsed; `name` names it in errors and warnings) to
+/// the tree of an OpenAPI document, as [`load_with_overlays`] does with files: the warnings are
+/// the actions whose target matched nothing and what the overlay says that is ignored.
+pub fn apply_overlay(name: &Path, overlay: &serde_json::Value, document: &mut serde_json::Value) -> Result<Vec<Warning>, Error> {
+    let mut warnings = Vec::new();
+    overlay::apply_value(name, overlay, document, &mut warnings)?;
+    Ok(warnings)
 }
 
 /// Reads and parses one file into a tree, named in errors as `path` is written.

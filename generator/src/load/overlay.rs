@@ -19,7 +19,13 @@ type Result<T> = std::result::Result<T, Error>;
 /// Reads the overlay at `path`, checks it, and applies its actions in order to `document`.
 pub(super) fn apply(path: &Path, document: &mut Value, warnings: &mut Vec<Warning>) -> Result<()> {
     let overlay = super::read_value(path)?;
-    let actions = read(path, &overlay, warnings)?;
+    apply_value(path, &overlay, document, warnings)
+}
+
+/// Checks the overlay tree `overlay` (named `path` in messages) and applies its actions in
+/// order to `document`.
+pub(super) fn apply_value(path: &Path, overlay: &Value, document: &mut Value, warnings: &mut Vec<Warning>) -> Result<()> {
+    let actions = read(path, overlay, warnings)?;
     for action in &actions {
         action.apply(path, document, warnings)?;
     }
