@@ -32,7 +32,7 @@ fn split_document_is_one_document_with_one_component_per_place() {
     // The root's own schemas first (`Owner: {$ref: schemas/people/Owner.json}` is that file, in
     // place), then every schema of another file once, named after it, in the order met
     // (breadth first from the root).
-    assert_eq!(schema_names(&document), ["Owner", "Error", "Kind", "Pet", "NewPet", "Tag", "pets_Tag"]);
+    assert_eq!(schema_names(&document), ["Owner", "Error", "Kind", "Pet", "NewPet", "Tag", "pets_Tag", "Details", "Cat", "Dog"]);
     let owner = document.schemas.get(document.components.schemas["Owner"]);
     assert!(owner.reference.is_none() && owner.properties.contains_key("pets"));
     // Path items that are files are read in place, as if written there.

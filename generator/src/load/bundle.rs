@@ -246,9 +246,11 @@ fn walk(value: &Value, at: &Pointer, kind: Kind, found: &mut Vec<Found>) {
                         let Some(Value::Object(mapping)) = value.get("mapping") else { continue };
                         let base = at.join(key).join("mapping");
                         for (tag, target) in mapping {
-                            // A value without `#` or `/` is the name of a component schema.
+                            // A value without `#` or `/` is the name of a component schema,
+                            // unless it names a file (`Dog.yaml`), as split documents write.
                             if let Value::String(text) = target {
-                                if text.contains('#') || text.contains('/') {
+                                let file = [".yaml", ".yml", ".json"].iter().any(|e| text.to_ascii_lowercase().ends_with(e));
+                                if text.contains('#') || text.contains('/') || file {
                                     found.push(Found {
                                         at: base.join(tag),
                                         text: text.clone(),
@@ -814,12 +816,12 @@ mod tests {
     #[test]
     fn references_in_data_and_extensions_are_not_followed() {
         let value: Value = serde_json::from_str(
-            r##"{"paths": {"/a": {"get": {"x-a": {"$ref": "x.yaml"}, "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"default": {"$ref": "d.yaml"}, "example": {"$ref": "e.yaml"}, "enum": [{"$ref": "f.yaml"}], "properties": {"default": {"$ref": "p.yaml"}, "x-name": {"$ref": "q.yaml"}}, "discriminator": {"propertyName": "k", "mapping": {"a": "A", "b": "b.yaml#/B"}}}, "examples": {"one": {"$ref": "ex.yaml"}}}}}}}}}}"##,
+            r##"{"paths": {"/a": {"get": {"x-a": {"$ref": "x.yaml"}, "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"default": {"$ref": "d.yaml"}, "example": {"$ref": "e.yaml"}, "enum": [{"$ref": "f.yaml"}], "properties": {"default": {"$ref": "p.yaml"}, "x-name": {"$ref": "q.yaml"}}, "discriminator": {"propertyName": "k", "mapping": {"a": "A", "b": "b.yaml#/B", "c": "C.json"}}}, "examples": {"one": {"$ref": "ex.yaml"}}}}}}}}}}"##,
         )
         .unwrap();
         let mut found = Vec::new();
         walk(&value, &Pointer::root(), Kind::Document, &mut found);
         let texts: Vec<&str> = found.iter().map(|f| f.text.as_str()).collect();
-        assert_eq!(texts, ["p.yaml", "q.yaml", "b.yaml#/B"]);
+        assert_eq!(texts, ["p.yaml", "q.yaml", "b.yaml#/B", "C.json"]);
     }
 }
