@@ -150,6 +150,17 @@ fn absolute_paths_and_file_uris_are_read() {
 }
 
 #[test]
+fn ids_and_self_are_resolved_as_before_beside_files() {
+    let document = load(&fixture("split_ids/openapi.yaml")).unwrap();
+    assert_eq!(schema_names(&document), ["Tree", "Label", "Use", "pet"]);
+    let generated = apigen::generate(&fixture("split_ids/openapi.yaml"), &options()).unwrap();
+    let types = &generated.files["src/types.rs"];
+    assert!(types.contains("pub tree: Option<Tree>"), "{types}");
+    assert!(types.contains("pub pet: Option<Pet>"), "{types}");
+    assert!(types.contains("pub kids: Option<Vec<Tree>>"), "{types}");
+}
+
+#[test]
 fn cycles_across_files_are_recursive_types() {
     let generated = apigen::generate(&fixture("split/openapi.yaml"), &options()).unwrap();
     let types = &generated.files.iter().find(|(path, _)| path.as_str() == "src/types.rs").unwrap().1;
@@ -215,6 +226,14 @@ fn overlays_apply_in_order_through_generate() {
     let types = &generated.files.iter().find(|(path, _)| path.as_str() == "src/types.rs").unwrap().1;
     assert!(types.contains("pub tag: Option<String>"), "{types}");
     assert!(!types.contains("secret"), "{types}");
+}
+
+#[test]
+fn references_an_overlay_adds_are_followed() {
+    let document = overlaid(&["external.yaml"]).unwrap();
+    assert_eq!(schema_names(&document), ["Pet", "Owner", "tag"]);
+    let owner = document.schemas.get(document.components.schemas["Owner"]);
+    assert!(owner.properties.contains_key("tag"));
 }
 
 #[test]
