@@ -10,6 +10,10 @@
 //! rewritten to the copy: two references to one schema are one type, and a reference cycle
 //! across files (`a.yaml` → `b.yaml` → `a.yaml`) is a cycle between two components.
 //!
+//! A root entry that is nothing but such a reference (`Pet: {$ref: schemas/Pet.yaml}` among the
+//! component schemas, `/pets: {$ref: paths/pets.yaml}` among the paths) is replaced by what it
+//! points at, so that the component keeps its own name and the path item its place.
+//!
 //! A place inside another referenced place is not copied again but named inside the copy of the
 //! outer one (`pet.yaml#/$defs/Tag` with `pet.yaml` copied as `Pet` is
 //! `#/components/schemas/Pet/$defs/Tag`), so that no schema exists twice.
@@ -538,16 +542,22 @@ impl Bundler {
         if components.is_some_and(|c| !c.is_object() && !c.is_null()) {
             return Err(self.invalid(0, &Pointer::root().join("components"), "`components` must be a mapping".into()));
         }
-        let mut outer: Vec<Option<usize>> = vec![None; self.targets.len()];
-        for (i, target) in self.targets.iter().enumerate() {
-            outer[i] = self
-                .targets
-                .iter()
-                .enumerate()
-                .filter(|(j, other)| *j != i && other.file == target.file && target.pointer.starts_with(&other.pointer) && other.pointer != target.pointer)
-                .min_by_key(|(_, other)| other.pointer.as_str().len())
-                .map(|(j, _)| j);
-        }
+        // The outermost other place of the same file that contains each place, if any: the
+        // shortest of its pointer's prefixes that is a place.
+        let outer: Vec<Option<usize>> = self
+            .targets
+            .iter()
+            .map(|target| {
+                let mut prefix = Pointer::root();
+                for segment in target.pointer.segments() {
+                    if let Some(&j) = self.by_place.get(&(target.file, prefix.clone())) {
+                        return Some(j);
+                    }
+                    prefix = prefix.join(segment);
+                }
+                None
+            })
+            .collect();
         // A root entry that is only a `$ref` to another file's place (`Pet: {$ref: schemas/Pet.yaml}`
         // in `components/schemas`, `/pets: {$ref: paths/pets.yaml}` in `paths`) becomes that
         // place: the component keeps its name rather than being an alias of a copy, the path
