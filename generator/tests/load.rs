@@ -252,4 +252,11 @@ fn invalid_overlays_are_errors_naming_the_overlay_and_pointer() {
         let error = overlay_error(overlay);
         assert!(error.starts_with(expected), "{overlay}: {error}");
     }
+
+    let error = overlaid(&["bad_syntax.yaml"]).unwrap_err();
+    let Error::Syntax { file, line, .. } = &error else { panic!("{error}") };
+    assert!(file.ends_with("overlays/bad_syntax.yaml") && *line >= 2, "{error}");
+    let error = overlaid(&["missing.yaml"]).unwrap_err();
+    let Error::Io { path, .. } = &error else { panic!("{error}") };
+    assert!(path.ends_with("overlays/missing.yaml"), "{error}");
 }
