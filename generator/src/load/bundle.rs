@@ -119,14 +119,15 @@ impl Kind {
     /// The section of `components` a copy of this kind goes to.
     fn section(self) -> &'static str {
         match self {
-            Kind::PathItem | Kind::Operation => "pathItems",
+            Kind::PathItem => "pathItems",
             Kind::Parameter => "parameters",
             Kind::RequestBody => "requestBodies",
             Kind::Response => "responses",
             Kind::Header => "headers",
             Kind::MediaType => "mediaTypes",
             Kind::SecurityScheme => "securitySchemes",
-            Kind::Schema | Kind::Document | Kind::Components | Kind::Encoding => "schemas",
+            // Never met: no reference of these kinds is followed.
+            Kind::Schema | Kind::Document | Kind::Components | Kind::Operation | Kind::Encoding => "schemas",
         }
     }
 }
@@ -149,7 +150,8 @@ fn walk(value: &Value, at: &Pointer, kind: Kind, found: &mut Vec<Found>) {
         return;
     }
     if let Some(Value::String(text)) = map.get("$ref") {
-        if kind != Kind::Document && kind != Kind::Components && kind != Kind::Encoding {
+        // Only what OpenAPI lets a `$ref` stand for (an operation or an encoding is never one).
+        if !matches!(kind, Kind::Document | Kind::Components | Kind::Operation | Kind::Encoding) {
             found.push(Found {
                 at: at.join("$ref"),
                 text: text.clone(),
