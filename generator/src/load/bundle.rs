@@ -301,7 +301,10 @@ struct Target {
 struct Bundler {
     /// The root is file 0.
     files: Vec<File>,
-    by_key: HashMap<PathBuf, usize>,
+    /// Files by what they are (each read once, however it is reached) …
+    by_key: HashMap<FileKey, usize>,
+    /// … and by the path they were opened as.
+    by_path: HashMap<PathBuf, usize>,
     targets: Vec<Target>,
     by_place: HashMap<(usize, Pointer), usize>,
     /// For each file, the references to rewrite, by the pointer of their text.
@@ -318,6 +321,10 @@ type Result<T> = std::result::Result<T, Error>;
 /// Bundles the document whose root file is `root` (already read into `value`): the tree with
 /// every reference to another file followed, and where its parts came from.
 pub(super) fn bundle(root: &Path, mut value: Value) -> Result<(Value, Sources)> {
+    // Most documents are one file: a look that allocates nothing is enough to tell.
+    if !mentions_a_resource(&value) {
+        return Ok((value, Sources::default()));
+    }
     let base = value.get("$self").and_then(Value::as_str).unwrap_or_default().to_owned();
     let mut resources = HashSet::new();
     if !base.is_empty() {
@@ -333,7 +340,7 @@ pub(super) fn bundle(root: &Path, mut value: Value) -> Result<(Value, Sources)> 
         return Ok((value, Sources::default()));
     }
 
-    let key = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_owned());
+    let key = identity(root).map_or_else(|_| FileKey::Path(root.to_owned()), |(key, _)| key);
     let mut bundler = Bundler {
         files: vec![File {
             path: root.to_owned(),
@@ -341,6 +348,7 @@ pub(super) fn bundle(root: &Path, mut value: Value) -> Result<(Value, Sources)> 
             value: Value::Null,
         }],
         by_key: HashMap::from([(key, 0)]),
+        by_path: HashMap::from([(root.to_owned(), 0)]),
         targets: Vec::new(),
         by_place: HashMap::new(),
         rewrites: vec![BTreeMap::new()],
@@ -367,6 +375,46 @@ pub(super) fn bundle(root: &Path, mut value: Value) -> Result<(Value, Sources)> 
         }
     }
     bundler.assemble()
+}
+
+/// What makes two paths one file (through `..`, symbolic links, other spellings).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum FileKey {
+    /// Device and inode: one `stat`, where resolving the whole path costs a call per folder.
+    #[cfg_attr(not(unix), allow(dead_code))]
+    Inode(u64, u64),
+    /// The canonical path, where there are no inodes (or for the root when it cannot be read).
+    Path(PathBuf),
+}
+
+/// The file's identity, and whether it is a regular file.
+fn identity(path: &Path) -> std::io::Result<(FileKey, bool)> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let metadata = std::fs::metadata(path)?;
+        Ok((FileKey::Inode(metadata.dev(), metadata.ino()), metadata.is_file()))
+    }
+    #[cfg(not(unix))]
+    {
+        let canonical = std::fs::canonicalize(path)?;
+        let is_file = std::fs::metadata(&canonical)?.is_file();
+        Ok((FileKey::Path(canonical), is_file))
+    }
+}
+
+/// Whether any `$ref` (or discriminator mapping) anywhere names something other than a place
+/// in this document: a cheap over-approximation of what [`walk`] would find.
+fn mentions_a_resource(value: &Value) -> bool {
+    match value {
+        Value::Object(map) => map.iter().any(|(key, child)| match (key.as_str(), child) {
+            ("$ref", Value::String(text)) => !text.starts_with('#'),
+            ("mapping", Value::Object(mapping)) => mapping.values().any(|v| v.as_str().is_some_and(|t| !t.starts_with('#') && (t.contains('/') || t.contains('.')))),
+            _ => mentions_a_resource(child),
+        }),
+        Value::Array(items) => items.iter().any(mentions_a_resource),
+        _ => false,
+    }
 }
 
 /// Every `$id` of the tree, resolved against the `$id`s around it.
@@ -512,21 +560,27 @@ impl Bundler {
 
     /// The index of the file at `path`, read now if it is new.
     fn open(&mut self, file: usize, at: &Pointer, text: &str, (path, display): (PathBuf, PathBuf)) -> Result<usize> {
+        // The same words from the same folder are the same file: no need to ask the system again.
+        if let Some(&index) = self.by_path.get(&path) {
+            return Ok(index);
+        }
         let unreadable = |e: std::io::Error| {
             self.invalid(file, at, format!("`{text}` names {}, which cannot be read: {e}", display.display()))
         };
-        let key = std::fs::canonicalize(&path).map_err(unreadable)?;
+        let (key, is_file) = identity(&path).map_err(unreadable)?;
         if let Some(&index) = self.by_key.get(&key) {
+            self.by_path.insert(path, index);
             return Ok(index);
         }
         // Only regular files: a reference to `/dev/zero` or a pipe would never end.
-        if !std::fs::metadata(&key).map_err(unreadable)?.is_file() {
+        if !is_file {
             let message = format!("`{text}` names {}, which is not a file", display.display());
             return Err(self.invalid(file, at, message));
         }
         let contents = std::fs::read_to_string(&path).map_err(unreadable)?;
         let value = super::parse_value(&display, &contents)?;
         let index = self.files.len();
+        self.by_path.insert(path.clone(), index);
         self.files.push(File { path, display, value });
         self.by_key.insert(key, index);
         self.rewrites.push(BTreeMap::new());
