@@ -6,8 +6,8 @@
 //! The stages after this one never ask which version they are reading.
 //!
 //! Files are known here only, too. [`load_with_overlays`] reads the root file, applies the
-//! [overlays](overlay) to its tree, then [bundles](bundle) whatever it references in other
-//! files into that one tree, so that `resolve` and `model` see a single document; the
+//! overlays to its tree (`overlay.rs`), then bundles whatever it references in other files into
+//! that one tree (`bundle.rs`), so that `resolve` and `model` see a single document; the
 //! [`Sources`] it keeps lets every error and warning name the file a part came from.
 
 mod bundle;
