@@ -69,7 +69,7 @@ fn text(path: &Path, map: &Map<String, Value>, key: &str, at: &Pointer, required
         Some(Value::Number(n)) if key != "overlay" => Ok(Some(n.to_string())),
         None if !required => Ok(None),
         None => Err(invalid(path, at, format!("missing `{key}`"))),
-        Some(other) => Err(invalid(path, &at.join(key), format!("`{key}` must be a string, not `{other}`"))),
+        Some(other) => Err(invalid(path, &at.join(key), format!("`{key}` must be a string, not `{}`", short(other)))),
     }
 }
 
@@ -103,7 +103,7 @@ fn read<'o>(path: &Path, overlay: &'o Value, warnings: &mut Vec<Warning>) -> Res
             return Err(invalid(
                 path,
                 &root.join("overlay"),
-                format!("the overlay version must be a string such as \"1.0.0\", not `{other}` (quote it in YAML)"),
+                format!("the overlay version must be a string such as \"1.0.0\", not `{}` (quote it in YAML)", short(other)),
             ))
         }
         None if map.contains_key("openapi") => {
@@ -117,7 +117,7 @@ fn read<'o>(path: &Path, overlay: &'o Value, warnings: &mut Vec<Warning>) -> Res
         return Err(invalid(path, &info_at, "missing `info` (an overlay's `title` and `version`)"));
     };
     let Value::Object(info) = info else {
-        return Err(invalid(path, &info_at, format!("`info` must be a mapping, not `{info}`")));
+        return Err(invalid(path, &info_at, format!("`info` must be a mapping, not `{}`", short(info))));
     };
     text(path, info, "title", &info_at, true)?;
     text(path, info, "version", &info_at, true)?;
@@ -140,7 +140,7 @@ fn read<'o>(path: &Path, overlay: &'o Value, warnings: &mut Vec<Warning>) -> Res
     let items = match map.get("actions") {
         Some(Value::Array(items)) if !items.is_empty() => items,
         Some(Value::Array(_)) => return Err(invalid(path, &actions_at, "an overlay needs at least one action")),
-        Some(other) => return Err(invalid(path, &actions_at, format!("`actions` must be a list, not `{other}`"))),
+        Some(other) => return Err(invalid(path, &actions_at, format!("`actions` must be a list, not `{}`", short(other)))),
         None => return Err(invalid(path, &actions_at, "missing `actions` (a list of actions)")),
     };
     items
@@ -152,7 +152,7 @@ fn read<'o>(path: &Path, overlay: &'o Value, warnings: &mut Vec<Warning>) -> Res
 
 fn action<'o>(path: &Path, item: &'o Value, at: Pointer, minor: u8, warnings: &mut Vec<Warning>) -> Result<Action<'o>> {
     let Value::Object(map) = item else {
-        return Err(invalid(path, &at, format!("an action must be a mapping with a `target`, not `{item}`")));
+        return Err(invalid(path, &at, format!("an action must be a mapping with a `target`, not `{}`", short(item))));
     };
     for key in map.keys() {
         if !key.starts_with("x-") && !matches!(key.as_str(), "target" | "description" | "update" | "remove" | "copy") {
@@ -166,7 +166,7 @@ fn action<'o>(path: &Path, item: &'o Value, at: Pointer, minor: u8, warnings: &m
     text(path, map, "description", &at, false)?;
     let target_text = match map.get("target") {
         Some(Value::String(target)) => target.as_str(),
-        Some(other) => return Err(invalid(path, &at.join("target"), format!("`target` must be a JSONPath string, not `{other}`"))),
+        Some(other) => return Err(invalid(path, &at.join("target"), format!("`target` must be a JSONPath string, not `{}`", short(other)))),
         None => return Err(invalid(path, &at, "missing `target` (a JSONPath such as `$.paths`)")),
     };
     let target = JsonPath::parse(target_text)
@@ -174,7 +174,7 @@ fn action<'o>(path: &Path, item: &'o Value, at: Pointer, minor: u8, warnings: &m
     let remove = match map.get("remove") {
         None | Some(Value::Null) => false,
         Some(Value::Bool(remove)) => *remove,
-        Some(other) => return Err(invalid(path, &at.join("remove"), format!("`remove` must be true or false, not `{other}`"))),
+        Some(other) => return Err(invalid(path, &at.join("remove"), format!("`remove` must be true or false, not `{}`", short(other)))),
     };
     let copy = match map.get("copy") {
         None => None,
@@ -185,7 +185,7 @@ fn action<'o>(path: &Path, item: &'o Value, at: Pointer, minor: u8, warnings: &m
             JsonPath::parse(source)
                 .map_err(|e| invalid(path, &at.join("copy"), format!("`{source}` is not an RFC 9535 JSONPath: {e}")))?,
         ),
-        Some(other) => return Err(invalid(path, &at.join("copy"), format!("`copy` must be a JSONPath string, not `{other}`"))),
+        Some(other) => return Err(invalid(path, &at.join("copy"), format!("`copy` must be a JSONPath string, not `{}`", short(other)))),
     };
     let update = map.get("update");
     let change = match (remove, update, copy) {
@@ -288,7 +288,7 @@ impl Action<'_> {
                 // An update to a list is one more item.
                 (Value::Array(items), value) => items.push(value.clone()),
                 (Value::Object(_), other) => {
-                    let message = format!("the target is a mapping, so the `{field}` value must be a mapping, not `{other}`");
+                    let message = format!("the target is a mapping, so the `{field}` value must be a mapping, not `{}`", short(other));
                     return Err(invalid(path, &self.at.join(field), message));
                 }
                 // 1.1: a primitive target is replaced.
@@ -313,10 +313,85 @@ fn merge(node: &mut Map<String, Value>, update: &Map<String, Value>) {
     }
 }
 
+/// A value as JSON, cut short: enough to recognise it in a message.
+fn short(value: &Value) -> String {
+    let text = value.to_string();
+    match text.char_indices().nth(60) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text,
+    }
+}
+
 fn node_mut<'v>(value: &'v mut Value, steps: &[Step]) -> Option<&'v mut Value> {
     steps.iter().try_fold(value, |value, step| match (value, step) {
         (Value::Object(map), Step::Name(name)) => map.get_mut(name),
         (Value::Array(items), Step::Index(index)) => items.get_mut(*index),
         _ => None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn overlaid(document: Value, actions: Value) -> (Value, Vec<String>) {
+        let overlay = json!({"overlay": "1.1.0", "info": {"title": "t", "version": "1"}, "actions": actions});
+        let mut document = document;
+        let mut warnings = Vec::new();
+        apply_value(Path::new("o.yaml"), &overlay, &mut document, &mut warnings).unwrap();
+        (document, warnings.iter().map(ToString::to_string).collect())
+    }
+
+    #[test]
+    fn removes_several_items_of_one_list_and_nodes_inside_removed_ones() {
+        let (document, warnings) = overlaid(
+            json!({"tags": [{"name": "a"}, {"name": "b", "x-internal": true}, {"name": "c"}, {"name": "d", "x-internal": true}]}),
+            json!([{"target": "$.tags[?@['x-internal'] == true]", "remove": true}, {"target": "$..name", "remove": true}]),
+        );
+        assert_eq!(document, json!({"tags": [{}, {}]}));
+        assert!(warnings.is_empty(), "{warnings:?}");
+    }
+
+    #[test]
+    fn updates_merge_append_and_replace() {
+        let (document, _) = overlaid(
+            json!({"a": {"list": [1], "keep": true, "inner": {"x": 1}}, "items": [1], "n": 1}),
+            json!([
+                {"target": "$.a", "update": {"list": [2], "inner": {"y": 2}, "new": "v"}},
+                {"target": "$.items", "update": [2, 3]},
+                {"target": "$.n", "update": 2},
+            ]),
+        );
+        assert_eq!(
+            document,
+            json!({"a": {"list": [1, 2], "keep": true, "inner": {"x": 1, "y": 2}, "new": "v"}, "items": [1, [2, 3]], "n": 2})
+        );
+    }
+
+    #[test]
+    fn copy_merges_one_node_into_every_target() {
+        let (document, _) = overlaid(
+            json!({"from": {"description": "shared"}, "to": [{"a": 1}, {"b": 2}]}),
+            json!([{"target": "$.to[*]", "copy": "$.from"}]),
+        );
+        assert_eq!(document["to"], json!([{"a": 1, "description": "shared"}, {"b": 2, "description": "shared"}]));
+    }
+
+    #[test]
+    fn an_unmatched_target_warns_with_the_overlay_file_and_action() {
+        let (document, warnings) = overlaid(json!({"a": 1}), json!([{"target": "$.b", "update": {"x": 1}}]));
+        assert_eq!(document, json!({"a": 1}));
+        assert_eq!(warnings, ["o.yaml#/actions/0: overlay action: target `$.b` matches nothing in the document; nothing changed"]);
+    }
+
+    #[test]
+    fn a_mapping_target_wants_a_mapping_and_the_root_stays() {
+        let overlay = json!({"overlay": "1.0.0", "info": {"title": "t", "version": "1"}, "actions": [{"target": "$.a", "update": [1]}]});
+        let error = apply_value(Path::new("o.yaml"), &overlay, &mut json!({"a": {}}), &mut Vec::new()).unwrap_err();
+        assert_eq!(error.to_string(), "o.yaml#/actions/0/update: the target is a mapping, so the `update` value must be a mapping, not `[1]`");
+        let overlay = json!({"overlay": "1.0.0", "info": {"title": "t", "version": "1"}, "actions": [{"target": "$", "remove": true}]});
+        let error = apply_value(Path::new("o.yaml"), &overlay, &mut json!({"a": {}}), &mut Vec::new()).unwrap_err();
+        assert!(error.to_string().starts_with("o.yaml#/actions/0/target: `remove` cannot remove the whole document"), "{error}");
+    }
 }
