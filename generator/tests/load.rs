@@ -108,6 +108,12 @@ fn dangling_reference_into_another_file_names_both() {
 }
 
 #[test]
+fn a_pointer_meant_for_the_root_says_how_to_write_it() {
+    let error = load_error("broken/root_pointer.yaml");
+    assert!(error.starts_with("broken/parts/deeper/forgot.yaml#/properties/tag/$ref: `#/components/schemas/Tag`: broken/parts/deeper/forgot.yaml has nothing at #/components/schemas/Tag (the root document has: refer to it as `../../root_pointer.yaml#/components/schemas/Tag`)"), "{error}");
+}
+
+#[test]
 fn syntax_error_in_a_referenced_file_has_its_line_and_column() {
     let error = load(&fixture("broken/syntax.yaml")).unwrap_err();
     let Error::Syntax { file, line, .. } = &error else { panic!("{error}") };

@@ -488,7 +488,11 @@ impl Bundler {
             }
         };
         if self.files[place].value.pointer(pointer.as_str()).is_none() {
-            let message = format!("`{text}`: {} has nothing at {pointer}", self.files[place].display.display());
+            let mut message = format!("`{text}`: {} has nothing at {pointer}", self.files[place].display.display());
+            // `#/…` in another file means that file, not the root, which is easy to forget.
+            if resource.is_empty() && place != 0 && self.files[0].value.pointer(pointer.as_str()).is_some() {
+                message.push_str(&format!(" (the root document has: refer to it as `{}{pointer}`)", self.relative_to_root(place)));
+            }
             return Err(self.invalid(file, &at, message));
         }
         let rewrite = if place == 0 {
@@ -512,6 +516,18 @@ impl Bundler {
         };
         self.rewrites[file].insert(at, rewrite);
         Ok(())
+    }
+
+    /// How `file` refers to the root file: `../openapi.yaml` from a folder below it.
+    fn relative_to_root(&self, file: usize) -> String {
+        let root = &self.files[0].display;
+        let from = self.files[file].display.parent().unwrap_or(Path::new(""));
+        let root_dir = root.parent().unwrap_or(Path::new(""));
+        let name = root.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        match from.strip_prefix(root_dir) {
+            Ok(below) => format!("{}{name}", "../".repeat(below.components().count())),
+            Err(_) => root.display().to_string(),
+        }
     }
 
     /// The file a reference names, as to open it and as to show it (`None` for a scheme that
