@@ -237,7 +237,10 @@ impl Split {
         }
         let mut files = Vec::new();
         collect(&workspace_root().join("generator/tests/fixtures/split"), Path::new(""), &mut files);
-        let dir = std::env::temp_dir().join(format!("apigen-fuzz-split-{}", std::process::id()));
+        // One folder per instance: tests run side by side in one process.
+        static INSTANCES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let instance = INSTANCES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("apigen-fuzz-split-{}-{instance}", std::process::id()));
         (!files.is_empty()).then_some(Split { dir, files })
     }
 
