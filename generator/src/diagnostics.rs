@@ -1,15 +1,30 @@
 //! Errors and warnings. Every one of them says where: the file and, inside it, a JSON pointer.
 
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// A JSON pointer (RFC 6901) into the document, built as the generator walks it.
+///
+/// A pointer is into the document the pipeline reads unless it names a file of its own: a
+/// warning about a part of a split document that came from another file, or about an overlay,
+/// says that file (see [`Pointer::in_file`]), so that it reads `schemas/pet.yaml#/properties/tag`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Pointer(String);
+pub struct Pointer(String, Option<Box<Path>>);
 
 impl Pointer {
     pub fn root() -> Self {
-        Pointer(String::new())
+        Pointer(String::new(), None)
+    }
+
+    /// The same pointer, into `file` rather than into the document being read.
+    pub fn in_file(mut self, file: &Path) -> Self {
+        self.1 = Some(file.into());
+        self
+    }
+
+    /// The file this pointer is into, when it is not the document being read.
+    pub fn file(&self) -> Option<&Path> {
+        self.1.as_deref()
     }
 
     /// Parses the fragment of a local `$ref` (`#/components/schemas/Secret`). A fragment is a
@@ -19,18 +34,26 @@ impl Pointer {
         if !(fragment.is_empty() || fragment.starts_with('/')) {
             return None;
         }
-        Some(Pointer(fragment))
+        Some(Pointer(fragment, None))
     }
 
     /// This pointer with one more segment, escaped as RFC 6901 wants (`/` → `~1`, `~` → `~0`).
     pub fn join(&self, segment: impl fmt::Display) -> Self {
         let segment = segment.to_string().replace('~', "~0").replace('/', "~1");
-        Pointer(format!("{}/{}", self.0, segment))
+        Pointer(format!("{}/{}", self.0, segment), self.1.clone())
     }
 
     /// `other` appended to this pointer (`other` is relative to this one).
     pub fn concat(&self, other: &Pointer) -> Self {
-        Pointer(format!("{}{}", self.0, other.0))
+        Pointer(format!("{}{}", self.0, other.0), self.1.clone())
+    }
+
+    /// What is left of this pointer after `base`, when it is `base` or inside it.
+    pub fn relative_to(&self, base: &Pointer) -> Option<Pointer> {
+        if !self.starts_with(base) {
+            return None;
+        }
+        Some(Pointer(self.0[base.0.len()..].to_owned(), self.1.clone()))
     }
 
     pub fn is_root(&self) -> bool {
@@ -82,7 +105,10 @@ fn percent_decode(text: &str) -> Option<String> {
 
 impl fmt::Display for Pointer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "#{}", self.0)
+        match &self.1 {
+            Some(file) => write!(f, "{}#{}", file.display(), self.0),
+            None => write!(f, "#{}", self.0),
+        }
     }
 }
 

@@ -147,7 +147,7 @@ pub fn generate(spec: &Path, options: &Options) -> Result<Generated, Error> {
     let mut timings = Timings::default();
 
     let started = Instant::now();
-    let document = load::load(spec)?;
+    let document = load::load_with_overlays(spec, &options.overlays)?;
     timings.load = started.elapsed();
 
     let started = Instant::now();
@@ -162,6 +162,8 @@ pub fn generate(spec: &Path, options: &Options) -> Result<Generated, Error> {
     let tokens = emit::emit(&api, options);
     timings.emit = started.elapsed();
 
+    let warnings = located_warnings(&document, &api);
+
     let started = Instant::now();
     let files = write::format(tokens, options)?;
     timings.format = started.elapsed();
@@ -170,15 +172,24 @@ pub fn generate(spec: &Path, options: &Options) -> Result<Generated, Error> {
         files,
         operations: api.operations.len(),
         types: api.types.len(),
-        warnings: api.warnings,
+        warnings,
         timings,
     })
 }
 
 /// The document at `spec` read, resolved and modelled: what the generated crate would contain,
 /// before any Rust is written (for listings and tools).
-pub fn api(spec: &Path, _options: &Options) -> Result<model::Api, Error> {
-    let document = load::load(spec)?;
+pub fn api(spec: &Path, options: &Options) -> Result<model::Api, Error> {
+    let document = load::load_with_overlays(spec, &options.overlays)?;
     let resolved = resolve::resolve(&document)?;
-    model::build(&resolved)
+    let mut api = model::build(&resolved)?;
+    api.warnings = located_warnings(&document, &api);
+    Ok(api)
+}
+
+/// Warnings about parts of a split document name the file each part came from.
+fn located_warnings(document: &load::Document, api: &model::Api) -> Vec<Warning> {
+    let mut warnings: Vec<Warning> = api.warnings.iter().cloned().map(|w| document.sources.relocate_warning(w)).collect();
+    warnings.sort();
+    warnings
 }

@@ -319,12 +319,13 @@ fn schema_targets(document: &Document) -> Result<Vec<Option<SchemaId>>, Error> {
     Ok(targets)
 }
 
+/// An error about the document; a part that came from another file is named by that file.
 fn invalid(document: &Document, pointer: &Pointer, message: impl Into<String>) -> Error {
-    Error::Invalid {
+    document.sources.relocate_error(Error::Invalid {
         file: document.file.clone(),
         pointer: pointer.clone(),
         message: message.into(),
-    }
+    })
 }
 
 #[cfg(test)]

@@ -45,3 +45,9 @@ fn qovery_secrets_spec() {
     let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/openapi.yaml");
     insta::assert_snapshot!("qovery_secrets", generate(&spec));
 }
+
+#[test]
+fn split_document() {
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/split/openapi.yaml");
+    insta::assert_snapshot!("split", generate(&spec));
+}

@@ -78,6 +78,7 @@ pub struct Report {
 
 pub fn run(budget: Duration, first_seed: u64) -> Report {
     let seeds = seeds();
+    let split = Split::new();
     let mut report = Report::default();
     let started = Instant::now();
     let previous_hook = panic::take_hook();
@@ -85,7 +86,12 @@ pub fn run(budget: Duration, first_seed: u64) -> Report {
     let mut seed = first_seed;
     while started.elapsed() < budget && !seeds.is_empty() {
         seed = seed.wrapping_add(1);
-        let outcome = panic::catch_unwind(AssertUnwindSafe(|| one(&seeds, seed)));
+        // One input in eight goes through an overlay, one in sixteen is a split document.
+        let outcome = panic::catch_unwind(AssertUnwindSafe(|| match seed % 16 {
+            3 | 11 => one_overlaid(&seeds, seed),
+            7 => split.as_ref().map_or(Ok(()), |split| split.one(seed)),
+            _ => one(&seeds, seed),
+        }));
         report.runs += 1;
         match outcome {
             Ok(Ok(())) => report.generated += 1,
@@ -147,6 +153,161 @@ pub fn one(seeds: &[(PathBuf, Value)], seed: u64) -> Result<(), Error> {
         apigen::load::from_value(path, value)?
     };
     let resolved = apigen::resolve::resolve(&document)?;
+    let api = apigen::model::build(&resolved)?;
+    let tokens = apigen::emit::emit(&api, &options);
+    apigen::write::format(tokens, &options)?;
+    Ok(())
+}
+
+/// A seed document with a random overlay applied, then every stage.
+pub fn one_overlaid(seeds: &[(PathBuf, Value)], seed: u64) -> Result<(), Error> {
+    let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+    let (path, base) = &seeds[rng.below(seeds.len())];
+    let mut document = base.clone();
+    let pointers = all_pointers(&document);
+    let mut actions = Vec::new();
+    for _ in 0..=rng.below(4) {
+        actions.push(random_action(&document, &pointers, &mut rng));
+    }
+    let version = ["1.0.0", "1.1.0", "1.1.0", "2.0.0"][rng.below(4)];
+    let mut overlay = serde_json::json!({"overlay": version, "info": {"title": "t", "version": "1"}, "actions": actions});
+    if rng.below(8) == 0 {
+        // A broken overlay: the same checks, with the same care for where.
+        let pointers = all_pointers(&overlay);
+        mutate(&mut overlay, &pointers, &mut rng);
+    }
+    apigen::load::apply_overlay(Path::new("fuzzed-overlay.yaml"), &overlay, &mut document)?;
+    let document = apigen::load::from_value(path, document)?;
+    through_the_rest(&document)
+}
+
+fn random_action(document: &Value, pointers: &[String], rng: &mut Rng) -> Value {
+    // A path to a node that exists, or one of a few shapes RFC 9535 allows (and one it does not).
+    let target = match rng.below(3) {
+        0 => {
+            let pointer = &pointers[rng.below(pointers.len())];
+            let mut path = String::from("$");
+            for step in pointer.split('/').skip(1) {
+                let step = step.replace("~1", "/").replace("~0", "~");
+                match step.parse::<usize>() {
+                    Ok(index) => path.push_str(&format!("[{index}]")),
+                    Err(_) => path.push_str(&format!("[{}]", Value::from(step))),
+                }
+            }
+            path
+        }
+        _ => [
+            "$", "$.paths", "$.paths.*", "$.paths.*.*", "$..properties", "$.components.schemas.*", "$..[?@.type == 'object']",
+            "$.info.title", "$.tags", "$..required", "$.nothing", "$..*", "$[", "$..[?length(@) > 2]", "$.paths[-1:]",
+        ][rng.below(15)]
+            .to_owned(),
+    };
+    let value = document.pointer(&pointers[rng.below(pointers.len())]).cloned().unwrap_or(Value::Null);
+    match rng.below(5) {
+        0 => serde_json::json!({"target": target, "remove": true}),
+        1 => {
+            let source = ["$.info", "$..properties", "$.paths.*", "$["][rng.below(4)];
+            serde_json::json!({"target": target, "copy": source})
+        }
+        2 => serde_json::json!({"target": target, "update": {"description": "d", "required": ["x"], "properties": {"x": {}}}}),
+        _ => serde_json::json!({"target": target, "update": value}),
+    }
+}
+
+/// The split fixture, copied to a folder of its own and changed there, one file at a time.
+pub struct Split {
+    dir: PathBuf,
+    /// Each file, relative to the folder, and its tree.
+    files: Vec<(PathBuf, Value)>,
+}
+
+impl Split {
+    fn new() -> Option<Split> {
+        fn collect(dir: &Path, relative: &Path, out: &mut Vec<(PathBuf, Value)>) {
+            let Ok(entries) = std::fs::read_dir(dir) else { return };
+            let mut entries: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+            entries.sort();
+            for path in entries {
+                let Some(name) = path.file_name() else { continue };
+                if path.is_dir() {
+                    collect(&path, &relative.join(name), out);
+                } else if let Some(value) = std::fs::read_to_string(&path).ok().and_then(|t| serde_yaml::from_str(&t).ok()) {
+                    out.push((relative.join(name), value));
+                }
+            }
+        }
+        let mut files = Vec::new();
+        collect(&workspace_root().join("generator/tests/fixtures/split"), Path::new(""), &mut files);
+        // One folder per instance: tests run side by side in one process.
+        static INSTANCES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let instance = INSTANCES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("apigen-fuzz-split-{}-{instance}", std::process::id()));
+        (!files.is_empty()).then_some(Split { dir, files })
+    }
+
+    /// Changes one file (its values, or a reference to a place in another file), writes them
+    /// all, and reads the root through every stage.
+    pub fn one(&self, seed: u64) -> Result<(), Error> {
+        let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+        let changed = rng.below(self.files.len());
+        for (i, (relative, value)) in self.files.iter().enumerate() {
+            let mut value = value.clone();
+            if i == changed {
+                let pointers = all_pointers(&value);
+                for _ in 0..=rng.below(3) {
+                    if rng.below(2) == 0 {
+                        mutate(&mut value, &pointers, &mut rng);
+                    } else {
+                        let reference = self.reference_from(relative, &mut rng);
+                        if let Some(slot) = value.pointer_mut(&pointers[rng.below(pointers.len())]) {
+                            *slot = serde_json::json!({ "$ref": reference });
+                        }
+                    }
+                }
+            }
+            let path = self.dir.join(relative);
+            if let Some(parent) = path.parent() {
+                let _ = std::fs::create_dir_all(parent);
+            }
+            let text = if relative.extension().is_some_and(|e| e == "json") {
+                serde_json::to_string(&value).unwrap_or_default()
+            } else {
+                serde_yaml::to_string(&value).unwrap_or_default()
+            };
+            let _ = std::fs::write(&path, text);
+        }
+        let document = apigen::load::load(&self.dir.join("openapi.yaml"))?;
+        through_the_rest(&document)
+    }
+
+    /// A reference written in `from` to a place (existing or not) in another file, or to no file.
+    fn reference_from(&self, from: &Path, rng: &mut Rng) -> String {
+        let (to, value) = &self.files[rng.below(self.files.len())];
+        let up = "../".repeat(from.parent().map_or(0, |p| p.components().count()));
+        let pointers = all_pointers(value);
+        let pointer = &pointers[rng.below(pointers.len())];
+        match rng.below(6) {
+            0 => format!("{up}missing/{}", to.display()),
+            1 => format!("{up}{}#/no/such/place", to.display()),
+            2 => format!("https://x.test/{}", to.display()),
+            3 => format!("{up}{}#anchor", to.display()),
+            _ => format!("{up}{}#{pointer}", to.display()),
+        }
+    }
+}
+
+impl Drop for Split {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn through_the_rest(document: &apigen::load::Document) -> Result<(), Error> {
+    let options = Options {
+        standalone: true,
+        ..Options::new("fuzzed", RuntimeDependency::Path("../runtime".into()))
+    };
+    let resolved = apigen::resolve::resolve(document)?;
     let api = apigen::model::build(&resolved)?;
     let tokens = apigen::emit::emit(&api, &options);
     apigen::write::format(tokens, &options)?;
@@ -267,6 +428,29 @@ pub fn cli(args: &[String]) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Overlays and split documents, changed at random, reach generation as often as they are
+    /// refused, and never panic (`run` catches panics; here one would fail the test).
+    #[test]
+    fn overlaid_and_split_inputs_are_generated_or_refused() {
+        let seeds = seeds();
+        let split = Split::new().expect("the split fixture");
+        let (mut overlaid, mut split_ok, mut split_refused) = ((0, 0), 0, 0);
+        for seed in 0..300 {
+            match one_overlaid(&seeds, seed) {
+                Ok(()) => overlaid.0 += 1,
+                Err(_) => overlaid.1 += 1,
+            }
+            if seed < 120 {
+                match split.one(seed) {
+                    Ok(()) => split_ok += 1,
+                    Err(_) => split_refused += 1,
+                }
+            }
+        }
+        assert!(overlaid.0 > 0 && overlaid.1 > 0, "{overlaid:?}");
+        assert!(split_ok > 0 && split_refused > 0, "{split_ok} {split_refused}");
+    }
 
     /// A bounded run in every `cargo test`; `cargo xtask fuzz --seconds N` for longer ones.
     #[test]

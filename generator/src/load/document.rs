@@ -37,6 +37,8 @@ pub struct Document {
     pub elsewhere: Elsewhere,
     /// What the loader could not carry into this dialect, each with its pointer.
     pub warnings: Vec<Warning>,
+    /// The files the parts of a split document came from, for errors and warnings.
+    pub sources: super::Sources,
 }
 
 /// A named member of a map (a path, a webhook) and where it is written.

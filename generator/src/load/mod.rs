@@ -4,54 +4,109 @@
 //! (one form for each thing the versions say differently), [`reader`] reads every version's
 //! wording into it, with a warning (and its JSON pointer) for anything the dialect cannot carry.
 //! The stages after this one never ask which version they are reading.
+//!
+//! Files are known here only, too. [`load_with_overlays`] reads the root file, applies the
+//! overlays to its tree (`overlay.rs`), then bundles whatever it references in other files into
+//! that one tree (`bundle.rs`), so that `resolve` and `model` see a single document; the
+//! [`Sources`] it keeps lets every error and warning name the file a part came from.
 
+mod bundle;
 pub mod document;
+mod overlay;
 mod reader;
 mod uri;
 mod yaml;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
+pub use bundle::Sources;
 pub use document::*;
 
-use crate::diagnostics::{Error, Pointer};
+use crate::diagnostics::{Error, Pointer, Warning};
 
 /// The OpenAPI versions this loader reads.
 const SUPPORTED: &str = "3.0.x, 3.1.x and 3.2.x";
 
-/// Reads and parses `path`.
+/// Reads the document at `path` and every file it references.
 pub fn load(path: &Path) -> Result<Document, Error> {
+    load_with_overlays(path, &[])
+}
+
+/// Reads the document at `path`, applies each overlay (OpenAPI Overlay 1.0 or 1.1), in order,
+/// to its tree, then reads every file the result references, as one document.
+///
+/// Overlays change the root file's tree only, before external references are followed: their
+/// JSONPath targets select nodes of the root file as written (a `$ref` to another file is a
+/// `$ref` there, not what it points at).
+pub fn load_with_overlays(path: &Path, overlays: &[PathBuf]) -> Result<Document, Error> {
+    let mut raw = read_value(path)?;
+    let mut warnings = Vec::new();
+    for overlay in overlays {
+        overlay::apply(overlay, &mut raw, &mut warnings)?;
+    }
+    check(path, &raw)?;
+    let (raw, sources) = bundle::bundle(path, raw)?;
+    let mut document = reader::read(path, &raw).map_err(|e| sources.relocate_error(e))?;
+    document.warnings = document.warnings.into_iter().map(|w| sources.relocate_warning(w)).collect();
+    warnings.append(&mut document.warnings);
+    document.warnings = warnings;
+    document.sources = sources;
+    Ok(document)
+}
+
+/// Applies the overlay `overlay` (already parsed; `name` names it in errors and warnings) to
+/// the tree of an OpenAPI document, as [`load_with_overlays`] does with files: the warnings are
+/// the actions whose target matched nothing and what the overlay says that is ignored.
+pub fn apply_overlay(name: &Path, overlay: &serde_json::Value, document: &mut serde_json::Value) -> Result<Vec<Warning>, Error> {
+    let mut warnings = Vec::new();
+    overlay::apply_value(name, overlay, document, &mut warnings)?;
+    Ok(warnings)
+}
+
+/// Reads and parses one file into a tree, named in errors as `path` is written.
+fn read_value(path: &Path) -> Result<serde_json::Value, Error> {
     let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
         path: path.to_owned(),
         source,
     })?;
-    parse(path, &text)
+    parse_value(path, &text)
 }
 
-/// Parses document text; `file` only names it in errors. JSON files go through `serde_json`
-/// (faster, same result); anything else is YAML, a superset of JSON.
-pub fn parse(file: &Path, text: &str) -> Result<Document, Error> {
+/// Parses text into a tree; `file` only names it in errors. JSON files go through
+/// `serde_json` (faster, same result); anything else is YAML, a superset of JSON.
+fn parse_value(file: &Path, text: &str) -> Result<serde_json::Value, Error> {
     let is_json = file.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
-    let raw: serde_json::Value = if is_json {
+    if is_json {
         serde_json::from_str(text).map_err(|e| Error::Syntax {
             file: file.to_owned(),
             line: e.line(),
             column: e.column(),
             message: e.to_string(),
-        })?
+        })
     } else {
         yaml::parse(text).map_err(|(line, column, message)| Error::Syntax {
             file: file.to_owned(),
             line,
             column,
             message,
-        })?
-    };
-    from_value(file, raw)
+        })
+    }
 }
 
-/// Checks the version and reads an already parsed tree.
+/// Parses document text; `file` only names it in errors. Only this text is read: a `$ref` to
+/// another file is an error here (use [`load`] to read a document split over files).
+pub fn parse(file: &Path, text: &str) -> Result<Document, Error> {
+    from_value(file, parse_value(file, text)?)
+}
+
+/// Checks the version and reads an already parsed tree (one file: see [`parse`]).
 pub fn from_value(file: &Path, raw: serde_json::Value) -> Result<Document, Error> {
+    check(file, &raw)?;
+    reader::read(file, &raw)
+}
+
+/// Whether the tree is an OpenAPI document of a version this loader reads.
+fn check(file: &Path, raw: &serde_json::Value) -> Result<(), Error> {
     let invalid = |pointer: Pointer, message: String| Error::Invalid {
         file: file.to_owned(),
         pointer,
@@ -61,33 +116,24 @@ pub fn from_value(file: &Path, raw: serde_json::Value) -> Result<Document, Error
         return Err(invalid(Pointer::root(), "an OpenAPI document must be a mapping".into()));
     }
     match raw.get("openapi") {
-        Some(serde_json::Value::String(version)) if is_supported(version) => {}
-        Some(serde_json::Value::String(version)) => {
-            return Err(invalid(
-                Pointer::root().join("openapi"),
-                format!("OpenAPI {version} is not supported; this generator reads OpenAPI {SUPPORTED}"),
-            ))
-        }
-        Some(other) => {
-            return Err(invalid(
-                Pointer::root().join("openapi"),
-                format!("the version must be a string such as \"3.1.0\", not `{other}` (quote it in YAML)"),
-            ))
-        }
-        None if raw.get("swagger").is_some() => {
-            return Err(invalid(
-                Pointer::root().join("swagger"),
-                "Swagger 2.0 is not supported; convert the document to OpenAPI 3 first".into(),
-            ))
-        }
-        None => {
-            return Err(invalid(
-                Pointer::root().join("openapi"),
-                format!("missing `openapi` version field (expected {SUPPORTED})"),
-            ))
-        }
+        Some(serde_json::Value::String(version)) if is_supported(version) => Ok(()),
+        Some(serde_json::Value::String(version)) => Err(invalid(
+            Pointer::root().join("openapi"),
+            format!("OpenAPI {version} is not supported; this generator reads OpenAPI {SUPPORTED}"),
+        )),
+        Some(other) => Err(invalid(
+            Pointer::root().join("openapi"),
+            format!("the version must be a string such as \"3.1.0\", not `{other}` (quote it in YAML)"),
+        )),
+        None if raw.get("swagger").is_some() => Err(invalid(
+            Pointer::root().join("swagger"),
+            "Swagger 2.0 is not supported; convert the document to OpenAPI 3 first".into(),
+        )),
+        None => Err(invalid(
+            Pointer::root().join("openapi"),
+            format!("missing `openapi` version field (expected {SUPPORTED})"),
+        )),
     }
-    reader::read(file, &raw)
 }
 
 fn is_supported(version: &str) -> bool {
