@@ -41,6 +41,8 @@ pub struct Module {
     /// The file name it goes by in `OUT_DIR`: `{name}.rs`.
     pub file_name: String,
     pub warnings: Vec<Warning>,
+    /// Every file read: the document, the files it refers to, the overlays.
+    pub files: Vec<PathBuf>,
 }
 
 impl Builder {
@@ -98,27 +100,37 @@ impl Builder {
                 message: format!("`{}` is not a module path such as `crate::api`", self.mount.join("::")),
             });
         }
-        let api = crate::api(&self.spec, &self.options)?;
+        let document = crate::load::load_with_overlays(&self.spec, &self.options.overlays)?;
+        let mut files = vec![self.spec.clone()];
+        files.extend(document.sources.files().into_iter().map(Path::to_owned));
+        files.extend(self.options.overlays.iter().cloned());
+        let resolved = crate::resolve::resolve(&document)?;
+        let api = crate::model::build(&resolved)?;
+        let warnings = crate::located_warnings(&document, &api);
         let tokens = crate::emit::emit(&api, &self.options);
         let crate_ident = self.options.crate_name.replace('-', "_");
         let code = crate::write::format_module(tokens, &self.mount, &crate_ident)?;
         let name = self.mount.last().cloned().unwrap_or_default();
-        Ok(Module { code, file_name: format!("{name}.rs"), warnings: api.warnings })
+        Ok(Module { code, file_name: format!("{name}.rs"), warnings, files })
     }
 
     /// Generates into `$OUT_DIR/{name}.rs` (rewritten only when it changed), tells cargo to run
-    /// the build script again when the document or an overlay changes, and shows generation
-    /// warnings as cargo warnings. Returns the file's path.
+    /// the build script again when the document, a file it refers to or an overlay changes, and
+    /// shows generation warnings as cargo warnings. Returns the file's path.
     pub fn write_to_out_dir(&self) -> Result<PathBuf, Error> {
         let out_dir = std::env::var_os("OUT_DIR").map(PathBuf::from).ok_or_else(|| Error::Config {
             file: PathBuf::from("build script"),
             message: "OUT_DIR is not set: call this from a build script (build.rs)".into(),
         })?;
+        // Before generating, so that a document that fails is looked at again once fixed.
         println!("cargo:rerun-if-changed={}", self.spec.display());
         for overlay in &self.options.overlays {
             println!("cargo:rerun-if-changed={}", overlay.display());
         }
         let module = self.generate()?;
+        for file in &module.files {
+            println!("cargo:rerun-if-changed={}", file.display());
+        }
         for warning in &module.warnings {
             println!("cargo:warning={}: {}", self.spec.display(), warning.to_string().replace('\n', " "));
         }

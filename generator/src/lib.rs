@@ -188,7 +188,7 @@ pub fn api(spec: &Path, options: &Options) -> Result<model::Api, Error> {
 }
 
 /// Warnings about parts of a split document name the file each part came from.
-fn located_warnings(document: &load::Document, api: &model::Api) -> Vec<Warning> {
+pub(crate) fn located_warnings(document: &load::Document, api: &model::Api) -> Vec<Warning> {
     let mut warnings: Vec<Warning> = api.warnings.iter().cloned().map(|w| document.sources.relocate_warning(w)).collect();
     warnings.sort();
     warnings

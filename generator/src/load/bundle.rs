@@ -52,6 +52,13 @@ struct Copy {
 }
 
 impl Sources {
+    /// Every file besides the root that parts of the document came from, in order (for a
+    /// build script's `rerun-if-changed`).
+    pub fn files(&self) -> Vec<&Path> {
+        let files: std::collections::BTreeSet<&Path> = self.copies.values().map(|copy| copy.file.as_path()).collect();
+        files.into_iter().collect()
+    }
+
     /// The file and the pointer inside it of `pointer` (into the bundled tree), when that place
     /// came from another file than the root.
     pub fn locate(&self, pointer: &Pointer) -> Option<(&Path, Pointer)> {
