@@ -8,6 +8,8 @@ mod body;
 mod client;
 mod error;
 mod fields;
+#[doc(hidden)]
+pub mod json;
 mod request;
 mod retry;
 pub mod stream;
