@@ -106,7 +106,7 @@ pub struct Renames {
 }
 
 /// The Rust type of `format: date-time` values.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum DateTimeType {
     /// `chrono::DateTime<chrono::Utc>`.
     #[default]
@@ -150,7 +150,7 @@ pub fn generate(spec: &Path, options: &Options) -> Result<Generated, Error> {
     timings.resolve = started.elapsed();
 
     let started = Instant::now();
-    let api = model::build(&resolved)?;
+    let api = model::build(&resolved, options)?;
     timings.model = started.elapsed();
 
     let started = Instant::now();

@@ -10,6 +10,8 @@ mod error;
 mod fields;
 mod request;
 mod retry;
+#[cfg(feature = "time")]
+pub mod rfc3339;
 pub mod stream;
 pub mod string_enum;
 pub mod union;

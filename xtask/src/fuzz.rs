@@ -146,7 +146,7 @@ pub fn one(seeds: &[(PathBuf, Value)], seed: u64) -> Result<(), Error> {
         apigen::load::from_value(path, value)?
     };
     let resolved = apigen::resolve::resolve(&document)?;
-    let api = apigen::model::build(&resolved)?;
+    let api = apigen::model::build(&resolved, &options)?;
     let tokens = apigen::emit::emit(&api, &options);
     apigen::write::format(tokens, &options)?;
     Ok(())
