@@ -19,6 +19,8 @@ pub struct Args {
     pub spec: Option<PathBuf>,
     pub out: Option<PathBuf>,
     pub name: Option<String>,
+    /// Each tag a cargo feature (`Options::tag_features`), for standalone crates.
+    pub tag_features: bool,
 }
 
 impl Args {
@@ -36,11 +38,15 @@ impl Args {
                 "--spec" => parsed.spec = Some(value("--spec")?.into()),
                 "--out" => parsed.out = Some(value("--out")?.into()),
                 "--name" => parsed.name = Some(value("--name")?),
+                "--tag-features" => parsed.tag_features = true,
                 other => return Err(format!("unknown argument `{other}`")),
             }
         }
         if parsed.spec.is_some() != parsed.out.is_some() {
             return Err("--spec and --out go together".into());
+        }
+        if parsed.tag_features && parsed.spec.is_none() {
+            return Err("--tag-features goes with --spec and --out: the committed crate has no features".into());
         }
         Ok(parsed)
     }
@@ -70,6 +76,7 @@ pub fn target(args: &Args) -> Result<Target, String> {
                 out: out.clone(),
                 options: Options {
                     standalone: true,
+                    tag_features: args.tag_features,
                     ..Options::new(name, RuntimeDependency::Path(runtime.to_string_lossy().into_owned()))
                 },
             })

@@ -3,6 +3,7 @@
 mod bench;
 mod codegen;
 mod contract;
+mod features;
 mod fuzz;
 mod specs;
 
@@ -11,8 +12,9 @@ use std::process::ExitCode;
 const USAGE: &str = "usage:
   cargo xtask codegen                 regenerate generated/ from spec/openapi.yaml
   cargo xtask codegen --check         fail when generated/ is stale
-  cargo xtask codegen --spec PATH --out DIR [--name CRATE]
+  cargo xtask codegen --spec PATH --out DIR [--name CRATE] [--tag-features]
                                       generate a standalone crate from any document
+                                      (--tag-features: each tag a cargo feature)
   cargo xtask check-specs [--out DIR] [--no-check]
                                       generate every document of ../shared/specs and
                                       cargo check them all
@@ -20,6 +22,9 @@ const USAGE: &str = "usage:
                                       mutated documents through every stage: no panics
   cargo xtask contract [--spec PATH]  every operation of the generated client against the
                                       Prism mock server (installed from npm into target/prism)
+  cargo xtask check-features --spec PATH [--sample N] [--date-time chrono|time|string]
+                                      generate with tag features; cargo check with all,
+                                      none, and each tag feature alone (or N of them)
   cargo xtask bench [--spec PATH] [--runs N]
                                       generation, size, crate build/check time and memory,
                                       beside openapi-generator when installed";
@@ -32,6 +37,7 @@ fn main() -> ExitCode {
         Some("fuzz") => fuzz::cli(&args[1..]),
         Some("contract") => contract::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
+        Some("check-features") => features::run(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
