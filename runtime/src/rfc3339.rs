@@ -56,14 +56,17 @@ impl<'de, T: Rfc3339> Deserialize<'de> for Wire<T> {
     }
 }
 
-/// Writes a borrowed value through its [`Rfc3339`] shape.
-struct Borrowed<'a, T>(&'a T);
+/// A borrowed value of any [`Rfc3339`] shape, written as RFC 3339: for a request body.
+#[derive(Clone, Copy, Debug)]
+pub struct WireRef<'a, T>(pub &'a T);
 
-impl<T: Rfc3339> Serialize for Borrowed<'_, T> {
+impl<T: Rfc3339> Serialize for WireRef<'_, T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.0.write(serializer)
     }
 }
+
+use WireRef as Borrowed;
 
 impl Rfc3339 for OffsetDateTime {
     fn write<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::{clean, code, doc, one_line};
-use super::types::{construction, Construction};
+use super::types::{construction, holds_offset_date_time, Construction};
 use super::{cfg, ident, rust_type, unaliased};
 use crate::model::{Api, Body, ErrorResponse, Group, LineFormat, Location, Operation, Param, Payload, StreamMethod, TypeKind, TypeRef};
 
@@ -365,9 +365,9 @@ fn one_method(api: &Api, op: &Operation, errors: &TokenStream, stream: Option<(&
     // The body property that asks for a stream is set by the stream method, cleared by the other.
     let flag = op.stream.as_ref().and_then(|m| m.flag.as_deref()).map(|flag| (flag, stream.is_some()));
     let body_call = op.body.as_ref().map(|b| body_call(api, b, flag));
-    let (send, success) = match stream {
-        Some((_, payload)) => receive(payload, errors, true),
-        None => receive(&op.success.payload, errors, false),
+    let (send, success, after) = match stream {
+        Some((_, payload)) => receive(api, payload, errors, true),
+        None => receive(api, &op.success.payload, errors, false),
     };
     let success = if op.success.outcomes.is_empty() || stream.is_some() {
         success
@@ -391,6 +391,10 @@ fn one_method(api: &Api, op: &Operation, errors: &TokenStream, stream: Option<(&
                 Payload::Empty => quote!(Ok(#outcome::#variant)),
                 Payload::Text => quote!(response.text().map(#outcome::#variant)),
                 Payload::Bytes => quote!(Ok(#outcome::#variant(response.body))),
+                Payload::Json(ty) if holds_offset_date_time(api, ty) => {
+                    let ty = rust_type(ty, &types_prefix());
+                    quote!(response.json::<apigen_runtime::rfc3339::Wire<#ty>, _>().map(|value| #outcome::#variant(value.0)))
+                }
                 _ => quote!(response.json().map(#outcome::#variant)),
             };
             quote!(#status => #value,)
@@ -425,14 +429,27 @@ fn one_method(api: &Api, op: &Operation, errors: &TokenStream, stream: Option<(&
                 #body_call
                 #send
                 .await
+                #after
         }
     }
 }
 
-/// How a success body is received: the runtime call, and what it gives. `streamed` reads a
-/// binary body as it arrives instead of whole.
-fn receive(payload: &Payload, errors: &TokenStream, streamed: bool) -> (TokenStream, TokenStream) {
-    match payload {
+/// How a success body is received: the runtime call, what it gives, and what follows the
+/// `.await` (usually nothing). `streamed` reads a binary body as it arrives instead of whole.
+fn receive(api: &Api, payload: &Payload, errors: &TokenStream, streamed: bool) -> (TokenStream, TokenStream, TokenStream) {
+    // A body that is a `time::OffsetDateTime` (or a list of them…) is read as RFC 3339 through
+    // the runtime's wrapper: `time`'s own serde format is another.
+    if let Payload::Json(ty) = payload {
+        if holds_offset_date_time(api, ty) {
+            let ty = rust_type(ty, &types_prefix());
+            return (
+                quote!(.send_json::<apigen_runtime::rfc3339::Wire<#ty>, _>(#errors)),
+                ty,
+                quote!(.map(|value| value.0)),
+            );
+        }
+    }
+    let (send, success) = match payload {
         Payload::Empty => (quote!(.send_empty(#errors)), quote!(())),
         Payload::Json(ty) | Payload::Form(ty) | Payload::Multipart(ty) => (quote!(.send_json(#errors)), rust_type(ty, &types_prefix())),
         Payload::Text => (quote!(.send_text(#errors)), quote!(String)),
@@ -454,7 +471,8 @@ fn receive(payload: &Payload, errors: &TokenStream, streamed: bool) -> (TokenStr
                 quote!(apigen_runtime::LineStream<#item>),
             )
         }
-    }
+    };
+    (send, success, TokenStream::new())
 }
 
 /// Docs of a stream method: what it returns, and the plain method for the rest.
@@ -511,6 +529,11 @@ fn body_type(body: &Body) -> TokenStream {
 fn body_call(api: &Api, body: &Body, flag: Option<(&str, bool)>) -> TokenStream {
     let content_type = &body.content_type;
     match (&body.payload, body.required) {
+        // Written as RFC 3339 through the runtime's wrapper, as received bodies are read.
+        (Payload::Json(ty), true) if holds_offset_date_time(api, ty) => quote!(.json(&apigen_runtime::rfc3339::WireRef(body))),
+        (Payload::Json(ty), false) if holds_offset_date_time(api, ty) => {
+            quote!(.json_opt(body.map(apigen_runtime::rfc3339::WireRef).as_ref()))
+        }
         (Payload::Json(_), true) => match flag {
             Some((property, value)) => quote!(.json_setting(body, #property, #value)),
             None => quote!(.json(body)),
