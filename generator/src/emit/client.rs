@@ -184,6 +184,7 @@ fn crate_docs(api: &Api, options: &Options) -> String {
         // A document of webhooks or shared schemas only: there is nothing to call.
         text.push_str("\n\nThe document describes no operation to call: this crate holds its types.\n");
         webhooks_docs(api, &mut text);
+        features_docs(api, options, &mut text);
         return text;
     }
     // One call, preferably one that sends a body: it shows how request types are built.
@@ -236,7 +237,22 @@ fn crate_docs(api: &Api, options: &Options) -> String {
         text.push_str(&format!("- [`{}`](apis::{}): {count}\n", group.tag, group.type_name));
     }
     webhooks_docs(api, &mut text);
+    features_docs(api, options, &mut text);
     text
+}
+
+/// How to compile only part of the API, when each tag is a feature.
+fn features_docs(api: &Api, options: &Options, text: &mut String) {
+    if !options.tag_features {
+        return;
+    }
+    let features: Vec<String> = api.features.iter().map(|f| code(f)).collect();
+    text.push_str(&format!(
+        "\n# Cargo features\n\nEach tag is a cargo feature compiling its operations and the types they use: {}. \
+         `{FULL_FEATURE}`, the default, is all of them (and the types no operation uses). To compile only what you \
+         call, depend on this crate with `default-features = false` and the features of the tags you use.\n",
+        if features.is_empty() { "none here".to_owned() } else { features.join(", ") }
+    ));
 }
 
 fn webhooks_docs(api: &Api, text: &mut String) {
