@@ -2,7 +2,7 @@
 //! N runs of a release build), what was generated, and how long the generated crate alone takes
 //! to build and check with its dependencies already built; peak memory beside each. Then the
 //! same crate generated with tag features, built and checked with every feature and with one
-//! tag alone (`--tag`, or the tag that compiles the most types). With `openapi-generator-cli`
+//! tag alone (`--tag`, or the heaviest: most types, fields and variants). With `openapi-generator-cli`
 //! (PyPI) on the PATH, the same figures for its Rust output, in the same run, and the ratios.
 //! Figures are printed, never asserted.
 
@@ -78,14 +78,32 @@ fn bench_features(spec: &Path, tag: Option<&str>, out: &Path) -> Result<FeatureF
     let resolved = apigen::resolve::resolve(&document).map_err(err)?;
     let api = apigen::model::build(&resolved, &options).map_err(err)?;
     // What one feature compiles: the types it gates in, and those always compiled.
-    let compiled_types = |feature: &str| api.types.iter().filter(|t| t.features.is_empty() || t.features.iter().any(|f| f == feature)).count();
+    fn compiled<'a>(api: &'a apigen::model::Api, feature: &'a str) -> impl Iterator<Item = &'a apigen::model::TypeDef> + 'a {
+        api.types.iter().filter(move |t| t.features.is_empty() || t.features.iter().any(|f| f == feature))
+    }
+    let compiled_types = |feature: &str| compiled(&api, feature).count();
+    // The cost of a type to the compiler grows with its fields and variants (each a piece of
+    // serde's derived code), more than with the number of types.
+    let weight = |feature: &str| -> usize {
+        compiled(&api, feature)
+            .map(|t| {
+                1 + match &t.kind {
+                    apigen::model::TypeKind::Struct(s) => s.fields.len(),
+                    apigen::model::TypeKind::Union(u) => u.variants.len(),
+                    apigen::model::TypeKind::Enum(values) => values.len(),
+                    apigen::model::TypeKind::IntEnum(values) => values.len(),
+                    apigen::model::TypeKind::Alias(_) => 0,
+                }
+            })
+            .sum()
+    };
     let tag = match tag {
         Some(tag) if api.features.iter().any(|f| f == tag) => tag.to_owned(),
         Some(tag) => return Err(format!("no feature `{tag}`; the features are {}", api.features.join(", "))),
         None => api
             .features
             .iter()
-            .max_by_key(|f| (compiled_types(f), std::cmp::Reverse(f.as_str())))
+            .max_by_key(|f| (weight(f), std::cmp::Reverse(f.as_str())))
             .cloned()
             .ok_or("the document has no tags, paths or webhooks to make features of")?,
     };
