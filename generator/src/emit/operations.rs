@@ -17,7 +17,7 @@ pub struct ErrorTables {
     /// Index of each operation's table (`None` when it declares no errors).
     by_operation: Vec<Option<usize>>,
     /// Per table, the features of the operations that use it: with tag features, a table
-    /// compiles when one of them is on (empty: always).
+    /// compiles when one of them is on (empty: always, without tag features).
     gates: Vec<Vec<String>>,
 }
 
@@ -52,9 +52,9 @@ impl ErrorTables {
                     .filter(|(_, table)| **table == Some(i))
                     .filter_map(|(op, _)| op.feature.as_ref())
                     .collect();
-                if features.len() < api.features.len() {
-                    *gate = features.into_iter().cloned().collect();
-                }
+                // Gated even when every feature uses it: the table is private, and with no
+                // feature on it would be dead code.
+                *gate = features.into_iter().cloned().collect();
             }
         }
         ErrorTables { tables, by_operation, gates }
