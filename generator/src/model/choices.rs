@@ -314,6 +314,14 @@ mod tests {
     }
 
     #[test]
+    fn features_come_from_first_tags_or_paths_and_never_clash() {
+        let yaml = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\ntags: [{name: default}, {name: Job Secret}, {name: job-secret}]\npaths:\n  /api/v1/users/{id}: {get: {responses: {'200': {description: ok}}}}\n  /api/v1/teams: {get: {responses: {'200': {description: ok}}}}\n  /a: {get: {tags: [default, other], responses: {'200': {description: ok}}}}\n  /b: {get: {tags: [Job Secret], responses: {'200': {description: ok}}}}\n  /c: {get: {tags: [job-secret], responses: {'200': {description: ok}}}}\n  /d: {get: {tags: [full], responses: {'200': {description: ok}}}}\n";
+        let document = crate::load::parse(std::path::Path::new("t.yaml"), yaml).unwrap();
+        let resolved = crate::resolve::resolve(&document).unwrap();
+        assert_eq!(operation_features(&resolved), ["users", "teams", "default-api", "job-secret", "job-secret-2", "full-api"]);
+    }
+
+    #[test]
     fn identifiers() {
         assert!(type_identifier("Secret2").is_ok());
         assert!(type_identifier("2Secret").is_err());
