@@ -64,7 +64,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
     let features = tag_features(&generated.files["Cargo.toml"]);
     let chosen = sample(&features, args.sample);
-    println!("{}: {} tag features, checking {} of them alone, then none and all", args.spec.display(), features.len(), chosen.len());
+    println!(
+        "{}: tag features: {}; checking all, none, and {} alone",
+        args.spec.display(),
+        features.len(),
+        if chosen.len() == features.len() { "each".to_owned() } else { format!("{} of them", chosen.len()) }
+    );
 
     let mut runs: Vec<(String, Vec<String>)> = vec![("all (default)".into(), Vec::new())];
     runs.push(("none".into(), vec!["--no-default-features".into()]));
