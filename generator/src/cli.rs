@@ -107,7 +107,7 @@ struct Failure {
 
 impl From<Error> for Failure {
     fn from(error: Error) -> Failure {
-        let code = if matches!(error, Error::Config { .. }) { 2 } else { 1 };
+        let code = if matches!(error, Error::Config { .. } | Error::Options { .. }) { 2 } else { 1 };
         Failure { code, message: error.to_string() }
     }
 }

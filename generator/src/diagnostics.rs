@@ -139,6 +139,10 @@ pub enum Error {
     /// The configuration (`apigen.toml` or the command line) is incomplete or contradictory.
     #[error("{file}: {message}")]
     Config { file: PathBuf, message: String },
+    /// A choice of the user's (a selection, a rename, a derive) that does not fit the document
+    /// or is not valid Rust; the message names the entry.
+    #[error("{file}: {message}")]
+    Options { file: PathBuf, message: String },
     /// Formatting the generated code failed: a generator bug, never the user's.
     #[error("internal error while formatting {file}: {message}")]
     Internal { file: String, message: String },

@@ -105,7 +105,7 @@ impl Builder {
         files.extend(document.sources.files().into_iter().map(Path::to_owned));
         files.extend(self.options.overlays.iter().cloned());
         let resolved = crate::resolve::resolve(&document)?;
-        let api = crate::model::build(&resolved)?;
+        let api = crate::model::build(&resolved, &self.options)?;
         let warnings = crate::located_warnings(&document, &api);
         let tokens = crate::emit::emit(&api, &self.options);
         let crate_ident = self.options.crate_name.replace('-', "_");

@@ -47,12 +47,17 @@ pub struct Options {
     pub selection: Selection,
     /// Rust names the user prefers to the ones derived from the document.
     pub renames: Renames,
-    /// Derives added to every generated type, e.g. `PartialEq`, `Hash`, `serde::Serialize`.
+    /// Derives added to every struct and enum of `types.rs`, e.g. `Eq`, `Hash`,
+    /// `schemars::JsonSchema`: each must be a Rust path, and one a type already derives or
+    /// implements (by last segment: `Hash`, `std::hash::Hash`) is not repeated. Whether the
+    /// types' fields implement the trait is the user's to know (`f64` is not `Eq`).
     pub extra_derives: Vec<String>,
     /// The Rust type for `format: date-time` strings.
     pub date_time: DateTimeType,
     /// Each tag (or, without tags, each first path segment) becomes a cargo feature, and types
-    /// compile only when a selected feature reaches them.
+    /// compile only when a selected feature reaches them. An operation's feature is its first
+    /// tag, in kebab-case; webhooks share a `webhooks` feature; `full` (the default) is every
+    /// feature and also compiles the components no operation uses.
     pub tag_features: bool,
 }
 
@@ -86,8 +91,12 @@ pub enum RuntimeDependency {
 }
 
 /// Operations kept in the generated crate. Empty lists keep everything; an operation is kept when
-/// it matches `tags` or `operations` (or both are empty) and matches neither exclusion list.
-/// Operations are named by `operationId` or by `METHOD /path`.
+/// it matches `tags` (any of its tags) or `operations` (or both are empty) and matches neither
+/// exclusion list. Operations are named by `operationId` or by `METHOD /path` (method in any
+/// case). Webhooks are kept unless excluded, until `tags` or `operations` list what to keep:
+/// then a webhook must be listed too (by tag, `operationId` or name). Any selection leaves out
+/// the types nothing kept reaches. An entry that matches nothing, or a selection that keeps
+/// nothing, is an [`Error::Options`] naming it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Selection {
     pub tags: Vec<String>,
@@ -103,7 +112,9 @@ impl Selection {
 }
 
 /// Renames keyed by what the document says: a component schema name for types, an
-/// `operationId` (or `METHOD /path`) for operations; values are the Rust names to use.
+/// `operationId` (or `METHOD /path`) for operations; values are the Rust names to use (a type
+/// name, a method name). A key that names nothing, a value that is not an identifier, or one
+/// another type or method already has, is an [`Error::Options`].
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Renames {
     pub types: std::collections::BTreeMap<String, String>,
@@ -111,12 +122,13 @@ pub struct Renames {
 }
 
 /// The Rust type of `format: date-time` values.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum DateTimeType {
     /// `chrono::DateTime<chrono::Utc>`.
     #[default]
     Chrono,
-    /// `time::OffsetDateTime` (RFC 3339).
+    /// `time::OffsetDateTime`, RFC 3339 on the wire (through `apigen_runtime::rfc3339`; the
+    /// generated crate depends on `time` and the runtime's `time` feature).
     Time,
     /// The text as sent.
     String,
@@ -155,7 +167,7 @@ pub fn generate(spec: &Path, options: &Options) -> Result<Generated, Error> {
     timings.resolve = started.elapsed();
 
     let started = Instant::now();
-    let api = model::build(&resolved)?;
+    let api = model::build(&resolved, options)?;
     timings.model = started.elapsed();
 
     let started = Instant::now();
@@ -182,7 +194,7 @@ pub fn generate(spec: &Path, options: &Options) -> Result<Generated, Error> {
 pub fn api(spec: &Path, options: &Options) -> Result<model::Api, Error> {
     let document = load::load_with_overlays(spec, &options.overlays)?;
     let resolved = resolve::resolve(&document)?;
-    let mut api = model::build(&resolved)?;
+    let mut api = model::build(&resolved, options)?;
     api.warnings = located_warnings(&document, &api);
     Ok(api)
 }

@@ -9,7 +9,11 @@ fn options() -> apigen::Options {
 
 /// Every generated file, in order, with a header line naming it.
 fn generate(spec: &Path) -> String {
-    let generated = apigen::generate(spec, &options()).unwrap_or_else(|e| panic!("{e}"));
+    generate_with(spec, &options())
+}
+
+fn generate_with(spec: &Path, options: &apigen::Options) -> String {
+    let generated = apigen::generate(spec, options).unwrap_or_else(|e| panic!("{e}"));
     let mut out = String::new();
     for warning in &generated.warnings {
         out.push_str(&format!("// warning: {warning}\n"));
@@ -38,7 +42,44 @@ fixture!(
     v31_nullable, v31_consts, v31_refs, v31_keywords, v31_webhooks, v32_features,
     // Streams, downloads and uploads
     streams,
+    // The user's choices: here with none made
+    choices,
 );
+
+fn fixture_path(name: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+/// Every choice at once: two tags and one operation of a third kept, one operation excluded,
+/// a type and a method renamed, derives added (one the types already have), `time` for
+/// date-times and each tag a feature. `Admin`, `/health` and the `Unused` component are left
+/// out, and so is the webhook (the selection lists what it wants and not the webhook).
+#[test]
+fn choices_all_at_once() {
+    let mut options = options();
+    options.selection = apigen::Selection {
+        tags: vec!["Pets".into(), "Store Orders".into()],
+        exclude_tags: Vec::new(),
+        operations: vec!["GET /health".into()],
+        exclude_operations: vec!["deletePet".into()],
+    };
+    options.renames.types.insert("Pet".into(), "Animal".into());
+    options.renames.operations.insert("listPets".into(), "all_pets".into());
+    options.extra_derives = vec!["Eq".into(), "Hash".into(), "serde::Serialize".into()];
+    options.date_time = apigen::DateTimeType::Time;
+    options.tag_features = true;
+    insta::assert_snapshot!("choices_all_at_once", generate_with(&fixture_path("choices.yaml"), &options));
+}
+
+/// Tag features on the whole document: the untagged operation gets the feature of its path,
+/// the webhook its own, `Unused` compiles only with `full`; date-times are plain text.
+#[test]
+fn choices_features_and_text_dates() {
+    let mut options = options();
+    options.date_time = apigen::DateTimeType::String;
+    options.tag_features = true;
+    insta::assert_snapshot!("choices_features_and_text_dates", generate_with(&fixture_path("choices.yaml"), &options));
+}
 
 #[test]
 fn qovery_secrets_spec() {

@@ -12,6 +12,8 @@ mod fields;
 pub mod json;
 mod request;
 mod retry;
+#[cfg(feature = "time")]
+pub mod rfc3339;
 pub mod stream;
 pub mod string_enum;
 pub mod union;

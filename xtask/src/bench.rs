@@ -1,8 +1,10 @@
-//! `cargo xtask bench [--spec PATH] [--runs N]`: generation time by stage (median of N runs of
-//! a release build), what was generated, and how long the generated crate alone takes to build
-//! and check with its dependencies already built; peak memory beside each. With
-//! `openapi-generator-cli` (PyPI) on the PATH, the same figures for its Rust output, in the same
-//! run, and the ratios. Figures are printed, never asserted.
+//! `cargo xtask bench [--spec PATH] [--runs N] [--tag NAME]`: generation time by stage (median of
+//! N runs of a release build), what was generated, and how long the generated crate alone takes
+//! to build and check with its dependencies already built; peak memory beside each. Then the
+//! same crate generated with tag features, built and checked with every feature and with one
+//! tag alone (`--tag`, or the heaviest: most types, fields and variants). With `openapi-generator-cli`
+//! (PyPI) on the PATH, the same figures for its Rust output, in the same run, and the ratios.
+//! Figures are printed, never asserted.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -43,19 +45,108 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
     let mut spec = workspace_root().join("../shared/specs/qovery.yaml");
     let mut runs = 7;
+    let mut tag = None;
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--spec" => spec = args.next().ok_or("--spec needs a path")?.into(),
+            "--tag" => tag = Some(args.next().ok_or("--tag needs a feature name (a tag in kebab-case)")?.clone()),
             "--runs" => runs = args.next().and_then(|r| r.parse().ok()).filter(|r| *r >= 5).ok_or("--runs needs a number ≥ 5")?,
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
     let out = workspace_root().join("target/bench");
     let ours = bench_ours(&spec, runs, &out)?;
+    let featured = bench_features(&spec, tag.as_deref(), &out)?;
     let theirs = bench_openapi_generator(&spec, runs)?;
     print(&spec, &ours, theirs.as_ref());
+    print_features(&featured);
     Ok(())
+}
+
+/// The crate generated with tag features: build and check with every feature, and with one tag.
+struct FeatureFigures {
+    /// The tag measured alone, with the operations and types it compiles.
+    tag: String,
+    tag_operations: usize,
+    tag_types: usize,
+    all_types: usize,
+    all: CrateTimes,
+    one: CrateTimes,
+}
+
+fn bench_features(spec: &Path, tag: Option<&str>, out: &Path) -> Result<FeatureFigures, String> {
+    let runtime = RuntimeDependency::Path(workspace_root().join("runtime").to_string_lossy().into_owned());
+    let options = Options { standalone: true, tag_features: true, ..Options::new("bench-features-client", runtime) };
+    let err = |e: apigen::Error| e.to_string();
+    let document = apigen::load::load(spec).map_err(err)?;
+    let resolved = apigen::resolve::resolve(&document).map_err(err)?;
+    let api = apigen::model::build(&resolved, &options).map_err(err)?;
+    // What one feature compiles: the types it gates in, and those always compiled.
+    fn compiled<'a>(api: &'a apigen::model::Api, feature: &'a str) -> impl Iterator<Item = &'a apigen::model::TypeDef> + 'a {
+        api.types.iter().filter(move |t| t.features.is_empty() || t.features.iter().any(|f| f == feature))
+    }
+    let compiled_types = |feature: &str| compiled(&api, feature).count();
+    // The cost of a type to the compiler grows with its fields and variants (each a piece of
+    // serde's derived code), more than with the number of types.
+    let weight = |feature: &str| -> usize {
+        compiled(&api, feature)
+            .map(|t| {
+                1 + match &t.kind {
+                    apigen::model::TypeKind::Struct(s) => s.fields.len(),
+                    apigen::model::TypeKind::Union(u) => u.variants.len(),
+                    apigen::model::TypeKind::Enum(values) => values.len(),
+                    apigen::model::TypeKind::IntEnum(values) => values.len(),
+                    apigen::model::TypeKind::Alias(_) => 0,
+                }
+            })
+            .sum()
+    };
+    let tag = match tag {
+        Some(tag) if api.features.iter().any(|f| f == tag) => tag.to_owned(),
+        Some(tag) => return Err(format!("no feature `{tag}`; the features are {}", api.features.join(", "))),
+        None => api
+            .features
+            .iter()
+            .max_by_key(|f| (weight(f), std::cmp::Reverse(f.as_str())))
+            .cloned()
+            .ok_or("the document has no tags, paths or webhooks to make features of")?,
+    };
+    let files = apigen::write::format(apigen::emit::emit(&api, &options), &options).map_err(err)?;
+    let dir = out.join("apigen-features");
+    let _ = std::fs::remove_dir_all(&dir);
+    apigen::write::write(&files, &dir).map_err(err)?;
+    let all = crate_only(&dir, &[])?;
+    let one = crate_only(&dir, &["--no-default-features", "--features", &tag])?;
+    Ok(FeatureFigures {
+        tag_operations: api.operations.iter().filter(|op| op.feature.as_deref() == Some(tag.as_str())).count(),
+        tag_types: compiled_types(&tag),
+        all_types: api.types.len(),
+        tag,
+        all,
+        one,
+    })
+}
+
+fn print_features(figures: &FeatureFigures) {
+    let kib = |v: Option<u64>| v.map_or("n/a".to_owned(), |k| format!("{} MiB", k / 1024));
+    let secs = |v: Option<Duration>| v.map_or("does not build".to_owned(), |d| format!("{:.1} s", d.as_secs_f64()));
+    println!("\napigen with tag features (crate only, dependencies built, incremental off)");
+    println!("| features | types compiled | crate build | peak | crate check | peak |");
+    println!("| --- | ---: | ---: | ---: | ---: | ---: |");
+    let (build, build_peak, check, check_peak) = figures.all;
+    println!("| all (default) | {} | {} | {} | {} | {} |", figures.all_types, secs(build), kib(build_peak), secs(check), kib(check_peak));
+    let (build, build_peak, check, check_peak) = figures.one;
+    println!(
+        "| `{}` alone ({} operations) | {} | {} | {} | {} | {} |",
+        figures.tag,
+        figures.tag_operations,
+        figures.tag_types,
+        secs(build),
+        kib(build_peak),
+        secs(check),
+        kib(check_peak)
+    );
 }
 
 fn cargo() -> String {
@@ -91,7 +182,7 @@ fn bench_ours(spec: &Path, runs: usize, out: &Path) -> Result<Figures, String> {
         median_of(&|t| t.format),
         write
     );
-    let (build, build_peak, check, check_peak) = crate_only(&dir)?;
+    let (build, build_peak, check, check_peak) = crate_only(&dir, &[])?;
     Ok(Figures {
         name: "apigen",
         generate: median(samples),
@@ -134,7 +225,7 @@ fn bench_openapi_generator(spec: &Path, runs: usize) -> Result<Option<Figures>, 
         peak = peak.max(rss);
     }
     let (lines, bytes) = count(&dir.join("src"));
-    let (build, build_peak, check, check_peak) = crate_only(&dir)?;
+    let (build, build_peak, check, check_peak) = crate_only(&dir, &[])?;
     Ok(Some(Figures {
         name: "openapi-generator",
         generate: median(samples),
@@ -153,8 +244,9 @@ type CrateTimes = (Option<Duration>, Option<u64>, Option<Duration>, Option<u64>)
 
 /// Builds once to have every dependency ready, then times a full build and a full check of the
 /// crate alone: its own artifacts removed (`cargo clean -p`), incremental compilation off, the
-/// dependencies' kept. `None` times: the crate does not build as generated.
-fn crate_only(dir: &Path) -> Result<CrateTimes, String> {
+/// dependencies' kept. `None` times: the crate does not build as generated. `flags` choose
+/// features (`--no-default-features --features x`) for every build and check.
+fn crate_only(dir: &Path, flags: &[&str]) -> Result<CrateTimes, String> {
     let target = workspace_root().join("target/bench-target");
     let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).map_err(|e| e.to_string())?;
     let package = manifest
@@ -164,8 +256,12 @@ fn crate_only(dir: &Path) -> Result<CrateTimes, String> {
         .ok_or("no package name")?;
     let cargo_in = |args: &[&str]| {
         let mut command = Command::new(cargo());
+        command.args(args);
+        // `cargo clean` takes no feature flags.
+        if args[0] != "clean" {
+            command.args(flags);
+        }
         command
-            .args(args)
             .arg("-q")
             .current_dir(dir)
             .env("CARGO_TARGET_DIR", &target)

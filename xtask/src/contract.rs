@@ -78,7 +78,7 @@ fn generate_with_contract(spec: &Path) -> Result<PathBuf, String> {
     let err = |e: apigen::Error| e.to_string();
     let document = apigen::load::load(spec).map_err(err)?;
     let resolved = apigen::resolve::resolve(&document).map_err(err)?;
-    let api = apigen::model::build(&resolved).map_err(err)?;
+    let api = apigen::model::build(&resolved, &options).map_err(err)?;
     let files = apigen::write::format(apigen::emit::emit(&api, &options), &options).map_err(err)?;
     let dir = root.join("target/contract").join(&name);
     apigen::write::write(&files, &dir).map_err(err)?;

@@ -120,8 +120,8 @@ fn located(error: &Error) -> bool {
     match error {
         Error::Invalid { pointer, .. } => pointer.as_str().is_empty() || pointer.as_str().starts_with('/'),
         Error::Syntax { .. } | Error::Io { .. } => true,
-        // The fuzzer feeds documents, never configurations: a configuration error here is a bug.
-        Error::Internal { .. } | Error::Config { .. } => false,
+        // The fuzzer makes no choices (default options, no configuration): such an error is a bug.
+        Error::Config { .. } | Error::Options { .. } | Error::Internal { .. } => false,
     }
 }
 
@@ -153,7 +153,7 @@ pub fn one(seeds: &[(PathBuf, Value)], seed: u64) -> Result<(), Error> {
         apigen::load::from_value(path, value)?
     };
     let resolved = apigen::resolve::resolve(&document)?;
-    let api = apigen::model::build(&resolved)?;
+    let api = apigen::model::build(&resolved, &options)?;
     let tokens = apigen::emit::emit(&api, &options);
     apigen::write::format(tokens, &options)?;
     Ok(())
@@ -308,7 +308,7 @@ fn through_the_rest(document: &apigen::load::Document) -> Result<(), Error> {
         ..Options::new("fuzzed", RuntimeDependency::Path("../runtime".into()))
     };
     let resolved = apigen::resolve::resolve(document)?;
-    let api = apigen::model::build(&resolved)?;
+    let api = apigen::model::build(&resolved, &options)?;
     let tokens = apigen::emit::emit(&api, &options);
     apigen::write::format(tokens, &options)?;
     Ok(())

@@ -4,6 +4,7 @@
 mod bench;
 mod codegen;
 mod contract;
+mod features;
 mod fuzz;
 mod new_user;
 mod scale;
@@ -27,6 +28,9 @@ const USAGE: &str = "usage:
                                       Prism mock server (installed from npm into target/prism)
   cargo xtask new-user                install the apigen command and use it in an empty
                                       repository: config, overlay, generate, check, build
+  cargo xtask check-features --spec PATH [--sample N] [--date-time chrono|time|string]
+                                      generate with tag features; cargo check with all,
+                                      none, and each tag feature alone (or N of them)
   cargo xtask bench [--spec PATH] [--runs N]
                                       generation, size, crate build/check time and memory,
                                       beside openapi-generator when installed
@@ -48,6 +52,7 @@ fn main() -> ExitCode {
         Some("new-user") => new_user::run(&args[1..]),
         // One synthetic document for `bench --scale`, in a process of its own.
         Some("scale-one") => scale::one(&args[1..]),
+        Some("check-features") => features::run(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

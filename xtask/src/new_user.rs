@@ -2,10 +2,11 @@
 //!
 //! Installs the `apigen` command with `cargo install --path generator`, then, in a new git
 //! repository under the system's temp directory: writes a document, an overlay and an
-//! `apigen.toml`, runs `apigen list`, `apigen generate`, `apigen check` (current, then stale),
-//! a configuration with a typo, and builds an application that calls the generated crate. Each
-//! step checks its exit code and output; the build shares this workspace's target directory so
-//! dependencies compile once.
+//! `apigen.toml` (an overlay, a selection, tag features); runs `apigen list`, `apigen generate`,
+//! `apigen check` (current, then stale after a hand edit) and a configuration with a typo; and
+//! builds an application that uses one tag of the generated crate. Each step checks its exit
+//! code and output; the build shares this workspace's target directory so dependencies compile
+//! once.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -83,6 +84,7 @@ const CONFIG: &str = r#"spec = "api/inventory.yaml"
 out = "inventory-client"
 name = "inventory-client"
 overlays = ["api/fixes.overlay.yaml"]
+tag-features = true
 
 [select]
 exclude-operations = ["deleteItem"]
@@ -122,7 +124,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         ("api/fixes.overlay.yaml", OVERLAY),
         ("apigen.toml", CONFIG),
         ("Cargo.toml", "[workspace]\nresolver = \"2\"\nmembers = [\"inventory-client\", \"app\"]\n"),
-        ("app/Cargo.toml", "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\ninventory-client = { path = \"../inventory-client\" }\n"),
+        ("app/Cargo.toml", "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\ninventory-client = { path = \"../inventory-client\", default-features = false, features = [\"items\"] }\n"),
         ("app/src/main.rs", APP),
     ] {
         write(&repo.join(path), text)?;
@@ -140,7 +142,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     step("apigen check: up to date");
     expect(&apigen_in(&["check", "--json"])?, 0, &["\"ok\":true"])?;
 
-    step("cargo build of an application using the generated crate");
+    step("cargo build of an application using one tag (a cargo feature) of the generated crate");
     // The workspace's lock file pins the same dependency versions, so nothing new is resolved.
     std::fs::copy(root.join("Cargo.lock"), repo.join("Cargo.lock")).map_err(|e| format!("copying Cargo.lock: {e}"))?;
     let built = run_command(Command::new(cargo()).args(["build", "--quiet"]).current_dir(&repo).env("CARGO_TARGET_DIR", root.join("target")))?;
@@ -153,8 +155,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
     expect(&apigen_in(&["check"])?, 1, &["inventory-client is stale: 1 file differs (src/lib.rs)"])?;
 
     step("a typo in apigen.toml: exit code 2, the key named");
-    write(&repo.join("apigen.toml"), &format!("{CONFIG}tag-feature = true\n"))?;
-    expect(&apigen_in(&["generate"])?, 2, &["apigen.toml: line 9, column 1: unknown field `tag-feature`"])?;
+    write(&repo.join("apigen.toml"), &format!("tag-feature = true\n{CONFIG}"))?;
+    expect(&apigen_in(&["generate"])?, 2, &["apigen.toml: line 1, column 1: unknown field `tag-feature`"])?;
 
     let _ = std::fs::remove_dir_all(&repo);
     println!("new-user: every step passed");

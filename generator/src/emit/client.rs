@@ -4,10 +4,10 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::{clean, code, doc, one_line};
-use super::ident;
 use super::operations::example_call;
-use crate::model::{Api, Operation, Payload, SchemeKind, ServerUrl, TypeRef};
-use crate::{Options, RuntimeDependency};
+use super::{cfg, ident};
+use crate::model::{Api, Operation, Payload, SchemeKind, ServerUrl, TypeRef, FULL_FEATURE};
+use crate::{DateTimeType, Options, RuntimeDependency};
 
 pub fn lib(api: &Api, options: &Options) -> TokenStream {
     let crate_docs = crate_docs(api, options).lines().map(|line| {
@@ -45,15 +45,20 @@ pub fn lib(api: &Api, options: &Options) -> TokenStream {
         let accessor = ident(&g.module);
         let type_name = ident(&g.type_name);
         let docs = doc(&format!("Operations tagged {}.", code(&g.tag)));
+        let gate = cfg(&g.features);
         quote! {
             #docs
+            #gate
             pub fn #accessor(&self) -> apis::#type_name<'_> {
                 apis::#type_name::new(&self.inner)
             }
         }
     });
     let user_agent = format!("{}/{}", options.crate_name, options.crate_version);
-    let webhooks = (!api.webhooks.is_empty()).then(|| quote!(pub mod webhooks;));
+    let webhooks = (!api.webhooks.is_empty()).then(|| {
+        let gate = cfg(api.webhooks[0].feature.as_slice());
+        quote!(#gate pub mod webhooks;)
+    });
     quote! {
         #crate_docs
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
@@ -179,9 +184,19 @@ fn crate_docs(api: &Api, options: &Options) -> String {
         // A document of webhooks or shared schemas only: there is nothing to call.
         text.push_str("\n\nThe document describes no operation to call: this crate holds its types.\n");
         webhooks_docs(api, &mut text);
+        features_docs(api, options, &mut text);
         return text;
     }
-    text.push_str("\n\n# Usage\n\n```no_run\n# async fn example() -> Result<(), Box<dyn std::error::Error>> {\n");
+    // One call, preferably one that sends a body: it shows how request types are built.
+    let sends_body = |op: &&Operation| matches!(op.body.as_ref().map(|b| &b.payload), Some(Payload::Json(TypeRef::Named(_))));
+    let shown = api.operations.iter().find(sends_body).or(api.operations.first());
+    text.push_str("\n\n# Usage\n\n```no_run\n");
+    // The example compiles only with the feature of the operation it calls (the doctest is empty
+    // without it).
+    if let Some(feature) = shown.and_then(|op| op.feature.as_deref()) {
+        text.push_str(&format!("# #[cfg(feature = \"{feature}\")]\n"));
+    }
+    text.push_str("# async fn example() -> Result<(), Box<dyn std::error::Error>> {\n");
     match api.security_schemes.first() {
         Some(scheme) => text.push_str(&format!(
             "let client = {krate}::Client::new({krate}::auth::{}(\"…\"))?;\n",
@@ -189,9 +204,6 @@ fn crate_docs(api: &Api, options: &Options) -> String {
         )),
         None => text.push_str(&format!("let client = {krate}::Client::builder().build()?;\n")),
     }
-    // One call, preferably one that sends a body: it shows how request types are built.
-    let sends_body = |op: &&Operation| matches!(op.body.as_ref().map(|b| &b.payload), Some(Payload::Json(TypeRef::Named(_))));
-    let shown = api.operations.iter().find(sends_body).or(api.operations.first());
     if let Some(op) = shown {
         let group = api.groups.iter().find(|g| g.operations.iter().any(|&i| api.operations[i].id == op.id));
         if let Some(group) = group {
@@ -225,7 +237,22 @@ fn crate_docs(api: &Api, options: &Options) -> String {
         text.push_str(&format!("- [`{}`](apis::{}): {count}\n", group.tag, group.type_name));
     }
     webhooks_docs(api, &mut text);
+    features_docs(api, options, &mut text);
     text
+}
+
+/// How to compile only part of the API, when each tag is a feature.
+fn features_docs(api: &Api, options: &Options, text: &mut String) {
+    if !options.tag_features {
+        return;
+    }
+    let features: Vec<String> = api.features.iter().map(|f| code(f)).collect();
+    text.push_str(&format!(
+        "\n# Cargo features\n\nEach tag is a cargo feature compiling its operations and the types they use: {}. \
+         `{FULL_FEATURE}`, the default, is all of them (and the types no operation uses). To compile only what you \
+         call, depend on this crate with `default-features = false` and the features of the tags you use.\n",
+        if features.is_empty() { "none here".to_owned() } else { features.join(", ") }
+    ));
 }
 
 fn webhooks_docs(api: &Api, text: &mut String) {
@@ -309,19 +336,44 @@ pub fn manifest(api: &Api, options: &Options) -> String {
     if options.standalone {
         manifest.push_str("\n# Not part of any enclosing workspace.\n[workspace]\n");
     }
+    // `time::OffsetDateTime` is read and written as RFC 3339 by the runtime's `rfc3339` module.
+    let time = options.date_time == DateTimeType::Time;
+    let runtime_features = if time { ", features = [\"time\"]" } else { "" };
     let runtime = match &options.runtime {
-        RuntimeDependency::Path(path) => format!("{{ path = {} }}", toml_string(&path.replace('\\', "/"))),
+        RuntimeDependency::Path(path) => format!("{{ path = {}{runtime_features} }}", toml_string(&path.replace('\\', "/"))),
         RuntimeDependency::Git { url, rev: Some(rev) } => {
-            format!("{{ git = {}, rev = {} }}", toml_string(url), toml_string(rev))
+            format!("{{ git = {}, rev = {}{runtime_features} }}", toml_string(url), toml_string(rev))
         }
-        RuntimeDependency::Git { url, rev: None } => format!("{{ git = {} }}", toml_string(url)),
+        RuntimeDependency::Git { url, rev: None } => format!("{{ git = {}{runtime_features} }}", toml_string(url)),
+        RuntimeDependency::Version(version) if time => format!("{{ version = {}{runtime_features} }}", toml_string(version)),
         RuntimeDependency::Version(version) => toml_string(version),
     };
     // uuid and chrono are always listed: the doc examples use them whatever the types need.
     manifest.push_str(&format!(
         "\n[dependencies]\napigen-runtime = {runtime}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\nuuid = {{ version = \"1\", features = [\"serde\"] }}\nchrono = {{ version = \"0.4\", default-features = false, features = [\"serde\", \"std\", \"clock\"] }}\n"
     ));
+    if time {
+        manifest.push_str("time = { version = \"0.3\", features = [\"serde\", \"formatting\", \"parsing\"] }\n");
+    }
+    if options.tag_features {
+        manifest.push_str(&features_table(api));
+    }
     manifest
+}
+
+/// `[features]`: one per tag (and `webhooks`), all of them in `full`, and `full` by default, so
+/// that a dependent that says nothing gets the whole API; `default-features = false` with the
+/// tags it uses compiles only those. `full` also compiles the types no operation reaches.
+fn features_table(api: &Api) -> String {
+    let quoted: Vec<String> = api.features.iter().map(|f| toml_string(f)).collect();
+    let mut table = format!(
+        "\n# Each tag of the API is a feature; `{FULL_FEATURE}` is all of them.\n[features]\ndefault = [\"{FULL_FEATURE}\"]\n{FULL_FEATURE} = [{}]\n",
+        quoted.join(", ")
+    );
+    for feature in &api.features {
+        table.push_str(&format!("{} = []\n", feature));
+    }
+    table
 }
 
 /// A TOML basic string: quotes and backslashes escaped, so any path or URL stays one value.

@@ -62,6 +62,16 @@ pub(crate) fn ident(name: &str) -> Ident {
     }
 }
 
+/// `#[cfg(…)]` compiling an item when any of `features` is on; nothing when the list is empty
+/// (the item always compiles).
+pub(crate) fn cfg(features: &[String]) -> TokenStream {
+    match features {
+        [] => TokenStream::new(),
+        [one] => quote!(#[cfg(feature = #one)]),
+        several => quote!(#[cfg(any(#(feature = #several),*))]),
+    }
+}
+
 /// The type an alias (or a chain of them) stands for.
 pub(crate) fn unaliased<'a>(api: &'a Api, ty: &'a TypeRef) -> &'a TypeRef {
     let mut current = ty;
@@ -93,6 +103,7 @@ pub(crate) fn rust_type(ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
         TypeRef::F64 => quote!(f64),
         TypeRef::Uuid => quote!(uuid::Uuid),
         TypeRef::DateTime => quote!(chrono::DateTime<chrono::Utc>),
+        TypeRef::OffsetDateTime => quote!(time::OffsetDateTime),
         TypeRef::Date => quote!(chrono::NaiveDate),
         TypeRef::Json => quote!(serde_json::Value),
         TypeRef::List(item) => {

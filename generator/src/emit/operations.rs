@@ -4,8 +4,8 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::{clean, code, doc, one_line};
-use super::types::{construction, Construction};
-use super::{ident, rust_type, unaliased};
+use super::types::{construction, holds_offset_date_time, Construction};
+use super::{cfg, ident, rust_type, unaliased};
 use crate::model::{Api, Body, ErrorResponse, Group, LineFormat, Location, Operation, Param, Payload, StreamMethod, TypeKind, TypeRef};
 
 /// The error statuses operations declare, one `const` per distinct list: most operations of an
@@ -16,6 +16,9 @@ pub struct ErrorTables {
     tables: Vec<(String, Vec<ErrorResponse>)>,
     /// Index of each operation's table (`None` when it declares no errors).
     by_operation: Vec<Option<usize>>,
+    /// Per table, the features of the operations that use it: with tag features, a table
+    /// compiles when one of them is on (empty: always, without tag features).
+    gates: Vec<Vec<String>>,
 }
 
 impl ErrorTables {
@@ -39,7 +42,22 @@ impl ErrorTables {
             tables.push((name, op.errors.clone()));
             by_operation.push(Some(tables.len() - 1));
         }
-        ErrorTables { tables, by_operation }
+        let mut gates: Vec<Vec<String>> = vec![Vec::new(); tables.len()];
+        if !api.features.is_empty() {
+            for (i, gate) in gates.iter_mut().enumerate() {
+                let features: std::collections::BTreeSet<&String> = api
+                    .operations
+                    .iter()
+                    .zip(&by_operation)
+                    .filter(|(_, table)| **table == Some(i))
+                    .filter_map(|(op, _)| op.feature.as_ref())
+                    .collect();
+                // Gated even when every feature uses it: the table is private, and with no
+                // feature on it would be dead code.
+                *gate = features.into_iter().cloned().collect();
+            }
+        }
+        ErrorTables { tables, by_operation, gates }
     }
 
     /// `super::ERRORS_…`, as the operations' modules refer to it, or `&[]`.
@@ -54,7 +72,8 @@ impl ErrorTables {
     }
 
     fn consts(&self) -> TokenStream {
-        let consts = self.tables.iter().map(|(name, errors)| {
+        let consts = self.tables.iter().zip(&self.gates).map(|((name, errors), gate)| {
+            let gate = cfg(gate);
             let name = format_ident!("{name}");
             let entries = errors.iter().map(|e| {
                 let description = one_line(&e.description);
@@ -66,9 +85,11 @@ impl ErrorTables {
                     (None, true) => quote!(ErrorStatus::default_typed(#description)),
                 }
             });
-            quote!(const #name: &[ErrorStatus] = &[#(#entries),*];)
+            quote!(#gate const #name: &[ErrorStatus] = &[#(#entries),*];)
         });
-        let import = (!self.tables.is_empty()).then(|| quote!(use apigen_runtime::ErrorStatus;));
+        // With tag features every table may be compiled out, and the import with it unused.
+        let allow = self.gates.iter().any(|g| !g.is_empty()).then(|| quote!(#[allow(unused_imports)]));
+        let import = (!self.tables.is_empty()).then(|| quote!(#allow use apigen_runtime::ErrorStatus;));
         quote! {
             #import
             #(#consts)*
@@ -82,9 +103,12 @@ pub fn index(api: &Api, errors: &ErrorTables) -> TokenStream {
         let module = ident(&g.module);
         let type_name = ident(&g.type_name);
         let docs = doc(&format!("Operations tagged {}.", code(&g.tag)));
+        let gate = cfg(&g.features);
         quote! {
             #docs
+            #gate
             pub mod #module;
+            #gate
             pub use #module::#type_name;
         }
     });
@@ -116,14 +140,29 @@ pub fn group(api: &Api, group: &Group, errors: &ErrorTables) -> TokenStream {
     }
     let group_docs = doc(&group_docs);
     let operations: Vec<&Operation> = group.operations.iter().map(|&i| &api.operations[i]).collect();
-    let methods = group.operations.iter().map(|&i| method(api, &api.operations[i], errors.reference(i)));
-    let option_structs = operations.iter().filter_map(|op| options_struct(op));
-    let outcome_enums = operations.iter().filter_map(|op| outcome_enum(op));
+    // A group whose operations belong to several features (a document without tags, grouped by
+    // path) gates each method; otherwise the whole module is gated in `apis.rs`.
+    let per_operation = group.features.len() > 1;
+    let gate = |op: &Operation| if per_operation { cfg(op.feature.as_slice()) } else { TokenStream::new() };
+    let methods = group.operations.iter().map(|&i| {
+        let op = &api.operations[i];
+        method(api, op, errors.reference(i), &gate(op))
+    });
+    let option_structs = operations.iter().filter_map(|op| options_struct(op).map(|s| {
+        let gate = gate(op);
+        quote!(#gate #s)
+    }));
+    let outcome_enums = operations.iter().filter_map(|op| outcome_enum(op).map(|e| {
+        let gate = gate(op);
+        quote!(#gate #e)
+    }));
+    let allow_unused = per_operation.then(|| quote!(#![allow(unused_imports)]));
     let types_import = operations.iter().any(|op| mentions_named(api, op)).then(|| quote!(use crate::types;));
     let method_import = operations.iter().any(|op| method_helper(op).is_none() && method_constant(op)).then(|| quote!(Method,));
     let allow_deprecated = uses_deprecated(api, &operations).then(|| quote!(#![allow(deprecated)]));
     quote! {
         #allow_deprecated
+        #allow_unused
 
         use apigen_runtime::{#method_import Result};
         #types_import
@@ -268,12 +307,14 @@ fn options_struct(op: &Operation) -> Option<TokenStream> {
 }
 
 /// The operation's method, and the one returning its stream when it has one.
-fn method(api: &Api, op: &Operation, errors: TokenStream) -> TokenStream {
+/// `gate`: the `#[cfg(…)]` of each, or nothing.
+fn method(api: &Api, op: &Operation, errors: TokenStream, gate: &TokenStream) -> TokenStream {
     let plain = one_method(api, op, &errors, None);
     let stream = op.stream.as_ref().zip(op.success.stream.as_ref()).map(|(method, payload)| {
-        one_method(api, op, &errors, Some((method, payload)))
+        let stream = one_method(api, op, &errors, Some((method, payload)));
+        quote!(#gate #stream)
     });
-    quote!(#plain #stream)
+    quote!(#gate #plain #stream)
 }
 
 /// A method of `op`: the plain one, or with `stream`, the one returning the response as a stream.
@@ -324,9 +365,9 @@ fn one_method(api: &Api, op: &Operation, errors: &TokenStream, stream: Option<(&
     // The body property that asks for a stream is set by the stream method, cleared by the other.
     let flag = op.stream.as_ref().and_then(|m| m.flag.as_deref()).map(|flag| (flag, stream.is_some()));
     let body_call = op.body.as_ref().map(|b| body_call(api, b, flag));
-    let (send, success) = match stream {
-        Some((_, payload)) => receive(payload, errors, true),
-        None => receive(&op.success.payload, errors, false),
+    let (send, success, after) = match stream {
+        Some((_, payload)) => receive(api, payload, errors, true),
+        None => receive(api, &op.success.payload, errors, false),
     };
     let success = if op.success.outcomes.is_empty() || stream.is_some() {
         success
@@ -350,6 +391,10 @@ fn one_method(api: &Api, op: &Operation, errors: &TokenStream, stream: Option<(&
                 Payload::Empty => quote!(Ok(#outcome::#variant)),
                 Payload::Text => quote!(response.text().map(#outcome::#variant)),
                 Payload::Bytes => quote!(Ok(#outcome::#variant(response.body))),
+                Payload::Json(ty) if holds_offset_date_time(api, ty) => {
+                    let ty = rust_type(ty, &types_prefix());
+                    quote!(response.json::<apigen_runtime::rfc3339::Wire<#ty>, _>().map(|value| #outcome::#variant(value.0)))
+                }
                 _ => quote!(response.json().map(#outcome::#variant)),
             };
             quote!(#status => #value,)
@@ -384,14 +429,27 @@ fn one_method(api: &Api, op: &Operation, errors: &TokenStream, stream: Option<(&
                 #body_call
                 #send
                 .await
+                #after
         }
     }
 }
 
-/// How a success body is received: the runtime call, and what it gives. `streamed` reads a
-/// binary body as it arrives instead of whole.
-fn receive(payload: &Payload, errors: &TokenStream, streamed: bool) -> (TokenStream, TokenStream) {
-    match payload {
+/// How a success body is received: the runtime call, what it gives, and what follows the
+/// `.await` (usually nothing). `streamed` reads a binary body as it arrives instead of whole.
+fn receive(api: &Api, payload: &Payload, errors: &TokenStream, streamed: bool) -> (TokenStream, TokenStream, TokenStream) {
+    // A body that is a `time::OffsetDateTime` (or a list of them…) is read as RFC 3339 through
+    // the runtime's wrapper: `time`'s own serde format is another.
+    if let Payload::Json(ty) = payload {
+        if holds_offset_date_time(api, ty) {
+            let ty = rust_type(ty, &types_prefix());
+            return (
+                quote!(.send_json::<apigen_runtime::rfc3339::Wire<#ty>, _>(#errors)),
+                ty,
+                quote!(.map(|value| value.0)),
+            );
+        }
+    }
+    let (send, success) = match payload {
         Payload::Empty => (quote!(.send_empty(#errors)), quote!(())),
         Payload::Json(ty) | Payload::Form(ty) | Payload::Multipart(ty) => (quote!(.send_json(#errors)), rust_type(ty, &types_prefix())),
         Payload::Text => (quote!(.send_text(#errors)), quote!(String)),
@@ -413,7 +471,8 @@ fn receive(payload: &Payload, errors: &TokenStream, streamed: bool) -> (TokenStr
                 quote!(apigen_runtime::LineStream<#item>),
             )
         }
-    }
+    };
+    (send, success, TokenStream::new())
 }
 
 /// Docs of a stream method: what it returns, and the plain method for the rest.
@@ -470,6 +529,11 @@ fn body_type(body: &Body) -> TokenStream {
 fn body_call(api: &Api, body: &Body, flag: Option<(&str, bool)>) -> TokenStream {
     let content_type = &body.content_type;
     match (&body.payload, body.required) {
+        // Written as RFC 3339 through the runtime's wrapper, as received bodies are read.
+        (Payload::Json(ty), true) if holds_offset_date_time(api, ty) => quote!(.json(&apigen_runtime::rfc3339::WireRef(body))),
+        (Payload::Json(ty), false) if holds_offset_date_time(api, ty) => {
+            quote!(.json_opt(body.map(apigen_runtime::rfc3339::WireRef).as_ref()))
+        }
         (Payload::Json(_), true) => match flag {
             Some((property, value)) => quote!(.json_setting(body, #property, #value)),
             None => quote!(.json(body)),
@@ -509,7 +573,7 @@ fn multipart(api: &Api, ty: &TypeRef, body: TokenStream) -> TokenStream {
             (_, true) => ("text", Some(quote!(v.expose()))),
             (ty, false) => match display(api, ty, quote!(v)) {
                 None => ("text", None),
-                Some(_) if matches!(ty, TypeRef::DateTime) => ("text", display(api, ty, quote!(v))),
+                Some(_) if matches!(ty, TypeRef::DateTime | TypeRef::OffsetDateTime) => ("text", display(api, ty, quote!(v))),
                 Some(_) => ("json", None),
             },
         };
@@ -548,6 +612,7 @@ fn named_kind<'a>(api: &'a Api, ty: &TypeRef) -> Option<&'a TypeKind> {
 fn display(api: &Api, ty: &TypeRef, value: TokenStream) -> Option<TokenStream> {
     match ty {
         TypeRef::DateTime => Some(quote!(#value.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))),
+        TypeRef::OffsetDateTime => Some(quote!(apigen_runtime::rfc3339::text(&#value))),
         TypeRef::Json | TypeRef::Map(_) | TypeRef::Bytes | TypeRef::Base64 | TypeRef::Tuple(_) | TypeRef::OrNull(_) => {
             Some(quote!(apigen_runtime::ParamText::json(&#value)))
         }
@@ -814,6 +879,7 @@ fn example_value(api: &Api, ty: &TypeRef, krate: &str, depth: usize) -> String {
         TypeRef::F32 | TypeRef::F64 => "1.0".to_owned(),
         TypeRef::Uuid => "uuid::Uuid::nil()".to_owned(),
         TypeRef::DateTime => "chrono::Utc::now()".to_owned(),
+        TypeRef::OffsetDateTime => "time::OffsetDateTime::now_utc()".to_owned(),
         TypeRef::Date => "chrono::NaiveDate::default()".to_owned(),
         TypeRef::Json => "serde_json::json!({})".to_owned(),
         // One element: arrays often have `minItems: 1`.

@@ -4,15 +4,69 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::{clean, code, doc};
-use super::{ident, rust_type, unaliased};
+use super::{cfg, ident, rust_type, unaliased};
 use crate::model::{Api, EnumValue, Field, IntValue, Struct, TypeDef, TypeKind, TypeRef, Union, Variant};
 use crate::Options;
 
-pub fn module(api: &Api, _options: &Options) -> TokenStream {
-    let items = api.types.iter().map(|def| type_def(api, def));
+/// What every item of a type gets besides its own: the user's extra derives and its `cfg`.
+struct Extras<'a> {
+    /// Each extra derive as written and as a path.
+    derives: &'a [(String, TokenStream)],
+    /// `#[cfg(…)]` or nothing, for the type and each of its impls.
+    gate: TokenStream,
+}
+
+impl Extras<'_> {
+    /// The extra derives a type does not already have (`present`: what it derives or implements
+    /// by hand, by last path segment: `Hash` and `std::hash::Hash` are one trait), each after
+    /// a comma: they follow the type's own derives.
+    fn derives(&self, present: &[&str]) -> TokenStream {
+        let added = self.derives.iter().filter(|(written, _)| {
+            let last = written.rsplit("::").next().unwrap_or(written).trim();
+            !present.contains(&last)
+        });
+        let paths = added.map(|(_, path)| path);
+        quote!(#(, #paths)*)
+    }
+}
+
+/// A derive path (`serde::Serialize`, `::schemars::JsonSchema`) as tokens; the model checked
+/// that each segment is an identifier, and anything else is left out rather than emitted.
+fn derive_path(written: &str) -> Option<TokenStream> {
+    let written = written.trim();
+    let (global, rest) = match written.strip_prefix("::") {
+        Some(rest) => (quote!(::), rest),
+        None => (TokenStream::new(), written),
+    };
+    let segments: Vec<proc_macro2::Ident> = rest.split("::").map(|s| syn::parse_str::<proc_macro2::Ident>(s).ok()).collect::<Option<_>>()?;
+    Some(quote!(#global #(#segments)::*))
+}
+
+/// Whether values of `ty` hold `time::OffsetDateTime`s in a shape `apigen_runtime::rfc3339`
+/// reads and writes (the value itself, or inside lists, maps and `Option`s, through aliases):
+/// such a field needs `#[serde(with = …)]`, as `time`'s own serde format is not RFC 3339.
+pub(crate) fn holds_offset_date_time(api: &Api, ty: &TypeRef) -> bool {
+    match unaliased(api, ty) {
+        TypeRef::OffsetDateTime => true,
+        TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::OrNull(inner) => holds_offset_date_time(api, inner),
+        _ => false,
+    }
+}
+
+fn rfc3339_with() -> TokenStream {
+    quote!(#[serde(with = "apigen_runtime::rfc3339")])
+}
+
+pub fn module(api: &Api, options: &Options) -> TokenStream {
+    let derives: Vec<(String, TokenStream)> =
+        options.extra_derives.iter().filter_map(|d| Some((d.clone(), derive_path(d)?))).collect();
+    let items = api.types.iter().map(|def| type_def(api, def, &Extras { derives: &derives, gate: cfg(&def.features) }));
     // Paths, not imports: a schema may be called `Secret` or `Serialize`.
     // Only `union` is imported: it cannot clash with a type name (types are `UpperCamelCase`).
-    let union_import = api.types.iter().any(|t| matches!(t.kind, TypeKind::Union(_))).then(|| quote!(use apigen_runtime::union;));
+    // With tag features every union may be compiled out, and the import with it unused.
+    let import_gate = options.tag_features.then(|| quote!(#[allow(unused_imports)]));
+    let union_import =
+        api.types.iter().any(|t| matches!(t.kind, TypeKind::Union(_))).then(|| quote!(#import_gate use apigen_runtime::union;));
     quote! {
         //! The document's schemas as Rust types.
         #![allow(clippy::large_enum_variant, clippy::too_many_arguments, deprecated)]
@@ -23,7 +77,7 @@ pub fn module(api: &Api, _options: &Options) -> TokenStream {
     }
 }
 
-fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
+fn type_def(api: &Api, def: &TypeDef, extras: &Extras<'_>) -> TokenStream {
     let name = ident(&def.name);
     // A title that only repeats the type's name (`/// JobResponse`) tells the reader nothing.
     let squashed = |text: &str| text.chars().filter(|c| c.is_alphanumeric()).collect::<String>().to_lowercase();
@@ -55,14 +109,15 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
     }
     let docs = doc(&docs);
     let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
+    let gate = &extras.gate;
     let body = match &def.kind {
-        TypeKind::Struct(s) => structure(api, &name, s, def.sent),
-        TypeKind::Enum(values) => string_enum(&name, values),
-        TypeKind::IntEnum(values) => int_enum(&name, values),
-        TypeKind::Union(u) => union(&name, u),
+        TypeKind::Struct(s) => structure(api, &name, s, def.sent, extras),
+        TypeKind::Enum(values) => string_enum(&name, values, extras),
+        TypeKind::IntEnum(values) => int_enum(&name, values, extras),
+        TypeKind::Union(u) => union(api, &name, u, extras),
         TypeKind::Alias(ty) => {
             let ty = rust_type(ty, &TokenStream::new());
-            quote!(pub type #name = #ty;)
+            quote!(#gate pub type #name = #ty;)
         }
     };
     quote! {
@@ -88,7 +143,7 @@ fn field_type(field: &Field) -> TokenStream {
     }
 }
 
-fn structure(api: &Api, name: &proc_macro2::Ident, s: &Struct, sent: bool) -> TokenStream {
+fn structure(api: &Api, name: &proc_macro2::Ident, s: &Struct, sent: bool, extras: &Extras<'_>) -> TokenStream {
     let rule = field_rename_rule(&s.fields);
     let rename_all = rename_all_attr(rule);
     let fields = s.fields.iter().map(|field| {
@@ -97,6 +152,7 @@ fn structure(api: &Api, name: &proc_macro2::Ident, s: &Struct, sent: bool) -> To
         let ty = field_type(field);
         let rename = rename_attr(rule.map_or(field.name.clone(), |rule| rule.apply_to_field(&field.name)), &field.wire);
         let deprecated = field.deprecated.then(|| quote!(#[deprecated]));
+        let with = (!field.secret && holds_offset_date_time(api, &field.ty)).then(rfc3339_with);
         let presence = match (field.required, field.nullable) {
             (true, false) => TokenStream::new(),
             // Must be sent, as `null` when there is no value; tolerated when a server omits it.
@@ -109,21 +165,33 @@ fn structure(api: &Api, name: &proc_macro2::Ident, s: &Struct, sent: bool) -> To
             #deprecated
             #rename
             #presence
+            #with
             pub #field_name: #ty,
         }
     });
     let additional = s.additional.as_ref().map(|value| {
+        let with = holds_offset_date_time(api, value).then(rfc3339_with);
         let value = rust_type(value, &TokenStream::new());
         quote! {
             /// Properties the schema does not name.
             #[serde(flatten)]
+            #with
             pub additional_properties: std::collections::BTreeMap<String, #value>,
         }
     });
-    let default = (construction(s) == Construction::Default).then(|| quote!(Default,));
-    let constructor = (sent && construction(s) == Construction::New).then(|| constructor(api, name, s));
+    let is_default = construction(s) == Construction::Default;
+    let default = is_default.then(|| quote!(Default,));
+    let present: &[&str] = if is_default {
+        &["Clone", "Debug", "Default", "PartialEq", "Serialize", "Deserialize"]
+    } else {
+        &["Clone", "Debug", "PartialEq", "Serialize", "Deserialize"]
+    };
+    let extra = extras.derives(present);
+    let gate = &extras.gate;
+    let constructor = (sent && construction(s) == Construction::New).then(|| constructor(api, name, s, gate));
     quote! {
-        #[derive(Clone, Debug, #default PartialEq, serde::Serialize, serde::Deserialize)]
+        #gate
+        #[derive(Clone, Debug, #default PartialEq, serde::Serialize, serde::Deserialize #extra)]
         #rename_all
         pub struct #name {
             #(#fields)*
@@ -159,7 +227,7 @@ pub(crate) fn construction(s: &Struct) -> Construction {
 
 /// `new` takes the required fields; everything optional starts absent. Strings (also through an
 /// alias: `SnowflakeType = String`) are taken as `impl Into<String>`.
-fn constructor(api: &Api, name: &proc_macro2::Ident, s: &Struct) -> TokenStream {
+fn constructor(api: &Api, name: &proc_macro2::Ident, s: &Struct, gate: &TokenStream) -> TokenStream {
     let required: Vec<&Field> = s.fields.iter().filter(|f| f.required).collect();
     let is_string = |field: &Field| unaliased(api, &field.ty) == &TypeRef::String;
     let params = required.iter().map(|field| {
@@ -199,6 +267,7 @@ fn constructor(api: &Api, name: &proc_macro2::Ident, s: &Struct) -> TokenStream 
         .map(|_| quote!(additional_properties: Default::default(),));
     let doc = super::docs::doc("A value with the required fields set and every optional field absent.");
     quote! {
+        #gate
         impl #name {
             #doc
             pub fn new(#(#params),*) -> Self {
@@ -237,7 +306,7 @@ fn field_docs(field: &Field) -> TokenStream {
 
 /// An open string enum: serde maps the known values, and `Unknown` (untagged) keeps any other
 /// string, so a value added to the API later decodes instead of failing the whole response.
-fn string_enum(name: &proc_macro2::Ident, values: &[EnumValue]) -> TokenStream {
+fn string_enum(name: &proc_macro2::Ident, values: &[EnumValue], extras: &Extras<'_>) -> TokenStream {
     let rule = best_rule(values.iter().map(|v| (v.name.as_str(), v.value.as_str())), |rule, name| rule.apply(name));
     let rename_all = rename_all_attr(rule);
     let variants = values.iter().map(|v| {
@@ -246,8 +315,12 @@ fn string_enum(name: &proc_macro2::Ident, values: &[EnumValue]) -> TokenStream {
         let docs = v.docs.as_deref().map(|d| doc(&clean(d)));
         quote!(#docs #rename #variant,)
     });
+    // `impl_string_enum!` writes `Display` and `FromStr`.
+    let extra = extras.derives(&["Clone", "Debug", "PartialEq", "Eq", "Hash", "Serialize", "Deserialize", "Display", "FromStr"]);
+    let gate = &extras.gate;
     quote! {
-        #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #gate
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize #extra)]
         #rename_all
         pub enum #name {
             #(#variants)*
@@ -255,13 +328,14 @@ fn string_enum(name: &proc_macro2::Ident, values: &[EnumValue]) -> TokenStream {
             Unknown(String),
         }
 
+        #gate
         apigen_runtime::impl_string_enum!(#name);
     }
 }
 
 /// An open integer enum: the integer itself, with a named constant per documented value, so a
 /// value added later decodes like any other (and `match` works on the constants).
-fn int_enum(name: &proc_macro2::Ident, values: &[IntValue]) -> TokenStream {
+fn int_enum(name: &proc_macro2::Ident, values: &[IntValue], extras: &Extras<'_>) -> TokenStream {
     let constants = values.iter().map(|v| {
         let constant = format_ident!("{}", v.name);
         let magnitude = proc_macro2::Literal::u64_unsuffixed(v.value.unsigned_abs());
@@ -272,11 +346,15 @@ fn int_enum(name: &proc_macro2::Ident, values: &[IntValue]) -> TokenStream {
             pub const #constant: Self = Self(#value);
         }
     });
+    let extra = extras.derives(&["Clone", "Copy", "Debug", "PartialEq", "Eq", "Hash", "Serialize", "Deserialize"]);
+    let gate = &extras.gate;
     quote! {
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #gate
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize #extra)]
         #[serde(transparent)]
         pub struct #name(pub i64);
 
+        #gate
         impl #name {
             #(#constants)*
         }
@@ -413,13 +491,17 @@ fn field_rename_rule(fields: &[Field]) -> Option<RenameRule> {
     best_rule(fields.iter().map(|f| (f.name.as_str(), f.wire.as_str())), |rule, name| rule.apply_to_field(name))
 }
 
-fn union(name: &proc_macro2::Ident, u: &Union) -> TokenStream {
+fn union(api: &Api, name: &proc_macro2::Ident, u: &Union, extras: &Extras<'_>) -> TokenStream {
     let tagged = u.tag.is_some() && u.variants.iter().all(|v| !v.tag_values.is_empty());
     let variants = u.variants.iter().map(|v| {
         let variant = ident(&v.name);
         let mut ty = rust_type(&v.ty, &TokenStream::new());
         if v.boxed {
             ty = quote!(Box<#ty>);
+        }
+        if holds_offset_date_time(api, &v.ty) {
+            let with = rfc3339_with();
+            ty = quote!(#with #ty);
         }
         let docs = if v.tag_values.is_empty() {
             TokenStream::new()
@@ -444,13 +526,18 @@ fn union(name: &proc_macro2::Ident, u: &Union) -> TokenStream {
                 /// A tag this client does not know: the value is kept as received.
                 Unknown(serde_json::Value),
             },
-            tagged_deserialize(name, tag, u),
+            tagged_deserialize(api, name, tag, u),
         ),
-        _ => (TokenStream::new(), untagged_deserialize(name, u)),
+        _ => (TokenStream::new(), untagged_deserialize(api, name, u)),
     };
     let serialize = (!self_describing).then(|| tag_adding_serialize(name, u));
+    // `Deserialize` is always written by hand, `Serialize` derived or written.
+    let extra = extras.derives(&["Clone", "Debug", "PartialEq", "Serialize", "Deserialize"]);
+    let gate = &extras.gate;
+    let (deserialize, serialize) = (quote!(#gate #deserialize), serialize.map(|s| quote!(#gate #s)));
     quote! {
-        #[derive(Clone, Debug, PartialEq, #derive_serialize)]
+        #gate
+        #[derive(Clone, Debug, PartialEq #extra, #derive_serialize)]
         #untagged
         pub enum #name {
             #(#variants)*
@@ -462,22 +549,34 @@ fn union(name: &proc_macro2::Ident, u: &Union) -> TokenStream {
     }
 }
 
-fn wrap_variant(v: &Variant) -> TokenStream {
+/// How a decoded variant becomes the union: the type to decode (`time::OffsetDateTime` goes
+/// through `apigen_runtime::rfc3339::Wire`, as a `with` attribute cannot reach a hand-written
+/// `Deserialize`) and the function wrapping it.
+fn wrap_variant(api: &Api, v: &Variant) -> (Option<TokenStream>, TokenStream) {
     let variant = ident(&v.name);
-    if v.boxed {
+    if holds_offset_date_time(api, &v.ty) {
+        let ty = rust_type(&v.ty, &TokenStream::new());
+        return (Some(quote!(apigen_runtime::rfc3339::Wire<#ty>)), quote!(|value| Self::#variant(value.0)));
+    }
+    let wrap = if v.boxed {
         quote!(|value| Self::#variant(Box::new(value)))
     } else {
         quote!(Self::#variant)
-    }
+    };
+    (None, wrap)
 }
 
 /// A discriminated union reads its tag first, then decodes the whole object (tag included, so
 /// variant structs that declare the tag property still find it) as the variant it selects.
-fn tagged_deserialize(name: &proc_macro2::Ident, tag: &str, u: &Union) -> TokenStream {
+fn tagged_deserialize(api: &Api, name: &proc_macro2::Ident, tag: &str, u: &Union) -> TokenStream {
     let arms = u.variants.iter().map(|v| {
         let values = &v.tag_values;
-        let wrap = wrap_variant(v);
-        quote!(#(Some(#values))|* => union::variant(value).map(#wrap),)
+        let (decoded, wrap) = wrap_variant(api, v);
+        let call = match decoded {
+            Some(ty) => quote!(union::variant::<#ty, _>(value)),
+            None => quote!(union::variant(value)),
+        };
+        quote!(#(Some(#values))|* => #call.map(#wrap),)
     });
     quote! {
         impl<'de> serde::Deserialize<'de> for #name {
@@ -518,12 +617,15 @@ fn tag_adding_serialize(name: &proc_macro2::Ident, u: &Union) -> TokenStream {
 
 /// Without a tag, each variant is tried in order; the error names every one tried and why it
 /// did not fit.
-fn untagged_deserialize(name: &proc_macro2::Ident, u: &Union) -> TokenStream {
+fn untagged_deserialize(api: &Api, name: &proc_macro2::Ident, u: &Union) -> TokenStream {
     let type_name = name.to_string();
     let mut attempts = u.variants.iter().map(|v| {
         let label = &v.name;
-        let wrap = wrap_variant(v);
-        quote!(tried.attempt(#label).map(#wrap))
+        let (decoded, wrap) = wrap_variant(api, v);
+        match decoded {
+            Some(ty) => quote!(tried.attempt::<#ty>(#label).map(#wrap)),
+            None => quote!(tried.attempt(#label).map(#wrap)),
+        }
     });
     let first = attempts.next().unwrap_or_else(|| quote!(None));
     quote! {

@@ -4,14 +4,19 @@
 //! inline schemas promoted to named types, parameters by location, bodies by content type,
 //! responses split into success and errors, security per operation. No `syn` in sight.
 
+mod choices;
 mod names;
 mod operations;
 mod types;
 
+pub use choices::{FULL_FEATURE, WEBHOOKS_FEATURE};
 pub use names::{field_name, method_name, type_name};
+
+use std::collections::{BTreeSet, HashMap};
 
 use crate::diagnostics::{Error, Pointer, Warning};
 use crate::resolve::Resolved;
+use crate::Options;
 
 /// The API as the emitter sees it.
 #[derive(Clone, Debug, PartialEq)]
@@ -35,6 +40,9 @@ pub struct Api {
     pub security_schemes: Vec<SecurityScheme>,
     /// The document's top-level security: what operations need unless they say otherwise.
     pub security: Vec<Vec<String>>,
+    /// The crate's cargo features when tag features are on (one per tag, then `webhooks`), in
+    /// the order of the groups; empty otherwise. `full` (everything) is not listed.
+    pub features: Vec<String>,
     pub warnings: Vec<Warning>,
 }
 
@@ -83,6 +91,9 @@ pub struct Group {
     /// The tag this one is nested under (3.2), as written.
     pub parent: Option<String>,
     pub operations: Vec<usize>,
+    /// The features of its operations, sorted: the group compiles when any is on (empty:
+    /// always).
+    pub features: Vec<String>,
 }
 
 /// A webhook: a request the API sends, whose body users decode.
@@ -100,6 +111,8 @@ pub struct Webhook {
     pub body: Option<Body>,
     /// What the receiver should answer: status and description.
     pub responses: Vec<(String, String)>,
+    /// The feature the webhook compiles under ([`WEBHOOKS_FEATURE`]), when tag features are on.
+    pub feature: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -113,6 +126,10 @@ pub struct TypeDef {
     /// The client sends values of this type (in a request body or parameter, directly or
     /// nested): callers build them, so they get constructors.
     pub sent: bool,
+    /// Cargo features under which the type compiles, any one sufficing: those of the operations
+    /// (and webhooks) that reach it. Empty: always compiled (no tag features, or every feature
+    /// reaches it); [`FULL_FEATURE`] alone for a type nothing reaches.
+    pub features: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -204,7 +221,10 @@ pub enum TypeRef {
     F32,
     F64,
     Uuid,
+    /// `format: date-time` as `chrono::DateTime<Utc>` (the default).
     DateTime,
+    /// `format: date-time` as `time::OffsetDateTime`, RFC 3339 on the wire.
+    OffsetDateTime,
     Date,
     /// `format: binary` / octet-stream: raw bytes.
     Bytes,
@@ -243,6 +263,8 @@ pub struct Operation {
     pub security: Vec<Vec<String>>,
     /// The method returning [`Success::stream`] (`create_completion_stream`).
     pub stream: Option<StreamMethod>,
+    /// The cargo feature the operation compiles under, when tag features are on.
+    pub feature: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -371,19 +393,39 @@ pub enum SchemeKind {
     ApiKeyCookie { name: String },
 }
 
-/// Builds the model. Errors stop generation; warnings name what fell back to a safe type.
-pub fn build(resolved: &Resolved<'_>) -> Result<Api, Error> {
+/// Builds the model with the user's choices (`options`: selection, renames, extra derives,
+/// date-time type, tag features). Errors stop generation; warnings name what fell back to a
+/// safe type.
+pub fn build(resolved: &Resolved<'_>, options: &Options) -> Result<Api, Error> {
     let document = resolved.document;
-    let mut types = types::TypeBuilder::new(resolved);
+    // Every choice is checked before anything is built: the first mistake is reported alone.
+    choices::check_derives(resolved, &options.extra_derives)?;
+    let selected = choices::select(resolved, &options.selection)?;
+    let method_renames = choices::operation_renames(resolved, &options.renames.operations)?;
+    let mut types = types::TypeBuilder::new(resolved, &options.renames.types, options.date_time)?;
     types.define_components()?;
-    let (operations, groups) = operations::build(resolved, &mut types)?;
-    let webhooks = operations::webhooks(resolved, &mut types)?;
+    // Every operation is built, selected or not, so that names (collision suffixes, inline
+    // types) are those of the whole document whatever the selection.
+    let (mut operations, mut groups) = operations::build(resolved, &mut types, &method_renames)?;
+    let mut webhooks = operations::webhooks(resolved, &mut types)?;
     let security_schemes = operations::security_schemes(resolved, &mut types.warnings);
     let (mut types, mut warnings) = types.finish();
+    if options.tag_features {
+        for (op, feature) in operations.iter_mut().zip(choices::operation_features(resolved)) {
+            op.feature = Some(feature);
+        }
+        for webhook in &mut webhooks {
+            webhook.feature = Some(WEBHOOKS_FEATURE.to_owned());
+        }
+    }
+    if !options.selection.is_everything() {
+        prune(&selected, &mut operations, &mut groups, &mut webhooks, &mut types, &mut warnings);
+    }
     // `Api::type_named` relies on the order.
     types.sort_by(|a, b| a.name.cmp(&b.name));
     merge_identical(&mut types);
     mark_sent(&mut types, &operations);
+    let features = if options.tag_features { assign_features(&mut groups, &operations, &webhooks, &mut types) } else { Vec::new() };
     warnings.extend(document.warnings.iter().cloned());
     warnings.sort();
     warnings.dedup();
@@ -432,8 +474,163 @@ pub fn build(resolved: &Resolved<'_>) -> Result<Api, Error> {
         webhooks,
         security_schemes,
         security: operations::requirements(resolved.global_security().unwrap_or_default()),
+        features,
         warnings,
     })
+}
+
+/// The types an operation names: parameters, body, every success payload, error bodies.
+fn operation_roots(op: &Operation) -> Vec<TypeRef> {
+    let mut roots: Vec<TypeRef> = op.params.iter().map(|p| p.ty.clone()).collect();
+    let payloads = op
+        .body
+        .iter()
+        .map(|b| &b.payload)
+        .chain([&op.success.payload])
+        .chain(op.success.outcomes.iter().map(|o| &o.payload))
+        .chain(&op.success.stream);
+    roots.extend(payloads.filter_map(Payload::typed).cloned());
+    roots.extend(op.errors.iter().filter_map(|e| e.ty.clone()));
+    roots.extend(op.error_type.clone());
+    roots
+}
+
+fn webhook_roots(webhook: &Webhook) -> Vec<TypeRef> {
+    webhook.body.iter().filter_map(|b| b.payload.typed()).cloned().collect()
+}
+
+/// Which types `roots` reach, through fields, items, map values, union variants and aliases.
+fn reach(types: &[TypeDef], index: &HashMap<&str, usize>, roots: Vec<TypeRef>) -> Vec<bool> {
+    let mut work = roots;
+    let mut reached = vec![false; types.len()];
+    while let Some(ty) = work.pop() {
+        match ty {
+            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::OrNull(inner) => work.push(*inner),
+            TypeRef::Tuple(items) => work.extend(items),
+            TypeRef::Named(name) => {
+                let Some(&i) = index.get(name.as_str()) else { continue };
+                if std::mem::replace(&mut reached[i], true) {
+                    continue;
+                }
+                match &types[i].kind {
+                    TypeKind::Struct(s) => {
+                        work.extend(s.fields.iter().map(|f| f.ty.clone()));
+                        work.extend(s.additional.clone());
+                    }
+                    TypeKind::Union(u) => work.extend(u.variants.iter().map(|v| v.ty.clone())),
+                    TypeKind::Alias(inner) => work.push(inner.clone()),
+                    TypeKind::Enum(_) | TypeKind::IntEnum(_) => {}
+                }
+            }
+            _ => {}
+        }
+    }
+    reached
+}
+
+fn type_index(types: &[TypeDef]) -> HashMap<&str, usize> {
+    types.iter().enumerate().map(|(i, t)| (t.name.as_str(), i)).collect()
+}
+
+/// Drops the operations and webhooks the selection leaves out, the groups left empty, the types
+/// nothing kept reaches, and the warnings about what was dropped.
+fn prune(
+    selected: &choices::Selected,
+    operations: &mut Vec<Operation>,
+    groups: &mut Vec<Group>,
+    webhooks: &mut Vec<Webhook>,
+    types: &mut Vec<TypeDef>,
+    warnings: &mut Vec<Warning>,
+) {
+    let mut dropped: Vec<Pointer> = Vec::new();
+    let mut new_index: Vec<Option<usize>> = Vec::with_capacity(operations.len());
+    let mut kept = Vec::new();
+    for (op, keep) in std::mem::take(operations).into_iter().zip(&selected.operations) {
+        if *keep {
+            new_index.push(Some(kept.len()));
+            kept.push(op);
+        } else {
+            new_index.push(None);
+            dropped.push(op.pointer.clone());
+        }
+    }
+    *operations = kept;
+    for group in groups.iter_mut() {
+        group.operations = group.operations.iter().filter_map(|&i| new_index.get(i).copied().flatten()).collect();
+    }
+    groups.retain(|g| !g.operations.is_empty());
+    let mut keep_webhook = selected.webhooks.iter();
+    webhooks.retain(|w| {
+        let keep = keep_webhook.next().copied().unwrap_or(true);
+        if !keep {
+            dropped.push(w.pointer.clone());
+        }
+        keep
+    });
+
+    let roots: Vec<TypeRef> = operations.iter().flat_map(operation_roots).chain(webhooks.iter().flat_map(webhook_roots)).collect();
+    let reached = reach(types, &type_index(types), roots);
+    let mut reached = reached.into_iter();
+    types.retain(|t| {
+        let keep = reached.next().unwrap_or(true);
+        if !keep {
+            dropped.push(t.pointer.clone());
+        }
+        keep
+    });
+    // A kept type may sit inside a dropped operation (an inline schema another kept one refers
+    // to): its warnings stay.
+    let kept_pointers: Vec<&Pointer> = types.iter().map(|t| &t.pointer).collect();
+    warnings.retain(|w| {
+        !dropped.iter().any(|d| w.pointer.starts_with(d)) || kept_pointers.iter().any(|k| w.pointer.starts_with(k))
+    });
+}
+
+/// Gives groups and types the features that compile them (see [`TypeDef::features`]) and
+/// returns every feature of the crate, in group order, `webhooks` last.
+fn assign_features(groups: &mut [Group], operations: &[Operation], webhooks: &[Webhook], types: &mut [TypeDef]) -> Vec<String> {
+    let mut features: Vec<String> = Vec::new();
+    for group in groups.iter_mut() {
+        let mine: BTreeSet<String> = group.operations.iter().filter_map(|&i| operations[i].feature.clone()).collect();
+        for feature in &mine {
+            if !features.contains(feature) {
+                features.push(feature.clone());
+            }
+        }
+        group.features = mine.into_iter().collect();
+    }
+    if let Some(feature) = webhooks.iter().find_map(|w| w.feature.clone()) {
+        features.push(feature);
+    }
+    let index = type_index(types);
+    let mut reached_by: Vec<BTreeSet<&str>> = vec![BTreeSet::new(); types.len()];
+    for feature in &features {
+        let roots: Vec<TypeRef> = operations
+            .iter()
+            .filter(|op| op.feature.as_ref() == Some(feature))
+            .flat_map(operation_roots)
+            .chain(webhooks.iter().filter(|w| w.feature.as_ref() == Some(feature)).flat_map(webhook_roots))
+            .collect();
+        for (i, reached) in reach(types, &index, roots).into_iter().enumerate() {
+            if reached {
+                reached_by[i].insert(feature);
+            }
+        }
+    }
+    let gates: Vec<Vec<String>> = reached_by
+        .into_iter()
+        .map(|by| match by.len() {
+            // Nothing reaches it (a component no operation uses): only with everything.
+            0 => vec![FULL_FEATURE.to_owned()],
+            // Every feature needs it: no gate at all.
+            n if n == features.len() => Vec::new(),
+            _ => by.into_iter().map(str::to_owned).collect(),
+        })
+        .collect();
+    for (def, gate) in types.iter_mut().zip(gates) {
+        def.features = gate;
+    }
+    features
 }
 
 /// A type identical to one before it (same shape, same docs) becomes an alias of it: documents
@@ -460,36 +657,12 @@ fn merge_identical(types: &mut [TypeDef]) {
 
 /// Marks every type reachable from a request body or parameter.
 fn mark_sent(types: &mut [TypeDef], operations: &[Operation]) {
-    let index: std::collections::HashMap<String, usize> =
-        types.iter().enumerate().map(|(i, t)| (t.name.clone(), i)).collect();
-    let mut work: Vec<TypeRef> = Vec::new();
+    let mut roots: Vec<TypeRef> = Vec::new();
     for op in operations {
-        work.extend(op.params.iter().map(|p| p.ty.clone()));
-        work.extend(op.body.as_ref().and_then(|b| b.payload.typed()).cloned());
+        roots.extend(op.params.iter().map(|p| p.ty.clone()));
+        roots.extend(op.body.as_ref().and_then(|b| b.payload.typed()).cloned());
     }
-    let mut sent = vec![false; types.len()];
-    while let Some(ty) = work.pop() {
-        match ty {
-            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::OrNull(inner) => work.push(*inner),
-            TypeRef::Tuple(items) => work.extend(items),
-            TypeRef::Named(name) => {
-                let Some(&i) = index.get(&name) else { continue };
-                if std::mem::replace(&mut sent[i], true) {
-                    continue;
-                }
-                match &types[i].kind {
-                    TypeKind::Struct(s) => {
-                        work.extend(s.fields.iter().map(|f| f.ty.clone()));
-                        work.extend(s.additional.clone());
-                    }
-                    TypeKind::Union(u) => work.extend(u.variants.iter().map(|v| v.ty.clone())),
-                    TypeKind::Alias(inner) => work.push(inner.clone()),
-                    TypeKind::Enum(_) | TypeKind::IntEnum(_) => {}
-                }
-            }
-            _ => {}
-        }
-    }
+    let sent = reach(types, &type_index(types), roots);
     for (def, sent) in types.iter_mut().zip(sent) {
         def.sent = sent;
     }

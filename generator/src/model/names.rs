@@ -1,6 +1,15 @@
 //! Rust names for things the document names freely.
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::{ToKebabCase, ToSnakeCase, ToUpperCamelCase};
+
+/// Strict and reserved keywords (2021 edition, and `gen` of 2024): names the user chooses must
+/// not be one.
+pub const RUST_KEYWORDS: [&str; 52] = [
+    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for", "if", "impl", "in",
+    "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "Self", "static", "struct", "super",
+    "trait", "true", "type", "unsafe", "use", "where", "while", "async", "await", "dyn", "abstract", "become", "box",
+    "do", "final", "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
+];
 
 /// Keywords that cannot even be raw identifiers: these get a trailing `_`.
 const NOT_RAW: [&str; 5] = ["self", "Self", "super", "crate", "_"];
@@ -69,6 +78,16 @@ pub fn method_name(raw: &str) -> String {
     field_name(raw)
 }
 
+/// `Job Secret` → `job-secret`: a cargo feature name (ASCII letters, digits and `-`).
+pub fn feature_name(raw: &str) -> String {
+    let name = words(raw).to_kebab_case();
+    if name.is_empty() {
+        "tag".to_owned()
+    } else {
+        name
+    }
+}
+
 /// Picks `base`, or `base2`, `base3`… — the first that `taken` does not hold — and records it.
 pub fn unique(base: String, taken: &mut std::collections::HashSet<String>, separator: &str) -> String {
     if taken.insert(base.clone()) {
@@ -112,6 +131,14 @@ mod tests {
         assert_eq!(method_name("getAPIsByIDs"), "get_apis_by_ids");
         assert_eq!(method_name("HTTPSettings"), "http_settings");
         assert_eq!(field_name("PODs_count"), "pods_count");
+    }
+
+    #[test]
+    fn feature_names() {
+        assert_eq!(feature_name("Job Secret"), "job-secret");
+        assert_eq!(feature_name("Incidents/Alerts"), "incidents-alerts");
+        assert_eq!(feature_name("***"), "tag");
+        assert_eq!(feature_name("OAuth2"), "o-auth2");
     }
 
     #[test]

@@ -17,11 +17,19 @@ use crate::resolve::{status_label, Located, Resolved, ResolvedOperation};
 /// Names an operation cannot give a parameter: the generated method uses them itself.
 const RESERVED_PARAMS: [&str; 2] = ["body", "options"];
 
-pub fn build(resolved: &Resolved<'_>, types: &mut TypeBuilder<'_, '_>) -> Result<(Vec<Operation>, Vec<Group>), Error> {
+/// `renames`: the method name the user chose for each operation, by index into
+/// `resolved.operations` (checked: valid and taken by no other operation).
+pub fn build(
+    resolved: &Resolved<'_>,
+    types: &mut TypeBuilder<'_, '_>,
+    renames: &[Option<String>],
+) -> Result<(Vec<Operation>, Vec<Group>), Error> {
     let mut operations = Vec::new();
-    let mut fn_names = HashSet::new();
-    for op in &resolved.operations {
-        operations.push(operation(resolved, types, op, &mut fn_names)?);
+    // Chosen names are taken first, so that no derived name (`list_2`…) lands on one.
+    let mut fn_names: HashSet<String> = renames.iter().flatten().cloned().collect();
+    for (i, op) in resolved.operations.iter().enumerate() {
+        let rename = renames.get(i).cloned().flatten();
+        operations.push(operation(resolved, types, op, &mut fn_names, rename)?);
     }
     let groups = groups(resolved, &operations);
     Ok((operations.into_iter().map(|(o, _)| o).collect(), groups))
@@ -54,6 +62,7 @@ fn groups(resolved: &Resolved<'_>, operations: &[(Operation, String)]) -> Vec<Gr
                 parent: declared.and_then(|t| t.parent.clone()),
                 tag,
                 operations: members,
+                features: Vec::new(),
             })
         })
         .collect()
@@ -64,13 +73,17 @@ fn operation(
     types: &mut TypeBuilder<'_, '_>,
     op: &ResolvedOperation<'_>,
     fn_names: &mut HashSet<String>,
+    rename: Option<String>,
 ) -> Result<(Operation, String), Error> {
     let source = op.operation;
     let id = source
         .operation_id
         .clone()
         .unwrap_or_else(|| format!("{} {}", op.method.to_ascii_lowercase(), op.path));
-    let fn_name = unique(method_name(&id), fn_names, "_");
+    let fn_name = match rename {
+        Some(chosen) => chosen,
+        None => unique(method_name(&id), fn_names, "_"),
+    };
     let type_prefix = fn_name.to_upper_camel_case();
 
     let mut param_names: HashSet<String> = RESERVED_PARAMS.iter().map(|s| s.to_string()).collect();
@@ -182,6 +195,7 @@ fn operation(
             error_type,
             security,
             stream: stream_method,
+            feature: None,
         },
         tag,
     ))
@@ -528,6 +542,7 @@ pub fn webhooks(resolved: &Resolved<'_>, types: &mut TypeBuilder<'_, '_>) -> Res
             description: op.operation.description.clone(),
             body,
             responses,
+            feature: None,
         });
     }
     Ok(webhooks)

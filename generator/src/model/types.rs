@@ -13,11 +13,13 @@ use std::rc::Rc;
 use heck::{ToShoutySnakeCase, ToUpperCamelCase};
 use serde_json::Value;
 
+use super::choices;
 use super::names::{field_name, type_name, unique};
 use super::{EnumValue, Field, IntValue, Struct, TypeDef, TypeKind, TypeRef, Union, Variant};
 use crate::diagnostics::{Error, Pointer, Warning};
 use crate::load::{Constraints, JsonType, Schema, SchemaId, SchemaOrBool};
 use crate::resolve::Resolved;
+use crate::DateTimeType;
 
 /// A type use and whether `null` is allowed in its place.
 #[derive(Clone, Debug, PartialEq)]
@@ -61,6 +63,8 @@ pub struct TypeBuilder<'r, 'd> {
     /// schema: documents chain thousands of aliases, and walking the rest of the chain from
     /// every link would be quadratic.
     chains: RefCell<HashMap<SchemaId, Rc<ChainSummary>>>,
+    /// What `format: date-time` becomes.
+    date_time: TypeRef,
     pub warnings: Vec<Warning>,
 }
 
@@ -83,16 +87,55 @@ struct ChainSummary {
 const RESERVED: [&str; 11] = ["String", "Vec", "Option", "Box", "Result", "Some", "None", "Ok", "Err", "Default", "Self"];
 
 impl<'r, 'd> TypeBuilder<'r, 'd> {
-    pub fn new(resolved: &'r Resolved<'d>) -> Self {
+    /// `renames`: component schema name → the Rust name the user wants for its type.
+    pub fn new(resolved: &'r Resolved<'d>, renames: &BTreeMap<String, String>, date_time: DateTimeType) -> Result<Self, Error> {
         // Names generated code uses unqualified: a schema called `Option` gets `Option2`.
         let mut taken: HashSet<String> = RESERVED.iter().map(|s| s.to_string()).collect();
         let mut names = HashMap::new();
         // Sorted, so that collision suffixes do not depend on document order.
         let sorted: BTreeMap<&String, SchemaId> = resolved.document.components.schemas.iter().map(|(n, id)| (n, *id)).collect();
-        for (name, id) in sorted {
-            names.insert(id, unique(type_name(name), &mut taken, ""));
+        // Renamed components first: their names are the user's, and no other type may take them.
+        let mut chosen_by: BTreeMap<&str, &str> = BTreeMap::new();
+        for (component, rust_name) in renames {
+            let Some(&id) = sorted.get(component) else {
+                return Err(choices::error(
+                    resolved,
+                    format!(
+                        "renames: type `{component}` is not a component schema of the document{}",
+                        choices::suggest(component, sorted.keys().map(|k| k.as_str()))
+                    ),
+                ));
+            };
+            let invalid = |why: String| choices::error(resolved, format!("renames: type `{component}` → `{rust_name}`: {why}"));
+            choices::type_identifier(rust_name).map_err(invalid)?;
+            if RESERVED.contains(&rust_name.as_str()) {
+                return Err(invalid("the generated code uses that name for a standard type".into()));
+            }
+            if let Some(other) = chosen_by.insert(rust_name, component) {
+                return Err(invalid(format!("`{other}` is renamed to it too")));
+            }
+            taken.insert(rust_name.clone());
+            names.insert(id, rust_name.clone());
         }
-        TypeBuilder {
+        for (name, id) in sorted {
+            if renames.contains_key(name) {
+                continue;
+            }
+            let derived = type_name(name);
+            if let Some(renamed) = chosen_by.get(derived.as_str()) {
+                return Err(choices::error(
+                    resolved,
+                    format!("renames: type `{renamed}` → `{derived}`: component `{name}` already has that name"),
+                ));
+            }
+            names.insert(id, unique(derived, &mut taken, ""));
+        }
+        let date_time = match date_time {
+            DateTimeType::Chrono => TypeRef::DateTime,
+            DateTimeType::Time => TypeRef::OffsetDateTime,
+            DateTimeType::String => TypeRef::String,
+        };
+        Ok(TypeBuilder {
             resolved,
             names,
             taken,
@@ -101,8 +144,9 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
             referenced_anywhere: resolved.reference_targets().collect(),
             deciding: HashMap::new(),
             chains: RefCell::default(),
+            date_time,
             warnings: Vec::new(),
-        }
+        })
     }
 
     pub fn define_components(&mut self) -> Result<(), Error> {
@@ -200,6 +244,7 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
                 deprecated: schema.deprecated,
                 kind,
                 sent: false,
+                features: Vec::new(),
             },
         );
     }
@@ -463,7 +508,10 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
                         .collect();
                     Shape::Define(TypeKind::Enum(enum_values(values)))
                 }
-                None => Shape::Use(string_type(schema)),
+                None => Shape::Use(match string_type(schema) {
+                    TypeRef::DateTime => self.date_time.clone(),
+                    other => other,
+                }),
             },
             JsonType::Integer => {
                 let values = values_of(JsonType::Integer);
@@ -1310,7 +1358,7 @@ fn variant_name(ty: &TypeRef) -> String {
         TypeRef::I32 | TypeRef::I64 => "Integer".into(),
         TypeRef::F32 | TypeRef::F64 => "Number".into(),
         TypeRef::Uuid => "Uuid".into(),
-        TypeRef::DateTime => "DateTime".into(),
+        TypeRef::DateTime | TypeRef::OffsetDateTime => "DateTime".into(),
         TypeRef::Date => "Date".into(),
         TypeRef::Bytes | TypeRef::Base64 => "Bytes".into(),
         TypeRef::Json => "Value".into(),
@@ -1389,7 +1437,7 @@ mod tests {
     fn model(yaml: &str) -> Api {
         let document = crate::load::parse(Path::new("t.yaml"), yaml).unwrap();
         let resolved = crate::resolve::resolve(&document).unwrap();
-        crate::model::build(&resolved).unwrap_or_else(|e| panic!("{e}"))
+        crate::model::build(&resolved, &crate::Options::new("t", crate::RuntimeDependency::Path("r".into()))).unwrap_or_else(|e| panic!("{e}"))
     }
 
     fn kind<'a>(api: &'a Api, name: &str) -> &'a TypeKind {
@@ -1440,7 +1488,7 @@ mod tests {
         };
         let refused = |yaml: &str| {
             let document = crate::load::parse(Path::new("t.yaml"), yaml).unwrap();
-            let error = crate::resolve::resolve(&document).and_then(|r| crate::model::build(&r).map(|_| ()));
+            let error = crate::resolve::resolve(&document).and_then(|r| crate::model::build(&r, &crate::Options::new("t", crate::RuntimeDependency::Path("r".into()))).map(|_| ()));
             error.unwrap_err().to_string()
         };
         let error = refused(&document("application/json", ""));
