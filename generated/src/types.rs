@@ -4,8 +4,7 @@
 #![allow(clippy::large_enum_variant, clippy::too_many_arguments, deprecated)]
 
 /// Values: `APPLICATION`, `BUILT_IN`, `ENVIRONMENT`, `PROJECT`, `CONTAINER`, `JOB`, `HELM`, `TERRAFORM`, or any other, kept as `Unknown`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ApiVariableScopeEnum {
     Application,
     BuiltIn,
@@ -15,17 +14,25 @@ pub enum ApiVariableScopeEnum {
     Job,
     Helm,
     Terraform,
-    #[serde(untagged)]
+    /// A value this client does not know, as received.
     Unknown(String),
 }
 
-apigen_runtime::impl_string_enum!(ApiVariableScopeEnum);
+apigen_runtime::json_enum!(ApiVariableScopeEnum {
+    Application = "APPLICATION",
+    BuiltIn = "BUILT_IN",
+    Environment = "ENVIRONMENT",
+    Project = "PROJECT",
+    Container = "CONTAINER",
+    Job = "JOB",
+    Helm = "HELM",
+    Terraform = "TERRAFORM",
+});
 
 /// type of the environment variable (VALUE, FILE, ALIAS, OVERRIDE, BUIT_IN, EXTERNAL_SECRET)
 ///
 /// Values: `VALUE`, `ALIAS`, `OVERRIDE`, `BUILT_IN`, `FILE`, `EXTERNAL_SECRET`, or any other, kept as `Unknown`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ApiVariableTypeEnum {
     Value,
     Alias,
@@ -33,33 +40,49 @@ pub enum ApiVariableTypeEnum {
     BuiltIn,
     File,
     ExternalSecret,
-    #[serde(untagged)]
+    /// A value this client does not know, as received.
     Unknown(String),
 }
 
-apigen_runtime::impl_string_enum!(ApiVariableTypeEnum);
+apigen_runtime::json_enum!(ApiVariableTypeEnum {
+    Value = "VALUE",
+    Alias = "ALIAS",
+    Override = "OVERRIDE",
+    BuiltIn = "BUILT_IN",
+    File = "FILE",
+    ExternalSecret = "EXTERNAL_SECRET",
+});
 
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Base {
     /// (read-only: set by the server)
     pub id: uuid::Uuid,
     /// (read-only: set by the server)
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// (read-only: set by the server)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+apigen_runtime::json_object!(Base {
+    id: required "id",
+    created_at: required "created_at",
+    updated_at: optional "updated_at",
+});
+
 /// EnvironmentVariableAliasRequest
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Key {
     pub key: String,
     /// optional variable description (255 characters maximum)
-    #[serde(default, skip_serializing_if = "apigen_runtime::Nullable::is_absent")]
     pub description: apigen_runtime::Nullable<String>,
-    #[serde(default, skip_serializing_if = "apigen_runtime::Nullable::is_absent")]
     pub enable_interpolation_in_file: apigen_runtime::Nullable<bool>,
 }
+
+apigen_runtime::json_object!(Key {
+    key: required "key",
+    description: nullable "description",
+    enable_interpolation_in_file: nullable "enable_interpolation_in_file",
+});
 
 impl Key {
     /// A value with the required fields set and every optional field absent.
@@ -75,8 +98,7 @@ impl Key {
 /// type of the service (application, database, job, gateway...)
 ///
 /// Values: `APPLICATION`, `CONTAINER`, `DATABASE`, `JOB`, `HELM`, `TERRAFORM`, or any other, kept as `Unknown`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum LinkedServiceTypeEnum {
     Application,
     Container,
@@ -84,47 +106,61 @@ pub enum LinkedServiceTypeEnum {
     Job,
     Helm,
     Terraform,
-    #[serde(untagged)]
+    /// A value this client does not know, as received.
     Unknown(String),
 }
 
-apigen_runtime::impl_string_enum!(LinkedServiceTypeEnum);
+apigen_runtime::json_enum!(LinkedServiceTypeEnum {
+    Application = "APPLICATION",
+    Container = "CONTAINER",
+    Database = "DATABASE",
+    Job = "JOB",
+    Helm = "HELM",
+    Terraform = "TERRAFORM",
+});
 
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Secret {
     /// (read-only: set by the server)
     pub id: uuid::Uuid,
     /// (read-only: set by the server)
     pub created_at: chrono::DateTime<chrono::Utc>,
     /// (read-only: set by the server)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
     /// key is case sensitive
     pub key: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overridden_secret: Option<SecretOverride>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aliased_secret: Option<SecretAlias>,
     pub scope: ApiVariableScopeEnum,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub variable_type: Option<ApiVariableTypeEnum>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_id: Option<uuid::Uuid>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_type: Option<LinkedServiceTypeEnum>,
     /// Entity that created/own the variable (i.e: Qovery, Doppler)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owned_by: Option<String>,
     /// optional variable description (255 characters maximum)
-    #[serde(default, skip_serializing_if = "apigen_runtime::Nullable::is_absent")]
     pub description: apigen_runtime::Nullable<String>,
-    #[serde(default, skip_serializing_if = "apigen_runtime::Nullable::is_absent")]
     pub enable_interpolation_in_file: apigen_runtime::Nullable<bool>,
 }
 
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+apigen_runtime::json_object!(Secret {
+    id: required "id",
+    created_at: required "created_at",
+    updated_at: optional "updated_at",
+    key: required "key",
+    overridden_secret: optional "overridden_secret",
+    aliased_secret: optional "aliased_secret",
+    scope: required "scope",
+    variable_type: optional "variable_type",
+    service_id: optional "service_id",
+    service_name: optional "service_name",
+    service_type: optional "service_type",
+    owned_by: optional "owned_by",
+    description: nullable "description",
+    enable_interpolation_in_file: nullable "enable_interpolation_in_file",
+});
+
+#[derive(Clone, Debug, PartialEq)]
 pub struct SecretAlias {
     pub id: uuid::Uuid,
     pub key: String,
@@ -132,24 +168,36 @@ pub struct SecretAlias {
     pub scope: ApiVariableScopeEnum,
     pub variable_type: ApiVariableTypeEnum,
     /// optional variable description (255 characters maximum)
-    #[serde(default, skip_serializing_if = "apigen_runtime::Nullable::is_absent")]
     pub description: apigen_runtime::Nullable<String>,
-    #[serde(default, skip_serializing_if = "apigen_runtime::Nullable::is_absent")]
     pub enable_interpolation_in_file: apigen_runtime::Nullable<bool>,
 }
 
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+apigen_runtime::json_object!(SecretAlias {
+    id: required "id",
+    key: required "key",
+    mount_path: required "mount_path",
+    scope: required "scope",
+    variable_type: required "variable_type",
+    description: nullable "description",
+    enable_interpolation_in_file: nullable "enable_interpolation_in_file",
+});
+
+#[derive(Clone, Debug, PartialEq)]
 pub struct SecretEditRequest {
     /// (write-only: never returned by the server; secret: printed as `***` by `Debug`)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<apigen_runtime::Secret<String>>,
     pub key: String,
     /// optional variable description (255 characters maximum)
-    #[serde(default, skip_serializing_if = "apigen_runtime::Nullable::is_absent")]
     pub description: apigen_runtime::Nullable<String>,
-    #[serde(default, skip_serializing_if = "apigen_runtime::Nullable::is_absent")]
     pub enable_interpolation_in_file: apigen_runtime::Nullable<bool>,
 }
+
+apigen_runtime::json_object!(SecretEditRequest {
+    value: optional "value",
+    key: required "key",
+    description: nullable "description",
+    enable_interpolation_in_file: nullable "enable_interpolation_in_file",
+});
 
 impl SecretEditRequest {
     /// A value with the required fields set and every optional field absent.
@@ -163,7 +211,7 @@ impl SecretEditRequest {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SecretOverride {
     pub id: uuid::Uuid,
     pub key: String,
@@ -171,29 +219,41 @@ pub struct SecretOverride {
     pub scope: ApiVariableScopeEnum,
     pub variable_type: ApiVariableTypeEnum,
     /// optional variable description (255 characters maximum)
-    #[serde(default, skip_serializing_if = "apigen_runtime::Nullable::is_absent")]
     pub description: apigen_runtime::Nullable<String>,
-    #[serde(default, skip_serializing_if = "apigen_runtime::Nullable::is_absent")]
     pub enable_interpolation_in_file: apigen_runtime::Nullable<bool>,
 }
 
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+apigen_runtime::json_object!(SecretOverride {
+    id: required "id",
+    key: required "key",
+    mount_path: required "mount_path",
+    scope: required "scope",
+    variable_type: required "variable_type",
+    description: nullable "description",
+    enable_interpolation_in_file: nullable "enable_interpolation_in_file",
+});
+
+#[derive(Clone, Debug, PartialEq)]
 pub struct SecretRequest {
     /// key is case sensitive
     pub key: String,
     /// value of the secret. Clear value will never be returned
     /// (write-only: never returned by the server; secret: printed as `***` by `Debug`)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<apigen_runtime::Secret<String>>,
     /// should be set for file only. variable mount path make secret a file (where file should be mounted).
-    #[serde(default, skip_serializing_if = "apigen_runtime::Nullable::is_absent")]
     pub mount_path: apigen_runtime::Nullable<String>,
     /// optional variable description (255 character maximum)
-    #[serde(default, skip_serializing_if = "apigen_runtime::Nullable::is_absent")]
     pub description: apigen_runtime::Nullable<String>,
-    #[serde(default, skip_serializing_if = "apigen_runtime::Nullable::is_absent")]
     pub enable_interpolation_in_file: apigen_runtime::Nullable<bool>,
 }
+
+apigen_runtime::json_object!(SecretRequest {
+    key: required "key",
+    value: optional "value",
+    mount_path: nullable "mount_path",
+    description: nullable "description",
+    enable_interpolation_in_file: nullable "enable_interpolation_in_file",
+});
 
 impl SecretRequest {
     /// A value with the required fields set and every optional field absent.
@@ -208,19 +268,23 @@ impl SecretRequest {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SecretResponseList {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<Secret>>,
 }
 
+apigen_runtime::json_object!(SecretResponseList { results: optional "results" });
+
 /// EnvironmentVariableOverrideRequest
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Value {
     /// (write-only: never returned by the server; secret: printed as `***` by `Debug`)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<apigen_runtime::Secret<String>>,
     /// optional variable description (255 characters maximum)
-    #[serde(default, skip_serializing_if = "apigen_runtime::Nullable::is_absent")]
     pub description: apigen_runtime::Nullable<String>,
 }
+
+apigen_runtime::json_object!(Value {
+    value: optional "value",
+    description: nullable "description",
+});

@@ -22,7 +22,7 @@ pub fn format(tokens: CrateTokens, _options: &Options) -> Result<CrateFiles, Err
     let mut files = CrateFiles::new();
     for (path, stream) in tokens.rust {
         let code = unparse_in_batches(stream).map_err(|e| Error::Internal { file: path.clone(), message: e.to_string() })?;
-        files.insert(path, format!("{HEADER}{}", space_items(&code)));
+        files.insert(path, format!("{HEADER}{}", space_items(&lay_out_member_lists(&code))));
     }
     files.insert("Cargo.toml".to_owned(), tokens.manifest);
     Ok(files)
@@ -51,6 +51,123 @@ fn unparse_in_batches(stream: proc_macro2::TokenStream) -> syn::Result<String> {
         Ok(code)
     };
     syn::parse::Parser::parse2(parse, stream)
+}
+
+/// The runtime macros whose argument is a type's member list, one member per line when it does
+/// not fit on one. `prettyplease` cannot format a macro's tokens (it fills lines with them, as
+/// `id : required "id", created_at :`); this lays them out as a person would write them.
+const MEMBER_LIST_MACROS: [&str; 2] = ["apigen_runtime::json_object!(", "apigen_runtime::json_enum!("];
+
+fn lay_out_member_lists(code: &str) -> String {
+    let mut out = String::with_capacity(code.len());
+    let mut lines = code.lines();
+    while let Some(line) = lines.next() {
+        let trimmed = line.trim_start();
+        let Some(start) = MEMBER_LIST_MACROS.iter().find(|m| trimmed.starts_with(**m)) else {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        };
+        let indent = &line[..line.len() - trimmed.len()];
+        // The whole invocation, on one line.
+        let mut invocation = trimmed.to_owned();
+        while !is_complete(&invocation) {
+            let Some(next) = lines.next() else { break };
+            invocation.push(' ');
+            invocation.push_str(next.trim());
+        }
+        match member_list(&invocation[start.len()..]) {
+            Some((name, members, rest)) => {
+                // `} );` → `});`, and `} additional);` keeps its space.
+                let rest = rest.trim_start();
+                let rest = if rest.starts_with(')') { rest.to_owned() } else { format!(" {rest}") };
+                let one_line = format!("{indent}{start}{name} {{ {} }}{rest}", members.join(", "));
+                if one_line.len() <= 100 {
+                    out.push_str(&one_line);
+                    out.push('\n');
+                } else {
+                    out.push_str(&format!("{indent}{start}{name} {{\n"));
+                    for member in &members {
+                        out.push_str(&format!("{indent}    {member},\n"));
+                    }
+                    out.push_str(&format!("{indent}}}{rest}\n"));
+                }
+            }
+            // Not the shape these macros take: left as `prettyplease` wrote it.
+            None => {
+                out.push_str(indent);
+                out.push_str(&invocation);
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
+/// Whether an invocation's parentheses are all closed (strings skipped).
+fn is_complete(invocation: &str) -> bool {
+    let mut depth = 0i32;
+    let mut in_string = false;
+    let mut escaped = false;
+    for c in invocation.chars() {
+        match (in_string, c) {
+            (true, _) if escaped => escaped = false,
+            (true, '\\') => escaped = true,
+            (true, '"') => in_string = false,
+            (true, _) => {}
+            (false, '"') => in_string = true,
+            (false, '(' | '{' | '[') => depth += 1,
+            (false, ')' | '}' | ']') => depth -= 1,
+            _ => {}
+        }
+    }
+    depth <= 0 && !in_string
+}
+
+/// `Name { a : x "a", b : y "b" } rest);` → (`Name`, [`a: x "a"`, `b: y "b"`], ` rest);`).
+fn member_list(body: &str) -> Option<(&str, Vec<String>, &str)> {
+    let open = body.find('{')?;
+    let name = body[..open].trim();
+    let (mut depth, mut in_string, mut escaped) = (0i32, false, false);
+    let mut members = Vec::new();
+    let mut member_start = open + 1;
+    for (i, c) in body.char_indices().skip_while(|&(i, _)| i <= open) {
+        match (in_string, c) {
+            (true, _) if escaped => escaped = false,
+            (true, '\\') => escaped = true,
+            (true, '"') => in_string = false,
+            (true, _) => {}
+            (false, '"') => in_string = true,
+            (false, '(' | '{' | '[') => depth += 1,
+            (false, ',') if depth == 0 => {
+                members.push(tidy_member(&body[member_start..i]));
+                member_start = i + 1;
+            }
+            (false, ')' | '}' | ']') if depth == 0 => {
+                if c != '}' {
+                    return None;
+                }
+                let last = tidy_member(&body[member_start..i]);
+                if !last.is_empty() {
+                    members.push(last);
+                }
+                return Some((name, members, &body[i + 1..]));
+            }
+            (false, ')' | '}' | ']') => depth -= 1,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// One member, spaced as Rust is written: `id : required "id"` → `id: required "id"`.
+fn tidy_member(member: &str) -> String {
+    let member = member.split_whitespace().collect::<Vec<_>>().join(" ");
+    match member.split_once(" : ") {
+        // The name comes first and holds no string, so the first ` : ` is the name's.
+        Some((name, rest)) if !name.contains('"') => format!("{name}: {rest}"),
+        _ => member,
+    }
 }
 
 /// `prettyplease` puts items right after one another; a blank line between them reads better.
@@ -211,7 +328,7 @@ pub fn format_module(tokens: CrateTokens, mount: &[String], crate_ident: &str) -
     .map_err(|e| internal(e.to_string()))?;
     let module: syn::File = syn::parse2(retarget_crate_paths(quote::ToTokens::into_token_stream(module), &mount_path))
         .map_err(|e| internal(e.to_string()))?;
-    let text = space_items(&prettyplease::unparse(&module));
+    let text = space_items(&lay_out_member_lists(&prettyplease::unparse(&module)));
     let crate_link = format!("](crate::{}::", mount[1..].join("::"));
     let (crate_path, module_path) = (format!("{crate_ident}::"), format!("{crate_ident}::{}::", mount[1..].join("::")));
     let mut out = String::with_capacity(text.len());

@@ -136,6 +136,6 @@ fn extra_derives_must_be_paths_listed_once() {
     // A derive a type already has is not repeated: string enums derive `Hash` themselves.
     let code = generated(&Options { extra_derives: vec!["Hash".into(), "::std::cmp::Eq".into()], ..options() });
     let squashed: String = code.split_whitespace().collect();
-    assert!(squashed.contains("serde::Deserialize,Hash,::std::cmp::Eq)]pubstructProblem"), "{code}");
-    assert!(squashed.contains("#[derive(Clone,Debug,PartialEq,Eq,Hash,serde::Serialize,serde::Deserialize)]#[serde(rename_all=\"snake_case\")]pubenumPetStatus"), "{code}");
+    assert!(squashed.contains("#[derive(Clone,Debug,Default,PartialEq,Hash,::std::cmp::Eq)]pubstructProblem"), "{code}");
+    assert!(squashed.contains("#[derive(Clone,Debug,PartialEq,Eq,Hash)]pubenumPetStatus"), "{code}");
 }

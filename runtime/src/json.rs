@@ -82,10 +82,13 @@ pub fn missing<E: de::Error>(wire: &'static str) -> E {
 /// ```
 ///
 /// `json_object!(Name { … } additional)` keeps members it does not name in the struct's
-/// `additional_properties` map, and sends them after the named ones.
+/// `additional_properties` map, and sends them after the named ones. A member (or `additional`)
+/// followed by `with rfc3339` is read and written through that module's `Wire` (date-times as
+/// `time::OffsetDateTime`, with the `time` feature).
 #[macro_export]
 macro_rules! json_object {
-    ($name:ident { $( $field:ident : $kind:ident $wire:literal ),* $(,)? } $( $additional:ident )?) => {
+    ($name:ident { $( $field:ident : $kind:ident $wire:literal $( with $with:ident )? ),* $(,)? }
+        $( $additional:ident $( with $additional_with:ident )? )?) => {
         #[allow(deprecated)]
         impl<'de> $crate::serde::Deserialize<'de> for $name {
             fn deserialize<D: $crate::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
@@ -100,8 +103,8 @@ macro_rules! json_object {
                         $( let mut $additional = ::std::collections::BTreeMap::new(); )?
                         while let Some(key) = map.next_key::<$crate::json::Key<'de>>()? {
                             match key.as_str() {
-                                $( $wire => $crate::json_object!(@read $kind $field map), )*
-                                _ => $crate::json_object!(@other map key $( $additional )?),
+                                $( $wire => $crate::json_object!(@read $kind $field map $( $with )?), )*
+                                _ => $crate::json_object!(@other map key $( $additional $( $additional_with )? )?),
                             }
                         }
                         Ok($name {
@@ -119,10 +122,10 @@ macro_rules! json_object {
             fn serialize<S: $crate::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 use $crate::serde::ser::SerializeMap as _;
                 let mut map = serializer.serialize_map(None)?;
-                $( $crate::json_object!(@write $kind map self.$field, $wire); )*
+                $( $crate::json_object!(@write $kind map self.$field, $wire $( $with )?); )*
                 $( let $additional = &self.additional_properties;
                 for (key, value) in $additional {
-                    map.serialize_entry(key, value)?;
+                    map.serialize_entry(key, $crate::json_object!(@value value $( $additional_with )?))?;
                 } )?
                 map.end()
             }
@@ -135,7 +138,9 @@ macro_rules! json_object {
     (@absent nullable) => { $crate::Nullable::Absent };
 
     (@read required $field:ident $map:ident) => { $field = Some($map.next_value()?) };
+    (@read required $field:ident $map:ident $with:ident) => { $field = Some($map.next_value::<$crate::$with::Wire<_>>()?.0) };
     (@read $kind:ident $field:ident $map:ident) => { $field = $map.next_value()? };
+    (@read $kind:ident $field:ident $map:ident $with:ident) => { $field = $map.next_value::<$crate::$with::Wire<_>>()?.0 };
 
     (@other $map:ident $key:ident) => {{
         $map.next_value::<$crate::serde::de::IgnoredAny>()?;
@@ -143,22 +148,30 @@ macro_rules! json_object {
     (@other $map:ident $key:ident $additional:ident) => {{
         $additional.insert($key.into_owned(), $map.next_value()?);
     }};
+    (@other $map:ident $key:ident $additional:ident $with:ident) => {{
+        $additional.insert($key.into_owned(), $map.next_value::<$crate::$with::Wire<_>>()?.0);
+    }};
 
     (@finish required $field:ident $wire:literal) => { $field.ok_or_else(|| $crate::json::missing($wire))? };
     (@finish $kind:ident $field:ident $wire:literal) => { $field };
 
-    (@write optional $map:ident $value:expr, $wire:literal) => {
+    // A member's value as written: itself, or through the `Wire` of the module it goes `with`.
+    (@value $value:expr) => { $value };
+    (@value $value:expr, $with:ident) => { &$crate::$with::WireRef($value) };
+    (@value $value:ident $with:ident) => { &$crate::$with::WireRef($value) };
+
+    (@write optional $map:ident $value:expr, $wire:literal $( $with:ident )?) => {
         if let Some(value) = &$value {
-            $map.serialize_entry($wire, value)?;
+            $map.serialize_entry($wire, $crate::json_object!(@value value $( $with )?))?;
         }
     };
-    (@write nullable $map:ident $value:expr, $wire:literal) => {
+    (@write nullable $map:ident $value:expr, $wire:literal $( $with:ident )?) => {
         if !$value.is_absent() {
-            $map.serialize_entry($wire, &$value)?;
+            $map.serialize_entry($wire, $crate::json_object!(@value (&$value) $(, $with )?))?;
         }
     };
-    (@write $kind:ident $map:ident $value:expr, $wire:literal) => {
-        $map.serialize_entry($wire, &$value)?
+    (@write $kind:ident $map:ident $value:expr, $wire:literal $( $with:ident )?) => {
+        $map.serialize_entry($wire, $crate::json_object!(@value (&$value) $(, $with )?))?
     };
 }
 
@@ -352,5 +365,35 @@ mod tests {
         assert_eq!(Scope::Unknown("X".into()).to_string(), "X");
         let err = serde_json::from_str::<Scope>("1").unwrap_err().to_string();
         assert!(err.contains("expected a Scope (a string)"), "{err}");
+    }
+
+    #[cfg(feature = "time")]
+    #[derive(Debug, PartialEq)]
+    struct Dated {
+        at: time::OffsetDateTime,
+        seen: Option<time::OffsetDateTime>,
+        moved: Nullable<time::OffsetDateTime>,
+        history: Vec<time::OffsetDateTime>,
+        additional_properties: BTreeMap<String, time::OffsetDateTime>,
+    }
+
+    #[cfg(feature = "time")]
+    crate::json_object!(Dated {
+        at: required "at" with rfc3339,
+        seen: optional "seen" with rfc3339,
+        moved: nullable "moved" with rfc3339,
+        history: required "history" with rfc3339,
+    } additional with rfc3339);
+
+    /// Members `with rfc3339` keep their offset and every shape round-trips as RFC 3339 text.
+    #[cfg(feature = "time")]
+    #[test]
+    fn date_times_go_through_rfc3339_in_every_shape() {
+        let text = r#"{"at":"2024-05-01T10:00:00-05:00","moved":null,"history":["2024-01-01T00:00:00Z"],"other":"2025-01-01T00:00:00+01:00"}"#;
+        let (dated, again) = round_trip::<Dated>(text);
+        assert_eq!(dated.at.offset().whole_hours(), -5);
+        assert_eq!((dated.seen, &dated.moved), (None, &Nullable::Null));
+        assert_eq!(dated.additional_properties.len(), 1);
+        assert_eq!(again, text);
     }
 }

@@ -15,7 +15,6 @@ mod retry;
 #[cfg(feature = "time")]
 pub mod rfc3339;
 pub mod stream;
-pub mod string_enum;
 pub mod union;
 
 pub use auth::{Credential, Security};
@@ -33,23 +32,3 @@ pub use reqwest::{self, Method};
 #[doc(hidden)]
 pub use serde;
 
-/// `Display` and `FromStr` for a generated open string enum, through its serde impls (which
-/// hold the wire values): written once here instead of in every generated enum.
-#[macro_export]
-macro_rules! impl_string_enum {
-    ($name:ty) => {
-        impl ::std::fmt::Display for $name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                $crate::string_enum::write_wire_text(self, f)
-            }
-        }
-
-        impl ::std::str::FromStr for $name {
-            type Err = $crate::serde::de::value::Error;
-            /// Never fails: a value the enum does not know becomes `Unknown`.
-            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-                $crate::string_enum::parse_wire_text(value)
-            }
-        }
-    };
-}

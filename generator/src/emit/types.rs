@@ -53,8 +53,9 @@ pub(crate) fn holds_offset_date_time(api: &Api, ty: &TypeRef) -> bool {
     }
 }
 
+/// Read and written through `apigen_runtime::rfc3339`, in a `json_object!` member list.
 fn rfc3339_with() -> TokenStream {
-    quote!(#[serde(with = "apigen_runtime::rfc3339")])
+    quote!(with rfc3339)
 }
 
 pub fn module(api: &Api, options: &Options) -> TokenStream {
@@ -143,44 +144,48 @@ fn field_type(field: &Field) -> TokenStream {
     }
 }
 
+/// A struct, and its JSON impls through `apigen_runtime::json_object!`: each field with its
+/// wire name and kind (cheaper to compile than serde's derives: see the runtime's `json`).
 fn structure(api: &Api, name: &proc_macro2::Ident, s: &Struct, sent: bool, extras: &Extras<'_>) -> TokenStream {
-    let rule = field_rename_rule(&s.fields);
-    let rename_all = rename_all_attr(rule);
     let fields = s.fields.iter().map(|field| {
         let docs = field_docs(field);
         let field_name = ident(&field.name);
         let ty = field_type(field);
-        let rename = rename_attr(rule.map_or(field.name.clone(), |rule| rule.apply_to_field(&field.name)), &field.wire);
         let deprecated = field.deprecated.then(|| quote!(#[deprecated]));
-        let with = (!field.secret && holds_offset_date_time(api, &field.ty)).then(rfc3339_with);
-        let presence = match (field.required, field.nullable) {
-            (true, false) => TokenStream::new(),
-            // Must be sent, as `null` when there is no value; tolerated when a server omits it.
-            (true, true) => quote!(#[serde(default)]),
-            (false, false) => quote!(#[serde(default, skip_serializing_if = "Option::is_none")]),
-            (false, true) => quote!(#[serde(default, skip_serializing_if = "apigen_runtime::Nullable::is_absent")]),
-        };
         quote! {
             #docs
             #deprecated
-            #rename
-            #presence
-            #with
             pub #field_name: #ty,
         }
     });
-    let additional = s.additional.as_ref().map(|value| {
-        let with = holds_offset_date_time(api, value).then(rfc3339_with);
-        let value = rust_type(value, &TokenStream::new());
-        quote! {
-            /// Properties the schema does not name.
-            #[serde(flatten)]
-            #with
-            pub additional_properties: std::collections::BTreeMap<String, #value>,
-        }
+    let members = s.fields.iter().map(|field| {
+        let field_name = ident(&field.name);
+        let kind = match (field.required, field.nullable) {
+            (true, false) => quote!(required),
+            // Sent as `null` when there is no value; tolerated when a server omits it.
+            (true, true) => quote!(nullable_required),
+            (false, false) => quote!(optional),
+            (false, true) => quote!(nullable),
+        };
+        let wire = &field.wire;
+        let with = (!field.secret && holds_offset_date_time(api, &field.ty)).then(rfc3339_with);
+        quote!(#field_name: #kind #wire #with)
     });
+    let (additional_field, additional_marker) = match &s.additional {
+        Some(value) => {
+            let with = holds_offset_date_time(api, value).then(rfc3339_with);
+            let value = rust_type(value, &TokenStream::new());
+            let field = quote! {
+                /// Properties the schema does not name.
+                pub additional_properties: std::collections::BTreeMap<String, #value>,
+            };
+            (Some(field), Some(quote!(additional #with)))
+        }
+        None => (None, None),
+    };
     let is_default = construction(s) == Construction::Default;
     let default = is_default.then(|| quote!(Default,));
+    // `json_object!` writes `Serialize` and `Deserialize`.
     let present: &[&str] = if is_default {
         &["Clone", "Debug", "Default", "PartialEq", "Serialize", "Deserialize"]
     } else {
@@ -191,12 +196,14 @@ fn structure(api: &Api, name: &proc_macro2::Ident, s: &Struct, sent: bool, extra
     let constructor = (sent && construction(s) == Construction::New).then(|| constructor(api, name, s, gate));
     quote! {
         #gate
-        #[derive(Clone, Debug, #default PartialEq, serde::Serialize, serde::Deserialize #extra)]
-        #rename_all
+        #[derive(Clone, Debug, #default PartialEq #extra)]
         pub struct #name {
             #(#fields)*
-            #additional
+            #additional_field
         }
+
+        #gate
+        apigen_runtime::json_object!(#name { #(#members),* } #additional_marker);
 
         #constructor
     }
@@ -304,32 +311,34 @@ fn field_docs(field: &Field) -> TokenStream {
     doc(&text)
 }
 
-/// An open string enum: serde maps the known values, and `Unknown` (untagged) keeps any other
-/// string, so a value added to the API later decodes instead of failing the whole response.
+/// An open string enum: `apigen_runtime::json_enum!` maps the known values both ways, and
+/// `Unknown` keeps any other string, so a value added to the API later decodes instead of
+/// failing the whole response.
 fn string_enum(name: &proc_macro2::Ident, values: &[EnumValue], extras: &Extras<'_>) -> TokenStream {
-    let rule = best_rule(values.iter().map(|v| (v.name.as_str(), v.value.as_str())), |rule, name| rule.apply(name));
-    let rename_all = rename_all_attr(rule);
     let variants = values.iter().map(|v| {
         let variant = format_ident!("{}", v.name);
-        let rename = rename_attr(rule.map_or(v.name.clone(), |rule| rule.apply(&v.name)), &v.value);
         let docs = v.docs.as_deref().map(|d| doc(&clean(d)));
-        quote!(#docs #rename #variant,)
+        quote!(#docs #variant,)
     });
-    // `impl_string_enum!` writes `Display` and `FromStr`.
+    let wire = values.iter().map(|v| {
+        let variant = format_ident!("{}", v.name);
+        let value = &v.value;
+        quote!(#variant = #value)
+    });
+    // `json_enum!` writes `Serialize`, `Deserialize`, `Display` and `FromStr`.
     let extra = extras.derives(&["Clone", "Debug", "PartialEq", "Eq", "Hash", "Serialize", "Deserialize", "Display", "FromStr"]);
     let gate = &extras.gate;
     quote! {
         #gate
-        #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize #extra)]
-        #rename_all
+        #[derive(Clone, Debug, PartialEq, Eq, Hash #extra)]
         pub enum #name {
             #(#variants)*
-            #[serde(untagged)]
+            /// A value this client does not know, as received.
             Unknown(String),
         }
 
         #gate
-        apigen_runtime::impl_string_enum!(#name);
+        apigen_runtime::json_enum!(#name { #(#wire),* });
     }
 }
 
@@ -361,136 +370,6 @@ fn int_enum(name: &proc_macro2::Ident, values: &[IntValue], extras: &Extras<'_>)
     }
 }
 
-/// serde's `rename_all` rules, as serde applies them to a variant name (`PascalCase`).
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum RenameRule {
-    ScreamingSnake,
-    Snake,
-    Kebab,
-    ScreamingKebab,
-    Lower,
-    Upper,
-    Camel,
-}
-
-impl RenameRule {
-    const ALL: [RenameRule; 7] = [
-        RenameRule::ScreamingSnake,
-        RenameRule::Snake,
-        RenameRule::Kebab,
-        RenameRule::ScreamingKebab,
-        RenameRule::Lower,
-        RenameRule::Upper,
-        RenameRule::Camel,
-    ];
-
-    fn serde_name(self) -> &'static str {
-        match self {
-            RenameRule::ScreamingSnake => "SCREAMING_SNAKE_CASE",
-            RenameRule::Snake => "snake_case",
-            RenameRule::Kebab => "kebab-case",
-            RenameRule::ScreamingKebab => "SCREAMING-KEBAB-CASE",
-            RenameRule::Lower => "lowercase",
-            RenameRule::Upper => "UPPERCASE",
-            RenameRule::Camel => "camelCase",
-        }
-    }
-
-    /// As serde renames a field (`snake_case` in Rust).
-    fn apply_to_field(self, field: &str) -> String {
-        let pascal = || {
-            let mut out = String::new();
-            let mut capitalize = true;
-            for c in field.chars() {
-                if c == '_' {
-                    capitalize = true;
-                } else if capitalize {
-                    out.push(c.to_ascii_uppercase());
-                    capitalize = false;
-                } else {
-                    out.push(c);
-                }
-            }
-            out
-        };
-        match self {
-            RenameRule::ScreamingSnake | RenameRule::Upper => field.to_ascii_uppercase(),
-            RenameRule::Snake | RenameRule::Lower => field.to_owned(),
-            RenameRule::Kebab => field.replace('_', "-"),
-            RenameRule::ScreamingKebab => field.to_ascii_uppercase().replace('_', "-"),
-            RenameRule::Camel => lower_first(&pascal()),
-        }
-    }
-
-    /// As serde renames a variant (`PascalCase` in Rust).
-    fn apply(self, variant: &str) -> String {
-        let snake = || {
-            let mut out = String::new();
-            for (i, c) in variant.char_indices() {
-                if c.is_uppercase() && i > 0 {
-                    out.push('_');
-                }
-                out.push(c.to_ascii_lowercase());
-            }
-            out
-        };
-        match self {
-            RenameRule::ScreamingSnake => snake().to_ascii_uppercase(),
-            RenameRule::Snake => snake(),
-            RenameRule::Kebab => snake().replace('_', "-"),
-            RenameRule::ScreamingKebab => snake().to_ascii_uppercase().replace('_', "-"),
-            RenameRule::Lower => variant.to_ascii_lowercase(),
-            RenameRule::Upper => variant.to_ascii_uppercase(),
-            RenameRule::Camel => lower_first(variant),
-        }
-    }
-}
-
-fn rename_all_attr(rule: Option<RenameRule>) -> Option<TokenStream> {
-    rule.map(|rule| {
-        let rule = rule.serde_name();
-        quote!(#[serde(rename_all = #rule)])
-    })
-}
-
-/// `#[serde(rename)]` when serde, under the container's rule, spells the name otherwise.
-fn rename_attr(spelled: String, wire: &str) -> Option<TokenStream> {
-    (spelled != wire).then(|| quote!(#[serde(rename = #wire)]))
-}
-
-fn lower_first(name: &str) -> String {
-    let mut chars = name.chars();
-    chars.next().map_or(String::new(), |first| first.to_ascii_lowercase().to_string() + chars.as_str())
-}
-
-/// The rule that spells the most names as the wire does, so the fewest need a `rename` of their
-/// own; `None` when the names as they are do as well.
-fn best_rule<'a>(
-    names: impl Iterator<Item = (&'a str, &'a str)> + Clone,
-    apply: impl Fn(RenameRule, &str) -> String,
-) -> Option<RenameRule> {
-    let fits = |spell: &dyn Fn(&str) -> String| names.clone().filter(|(name, wire)| spell(name) == *wire).count();
-    let as_is = fits(&|name| name.to_owned());
-    RenameRule::ALL
-        .iter()
-        .map(|&rule| (rule, fits(&|name| apply(rule, name))))
-        .filter(|&(_, count)| count > as_is)
-        // First of the best, so the choice is stable.
-        .fold(None, |best: Option<(RenameRule, usize)>, (rule, count)| match best {
-            Some((_, best_count)) if best_count >= count => best,
-            _ => Some((rule, count)),
-        })
-        .map(|(rule, _)| rule)
-}
-
-/// For struct fields (`snake_case` Rust names); only ASCII names, as serde's rules expect.
-fn field_rename_rule(fields: &[Field]) -> Option<RenameRule> {
-    if !fields.iter().all(|f| f.name.is_ascii()) {
-        return None;
-    }
-    best_rule(fields.iter().map(|f| (f.name.as_str(), f.wire.as_str())), |rule, name| rule.apply_to_field(name))
-}
-
 fn union(api: &Api, name: &proc_macro2::Ident, u: &Union, extras: &Extras<'_>) -> TokenStream {
     let tagged = u.tag.is_some() && u.variants.iter().all(|v| !v.tag_values.is_empty());
     let variants = u.variants.iter().map(|v| {
@@ -500,8 +379,8 @@ fn union(api: &Api, name: &proc_macro2::Ident, u: &Union, extras: &Extras<'_>) -
             ty = quote!(Box<#ty>);
         }
         if holds_offset_date_time(api, &v.ty) {
-            let with = rfc3339_with();
-            ty = quote!(#with #ty);
+            // For the `Serialize` serde derives on unions whose variants carry their tag.
+            ty = quote!(#[serde(with = "apigen_runtime::rfc3339")] #ty);
         }
         let docs = if v.tag_values.is_empty() {
             TokenStream::new()
@@ -637,80 +516,5 @@ fn untagged_deserialize(api: &Api, name: &proc_macro2::Ident, u: &Union) -> Toke
                     .ok_or_else(|| tried.fail())
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// How serde itself spells these variants under `rule`.
-    macro_rules! serde_variants {
-        ($rule:literal: $($variant:ident),*) => {{
-            #[derive(serde::Serialize)]
-            #[serde(rename_all = $rule)]
-            enum Spelled { $($variant),* }
-            vec![$((stringify!($variant), serde_json::to_value(Spelled::$variant).unwrap().as_str().unwrap().to_owned())),*]
-        }};
-    }
-
-    /// How serde itself spells these fields under `rule`.
-    macro_rules! serde_fields {
-        ($rule:literal: $($field:ident),*) => {{
-            #[derive(serde::Serialize, Default)]
-            #[serde(rename_all = $rule)]
-            struct Spelled { $($field: u8),* }
-            let value = serde_json::to_value(Spelled::default()).unwrap();
-            let keys: Vec<String> = value.as_object().unwrap().keys().cloned().collect();
-            [$(stringify!($field)),*].into_iter().zip(keys).collect::<Vec<_>>()
-        }};
-    }
-
-    #[test]
-    fn variant_rules_spell_names_as_serde_does() {
-        let cases = [
-            (RenameRule::ScreamingSnake, serde_variants!("SCREAMING_SNAKE_CASE": GitRepository, Http2Server, A, Self_, AB)),
-            (RenameRule::Snake, serde_variants!("snake_case": GitRepository, Http2Server, A, Self_, AB)),
-            (RenameRule::Kebab, serde_variants!("kebab-case": GitRepository, Http2Server, A, Self_, AB)),
-            (RenameRule::ScreamingKebab, serde_variants!("SCREAMING-KEBAB-CASE": GitRepository, Http2Server, A, Self_, AB)),
-            (RenameRule::Lower, serde_variants!("lowercase": GitRepository, Http2Server, A, Self_, AB)),
-            (RenameRule::Upper, serde_variants!("UPPERCASE": GitRepository, Http2Server, A, Self_, AB)),
-            (RenameRule::Camel, serde_variants!("camelCase": GitRepository, Http2Server, A, Self_, AB)),
-        ];
-        for (rule, spelled) in cases {
-            for (variant, wire) in spelled {
-                assert_eq!(rule.apply(variant), wire, "{rule:?} on {variant}");
-            }
-        }
-    }
-
-    #[test]
-    fn field_rules_spell_names_as_serde_does() {
-        let cases = [
-            (RenameRule::ScreamingSnake, serde_fields!("SCREAMING_SNAKE_CASE": git_repository, http2_server, a, r#type, x_b)),
-            (RenameRule::Snake, serde_fields!("snake_case": git_repository, http2_server, a, r#type, x_b)),
-            (RenameRule::Kebab, serde_fields!("kebab-case": git_repository, http2_server, a, r#type, x_b)),
-            (RenameRule::ScreamingKebab, serde_fields!("SCREAMING-KEBAB-CASE": git_repository, http2_server, a, r#type, x_b)),
-            (RenameRule::Lower, serde_fields!("lowercase": git_repository, http2_server, a, r#type, x_b)),
-            (RenameRule::Upper, serde_fields!("UPPERCASE": git_repository, http2_server, a, r#type, x_b)),
-            (RenameRule::Camel, serde_fields!("camelCase": git_repository, http2_server, a, r#type, x_b)),
-        ];
-        for (rule, spelled) in cases {
-            for (field, wire) in spelled {
-                let field = field.trim_start_matches("r#");
-                assert_eq!(rule.apply_to_field(field), wire, "{rule:?} on {field}");
-            }
-        }
-    }
-
-    #[test]
-    fn the_rule_that_spares_most_renames_wins_and_ties_keep_names_as_they_are() {
-        let values = |pairs: &[(&str, &str)]| -> Vec<EnumValue> {
-            pairs.iter().map(|(name, value)| EnumValue { name: name.to_string(), value: value.to_string(), docs: None }).collect()
-        };
-        let pick = |v: &[EnumValue]| best_rule(v.iter().map(|v| (v.name.as_str(), v.value.as_str())), |r, n| r.apply(n));
-        assert_eq!(pick(&values(&[("BuiltIn", "BUILT_IN"), ("Job", "JOB"), ("Odd", "odd")])), Some(RenameRule::ScreamingSnake));
-        assert_eq!(pick(&values(&[("Cat", "Cat"), ("Dog", "Dog")])), None);
-        assert_eq!(pick(&values(&[("Running", "running"), ("Done", "done")])), Some(RenameRule::Snake));
     }
 }
