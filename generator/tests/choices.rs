@@ -122,7 +122,7 @@ fn operation_renames_must_name_an_operation_and_give_a_free_method_name() {
     assert!(error.contains("rename the same operation"), "{error}");
     // By `METHOD /path` too; options struct and doc links follow the new name.
     let code = generated(&renamed("GET /pets", "all_pets"));
-    assert!(code.contains("pub async fn all_pets(") && code.contains("pub struct AllPetsOptions"), "{code}");
+    assert!(code.contains("pub fn all_pets(") && code.contains("pub struct AllPetsOptions"), "{code}");
 }
 
 #[test]

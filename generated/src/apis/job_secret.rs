@@ -24,14 +24,13 @@ impl<'a> JobSecretApi<'a> {
     /// Secrets are like environment variables, but they are secured and can't be revealed.
     ///
     /// - `job_id`: path parameter `jobId`: Job ID
-    pub async fn list_job_secrets(
+    pub fn list_job_secrets(
         &self,
         job_id: uuid::Uuid,
-    ) -> Result<types::SecretResponseList> {
+    ) -> impl std::future::Future<Output = Result<types::SecretResponseList>> + '_ {
         self.client
             .get("/job/{jobId}/secret", &[&job_id])
             .send_json(super::ERRORS_401_403_404)
-            .await
     }
 
     /// Add a secret to the job
@@ -42,16 +41,15 @@ impl<'a> JobSecretApi<'a> {
     ///
     /// - `job_id`: path parameter `jobId`: Job ID
     /// - `body` (optional, `application/json`): [`types::SecretRequest`]
-    pub async fn create_job_secret(
+    pub fn create_job_secret(
         &self,
         job_id: uuid::Uuid,
         body: Option<&types::SecretRequest>,
-    ) -> Result<types::Secret> {
+    ) -> impl std::future::Future<Output = Result<types::Secret>> + '_ {
         self.client
             .post("/job/{jobId}/secret", &[&job_id])
             .json_opt(body)
             .send_json(super::ERRORS_400_401_403_404)
-            .await
     }
 
     /// Edit a secret belonging to the job
@@ -66,17 +64,16 @@ impl<'a> JobSecretApi<'a> {
     /// - `job_id`: path parameter `jobId`: Job ID
     /// - `secret_id`: path parameter `secretId`: Secret ID
     /// - `body` (required, `application/json`): [`types::SecretEditRequest`]
-    pub async fn edit_job_secret(
+    pub fn edit_job_secret(
         &self,
         job_id: uuid::Uuid,
         secret_id: uuid::Uuid,
         body: &types::SecretEditRequest,
-    ) -> Result<types::Secret> {
+    ) -> impl std::future::Future<Output = Result<types::Secret>> + '_ {
         self.client
             .put("/job/{jobId}/secret/{secretId}", &[&job_id, &secret_id])
             .json(body)
             .send_json(super::ERRORS_400_401_403_404)
-            .await
     }
 
     /// Delete a secret from an job
@@ -89,15 +86,14 @@ impl<'a> JobSecretApi<'a> {
     ///
     /// - `job_id`: path parameter `jobId`: Job ID
     /// - `secret_id`: path parameter `secretId`: Secret ID
-    pub async fn delete_job_secret(
+    pub fn delete_job_secret(
         &self,
         job_id: uuid::Uuid,
         secret_id: uuid::Uuid,
-    ) -> Result<()> {
+    ) -> impl std::future::Future<Output = Result<()>> + '_ {
         self.client
             .delete("/job/{jobId}/secret/{secretId}", &[&job_id, &secret_id])
             .send_empty(super::ERRORS_401_403_404)
-            .await
     }
 
     /// Create a secret alias at the job level
@@ -114,17 +110,16 @@ impl<'a> JobSecretApi<'a> {
     /// - `job_id`: path parameter `jobId`: Job ID
     /// - `secret_id`: path parameter `secretId`: Secret ID
     /// - `body` (optional, `application/json`): [`types::Key`]
-    pub async fn create_job_secret_alias(
+    pub fn create_job_secret_alias(
         &self,
         job_id: uuid::Uuid,
         secret_id: uuid::Uuid,
         body: Option<&types::Key>,
-    ) -> Result<types::Secret> {
+    ) -> impl std::future::Future<Output = Result<types::Secret>> + '_ {
         self.client
             .post("/job/{jobId}/secret/{secretId}/alias", &[&job_id, &secret_id])
             .json_opt(body)
             .send_json(super::ERRORS_400_401_403_404_V2)
-            .await
     }
 
     /// Create a secret override at the job level
@@ -140,16 +135,15 @@ impl<'a> JobSecretApi<'a> {
     /// - `job_id`: path parameter `jobId`: Job ID
     /// - `secret_id`: path parameter `secretId`: Secret ID
     /// - `body` (optional, `application/json`): [`types::Value`]
-    pub async fn create_job_secret_override(
+    pub fn create_job_secret_override(
         &self,
         job_id: uuid::Uuid,
         secret_id: uuid::Uuid,
         body: Option<&types::Value>,
-    ) -> Result<types::Secret> {
+    ) -> impl std::future::Future<Output = Result<types::Secret>> + '_ {
         self.client
             .post("/job/{jobId}/secret/{secretId}/override", &[&job_id, &secret_id])
             .json_opt(body)
             .send_json(super::ERRORS_400_401_403_404_V3)
-            .await
     }
 }

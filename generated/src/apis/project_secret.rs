@@ -22,14 +22,13 @@ impl<'a> ProjectSecretApi<'a> {
     /// `GET /project/{projectId}/secret` (operation `listProjectSecrets`): returns [`types::SecretResponseList`] (`200`: List project secrets). Errors: `401` Access token is missing or invalid; `403` Access forbidden; `404` Resource not found.
     ///
     /// - `project_id`: path parameter `projectId`: Project ID
-    pub async fn list_project_secrets(
+    pub fn list_project_secrets(
         &self,
         project_id: uuid::Uuid,
-    ) -> Result<types::SecretResponseList> {
+    ) -> impl std::future::Future<Output = Result<types::SecretResponseList>> + '_ {
         self.client
             .get("/project/{projectId}/secret", &[&project_id])
             .send_json(super::ERRORS_401_403_404)
-            .await
     }
 
     /// Add a secret to the project
@@ -42,16 +41,15 @@ impl<'a> ProjectSecretApi<'a> {
     ///
     /// - `project_id`: path parameter `projectId`: Project ID
     /// - `body` (optional, `application/json`): [`types::SecretRequest`]
-    pub async fn create_project_secret(
+    pub fn create_project_secret(
         &self,
         project_id: uuid::Uuid,
         body: Option<&types::SecretRequest>,
-    ) -> Result<types::Secret> {
+    ) -> impl std::future::Future<Output = Result<types::Secret>> + '_ {
         self.client
             .post("/project/{projectId}/secret", &[&project_id])
             .json_opt(body)
             .send_json(super::ERRORS_400_401_403_404)
-            .await
     }
 
     /// Edit a secret belonging to the project
@@ -66,17 +64,16 @@ impl<'a> ProjectSecretApi<'a> {
     /// - `project_id`: path parameter `projectId`: Project ID
     /// - `secret_id`: path parameter `secretId`: Secret ID
     /// - `body` (required, `application/json`): [`types::SecretEditRequest`]
-    pub async fn edit_project_secret(
+    pub fn edit_project_secret(
         &self,
         project_id: uuid::Uuid,
         secret_id: uuid::Uuid,
         body: &types::SecretEditRequest,
-    ) -> Result<types::Secret> {
+    ) -> impl std::future::Future<Output = Result<types::Secret>> + '_ {
         self.client
             .put("/project/{projectId}/secret/{secretId}", &[&project_id, &secret_id])
             .json(body)
             .send_json(super::ERRORS_400_401_403_404)
-            .await
     }
 
     /// Delete a secret from a project
@@ -89,15 +86,14 @@ impl<'a> ProjectSecretApi<'a> {
     ///
     /// - `project_id`: path parameter `projectId`: Project ID
     /// - `secret_id`: path parameter `secretId`: Secret ID
-    pub async fn delete_project_secret(
+    pub fn delete_project_secret(
         &self,
         project_id: uuid::Uuid,
         secret_id: uuid::Uuid,
-    ) -> Result<()> {
+    ) -> impl std::future::Future<Output = Result<()>> + '_ {
         self.client
             .delete("/project/{projectId}/secret/{secretId}", &[&project_id, &secret_id])
             .send_empty(super::ERRORS_401_403_404)
-            .await
     }
 
     /// Create a secret alias at the project level
@@ -114,12 +110,12 @@ impl<'a> ProjectSecretApi<'a> {
     /// - `project_id`: path parameter `projectId`: Project ID
     /// - `secret_id`: path parameter `secretId`: Secret ID
     /// - `body` (optional, `application/json`): [`types::Key`]
-    pub async fn create_project_secret_alias(
+    pub fn create_project_secret_alias(
         &self,
         project_id: uuid::Uuid,
         secret_id: uuid::Uuid,
         body: Option<&types::Key>,
-    ) -> Result<types::Secret> {
+    ) -> impl std::future::Future<Output = Result<types::Secret>> + '_ {
         self.client
             .post(
                 "/project/{projectId}/secret/{secretId}/alias",
@@ -127,7 +123,6 @@ impl<'a> ProjectSecretApi<'a> {
             )
             .json_opt(body)
             .send_json(super::ERRORS_400_401_403_404_V2)
-            .await
     }
 
     /// Create a secret override at the project level
@@ -143,12 +138,12 @@ impl<'a> ProjectSecretApi<'a> {
     /// - `project_id`: path parameter `projectId`: Project ID
     /// - `secret_id`: path parameter `secretId`: Secret ID
     /// - `body` (optional, `application/json`): [`types::Value`]
-    pub async fn create_project_secret_override(
+    pub fn create_project_secret_override(
         &self,
         project_id: uuid::Uuid,
         secret_id: uuid::Uuid,
         body: Option<&types::Value>,
-    ) -> Result<types::Secret> {
+    ) -> impl std::future::Future<Output = Result<types::Secret>> + '_ {
         self.client
             .post(
                 "/project/{projectId}/secret/{secretId}/override",
@@ -156,6 +151,5 @@ impl<'a> ProjectSecretApi<'a> {
             )
             .json_opt(body)
             .send_json(super::ERRORS_400_401_403_404_V3)
-            .await
     }
 }
