@@ -46,12 +46,16 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let mut spec = workspace_root().join("../shared/specs/qovery.yaml");
     let mut runs = 7;
     let mut tag = None;
+    let mut before: Option<PathBuf> = None;
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--spec" => spec = args.next().ok_or("--spec needs a path")?.into(),
             "--tag" => tag = Some(args.next().ok_or("--tag needs a feature name (a tag in kebab-case)")?.clone()),
             "--runs" => runs = args.next().and_then(|r| r.parse().ok()).filter(|r| *r >= 5).ok_or("--runs needs a number ≥ 5")?,
+            // A crate generated from the same document by an earlier apigen: its build and check
+            // are measured in this run too, for a before/after on the same machine and load.
+            "--before" => before = Some(args.next().ok_or("--before needs the directory of a generated crate")?.into()),
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
@@ -59,9 +63,28 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let ours = bench_ours(&spec, runs, &out)?;
     let featured = bench_features(&spec, tag.as_deref(), &out)?;
     let theirs = bench_openapi_generator(&spec, runs)?;
+    let earlier = before.as_deref().map(|dir| crate_only(dir, &[])).transpose()?;
     print(&spec, &ours, theirs.as_ref());
+    if let (Some(dir), Some(earlier)) = (&before, earlier) {
+        print_before(dir, earlier, &ours);
+    }
     print_features(&featured);
     Ok(())
+}
+
+/// The crate from `--before` beside this generator's, with the ratios (after / before).
+fn print_before(dir: &Path, (build, _, check, _): CrateTimes, ours: &Figures) {
+    let secs = |v: Option<Duration>| v.map_or("does not build".to_owned(), |d| format!("{:.1} s", d.as_secs_f64()));
+    let ratio = |after: Option<Duration>, before: Option<Duration>| match (after, before) {
+        (Some(a), Some(b)) => format!("{:.2}", a.as_secs_f64() / b.as_secs_f64().max(1e-9)),
+        _ => "n/a".to_owned(),
+    };
+    println!("\nbefore ({}) and now, same run:", dir.display());
+    println!("| crate | build | check |");
+    println!("| --- | ---: | ---: |");
+    println!("| before | {} | {} |", secs(build), secs(check));
+    println!("| now | {} | {} |", secs(ours.build), secs(ours.check));
+    println!("| now / before | {} | {} |", ratio(ours.build, build), ratio(ours.check, check));
 }
 
 /// The crate generated with tag features: build and check with every feature, and with one tag.
@@ -242,7 +265,7 @@ fn bench_openapi_generator(spec: &Path, runs: usize) -> Result<Option<Figures>, 
 /// Build time and peak memory, then check time and peak memory; `None` times when it does not build.
 type CrateTimes = (Option<Duration>, Option<u64>, Option<Duration>, Option<u64>);
 
-/// Builds once to have every dependency ready, then times a full build and a full check of the
+/// Builds and checks once to have every dependency ready, then times a full build and a full check of the
 /// crate alone: its own artifacts removed (`cargo clean -p`), incremental compilation off, the
 /// dependencies' kept. `None` times: the crate does not build as generated. `flags` choose
 /// features (`--no-default-features --features x`) for every build and check.
@@ -279,12 +302,23 @@ fn crate_only(dir: &Path, flags: &[&str]) -> Result<CrateTimes, String> {
         }
         return Ok((None, None, None, None));
     }
+    // The median of three, each from scratch: one compile of a large crate varies by a second
+    // or more with what else the machine does.
     let timed = |step: &str| -> Result<(Duration, Option<u64>), String> {
-        measured(&mut cargo_in(&["clean", "-p", &package]))?;
-        let started = Instant::now();
-        let (_, peak) = measured(&mut cargo_in(&[step]))?;
-        Ok((started.elapsed(), peak))
+        let mut samples = Vec::new();
+        let mut peak = None;
+        for _ in 0..3 {
+            measured(&mut cargo_in(&["clean", "-p", &package]))?;
+            let started = Instant::now();
+            let (_, rss) = measured(&mut cargo_in(&[step]))?;
+            samples.push(started.elapsed());
+            peak = peak.max(rss);
+        }
+        Ok((median(samples), peak))
     };
+    // `cargo check` works from the dependencies' metadata, which `cargo build` does not leave:
+    // without this, the first timed check would include checking every dependency.
+    measured(&mut cargo_in(&["check"]))?;
     let (build, build_peak) = timed("build")?;
     let (check, check_peak) = timed("check")?;
     Ok((Some(build), build_peak, Some(check), check_peak))
