@@ -1,6 +1,8 @@
-//! `cargo xtask bench [--spec PATH] [--runs N] [--tag NAME]`: generation time by stage (median of
-//! N runs of a release build), what was generated, and how long the generated crate alone takes
-//! to build and check with its dependencies already built; peak memory beside each. Then the
+//! `cargo xtask bench [--spec PATH] [--runs N] [--tag NAME] [--before DIR]`: generation time by
+//! stage (median of N runs of a release build), what was generated, and how long the generated
+//! crate alone takes to build and check (median of 3) with its dependencies already built and
+//! checked; peak memory beside each. `--before DIR` measures a crate an earlier apigen generated
+//! from the same document, in the same run, for a before/after. Then the
 //! same crate generated with tag features, built and checked with every feature and with one
 //! tag alone (`--tag`, or the heaviest: most types, fields and variants). With `openapi-generator-cli`
 //! (PyPI) on the PATH, the same figures for its Rust output, in the same run, and the ratios.
