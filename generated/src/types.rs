@@ -64,9 +64,9 @@ pub struct Base {
 }
 
 apigen_runtime::json_object!(Base {
-    id: required "id",
-    created_at: required "created_at",
-    updated_at: optional "updated_at",
+    id: uuid::Uuid = required "id",
+    created_at: chrono::DateTime<chrono::Utc> = required "created_at",
+    updated_at: Option<chrono::DateTime<chrono::Utc>> = optional "updated_at",
 });
 
 /// EnvironmentVariableAliasRequest
@@ -79,9 +79,9 @@ pub struct Key {
 }
 
 apigen_runtime::json_object!(Key {
-    key: required "key",
-    description: nullable "description",
-    enable_interpolation_in_file: nullable "enable_interpolation_in_file",
+    key: String = required "key",
+    description: apigen_runtime::Nullable<String> = nullable "description",
+    enable_interpolation_in_file: apigen_runtime::Nullable<bool> = nullable "enable_interpolation_in_file",
 });
 
 impl Key {
@@ -144,20 +144,20 @@ pub struct Secret {
 }
 
 apigen_runtime::json_object!(Secret {
-    id: required "id",
-    created_at: required "created_at",
-    updated_at: optional "updated_at",
-    key: required "key",
-    overridden_secret: optional "overridden_secret",
-    aliased_secret: optional "aliased_secret",
-    scope: required "scope",
-    variable_type: optional "variable_type",
-    service_id: optional "service_id",
-    service_name: optional "service_name",
-    service_type: optional "service_type",
-    owned_by: optional "owned_by",
-    description: nullable "description",
-    enable_interpolation_in_file: nullable "enable_interpolation_in_file",
+    id: uuid::Uuid = required "id",
+    created_at: chrono::DateTime<chrono::Utc> = required "created_at",
+    updated_at: Option<chrono::DateTime<chrono::Utc>> = optional "updated_at",
+    key: String = required "key",
+    overridden_secret: Option<SecretOverride> = optional "overridden_secret",
+    aliased_secret: Option<SecretAlias> = optional "aliased_secret",
+    scope: ApiVariableScopeEnum = required "scope",
+    variable_type: Option<ApiVariableTypeEnum> = optional "variable_type",
+    service_id: Option<uuid::Uuid> = optional "service_id",
+    service_name: Option<String> = optional "service_name",
+    service_type: Option<LinkedServiceTypeEnum> = optional "service_type",
+    owned_by: Option<String> = optional "owned_by",
+    description: apigen_runtime::Nullable<String> = nullable "description",
+    enable_interpolation_in_file: apigen_runtime::Nullable<bool> = nullable "enable_interpolation_in_file",
 });
 
 #[derive(Clone, Debug, PartialEq)]
@@ -173,13 +173,13 @@ pub struct SecretAlias {
 }
 
 apigen_runtime::json_object!(SecretAlias {
-    id: required "id",
-    key: required "key",
-    mount_path: required "mount_path",
-    scope: required "scope",
-    variable_type: required "variable_type",
-    description: nullable "description",
-    enable_interpolation_in_file: nullable "enable_interpolation_in_file",
+    id: uuid::Uuid = required "id",
+    key: String = required "key",
+    mount_path: String = required "mount_path",
+    scope: ApiVariableScopeEnum = required "scope",
+    variable_type: ApiVariableTypeEnum = required "variable_type",
+    description: apigen_runtime::Nullable<String> = nullable "description",
+    enable_interpolation_in_file: apigen_runtime::Nullable<bool> = nullable "enable_interpolation_in_file",
 });
 
 #[derive(Clone, Debug, PartialEq)]
@@ -193,10 +193,10 @@ pub struct SecretEditRequest {
 }
 
 apigen_runtime::json_object!(SecretEditRequest {
-    value: optional "value",
-    key: required "key",
-    description: nullable "description",
-    enable_interpolation_in_file: nullable "enable_interpolation_in_file",
+    value: Option<apigen_runtime::Secret<String>> = optional "value",
+    key: String = required "key",
+    description: apigen_runtime::Nullable<String> = nullable "description",
+    enable_interpolation_in_file: apigen_runtime::Nullable<bool> = nullable "enable_interpolation_in_file",
 });
 
 impl SecretEditRequest {
@@ -224,13 +224,13 @@ pub struct SecretOverride {
 }
 
 apigen_runtime::json_object!(SecretOverride {
-    id: required "id",
-    key: required "key",
-    mount_path: required "mount_path",
-    scope: required "scope",
-    variable_type: required "variable_type",
-    description: nullable "description",
-    enable_interpolation_in_file: nullable "enable_interpolation_in_file",
+    id: uuid::Uuid = required "id",
+    key: String = required "key",
+    mount_path: String = required "mount_path",
+    scope: ApiVariableScopeEnum = required "scope",
+    variable_type: ApiVariableTypeEnum = required "variable_type",
+    description: apigen_runtime::Nullable<String> = nullable "description",
+    enable_interpolation_in_file: apigen_runtime::Nullable<bool> = nullable "enable_interpolation_in_file",
 });
 
 #[derive(Clone, Debug, PartialEq)]
@@ -248,11 +248,11 @@ pub struct SecretRequest {
 }
 
 apigen_runtime::json_object!(SecretRequest {
-    key: required "key",
-    value: optional "value",
-    mount_path: nullable "mount_path",
-    description: nullable "description",
-    enable_interpolation_in_file: nullable "enable_interpolation_in_file",
+    key: String = required "key",
+    value: Option<apigen_runtime::Secret<String>> = optional "value",
+    mount_path: apigen_runtime::Nullable<String> = nullable "mount_path",
+    description: apigen_runtime::Nullable<String> = nullable "description",
+    enable_interpolation_in_file: apigen_runtime::Nullable<bool> = nullable "enable_interpolation_in_file",
 });
 
 impl SecretRequest {
@@ -273,7 +273,9 @@ pub struct SecretResponseList {
     pub results: Option<Vec<Secret>>,
 }
 
-apigen_runtime::json_object!(SecretResponseList { results: optional "results" });
+apigen_runtime::json_object!(SecretResponseList {
+    results: Option<Vec<Secret>> = optional "results",
+});
 
 /// EnvironmentVariableOverrideRequest
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -285,6 +287,6 @@ pub struct Value {
 }
 
 apigen_runtime::json_object!(Value {
-    value: optional "value",
-    description: nullable "description",
+    value: Option<apigen_runtime::Secret<String>> = optional "value",
+    description: apigen_runtime::Nullable<String> = nullable "description",
 });

@@ -104,70 +104,83 @@ fn lay_out_member_lists(code: &str) -> String {
     out
 }
 
-/// Whether an invocation's parentheses are all closed (strings skipped).
-fn is_complete(invocation: &str) -> bool {
-    let mut depth = 0i32;
-    let mut in_string = false;
-    let mut escaped = false;
-    for c in invocation.chars() {
-        match (in_string, c) {
-            (true, _) if escaped => escaped = false,
-            (true, '\\') => escaped = true,
-            (true, '"') => in_string = false,
-            (true, _) => {}
-            (false, '"') => in_string = true,
-            (false, '(' | '{' | '[') => depth += 1,
-            (false, ')' | '}' | ']') => depth -= 1,
+/// The characters of `text` outside string literals, each with its index and the depth of
+/// brackets it sits in (a closing bracket at the depth it closes to).
+fn outside_strings(text: &str) -> impl Iterator<Item = (usize, char, i32)> + '_ {
+    let (mut depth, mut in_string, mut escaped) = (0i32, false, false);
+    text.char_indices().filter_map(move |(i, c)| {
+        if in_string {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                _ => {}
+            }
+            return None;
+        }
+        match c {
+            '"' => in_string = true,
+            '(' | '{' | '[' => depth += 1,
+            ')' | '}' | ']' => depth -= 1,
             _ => {}
         }
-    }
-    depth <= 0 && !in_string
+        (c != '"').then_some((i, c, depth))
+    })
+}
+
+/// Whether an invocation's brackets are all closed.
+fn is_complete(invocation: &str) -> bool {
+    outside_strings(invocation).last().is_none_or(|(_, _, depth)| depth <= 0)
 }
 
 /// `Name { a : x "a", b : y "b" } rest);` → (`Name`, [`a: x "a"`, `b: y "b"`], ` rest);`).
 fn member_list(body: &str) -> Option<(&str, Vec<String>, &str)> {
     let open = body.find('{')?;
     let name = body[..open].trim();
-    let (mut depth, mut in_string, mut escaped) = (0i32, false, false);
     let mut members = Vec::new();
     let mut member_start = open + 1;
-    for (i, c) in body.char_indices().skip_while(|&(i, _)| i <= open) {
-        match (in_string, c) {
-            (true, _) if escaped => escaped = false,
-            (true, '\\') => escaped = true,
-            (true, '"') => in_string = false,
-            (true, _) => {}
-            (false, '"') => in_string = true,
-            (false, '(' | '{' | '[') => depth += 1,
-            (false, ',') if depth == 0 => {
+    for (i, c, depth) in outside_strings(body).skip_while(|&(i, _, _)| i <= open) {
+        match (c, depth) {
+            (',', 1) => {
                 members.push(tidy_member(&body[member_start..i]));
                 member_start = i + 1;
             }
-            (false, ')' | '}' | ']') if depth == 0 => {
-                if c != '}' {
-                    return None;
-                }
+            ('}', 0) => {
                 let last = tidy_member(&body[member_start..i]);
                 if !last.is_empty() {
                     members.push(last);
                 }
                 return Some((name, members, &body[i + 1..]));
             }
-            (false, ')' | '}' | ']') => depth -= 1,
+            (')' | ']', 0) => return None,
             _ => {}
         }
     }
     None
 }
 
-/// One member, spaced as Rust is written: `id : required "id"` → `id: required "id"`.
+/// One member, spaced as Rust is written: `id : Option < chrono::Utc > = required "id"` →
+/// `id: Option<chrono::Utc> = required "id"`. Only the part before the string is touched.
 fn tidy_member(member: &str) -> String {
     let member = member.split_whitespace().collect::<Vec<_>>().join(" ");
-    match member.split_once(" : ") {
-        // The name comes first and holds no string, so the first ` : ` is the name's.
-        Some((name, rest)) if !name.contains('"') => format!("{name}: {rest}"),
-        _ => member,
-    }
+    let code_end = member.find('"').unwrap_or(member.len());
+    let (code, text) = member.split_at(code_end);
+    let code = code
+        .replace(" :: ", "::")
+        .replace(":: ", "::")
+        .replace(" < ", "<")
+        .replace("< ", "<")
+        .replace(" <", "<")
+        .replace(" > ", ">")
+        .replace(" >", ">")
+        .replace(" , ", ", ")
+        .replace(">=", "> =");
+    // The name comes first: its ` : ` is the first one left.
+    let code = match code.split_once(" : ") {
+        Some((name, rest)) => format!("{name}: {rest}"),
+        None => code,
+    };
+    format!("{code}{text}")
 }
 
 /// `prettyplease` puts items right after one another; a blank line between them reads better.

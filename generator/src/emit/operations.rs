@@ -418,19 +418,20 @@ fn one_method(api: &Api, op: &Operation, errors: &TokenStream, stream: Option<(&
             }
         };
     }
+    let call = quote! {
+        self.client
+            .#start
+            #security
+            #(#params)*
+            #body_call
+            #send
+    };
     if !after.is_empty() {
         return quote! {
             #docs
             #deprecated
             pub async fn #name(&self, #(#args),*) -> #result {
-                self.client
-                    .#start
-                    #security
-                    #(#params)*
-                    #body_call
-                    #send
-                    .await
-                    #after
+                #call.await #after
             }
         };
     }
@@ -442,12 +443,7 @@ fn one_method(api: &Api, op: &Operation, errors: &TokenStream, stream: Option<(&
         #docs
         #deprecated
         pub fn #name(&self, #(#args),*) -> impl std::future::Future<Output = #result> + '_ {
-            self.client
-                .#start
-                #security
-                #(#params)*
-                #body_call
-                #send
+            #call
         }
     }
 }

@@ -169,7 +169,8 @@ fn structure(api: &Api, name: &proc_macro2::Ident, s: &Struct, sent: bool, extra
         };
         let wire = &field.wire;
         let with = (!field.secret && holds_offset_date_time(api, &field.ty)).then(rfc3339_with);
-        quote!(#field_name: #kind #wire #with)
+        let ty = field_type(field);
+        quote!(#field_name: #ty = #kind #wire #with)
     });
     let (additional_field, additional_marker) = match &s.additional {
         Some(value) => {
