@@ -64,7 +64,8 @@ harness = false
     let bench = dir.join("bench");
     write(&bench.join("Cargo.toml"), &manifest)?;
     write(&bench.join("src/lib.rs"), "//! Only the benchmark in `benches/`.\n")?;
-    write(&bench.join("benches/unions.rs"), BENCH)?;
+    let common = path(&root.join("integration/benches/common/mod.rs"));
+    write(&bench.join("benches/unions.rs"), &BENCH.replace("@BENCH_COMMON@", &common))?;
     // The workspace's lock file: the same dependency versions, nothing resolved anew.
     if let Ok(lock) = std::fs::read(root.join("Cargo.lock")) {
         std::fs::write(bench.join("Cargo.lock"), lock).map_err(|e| e.to_string())?;

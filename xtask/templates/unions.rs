@@ -5,11 +5,15 @@
 //! `cargo xtask bench --unions`, which runs it.
 
 use std::cell::RefCell;
-use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use serde::Deserialize;
 use testkit::{Reply, Server};
+
+// The timing helpers of the workspace's own benchmarks (the path is filled in by the xtask).
+#[path = "@BENCH_COMMON@"]
+mod common;
+use common::{median_of_last, timed};
 
 /// A job as the Qovery reference shows one; `index` varies the ids and names.
 fn job(index: usize) -> String {
@@ -175,26 +179,6 @@ enum AnyJob {
 #[derive(Deserialize)]
 struct List {
     results: Vec<AnyJob>,
-}
-
-async fn timed<F: std::future::Future<Output = ()>>(iters: u64, timings: &RefCell<Vec<f64>>, call: impl Fn() -> F) -> Duration {
-    let start = Instant::now();
-    for _ in 0..iters {
-        call().await;
-    }
-    let elapsed = start.elapsed();
-    timings.borrow_mut().push(elapsed.as_secs_f64() / iters as f64);
-    elapsed
-}
-
-/// The median of the last `count` timings: criterion's measurement (earlier ones are warm-up).
-fn median_of_last(mut timings: Vec<f64>, count: usize) -> Option<f64> {
-    if timings.len() < count {
-        return None;
-    }
-    let mut last = timings.split_off(timings.len() - count);
-    last.sort_by(f64::total_cmp);
-    Some(last[count / 2])
 }
 
 fn bench(c: &mut Criterion) {
