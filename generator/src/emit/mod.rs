@@ -14,7 +14,7 @@ mod webhooks;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::model::{Api, TypeKind, TypeRef};
+use crate::model::{Api, TypeRef};
 use crate::Options;
 
 pub use contract::contract_test;
@@ -74,15 +74,7 @@ pub(crate) fn cfg(features: &[String]) -> TokenStream {
 
 /// The type an alias (or a chain of them) stands for.
 pub(crate) fn unaliased<'a>(api: &'a Api, ty: &'a TypeRef) -> &'a TypeRef {
-    let mut current = ty;
-    for _ in 0..api.types.len() {
-        let TypeRef::Named(name) = current else { break };
-        match api.type_named(name).map(|t| &t.kind) {
-            Some(TypeKind::Alias(inner)) => current = inner,
-            _ => break,
-        }
-    }
-    current
+    api.unaliased(ty)
 }
 
 /// How a type is written. `prefix` qualifies named types (`types::` outside the types module).

@@ -21,6 +21,8 @@ use crate::Options;
 /// The API as the emitter sees it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Api {
+    /// Each alias's final target (see [`Api::unaliased`]).
+    pub alias_targets: HashMap<String, TypeRef>,
     pub title: String,
     /// A one-line summary (3.1+).
     pub summary: Option<String>,
@@ -47,6 +49,14 @@ pub struct Api {
 }
 
 impl Api {
+    /// `ty` with every alias resolved: what a value of it is, in one look-up.
+    pub fn unaliased<'a>(&'a self, ty: &'a TypeRef) -> &'a TypeRef {
+        match ty {
+            TypeRef::Named(name) => self.alias_targets.get(name).unwrap_or(ty),
+            _ => ty,
+        }
+    }
+
     /// The type called `name` (`types` is sorted by name, so this is a binary search: emitting
     /// looks types up once per use, and a linear scan made that quadratic).
     pub fn type_named(&self, name: &str) -> Option<&TypeDef> {
@@ -461,7 +471,9 @@ pub fn build(resolved: &Resolved<'_>, options: &Options) -> Result<Api, Error> {
 
     let info = &document.info;
     let license = info.license.as_ref().map(|l| l.identifier.clone().unwrap_or_else(|| l.name.clone())).filter(|l| !l.is_empty());
+    let alias_targets = alias_targets(&types);
     Ok(Api {
+        alias_targets,
         title: info.title.clone(),
         summary: info.summary.clone(),
         version: info.version.clone(),
@@ -477,6 +489,41 @@ pub fn build(resolved: &Resolved<'_>, options: &Options) -> Result<Api, Error> {
         features,
         warnings,
     })
+}
+
+/// What each alias finally stands for, past every alias in between: found once, so that the
+/// emitter's look-ups stay constant time on documents that chain thousands of aliases.
+fn alias_targets(types: &[TypeDef]) -> HashMap<String, TypeRef> {
+    let by_name: HashMap<&str, &TypeDef> = types.iter().map(|t| (t.name.as_str(), t)).collect();
+    let mut targets: HashMap<String, TypeRef> = HashMap::new();
+    for def in types {
+        let TypeKind::Alias(first) = &def.kind else { continue };
+        if targets.contains_key(&def.name) {
+            continue;
+        }
+        // Walk until something that is not an alias, or an alias already resolved.
+        let mut chain = vec![def.name.as_str()];
+        let mut current = first;
+        let end = loop {
+            let TypeRef::Named(name) = current else { break current.clone() };
+            if let Some(known) = targets.get(name.as_str()) {
+                break known.clone();
+            }
+            match by_name.get(name.as_str()).map(|t| &t.kind) {
+                // A loop of aliases (`resolve` refuses them): stop where it closes.
+                Some(TypeKind::Alias(_)) if chain.contains(&name.as_str()) => break current.clone(),
+                Some(TypeKind::Alias(next)) => {
+                    chain.push(name.as_str());
+                    current = next;
+                }
+                _ => break current.clone(),
+            }
+        };
+        for link in chain {
+            targets.insert(link.to_owned(), end.clone());
+        }
+    }
+    targets
 }
 
 /// The types an operation names: parameters, body, every success payload, error bodies.

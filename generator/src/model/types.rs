@@ -1444,6 +1444,26 @@ mod tests {
         &api.types.iter().find(|t| t.name == name).unwrap_or_else(|| panic!("no type {name}")).kind
     }
 
+    /// Every alias knows its final target in one look-up, past any number of aliases between.
+    #[test]
+    fn aliases_resolve_to_their_final_target() {
+        let mut yaml = String::from("openapi: 3.1.0\ninfo: {title: t, version: '1'}\ncomponents:\n  schemas:\n");
+        yaml.push_str("    End: {type: object, properties: {a: {type: string}}}\n");
+        yaml.push_str("    Many: {type: array, items: {$ref: '#/components/schemas/Link0'}}\n");
+        for i in 0..3_000 {
+            yaml.push_str(&format!("    Link{i}: {{$ref: '#/components/schemas/Link{}'}}\n", i + 1));
+        }
+        yaml.push_str("    Link3000: {$ref: '#/components/schemas/End'}\n");
+        let api = model(&yaml);
+        let end = TypeRef::Named("End".into());
+        assert_eq!(api.unaliased(&TypeRef::Named("Link0".into())), &end);
+        assert_eq!(api.unaliased(&TypeRef::Named("Link2999".into())), &end);
+        assert_eq!(api.unaliased(&end), &end);
+        // An alias of a list stops at the list: its items are another matter.
+        let many = TypeRef::Named("Many".into());
+        assert!(matches!(api.unaliased(&many), TypeRef::List(_)), "{:?}", api.unaliased(&many));
+    }
+
     /// Only fields that lead back to their own type are boxed: in `A → B → C → A` every link,
     /// not `Outside → A` nor `C.list` (a `Vec` already breaks the cycle), and not a long chain
     /// of aliases leading into the cycle (which must not overflow the stack either).
