@@ -100,18 +100,14 @@ impl Builder {
                 message: format!("`{}` is not a module path such as `crate::api`", self.mount.join("::")),
             });
         }
-        let document = crate::load::load_with_overlays(&self.spec, &self.options.overlays)?;
+        let (api, read) = crate::modelled(&self.spec, &self.options)?;
         let mut files = vec![self.spec.clone()];
-        files.extend(document.sources.files().into_iter().map(Path::to_owned));
-        files.extend(self.options.overlays.iter().cloned());
-        let resolved = crate::resolve::resolve(&document)?;
-        let api = crate::model::build(&resolved, &self.options)?;
-        let warnings = crate::located_warnings(&document, &api);
+        files.extend(read);
         let tokens = crate::emit::emit(&api, &self.options);
         let crate_ident = self.options.crate_name.replace('-', "_");
         let code = crate::write::format_module(tokens, &self.mount, &crate_ident)?;
         let name = self.mount.last().cloned().unwrap_or_default();
-        Ok(Module { code, file_name: format!("{name}.rs"), warnings, files })
+        Ok(Module { code, file_name: format!("{name}.rs"), warnings: api.warnings, files })
     }
 
     /// Generates into `$OUT_DIR/{name}.rs` (rewritten only when it changed), tells cargo to run

@@ -192,15 +192,23 @@ pub fn generate(spec: &Path, options: &Options) -> Result<Generated, Error> {
 /// The document at `spec` read, resolved and modelled: what the generated crate would contain,
 /// before any Rust is written (for listings and tools).
 pub fn api(spec: &Path, options: &Options) -> Result<model::Api, Error> {
+    modelled(spec, options).map(|(api, _)| api)
+}
+
+/// [`api`], and every file read besides `spec` itself: those of a split document, then the
+/// overlays (what a build script reruns on).
+pub(crate) fn modelled(spec: &Path, options: &Options) -> Result<(model::Api, Vec<PathBuf>), Error> {
     let document = load::load_with_overlays(spec, &options.overlays)?;
     let resolved = resolve::resolve(&document)?;
     let mut api = model::build(&resolved, options)?;
     api.warnings = located_warnings(&document, &api);
-    Ok(api)
+    let mut files: Vec<PathBuf> = document.sources.files().into_iter().map(Path::to_owned).collect();
+    files.extend(options.overlays.iter().cloned());
+    Ok((api, files))
 }
 
 /// Warnings about parts of a split document name the file each part came from.
-pub(crate) fn located_warnings(document: &load::Document, api: &model::Api) -> Vec<Warning> {
+fn located_warnings(document: &load::Document, api: &model::Api) -> Vec<Warning> {
     let mut warnings: Vec<Warning> = api.warnings.iter().cloned().map(|w| document.sources.relocate_warning(w)).collect();
     warnings.sort();
     warnings
