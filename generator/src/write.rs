@@ -105,7 +105,8 @@ fn lay_out_member_lists(code: &str) -> String {
 }
 
 /// The characters of `text` outside string literals, each with its index and the depth of
-/// brackets it sits in (a closing bracket at the depth it closes to).
+/// brackets it sits in (a closing bracket at the depth it closes to). Angle brackets count: in
+/// these member lists they only ever enclose generic arguments (`BTreeMap<String, Value>`).
 fn outside_strings(text: &str) -> impl Iterator<Item = (usize, char, i32)> + '_ {
     let (mut depth, mut in_string, mut escaped) = (0i32, false, false);
     text.char_indices().filter_map(move |(i, c)| {
@@ -120,8 +121,8 @@ fn outside_strings(text: &str) -> impl Iterator<Item = (usize, char, i32)> + '_ 
         }
         match c {
             '"' => in_string = true,
-            '(' | '{' | '[' => depth += 1,
-            ')' | '}' | ']' => depth -= 1,
+            '(' | '{' | '[' | '<' => depth += 1,
+            ')' | '}' | ']' | '>' => depth -= 1,
             _ => {}
         }
         (c != '"').then_some((i, c, depth))
