@@ -57,7 +57,7 @@ impl Builder {
         if let Ok(version) = std::env::var("CARGO_PKG_VERSION") {
             options.crate_version = version;
         }
-        Builder { spec, options, mount: vec!["crate".into(), "api".into()] }
+        Builder { spec, options, mount: default_mount() }
     }
 
     /// The one client an `apigen.toml` describes (its document, overlays, selection, renames,
@@ -69,7 +69,7 @@ impl Builder {
             return Err(Error::Config { file: path, message: format!("it lists {} clients; a build script generates one", jobs.len()) });
         }
         let job = jobs.remove(0);
-        Ok(Builder { spec: job.spec, options: job.options, mount: vec!["crate".into(), "api".into()] })
+        Ok(Builder { spec: job.spec, options: job.options, mount: default_mount() })
     }
 
     /// Where the including crate puts the module: `crate::api` (the default), or deeper, such
@@ -136,6 +136,11 @@ impl Builder {
         }
         Ok(path)
     }
+}
+
+/// Where the module goes unless [`Builder::module`] says otherwise: `crate::api`.
+fn default_mount() -> Vec<String> {
+    vec!["crate".into(), "api".into()]
 }
 
 /// Relative paths are taken from the package being built, as cargo runs build scripts there.
