@@ -204,6 +204,8 @@ pub struct Parameter {
     pub schema: Option<SchemaId>,
     /// Instead of `schema`: the value serialized as a media type.
     pub content: IndexMap<String, MediaType>,
+    /// `example`, then each of `examples`.
+    pub examples: Vec<Example>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -218,6 +220,22 @@ pub struct MediaType {
     pub schema: Option<SchemaId>,
     /// The schema of each item of a sequential media type (3.2: JSON Lines, SSE...).
     pub item_schema: Option<SchemaId>,
+    /// `example`, then each of `examples`.
+    pub examples: Vec<Example>,
+}
+
+/// A value the document gives as an example of a media type or parameter: `example`, or one
+/// entry of `examples` (its `$ref` to `components/examples` followed). An `externalValue` lives
+/// in another file and is not read.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Example {
+    /// The key under `examples`; `None` for `example`.
+    pub name: Option<String>,
+    pub summary: Option<String>,
+    /// The data (`value`, or 3.2's `dataValue`).
+    pub value: Value,
+    /// Where the value is written.
+    pub pointer: Pointer,
 }
 
 #[derive(Clone, Debug, Default)]

@@ -696,6 +696,58 @@ impl<'a> Reader<'a> {
             explode: self.flag(map, "explode", at)?,
             schema,
             content: self.content(map, at, base)?,
+            examples: self.examples(map, at)?,
+        }))
+    }
+
+    /// `example` and `examples` of a media type or parameter. An entry of `examples` is an
+    /// Example Object (`value`, 3.2's `dataValue`) or a `$ref` to one. Examples only document:
+    /// one that cannot be read is a warning, not a reason to refuse the document.
+    fn examples(&mut self, map: &Map<String, Value>, at: &Pointer) -> Result<Vec<Example>> {
+        let mut examples = Vec::new();
+        if let Some(value) = map.get("example") {
+            examples.push(Example { name: None, summary: None, value: value.clone(), pointer: at.join("example") });
+        }
+        match map.get("examples") {
+            None | Some(Value::Null) => {}
+            Some(Value::Object(entries)) => {
+                for (name, entry) in entries {
+                    match self.example(name, entry, &at.join("examples").join(name)) {
+                        Ok(Some(example)) => examples.push(example),
+                        Ok(None) => {}
+                        Err(problem) => self.warn(&at.join("examples").join(name), format!("example not read: {problem}")),
+                    }
+                }
+            }
+            Some(other) => self.warn(&at.join("examples"), format!("`examples` must be a map of Example Objects, not {}; ignored", describe(other))),
+        }
+        Ok(examples)
+    }
+
+    /// One Example Object, its `$ref`s (to `components/examples`) followed; `None` for one that
+    /// has only an `externalValue` (another file, not read).
+    fn example(&self, name: &str, mut entry: &'a Value, at: &Pointer) -> std::result::Result<Option<Example>, String> {
+        let mut at = at.clone();
+        for _ in 0..16 {
+            let Some(reference) = entry.get("$ref") else { break };
+            let text = reference.as_str().ok_or("`$ref` must be a string")?;
+            let target = self.local_pointer(text, &at).map_err(|e| e.to_string())?;
+            entry = self.raw.pointer(target.as_str()).ok_or_else(|| format!("$ref target {target} does not exist"))?;
+            at = target;
+        }
+        let Value::Object(fields) = entry else {
+            return Err(format!("an Example Object must be a map, not {}", describe(entry)));
+        };
+        let (key, value) = match (fields.get("dataValue"), fields.get("value")) {
+            (Some(value), _) => ("dataValue", value),
+            (None, Some(value)) => ("value", value),
+            (None, None) => return Ok(None),
+        };
+        Ok(Some(Example {
+            name: Some(name.to_owned()),
+            summary: fields.get("summary").and_then(Value::as_str).map(str::to_owned),
+            value: value.clone(),
+            pointer: at.join(key),
         }))
     }
 
@@ -786,6 +838,7 @@ impl<'a> Reader<'a> {
         if let Some(value) = map.get("itemSchema").filter(|v| !v.is_null()) {
             media.item_schema = Some(self.schema(value, &at.join("itemSchema"), base)?);
         }
+        media.examples = self.examples(map, at)?;
         Ok(media)
     }
 
