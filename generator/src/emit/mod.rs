@@ -7,6 +7,7 @@
 mod client;
 mod contract;
 mod docs;
+mod operation_docs;
 mod operations;
 mod types;
 mod webhooks;
@@ -34,8 +35,9 @@ pub fn emit(api: &Api, options: &Options) -> CrateTokens {
         ("src/types.rs".to_owned(), types::module(api, options)),
         ("src/apis.rs".to_owned(), operations::index(api, &errors)),
     ];
+    let krate = options.crate_name.replace('-', "_");
     for group in &api.groups {
-        rust.push((format!("src/apis/{}.rs", group.module), operations::group(api, group, &errors)));
+        rust.push((format!("src/apis/{}.rs", group.module), operations::group(api, group, &errors, &krate)));
     }
     if !api.webhooks.is_empty() {
         rust.push(("src/webhooks.rs".to_owned(), webhooks::module(api)));
