@@ -41,12 +41,12 @@ impl<'a> ProjectSecretApi<'a> {
     ///
     /// # Authentication
     ///
-    /// Any one of:
+    /// The first of these that the client has credentials for:
     ///
     /// - `bearerAuth` ([`auth::bearer_auth`](crate::auth::bearer_auth): a bearer token)
     /// - `ApiKeyAuth` ([`auth::api_key_auth`](crate::auth::api_key_auth): an API key in the `Authorization` header)
     ///
-    /// The document's default ([`SECURITY`](crate::SECURITY)). The client sends the credentials it was built with.
+    /// This is the document's default ([`SECURITY`](crate::SECURITY)).
     ///
     /// # Example
     ///
@@ -97,12 +97,12 @@ impl<'a> ProjectSecretApi<'a> {
     ///
     /// # Authentication
     ///
-    /// Any one of:
+    /// The first of these that the client has credentials for:
     ///
     /// - `bearerAuth` ([`auth::bearer_auth`](crate::auth::bearer_auth): a bearer token)
     /// - `ApiKeyAuth` ([`auth::api_key_auth`](crate::auth::api_key_auth): an API key in the `Authorization` header)
     ///
-    /// The document's default ([`SECURITY`](crate::SECURITY)). The client sends the credentials it was built with.
+    /// This is the document's default ([`SECURITY`](crate::SECURITY)).
     ///
     /// # Example
     ///
@@ -158,12 +158,12 @@ impl<'a> ProjectSecretApi<'a> {
     ///
     /// # Authentication
     ///
-    /// Any one of:
+    /// The first of these that the client has credentials for:
     ///
     /// - `bearerAuth` ([`auth::bearer_auth`](crate::auth::bearer_auth): a bearer token)
     /// - `ApiKeyAuth` ([`auth::api_key_auth`](crate::auth::api_key_auth): an API key in the `Authorization` header)
     ///
-    /// The document's default ([`SECURITY`](crate::SECURITY)). The client sends the credentials it was built with.
+    /// This is the document's default ([`SECURITY`](crate::SECURITY)).
     ///
     /// # Example
     ///
@@ -217,12 +217,12 @@ impl<'a> ProjectSecretApi<'a> {
     ///
     /// # Authentication
     ///
-    /// Any one of:
+    /// The first of these that the client has credentials for:
     ///
     /// - `bearerAuth` ([`auth::bearer_auth`](crate::auth::bearer_auth): a bearer token)
     /// - `ApiKeyAuth` ([`auth::api_key_auth`](crate::auth::api_key_auth): an API key in the `Authorization` header)
     ///
-    /// The document's default ([`SECURITY`](crate::SECURITY)). The client sends the credentials it was built with.
+    /// This is the document's default ([`SECURITY`](crate::SECURITY)).
     ///
     /// # Example
     ///
@@ -277,12 +277,12 @@ impl<'a> ProjectSecretApi<'a> {
     ///
     /// # Authentication
     ///
-    /// Any one of:
+    /// The first of these that the client has credentials for:
     ///
     /// - `bearerAuth` ([`auth::bearer_auth`](crate::auth::bearer_auth): a bearer token)
     /// - `ApiKeyAuth` ([`auth::api_key_auth`](crate::auth::api_key_auth): an API key in the `Authorization` header)
     ///
-    /// The document's default ([`SECURITY`](crate::SECURITY)). The client sends the credentials it was built with.
+    /// This is the document's default ([`SECURITY`](crate::SECURITY)).
     ///
     /// # Example
     ///
@@ -343,12 +343,12 @@ impl<'a> ProjectSecretApi<'a> {
     ///
     /// # Authentication
     ///
-    /// Any one of:
+    /// The first of these that the client has credentials for:
     ///
     /// - `bearerAuth` ([`auth::bearer_auth`](crate::auth::bearer_auth): a bearer token)
     /// - `ApiKeyAuth` ([`auth::api_key_auth`](crate::auth::api_key_auth): an API key in the `Authorization` header)
     ///
-    /// The document's default ([`SECURITY`](crate::SECURITY)). The client sends the credentials it was built with.
+    /// This is the document's default ([`SECURITY`](crate::SECURITY)).
     ///
     /// # Example
     ///

@@ -4,6 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::{clean, code, doc, inline};
+use super::operation_docs::client_expression;
 use super::operations::example_call;
 use super::{cfg, ident};
 use crate::model::{Api, Operation, Payload, SchemeKind, ServerUrl, TypeRef, FULL_FEATURE};
@@ -196,14 +197,8 @@ fn crate_docs(api: &Api, options: &Options) -> String {
         text.push_str(&format!("# #[cfg(feature = \"{feature}\")]\n"));
     }
     text.push_str("# async fn example() -> Result<(), Box<dyn std::error::Error>> {\n");
-    match api.security_schemes.first() {
-        Some(scheme) => text.push_str(&format!(
-            "let client = {krate}::Client::new({krate}::auth::{}(\"…\"))?;\n",
-            scheme.fn_name
-        )),
-        None => text.push_str(&format!("let client = {krate}::Client::builder().build()?;\n")),
-    }
     if let Some(op) = shown {
+        text.push_str(&format!("let client = {};\n", client_expression(api, op, &krate)));
         let group = api.groups.iter().find(|g| g.operations.iter().any(|&i| api.operations[i].id == op.id));
         if let Some(group) = group {
             let (setup, call) = example_call(api, group, op, &krate);

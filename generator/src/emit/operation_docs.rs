@@ -100,6 +100,7 @@ fn returns(op: &Operation) -> String {
             Payload::Empty => "`()`: no body".to_owned(),
             payload => payload_text(payload),
         };
+        let what = capitalized(&what);
         match op.success.statuses.as_slice() {
             [] => format!("{what}."),
             [(status, description)] => format!("{what}, with status `{status}`: {}", inline(description)),
@@ -117,6 +118,11 @@ fn returns(op: &Operation) -> String {
         ));
     }
     text
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
 }
 
 /// The error statuses the document declares, as a table, and how they surface.
@@ -154,7 +160,7 @@ fn errors(op: &Operation) -> String {
 /// pages do, and not only where it differs from the document's default. `None` for a
 /// document without security.
 fn authentication(api: &Api, op: &Operation) -> Option<String> {
-    if op.security.is_empty() || op.security.iter().any(Vec::is_empty) {
+    if op.security.is_empty() {
         return (!api.security.is_empty() || !api.security_schemes.is_empty())
             .then(|| "None: the request is sent without credentials.".to_owned());
     }
@@ -171,16 +177,26 @@ fn authentication(api: &Api, op: &Operation) -> Option<String> {
         }
         None => format!("{} (a scheme the document does not declare)", code(scheme)),
     };
-    let alternatives: Vec<String> =
-        op.security.iter().map(|schemes| schemes.iter().map(describe).collect::<Vec<_>>().join(" and ")).collect();
+    let alternatives: Vec<String> = op
+        .security
+        .iter()
+        .map(|schemes| match schemes.as_slice() {
+            [] => "none: no credentials".to_owned(),
+            schemes => schemes.iter().map(describe).collect::<Vec<_>>().join(" and "),
+        })
+        .collect();
+    // The runtime sends the first alternative the client has every credential for.
     let mut text = match alternatives.as_slice() {
+        [_] if op.security[0].is_empty() => "None: the request is sent without credentials.".to_owned(),
         [one] => format!("{one}."),
-        several => format!("Any one of:\n\n{}", several.iter().map(|a| format!("- {a}")).collect::<Vec<_>>().join("\n")),
+        several => format!(
+            "The first of these that the client has credentials for:\n\n{}",
+            several.iter().map(|a| format!("- {a}")).collect::<Vec<_>>().join("\n")
+        ),
     };
     if op.security == api.security {
-        text.push_str("\n\nThe document's default ([`SECURITY`](crate::SECURITY)).");
+        text.push_str("\n\nThis is the document's default ([`SECURITY`](crate::SECURITY)).");
     }
-    text.push_str(" The client sends the credentials it was built with.");
     Some(text)
 }
 
@@ -211,10 +227,12 @@ fn example(api: &Api, group: &Group, op: &Operation, krate: &str) -> String {
     text
 }
 
-/// A client with the credentials the operation needs (the first of its alternatives).
-fn client_expression(api: &Api, op: &Operation, krate: &str) -> String {
+/// A client with the credentials the operation needs (the first of its alternatives), as the
+/// examples build it.
+pub(super) fn client_expression(api: &Api, op: &Operation, krate: &str) -> String {
+    // The first alternative, as the runtime chooses it when the client has its credentials.
     let credentials: Vec<String> = match op.security.first() {
-        Some(schemes) if !op.security.iter().any(Vec::is_empty) => schemes
+        Some(schemes) => schemes
             .iter()
             .filter_map(|name| api.security_schemes.iter().find(|s| &s.name == name))
             .map(|scheme| {
