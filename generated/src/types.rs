@@ -211,27 +211,7 @@ impl SecretEditRequest {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
-pub struct SecretOverride {
-    pub id: uuid::Uuid,
-    pub key: String,
-    pub mount_path: String,
-    pub scope: ApiVariableScopeEnum,
-    pub variable_type: ApiVariableTypeEnum,
-    /// optional variable description (255 characters maximum)
-    pub description: apigen_runtime::Nullable<String>,
-    pub enable_interpolation_in_file: apigen_runtime::Nullable<bool>,
-}
-
-apigen_runtime::json_object!(SecretOverride {
-    id: uuid::Uuid = required "id",
-    key: String = required "key",
-    mount_path: String = required "mount_path",
-    scope: ApiVariableScopeEnum = required "scope",
-    variable_type: ApiVariableTypeEnum = required "variable_type",
-    description: apigen_runtime::Nullable<String> = nullable "description",
-    enable_interpolation_in_file: apigen_runtime::Nullable<bool> = nullable "enable_interpolation_in_file",
-});
+pub type SecretOverride = SecretAlias;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct SecretRequest {

@@ -2,7 +2,7 @@
 //! arguments against a mock server that validates requests (Prism), each outcome recorded.
 //! `cargo xtask contract --spec PATH` writes it into the crate's `tests/` and runs it.
 
-use super::operations::example_call;
+use super::examples::example_call;
 use crate::model::{Api, SchemeKind};
 use crate::Options;
 

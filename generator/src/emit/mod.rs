@@ -7,6 +7,7 @@
 mod client;
 mod contract;
 mod docs;
+mod examples;
 mod operations;
 mod types;
 mod webhooks;

@@ -7,6 +7,7 @@
 mod choices;
 mod names;
 mod operations;
+pub mod synthesize;
 mod types;
 
 pub use choices::{FULL_FEATURE, WEBHOOKS_FEATURE};
@@ -133,6 +134,8 @@ pub struct TypeDef {
     pub docs: Option<String>,
     pub deprecated: bool,
     pub kind: TypeKind,
+    /// What the schema requires beyond its type (for an alias of a string: its `pattern`…).
+    pub constraints: Vec<Constraint>,
     /// The client sends values of this type (in a request body or parameter, directly or
     /// nested): callers build them, so they get constructors.
     pub sent: bool,
@@ -181,9 +184,29 @@ pub struct Field {
     pub docs: Option<String>,
     /// The default the document declares, as JSON text (the server applies it when absent).
     pub default: Option<String>,
-    /// A plausible value for a string field, for examples: the document's own `example`, or
-    /// one that fits its `format` (`uri`, `email`, `duration`…).
-    pub example: Option<String>,
+    /// What the document requires of the value beyond its type.
+    pub constraints: Vec<Constraint>,
+}
+
+/// A rule the document sets on a value beyond its type (`format`, `pattern`, bounds…). The
+/// Rust type does not enforce it; the docs say it, and example values satisfy it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Constraint {
+    /// `format`, whichever it is, also those the Rust type already expresses (`uuid`, `int64`).
+    Format(String),
+    /// An ECMA-262 regular expression the text matches somewhere (anchors are the pattern's).
+    Pattern(String),
+    /// `minLength`/`maxLength`, in characters.
+    Length { min: Option<u64>, max: Option<u64> },
+    /// A lower bound as the document writes it; `exclusive` when the bound itself is refused.
+    Minimum { value: String, exclusive: bool },
+    Maximum { value: String, exclusive: bool },
+    MultipleOf(String),
+    /// `minItems`/`maxItems`.
+    Items { min: Option<u64>, max: Option<u64> },
+    UniqueItems,
+    /// `minProperties`/`maxProperties`.
+    Properties { min: Option<u64>, max: Option<u64> },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -306,6 +329,9 @@ pub struct Param {
     pub deprecated: bool,
     /// How an array is written: repeated (`a=1&a=2`, `explode`) or joined with this delimiter.
     pub joined_by: Option<char>,
+    pub constraints: Vec<Constraint>,
+    /// A value the parameter's schema accepts: the document's example, or one made to fit.
+    pub example: serde_json::Value,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -314,6 +340,9 @@ pub struct Body {
     pub payload: Payload,
     pub required: bool,
     pub docs: Option<String>,
+    /// A value the body's schema accepts: the document's example, or one made to fit (`None`
+    /// for a body without a schema).
+    pub example: Option<serde_json::Value>,
 }
 
 /// How a body travels.
@@ -684,13 +713,13 @@ fn assign_features(groups: &mut [Group], operations: &[Operation], webhooks: &[W
 /// repeat inline schemas (`ports` items in every service request, schedules per event), and one
 /// definition compiles faster than several. Every name stays, so nothing callers see changes.
 fn merge_identical(types: &mut [TypeDef]) {
-    let mut first: std::collections::HashMap<(&Option<String>, bool, &TypeKind), usize> = Default::default();
+    let mut first: std::collections::HashMap<(&Option<String>, bool, &TypeKind, &Vec<Constraint>), usize> = Default::default();
     let mut merges = Vec::new();
     for (i, def) in types.iter().enumerate() {
         if matches!(def.kind, TypeKind::Alias(_)) {
             continue;
         }
-        match first.entry((&def.docs, def.deprecated, &def.kind)) {
+        match first.entry((&def.docs, def.deprecated, &def.kind, &def.constraints)) {
             std::collections::hash_map::Entry::Occupied(canonical) => merges.push((i, types[*canonical.get()].name.clone())),
             std::collections::hash_map::Entry::Vacant(slot) => {
                 slot.insert(i);

@@ -260,7 +260,15 @@ fn param(
     };
     // Parameters travel as text: a `format: binary` one is a string like any other.
     let ty = if matches!(ty, TypeRef::Bytes | TypeRef::Base64) { TypeRef::String } else { ty };
+    let given: Vec<serde_json::Value> =
+        parameter.examples.iter().chain(media.into_iter().flat_map(|(_, m)| &m.examples)).map(|e| e.value.clone()).collect();
+    let (constraints, example) = match schema {
+        Some(schema) => (types.constraints_along(schema), types.examples.value(schema, &given)),
+        None => (Vec::new(), given.into_iter().next().unwrap_or_else(|| serde_json::Value::from("example"))),
+    };
     Ok(Param {
+        constraints,
+        example,
         joined_by,
         name: unique(field_name(&parameter.name), taken, "_"),
         wire: parameter.name.clone(),
@@ -329,7 +337,10 @@ fn body(types: &mut TypeBuilder<'_, '_>, located: &Located<'_, crate::load::Requ
         Payload::Events(_) | Payload::Lines(..) => Payload::Bytes,
         payload => payload,
     };
+    let given: Vec<serde_json::Value> = media.examples.iter().map(|e| e.value.clone()).collect();
+    let example = media.schema.map(|schema| types.examples.value(schema, &given));
     Ok(Some(Body {
+        example,
         payload,
         content_type: content_type.to_owned(),
         required: located.value.required,

@@ -14,8 +14,9 @@ use heck::{ToShoutySnakeCase, ToUpperCamelCase};
 use serde_json::Value;
 
 use super::choices;
+use super::synthesize::Examples;
 use super::names::{field_name, type_name, unique};
-use super::{EnumValue, Field, IntValue, Struct, TypeDef, TypeKind, TypeRef, Union, Variant};
+use super::{Constraint, EnumValue, Field, IntValue, Struct, TypeDef, TypeKind, TypeRef, Union, Variant};
 use crate::diagnostics::{Error, Pointer, Warning};
 use crate::load::{Constraints, JsonType, Schema, SchemaId, SchemaOrBool};
 use crate::resolve::Resolved;
@@ -65,6 +66,8 @@ pub struct TypeBuilder<'r, 'd> {
     chains: RefCell<HashMap<SchemaId, Rc<ChainSummary>>>,
     /// What `format: date-time` becomes.
     date_time: TypeRef,
+    /// Values for parameters and bodies that their schemas accept.
+    pub examples: Examples<'r, 'd>,
     pub warnings: Vec<Warning>,
 }
 
@@ -145,8 +148,24 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
             deciding: HashMap::new(),
             chains: RefCell::default(),
             date_time,
+            examples: Examples::new(resolved),
             warnings: Vec::new(),
         })
+    }
+
+    /// The rules a schema sets on its values: its own, or, for a bare `$ref`, those of the
+    /// first schema along the chain that has any.
+    pub fn constraints_along(&self, id: SchemaId) -> Vec<Constraint> {
+        let mut current = id;
+        for _ in 0..64 {
+            let schema = self.resolved.schema(current);
+            let own = constraints(schema);
+            match self.resolved.target(current) {
+                Some(next) if own.is_empty() && schema.is_bare_reference() => current = next,
+                _ => return own,
+            }
+        }
+        Vec::new()
     }
 
     pub fn define_components(&mut self) -> Result<(), Error> {
@@ -243,6 +262,7 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
                 docs,
                 deprecated: schema.deprecated,
                 kind,
+                constraints: constraints(schema),
                 sent: false,
                 features: Vec::new(),
             },
@@ -607,7 +627,6 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
             let data = self.annotations(property);
             let required = parts.required.contains(wire);
             let secret = (is_secret(name, wire, &data) || data.format.as_deref() == Some("password")) && matches!(usage.ty, TypeRef::String);
-            let example = string_example(&data);
             fields.push(Field {
                 name: unique(field_name(wire), &mut taken, "_"),
                 wire: wire.clone(),
@@ -621,7 +640,7 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
                 boxed: false,
                 docs: docs(None, data.description.as_deref()),
                 default: data.default.as_ref().filter(|d| !d.is_null()).map(|d| d.to_string()),
-                example,
+                constraints: constraints(&data),
             });
         }
         // `required` may name properties the schema never describes: the server still wants
@@ -645,7 +664,7 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
                 boxed: false,
                 docs: Some("Required by the document, which does not describe it.".into()),
                 default: None,
-                example: None,
+                constraints: Vec::new(),
             });
         }
         let additional = match parts.additional {
@@ -1407,25 +1426,45 @@ pub fn docs(title: Option<&str>, description: Option<&str>) -> Option<String> {
     }
 }
 
-/// An example string for a property: the document's, else one its `format` accepts.
-fn string_example(data: &Schema) -> Option<String> {
-    if let Some(Value::String(example)) = data.examples.first() {
-        return Some(example.clone());
+/// The rules a schema sets on its values beyond their type, in the order the docs show them.
+pub fn constraints(schema: &Schema) -> Vec<Constraint> {
+    let c = &schema.constraints;
+    let mut out = Vec::new();
+    out.extend(schema.format.clone().map(Constraint::Format));
+    out.extend(c.pattern.clone().map(Constraint::Pattern));
+    if c.min_length.is_some() || c.max_length.is_some() {
+        out.push(Constraint::Length { min: c.min_length, max: c.max_length });
     }
-    if data.reference.is_some() || data.non_null_types() != [JsonType::String] {
-        return None;
+    match (c.minimum, c.exclusive_minimum) {
+        (_, Some(value)) => out.push(Constraint::Minimum { value: number_text(value), exclusive: true }),
+        (Some(value), None) => out.push(Constraint::Minimum { value: number_text(value), exclusive: false }),
+        (None, None) => {}
     }
-    let example = match data.format.as_deref()? {
-        "uri" | "url" | "uri-reference" | "iri" => "https://example.com",
-        "email" | "idn-email" => "user@example.com",
-        "hostname" | "idn-hostname" => "example.com",
-        "ipv4" => "192.0.2.1",
-        "ipv6" => "2001:db8::1",
-        "duration" => "PT1M",
-        "time" => "12:00:00Z",
-        _ => return None,
-    };
-    Some(example.to_owned())
+    match (c.maximum, c.exclusive_maximum) {
+        (_, Some(value)) => out.push(Constraint::Maximum { value: number_text(value), exclusive: true }),
+        (Some(value), None) => out.push(Constraint::Maximum { value: number_text(value), exclusive: false }),
+        (None, None) => {}
+    }
+    out.extend(c.multiple_of.map(|m| Constraint::MultipleOf(number_text(m))));
+    if c.min_items.is_some() || c.max_items.is_some() {
+        out.push(Constraint::Items { min: c.min_items, max: c.max_items });
+    }
+    if c.unique_items {
+        out.push(Constraint::UniqueItems);
+    }
+    if c.min_properties.is_some() || c.max_properties.is_some() {
+        out.push(Constraint::Properties { min: c.min_properties, max: c.max_properties });
+    }
+    out
+}
+
+/// A bound as a person writes it: `10`, not `10.0`.
+fn number_text(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        format!("{}", value as i64)
+    } else {
+        value.to_string()
+    }
 }
 
 #[cfg(test)]
