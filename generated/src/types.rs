@@ -55,11 +55,11 @@ apigen_runtime::json_enum!(ApiVariableTypeEnum {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Base {
-    /// (read-only: set by the server)
+    /// (read-only: set by the server; format `uuid`)
     pub id: uuid::Uuid,
-    /// (read-only: set by the server)
+    /// (read-only: set by the server; format `date-time`)
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// (read-only: set by the server)
+    /// (read-only: set by the server; format `date-time`)
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
@@ -74,6 +74,7 @@ apigen_runtime::json_object!(Base {
 pub struct Key {
     pub key: String,
     /// optional variable description (255 characters maximum)
+    /// (at most 255 characters)
     pub description: apigen_runtime::Nullable<String>,
     pub enable_interpolation_in_file: apigen_runtime::Nullable<bool>,
 }
@@ -121,11 +122,11 @@ apigen_runtime::json_enum!(LinkedServiceTypeEnum {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Secret {
-    /// (read-only: set by the server)
+    /// (read-only: set by the server; format `uuid`)
     pub id: uuid::Uuid,
-    /// (read-only: set by the server)
+    /// (read-only: set by the server; format `date-time`)
     pub created_at: chrono::DateTime<chrono::Utc>,
-    /// (read-only: set by the server)
+    /// (read-only: set by the server; format `date-time`)
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
     /// key is case sensitive
     pub key: String,
@@ -133,12 +134,14 @@ pub struct Secret {
     pub aliased_secret: Option<SecretAlias>,
     pub scope: ApiVariableScopeEnum,
     pub variable_type: Option<ApiVariableTypeEnum>,
+    /// (format `uuid`)
     pub service_id: Option<uuid::Uuid>,
     pub service_name: Option<String>,
     pub service_type: Option<LinkedServiceTypeEnum>,
     /// Entity that created/own the variable (i.e: Qovery, Doppler)
     pub owned_by: Option<String>,
     /// optional variable description (255 characters maximum)
+    /// (at most 255 characters)
     pub description: apigen_runtime::Nullable<String>,
     pub enable_interpolation_in_file: apigen_runtime::Nullable<bool>,
 }
@@ -162,12 +165,14 @@ apigen_runtime::json_object!(Secret {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct SecretAlias {
+    /// (format `uuid`)
     pub id: uuid::Uuid,
     pub key: String,
     pub mount_path: String,
     pub scope: ApiVariableScopeEnum,
     pub variable_type: ApiVariableTypeEnum,
     /// optional variable description (255 characters maximum)
+    /// (at most 255 characters)
     pub description: apigen_runtime::Nullable<String>,
     pub enable_interpolation_in_file: apigen_runtime::Nullable<bool>,
 }
@@ -188,6 +193,7 @@ pub struct SecretEditRequest {
     pub value: Option<apigen_runtime::Secret<String>>,
     pub key: String,
     /// optional variable description (255 characters maximum)
+    /// (at most 255 characters)
     pub description: apigen_runtime::Nullable<String>,
     pub enable_interpolation_in_file: apigen_runtime::Nullable<bool>,
 }
@@ -223,6 +229,7 @@ pub struct SecretRequest {
     /// should be set for file only. variable mount path make secret a file (where file should be mounted).
     pub mount_path: apigen_runtime::Nullable<String>,
     /// optional variable description (255 character maximum)
+    /// (at most 255 characters)
     pub description: apigen_runtime::Nullable<String>,
     pub enable_interpolation_in_file: apigen_runtime::Nullable<bool>,
 }
@@ -263,6 +270,7 @@ pub struct Value {
     /// (write-only: never returned by the server; secret: printed as `***` by `Debug`)
     pub value: Option<apigen_runtime::Secret<String>>,
     /// optional variable description (255 characters maximum)
+    /// (at most 255 characters)
     pub description: apigen_runtime::Nullable<String>,
 }
 

@@ -34,6 +34,7 @@ pub struct RequestBuilder<'c> {
     body: Option<Payload>,
     security: Security,
     error: Option<String>,
+    redirect_answers: bool,
 }
 
 impl<'c> RequestBuilder<'c> {
@@ -49,6 +50,7 @@ impl<'c> RequestBuilder<'c> {
             body: None,
             security: client.inner.default_security.unwrap_or(&[]),
             error: None,
+            redirect_answers: false,
         };
         if let Err(message) = fill_path(template, args, &mut builder.path) {
             builder.error = Some(message);
@@ -66,6 +68,13 @@ impl<'c> RequestBuilder<'c> {
 
     pub(crate) fn refuse(mut self, message: String) -> Self {
         self.fail(message);
+        self
+    }
+
+    /// A 3xx response that reaches the caller (one without a `Location` to follow) is the
+    /// answer, not an error: for operations that declare no 2xx response but a 3xx one.
+    pub fn redirect_answers(mut self) -> Self {
+        self.redirect_answers = true;
         self
     }
 
@@ -344,8 +353,11 @@ impl<'c> RequestBuilder<'c> {
 
     /// A whole success response, or the error for any other status.
     async fn send_whole<E: DeserializeOwned>(self, accept: Option<&'static str>, errors: &[ErrorStatus]) -> Result<RawResponse, Error<E>> {
+        let redirect_answers = self.redirect_answers;
         match self.prepare(accept)?.send(Mode::Whole).await? {
-            Received::Whole(response) if response.status.is_success() => Ok(response),
+            Received::Whole(response) if response.status.is_success() || (redirect_answers && response.status.is_redirection()) => {
+                Ok(response)
+            }
             Received::Whole(response) => Err(response.into_error(errors)),
             Received::Live(_) => Err(Error::InvalidRequest("a whole response was asked for".into())),
         }

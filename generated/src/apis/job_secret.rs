@@ -23,7 +23,7 @@ impl<'a> JobSecretApi<'a> {
     ///
     /// Secrets are like environment variables, but they are secured and can't be revealed.
     ///
-    /// - `job_id`: path parameter `jobId`: Job ID
+    /// - `job_id`: path parameter `jobId`: Job ID (format `uuid`)
     pub fn list_job_secrets(
         &self,
         job_id: uuid::Uuid,
@@ -39,7 +39,7 @@ impl<'a> JobSecretApi<'a> {
     ///
     /// - Add a secret to the job.
     ///
-    /// - `job_id`: path parameter `jobId`: Job ID
+    /// - `job_id`: path parameter `jobId`: Job ID (format `uuid`)
     /// - `body` (optional, `application/json`): [`types::SecretRequest`]
     pub fn create_job_secret(
         &self,
@@ -61,8 +61,8 @@ impl<'a> JobSecretApi<'a> {
     /// - For an alias, you can't edit the value
     /// - An override can only have a scope lower to the secret it is overriding (hierarchy is BUILT_IN > PROJECT > ENVIRONMENT > APPLICATION)
     ///
-    /// - `job_id`: path parameter `jobId`: Job ID
-    /// - `secret_id`: path parameter `secretId`: Secret ID
+    /// - `job_id`: path parameter `jobId`: Job ID (format `uuid`)
+    /// - `secret_id`: path parameter `secretId`: Secret ID (format `uuid`)
     /// - `body` (required, `application/json`): [`types::SecretEditRequest`]
     pub fn edit_job_secret(
         &self,
@@ -84,8 +84,8 @@ impl<'a> JobSecretApi<'a> {
     /// - You can't delete a BUILT_IN secret
     /// - If you delete a secret having override or alias, the associated override/alias will be deleted as well
     ///
-    /// - `job_id`: path parameter `jobId`: Job ID
-    /// - `secret_id`: path parameter `secretId`: Secret ID
+    /// - `job_id`: path parameter `jobId`: Job ID (format `uuid`)
+    /// - `secret_id`: path parameter `secretId`: Secret ID (format `uuid`)
     pub fn delete_job_secret(
         &self,
         job_id: uuid::Uuid,
@@ -107,8 +107,8 @@ impl<'a> JobSecretApi<'a> {
     /// - Information regarding the aliased_secret will be exposed in the "aliased_secret" field of the newly created secret
     /// - You can't create an alias on an alias
     ///
-    /// - `job_id`: path parameter `jobId`: Job ID
-    /// - `secret_id`: path parameter `secretId`: Secret ID
+    /// - `job_id`: path parameter `jobId`: Job ID (format `uuid`)
+    /// - `secret_id`: path parameter `secretId`: Secret ID (format `uuid`)
     /// - `body` (optional, `application/json`): [`types::Key`]
     pub fn create_job_secret_alias(
         &self,
@@ -132,8 +132,8 @@ impl<'a> JobSecretApi<'a> {
     /// - The response body will contain the newly created secret
     /// - Information regarding the overridden_secret will be exposed in the "overridden_secret" field of the newly created secret
     ///
-    /// - `job_id`: path parameter `jobId`: Job ID
-    /// - `secret_id`: path parameter `secretId`: Secret ID
+    /// - `job_id`: path parameter `jobId`: Job ID (format `uuid`)
+    /// - `secret_id`: path parameter `secretId`: Secret ID (format `uuid`)
     /// - `body` (optional, `application/json`): [`types::Value`]
     pub fn create_job_secret_override(
         &self,

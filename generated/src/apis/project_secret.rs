@@ -21,7 +21,7 @@ impl<'a> ProjectSecretApi<'a> {
     ///
     /// `GET /project/{projectId}/secret` (operation `listProjectSecrets`): returns [`types::SecretResponseList`] (`200`: List project secrets). Errors: `401` Access token is missing or invalid; `403` Access forbidden; `404` Resource not found.
     ///
-    /// - `project_id`: path parameter `projectId`: Project ID
+    /// - `project_id`: path parameter `projectId`: Project ID (format `uuid`)
     pub fn list_project_secrets(
         &self,
         project_id: uuid::Uuid,
@@ -39,7 +39,7 @@ impl<'a> ProjectSecretApi<'a> {
     /// - If the secret key already exists, then it will be replaced by the new one.
     /// - If the secret value points toward an existing secret key, it will be considered as an alias.
     ///
-    /// - `project_id`: path parameter `projectId`: Project ID
+    /// - `project_id`: path parameter `projectId`: Project ID (format `uuid`)
     /// - `body` (optional, `application/json`): [`types::SecretRequest`]
     pub fn create_project_secret(
         &self,
@@ -61,8 +61,8 @@ impl<'a> ProjectSecretApi<'a> {
     /// - For an alias, you can't edit the value
     /// - An override can only have a scope lower to the secret it is overriding (hierarchy is BUILT_IN > PROJECT > ENVIRONMENT > APPLICATION)
     ///
-    /// - `project_id`: path parameter `projectId`: Project ID
-    /// - `secret_id`: path parameter `secretId`: Secret ID
+    /// - `project_id`: path parameter `projectId`: Project ID (format `uuid`)
+    /// - `secret_id`: path parameter `secretId`: Secret ID (format `uuid`)
     /// - `body` (required, `application/json`): [`types::SecretEditRequest`]
     pub fn edit_project_secret(
         &self,
@@ -84,8 +84,8 @@ impl<'a> ProjectSecretApi<'a> {
     /// - You can't delete a BUILT_IN secret
     /// - If you delete a secret having override or alias, the associated override/alias will be deleted as well
     ///
-    /// - `project_id`: path parameter `projectId`: Project ID
-    /// - `secret_id`: path parameter `secretId`: Secret ID
+    /// - `project_id`: path parameter `projectId`: Project ID (format `uuid`)
+    /// - `secret_id`: path parameter `secretId`: Secret ID (format `uuid`)
     pub fn delete_project_secret(
         &self,
         project_id: uuid::Uuid,
@@ -107,8 +107,8 @@ impl<'a> ProjectSecretApi<'a> {
     /// - Information regarding the aliased_secret will be exposed in the "aliased_secret" field of the newly created secret
     /// - Only 1 alias level is allowed. You can't create an alias on an alias
     ///
-    /// - `project_id`: path parameter `projectId`: Project ID
-    /// - `secret_id`: path parameter `secretId`: Secret ID
+    /// - `project_id`: path parameter `projectId`: Project ID (format `uuid`)
+    /// - `secret_id`: path parameter `secretId`: Secret ID (format `uuid`)
     /// - `body` (optional, `application/json`): [`types::Key`]
     pub fn create_project_secret_alias(
         &self,
@@ -135,8 +135,8 @@ impl<'a> ProjectSecretApi<'a> {
     /// - The response body will contain the newly created secret
     /// - Information regarding the overridden_secret will be exposed in the "overridden_secret" field of the newly created secret
     ///
-    /// - `project_id`: path parameter `projectId`: Project ID
-    /// - `secret_id`: path parameter `secretId`: Secret ID
+    /// - `project_id`: path parameter `projectId`: Project ID (format `uuid`)
+    /// - `secret_id`: path parameter `secretId`: Secret ID (format `uuid`)
     /// - `body` (optional, `application/json`): [`types::Value`]
     pub fn create_project_secret_override(
         &self,

@@ -54,11 +54,6 @@ struct Writer<'a> {
 impl Writer<'_> {
     /// Rust source for `value` as a `ty`; a made-up one of the type when there is no value.
     fn value(&self, ty: &TypeRef, value: Option<&Value>, depth: usize) -> String {
-        if depth > MAX_DEPTH {
-            if let Some(value) = value {
-                return decoded(value);
-            }
-        }
         match ty {
             TypeRef::OrNull(inner) => match value {
                 Some(Value::Null) => "None".to_owned(),
@@ -133,21 +128,24 @@ impl Writer<'_> {
 
     fn named(&self, name: &str, value: Option<&Value>, depth: usize) -> String {
         let krate = self.krate;
-        let Some(def) = self.api.type_named(name) else { return fallback(value) };
         let path = format!("{krate}::types::{name}");
+        let Some(def) = self.api.type_named(name) else { return decoded(&path, value) };
+        if depth > MAX_DEPTH && matches!(def.kind, TypeKind::Struct(_) | TypeKind::Union(_)) {
+            return decoded(&path, value);
+        }
         match &def.kind {
             TypeKind::Enum(values) => {
                 let wanted = value.and_then(Value::as_str);
                 match values.iter().find(|v| Some(v.value.as_str()) == wanted).or(values.first()) {
                     Some(v) => format!("{path}::{}", v.name),
-                    None => fallback(value),
+                    None => decoded(&path, value),
                 }
             }
             TypeKind::IntEnum(values) => {
                 let wanted = value.and_then(Value::as_i64);
                 match values.iter().find(|v| Some(v.value) == wanted).or(values.first()) {
                     Some(v) => format!("{path}::{}", v.name),
-                    None => fallback(value),
+                    None => decoded(&path, value),
                 }
             }
             TypeKind::Struct(s) if construction(s) == Construction::Default => format!("{path}::default()"),
@@ -194,11 +192,12 @@ impl Writer<'_> {
                 };
                 match chosen.or(u.variants.first()) {
                     Some(v) if !matches!(&v.ty, TypeRef::Named(n) if n == name) => {
-                        let inner = self.value(&v.ty, value, depth + 1);
+                        // A variant's value gets no `Into` conversion either.
+                        let inner = self.element(&v.ty, value, depth + 1);
                         let inner = if v.boxed { format!("Box::new({inner})") } else { inner };
                         format!("{path}::{}({inner})", v.name)
                     }
-                    _ => fallback(value),
+                    _ => decoded(&path, value),
                 }
             }
         }
@@ -266,11 +265,9 @@ fn json_literal(value: &Value) -> String {
     }
 }
 
-/// Any type, decoded from the value's JSON text: where no literal can be written.
-fn decoded(value: &Value) -> String {
-    format!("serde_json::from_str({})?", string_literal(&value.to_string()))
-}
-
-fn fallback(value: Option<&Value>) -> String {
-    decoded(value.unwrap_or(&Value::Object(Default::default())))
+/// A value of type `path` decoded from the value's JSON text (an empty object without one):
+/// where no literal can be written.
+fn decoded(path: &str, value: Option<&Value>) -> String {
+    let text = value.map_or_else(|| "{}".to_owned(), Value::to_string);
+    format!("serde_json::from_str::<{path}>({})?", string_literal(&text))
 }

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::docs::{clean, code, doc, one_line};
+use super::docs::{clean, code, constraints_text, doc, one_line};
 use super::types::holds_offset_date_time;
 use super::{cfg, ident, rust_type, unaliased};
 use crate::model::{Api, Body, ErrorResponse, Group, LineFormat, Location, Operation, Param, Payload, StreamMethod, TypeKind, TypeRef};
@@ -348,7 +348,10 @@ fn one_method(api: &Api, op: &Operation, errors: &TokenStream, stream: Option<(&
         let arg = ident(&p.name);
         display(api, &p.ty, quote!(#arg)).unwrap_or(quote!(#arg))
     });
-    let security = security(api, op);
+    let mut security = security(api, op);
+    if op.success.redirect_answers {
+        security.extend(quote!(.redirect_answers()));
+    }
     let start = match method_helper(op) {
         Some(helper) => quote!(#helper(#path, &[#(&#path_args),*])),
         None if method_constant(op) => {
@@ -729,6 +732,9 @@ fn param_line(p: &Param) -> String {
         line.push_str(": ");
         line.push_str(&one_line(docs));
     }
+    if let Some(constraints) = constraints_text(&p.constraints) {
+        line.push_str(&format!(" ({constraints})"));
+    }
     if p.deprecated {
         line.push_str(" (deprecated)");
     }
@@ -771,7 +777,7 @@ fn method_docs(api: &Api, op: &Operation) -> String {
     // A parameter the document says nothing about is fully described by the signature and the
     // path template; optional ones are documented on their options struct.
     let mut params: Vec<String> = positional(op)
-        .filter(|p| p.docs.is_some() || p.deprecated || p.location != Location::Path)
+        .filter(|p| p.docs.is_some() || p.deprecated || p.location != Location::Path || !p.constraints.is_empty())
         .map(|p| format!("- `{}`: {}", p.name, param_line(p)))
         .collect();
     if let Some(body) = &op.body {

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::docs::{clean, code, doc};
+use super::docs::{clean, code, constraints_text, doc};
 use super::{cfg, ident, rust_type, unaliased};
 use crate::model::{Api, EnumValue, Field, IntValue, Struct, TypeDef, TypeKind, TypeRef, Union, Variant};
 use crate::Options;
@@ -107,6 +107,12 @@ fn type_def(api: &Api, def: &TypeDef, extras: &Extras<'_>) -> TokenStream {
             docs.push_str("\n\n");
         }
         docs.push_str(&format!("An integer: {}, or any other, kept as it is.", values.join(", ")));
+    }
+    if let Some(constraints) = constraints_text(&def.constraints) {
+        if !docs.is_empty() {
+            docs.push_str("\n\n");
+        }
+        docs.push_str(&format!("The document requires: {constraints}."));
     }
     let docs = doc(&docs);
     let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
@@ -302,6 +308,8 @@ fn field_docs(field: &Field) -> TokenStream {
     }
     let default = field.default.as_ref().map(|d| format!("server default: {}", code(d)));
     notes.extend(default.as_deref());
+    let constraints = constraints_text(&field.constraints);
+    notes.extend(constraints.as_deref());
     if !notes.is_empty() {
         // Same paragraph: rustdoc shows the note right after the description.
         if !text.is_empty() {

@@ -383,8 +383,11 @@ impl Payload {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Success {
-    /// The declared 2xx statuses with their descriptions.
+    /// The declared 2xx statuses with their descriptions (3xx ones, for an operation that
+    /// declares no 2xx).
     pub statuses: Vec<(String, String)>,
+    /// The operation declares no 2xx response but a 3xx one, which is its answer.
+    pub redirect_answers: bool,
     /// The body every success status shares.
     pub payload: Payload,
     /// When success statuses carry different bodies: one outcome per status, and the method

@@ -104,10 +104,15 @@ fn operation(
     let mut streams = Vec::new();
     let mut errors = Vec::new();
     let has_success = op.responses.iter().any(|r| is_success(r.status));
+    // An operation that declares no 2xx but a 3xx answers with it (Twilio's payload data:
+    // `307` with a JSON body): that response is what the caller asked for, not an error.
+    let redirect_answers = !has_success && op.responses.iter().any(|r| is_redirect(r.status));
+    let answers = |status: StatusKey| is_success(status) || (redirect_answers && is_redirect(status));
+    let has_answer = op.responses.iter().any(|r| answers(r.status));
     for response in &op.responses {
         let description = response.description.to_owned();
         let chosen = choose_media(&response.response.content);
-        if is_success(response.status) || (!has_success && response.status == StatusKey::Default) {
+        if answers(response.status) || (!has_answer && response.status == StatusKey::Default) {
             let hint = format!("{type_prefix}Response");
             let received = match chosen {
                 Some((content_type, media)) => payload(types, content_type, media, &response.pointer, &hint)?,
@@ -163,6 +168,7 @@ fn operation(
         StreamMethod { fn_name: unique(format!("{fn_name}_stream"), fn_names, "_"), flag }
     });
     let success = Success {
+        redirect_answers,
         statuses: success_statuses,
         payload,
         outcomes,
@@ -282,6 +288,10 @@ fn param(
 
 fn is_success(status: StatusKey) -> bool {
     matches!(status, StatusKey::Code(200..=299) | StatusKey::Range(2))
+}
+
+fn is_redirect(status: StatusKey) -> bool {
+    matches!(status, StatusKey::Code(300..=399) | StatusKey::Range(3))
 }
 
 pub fn is_json(content_type: &str) -> bool {

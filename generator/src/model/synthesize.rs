@@ -112,6 +112,7 @@ impl<'r, 'd> Examples<'r, 'd> {
                 c.min_length.is_none_or(|min| length >= min)
                     && c.max_length.is_none_or(|max| length <= max)
                     && c.pattern.as_ref().is_none_or(|p| self.pattern(p).matcher.as_ref().is_none_or(|m| m.is_match(text)))
+                    && schema.format.as_deref().is_none_or(|format| format_holds(format, text))
             }
             Value::Number(n) => n.as_f64().is_none_or(|x| within(schema, x)),
             Value::Array(items) => {
@@ -345,7 +346,9 @@ impl<'r, 'd> Examples<'r, 'd> {
 
     fn string(&mut self, schema: &Schema, salt: usize) -> String {
         let c = &schema.constraints;
-        let by_format = schema.format.as_deref().and_then(format_text).map(str::to_owned);
+        // Bytes carried as text (`contentEncoding: base64`) are base64 like `format: byte`.
+        let base64 = schema.content_encoding.as_deref().is_some_and(|e| e.starts_with("base64")).then_some("byte");
+        let by_format = schema.format.as_deref().and_then(format_text).or(base64.and_then(format_text)).map(str::to_owned);
         let fits_lengths = |text: &str| {
             let length = text.chars().count() as u64;
             c.min_length.is_none_or(|min| length >= min) && c.max_length.is_none_or(|max| length <= max)
@@ -452,6 +455,31 @@ fn format_text(format: &str) -> Option<&'static str> {
         "boolean" => "true",
         _ => return None,
     })
+}
+
+/// Whether `text` is written as `format` requires, for the formats validators check (a
+/// document's example `"myUrl"` for a `format: uri` is refused by them).
+fn format_holds(format: &str, text: &str) -> bool {
+    static CHECKS: std::sync::OnceLock<Vec<(&'static str, regex::Regex)>> = std::sync::OnceLock::new();
+    let checks = CHECKS.get_or_init(|| {
+        [
+            ("date-time", r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"),
+            ("date", r"^\d{4}-\d{2}-\d{2}$"),
+            ("time", r"^\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})?$"),
+            ("uuid", r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"),
+            ("email", r"^[^@\s]+@[^@\s]+$"),
+            ("uri", r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]*$"),
+            ("url", r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s]*$"),
+            ("ipv4", r"^(\d{1,3}\.){3}\d{1,3}$"),
+            ("ipv6", r"^[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*$"),
+            ("hostname", r"^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$"),
+            ("byte", r"^[A-Za-z0-9+/_-]*={0,2}$"),
+        ]
+        .into_iter()
+        .map(|(name, pattern)| (name, regex::Regex::new(pattern).expect("format patterns are valid")))
+        .collect()
+    });
+    checks.iter().find(|(name, _)| *name == format).is_none_or(|(_, check)| check.is_match(text))
 }
 
 /// `text` repeated or cut to fit the length bounds.

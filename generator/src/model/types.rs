@@ -429,6 +429,12 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
             let members = self.substantive(&schema.all_of);
             // `type: object` beside `allOf` makes a struct of its own, even of one member.
             let own_object = has_object_keywords(schema) || schema.non_null_types().contains(&JsonType::Object);
+            // Members that only annotate (`allOf: [{}, {description: …}]`) constrain nothing:
+            // any value, not an empty object.
+            if members.is_empty() && !own_object && alternatives.is_empty() && schema.non_null_types().is_empty() {
+                nullable |= self.annotations_nullable(&schema.all_of);
+                return Ok((Shape::Use(TypeRef::Json), nullable));
+            }
             if let ([only], false) = (members.as_slice(), own_object || !alternatives.is_empty()) {
                 // `allOf: [$ref]` with annotations (nullable, description), or with narrowing
                 // keywords (`enum: [1]` next to it): a use of the referenced type.
@@ -1565,5 +1571,33 @@ mod tests {
             "openapi: 3.1.0\ninfo: {title: t, version: '1'}\ncomponents:\n  schemas:\n    Tree: {type: object, properties: {kids: {$ref: '#/components/schemas/Forest'}}}\n    Forest: {type: array, items: {$ref: '#/components/schemas/Tree'}}\n",
         );
         assert_eq!(kind(&api, "Forest"), &TypeKind::Alias(TypeRef::List(Box::new(TypeRef::Named("Tree".into())))));
+    }
+
+    /// Box's `GenericSource` values: `allOf` of an empty schema and a description is any
+    /// value, not an empty object that refuses strings.
+    #[test]
+    fn all_of_members_that_only_annotate_are_any_value() {
+        let api = model("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Source:\n      type: object\n      additionalProperties:\n        allOf: [{}, {description: anything}]\n");
+        assert_eq!(kind(&api, "Source"), &TypeKind::Alias(TypeRef::Map(Box::new(TypeRef::Json))));
+    }
+
+    /// What the docs show: every constraint, in the document's numbers.
+    #[test]
+    fn fields_keep_their_constraints() {
+        use crate::model::Constraint;
+        let api = model("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        sid: {type: string, pattern: '^AC[0-9a-f]{32}$', minLength: 34, maxLength: 34}\n        n: {type: integer, format: int32, exclusiveMinimum: 0, maximum: 10, multipleOf: 2}\n        l: {type: array, items: {type: string}, minItems: 1, uniqueItems: true}\n");
+        let TypeKind::Struct(s) = kind(&api, "A") else { panic!("A is a struct") };
+        let of = |name: &str| &s.fields.iter().find(|f| f.name == name).unwrap().constraints;
+        assert_eq!(of("sid"), &[Constraint::Pattern("^AC[0-9a-f]{32}$".into()), Constraint::Length { min: Some(34), max: Some(34) }]);
+        assert_eq!(
+            of("n"),
+            &[
+                Constraint::Format("int32".into()),
+                Constraint::Minimum { value: "0".into(), exclusive: true },
+                Constraint::Maximum { value: "10".into(), exclusive: false },
+                Constraint::MultipleOf("2".into()),
+            ]
+        );
+        assert_eq!(of("l"), &[Constraint::Items { min: Some(1), max: None }, Constraint::UniqueItems]);
     }
 }
