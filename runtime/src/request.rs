@@ -381,7 +381,21 @@ impl<'c> RequestBuilder<'c> {
             headers.insert(USER_AGENT, agent);
         }
         if let Some(accept) = accept {
-            headers.entry(ACCEPT).or_insert(HeaderValue::from_static(accept));
+            // An `Accept` the operation's parameters set (PagerDuty's versioning header
+            // `application/vnd.pagerduty+json;version=2`) comes first; the type this client can
+            // read is added after it, so a server that cannot serve the first still answers in
+            // a form the client decodes rather than 406.
+            let merged = match headers.get(ACCEPT).map(|v| v.to_str()) {
+                None => Some(HeaderValue::from_static(accept)),
+                Some(Ok(given)) if !given.contains(accept) && !given.contains("*/*") => {
+                    HeaderValue::from_str(&format!("{given}, {accept}")).ok()
+                }
+                // Covered already, or not text: the caller's value as it is.
+                Some(_) => None,
+            };
+            if let Some(value) = merged {
+                headers.insert(ACCEPT, value);
+            }
         }
         if !self.cookies.is_empty() {
             let cookies = HeaderValue::from_str(&self.cookies.join("; ")).map_err(|e| Error::InvalidRequest(e.to_string()))?;

@@ -115,6 +115,8 @@ fn operation(
         if answers(response.status) || (!has_answer && response.status == StatusKey::Default) {
             let hint = format!("{type_prefix}Response");
             let received = match chosen {
+                // A response to HEAD never has a body, whatever the document describes.
+                _ if op.method.eq_ignore_ascii_case("HEAD") => Payload::Empty,
                 Some((content_type, media)) => payload(types, content_type, media, &response.pointer, &hint)?,
                 None => Payload::Empty,
             };
@@ -374,6 +376,12 @@ fn payload(
             pointer: at.join("content").join(content_type).join("itemSchema"),
             message: format!("`itemSchema` with `{content_type}`, which is not a sequence this generator knows; the body is read whole"),
         });
+    }
+    // `*/*` with nothing said about the content: any bytes, not JSON (a client asking for JSON
+    // there is refused by a server that serves something else).
+    let says_nothing = media.schema.is_none_or(|schema| !types.describes_anything(schema));
+    if essence(content_type) == "*/*" && says_nothing {
+        return Ok(Payload::Bytes);
     }
     if is_json(content_type) {
         let ty = match media.schema {

@@ -16,9 +16,11 @@ use serde_json::{Map, Number, Value};
 use crate::load::{JsonType, Schema, SchemaId, SchemaOrBool};
 use crate::resolve::Resolved;
 
-/// Deeper than this, a value stops at what is required to be there: recursive schemas with a
-/// required member of their own type have no finite example anyway.
-const MAX_DEPTH: usize = 8;
+/// Deeper than this (each `$ref`, `allOf` member, branch, member or item is a step), a value
+/// stops: recursive schemas with a required member of their own type have no finite example
+/// anyway. Real documents reach 12 steps through a few wrapped references (Omicron's
+/// `allocator.subnet`).
+const MAX_DEPTH: usize = 32;
 
 pub struct Examples<'r, 'd> {
     resolved: &'r Resolved<'d>,
@@ -117,7 +119,8 @@ impl<'r, 'd> Examples<'r, 'd> {
             Value::Number(n) => n.as_f64().is_none_or(|x| within(schema, x)),
             Value::Array(items) => {
                 let count = items.len() as u64;
-                c.min_items.is_none_or(|min| count >= min) && c.max_items.is_none_or(|max| count <= max)
+                let unique = !c.unique_items || items.iter().enumerate().all(|(i, item)| !items[..i].contains(item));
+                c.min_items.is_none_or(|min| count >= min) && c.max_items.is_none_or(|max| count <= max) && unique
             }
             Value::Object(members) => {
                 let count = members.len() as u64;
@@ -133,6 +136,13 @@ impl<'r, 'd> Examples<'r, 'd> {
         if let Some(example) = schema.examples.iter().find(|v| !v.is_null()) {
             if salt == 0 && self.fits(id, example, depth) {
                 return example.clone();
+            }
+        }
+        // The server's own default is a value it accepts, and often the only sensible one
+        // (PagerDuty's `Accept: application/vnd.pagerduty+json;version=2`).
+        if let Some(default) = schema.default.as_ref().filter(|d| !d.is_null() && salt == 0) {
+            if self.fits(id, default, depth) {
+                return default.clone();
             }
         }
         if let Some(values) = schema.enumeration.as_ref().filter(|v| !v.is_empty()) {
@@ -153,8 +163,7 @@ impl<'r, 'd> Examples<'r, 'd> {
         if is_object || self.combines_objects(id) {
             return Value::Object(self.object(id, depth, salt));
         }
-        if let Some(&branch) = schema.one_of.iter().chain(&schema.any_of).find(|&&b| !self.resolved.schema(b).is_null_only()) {
-            let mut value = self.make(branch, depth + 1, salt);
+        if let Some((branch, mut value)) = self.branch_value(id, depth, salt) {
             if let (Value::Object(members), Some(discriminator)) = (&mut value, &schema.discriminator) {
                 if let Some(tag) = self.tag_value(id, branch) {
                     members.insert(discriminator.property_name.clone(), Value::String(tag));
@@ -180,6 +189,27 @@ impl<'r, 'd> Examples<'r, 'd> {
             }
             Some(JsonType::Object) | None => Value::Object(Map::new()),
         }
+    }
+
+    /// A value of one of the schema's `oneOf`/`anyOf` branches, with the branch taken. For a
+    /// `oneOf` without a discriminator, the first value that only one branch accepts: a value
+    /// two branches accept is refused ("must match exactly one schema in oneOf").
+    fn branch_value(&mut self, id: SchemaId, depth: usize, salt: usize) -> Option<(SchemaId, Value)> {
+        let schema = self.resolved.schema(id);
+        let branches: Vec<SchemaId> =
+            schema.one_of.iter().chain(&schema.any_of).copied().filter(|&b| !self.resolved.schema(b).is_null_only()).collect();
+        let first = *branches.first()?;
+        // With a discriminator the tag tells the branches apart.
+        if schema.one_of.len() > 1 && schema.discriminator.is_none() {
+            for &branch in &branches {
+                let value = self.make(branch, depth + 1, salt);
+                let accepting = branches.iter().filter(|&&other| self.fits(other, &value, depth + 1)).count();
+                if accepting == 1 {
+                    return Some((branch, value));
+                }
+            }
+        }
+        Some((first, self.make(first, depth + 1, salt)))
     }
 
     /// Whether the schema is an object assembled from parts: `allOf` members or a `$ref` that
@@ -583,6 +613,12 @@ mod tests {
     }
 
     #[test]
+    fn a_default_comes_before_a_made_up_value() {
+        let value = examples_of(&format!("{HEAD}    Accept: {{type: string, default: 'application/vnd.x+json;version=2'}}\n"), "Accept");
+        assert_eq!(value, "application/vnd.x+json;version=2");
+    }
+
+    #[test]
     fn numbers_respect_bounds_and_steps() {
         let value = examples_of(&format!("{HEAD}    N: {{type: integer, minimum: 10, maximum: 20, multipleOf: 4}}\n"), "N");
         assert_eq!(value, 12);
@@ -599,6 +635,15 @@ mod tests {
             "{HEAD}    Pet:\n      oneOf: [{{$ref: '#/components/schemas/Cat'}}, {{$ref: '#/components/schemas/Dog'}}]\n      discriminator: {{propertyName: kind, mapping: {{cat: '#/components/schemas/Cat'}}}}\n    Cat:\n      type: object\n      required: [kind, lives]\n      properties: {{kind: {{type: string}}, lives: {{type: integer, minimum: 1, maximum: 9}}, name: {{type: string}}}}\n    Dog: {{type: object, properties: {{kind: {{type: string}}}}}}\n"
         );
         assert_eq!(examples_of(&yaml, "Pet"), serde_json::json!({"kind": "cat", "lives": 1}));
+    }
+
+    #[test]
+    fn a_one_of_value_matches_exactly_one_branch() {
+        // `{"b": 1}` fits both branches (the second takes any object); `{}` fits only the second.
+        let yaml = format!(
+            "{HEAD}    Either:\n      oneOf:\n        - {{type: object, required: [b], properties: {{b: {{type: integer}}}}}}\n        - {{type: object}}\n"
+        );
+        assert_eq!(examples_of(&yaml, "Either"), serde_json::json!({}));
     }
 
     #[test]

@@ -153,6 +153,11 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
         })
     }
 
+    /// Whether the schema says anything about a value (`{}` and annotations alone do not).
+    pub fn describes_anything(&self, id: SchemaId) -> bool {
+        self.resolved.schema(id).has_structure()
+    }
+
     /// The rules a schema sets on its values: its own, or, for a bare `$ref`, those of the
     /// first schema along the chain that has any.
     pub fn constraints_along(&self, id: SchemaId) -> Vec<Constraint> {
