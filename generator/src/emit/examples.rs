@@ -148,7 +148,36 @@ impl Writer<'_> {
                     None => decoded(&path, value),
                 }
             }
-            TypeKind::Struct(s) if construction(s) == Construction::Default => format!("{path}::default()"),
+            TypeKind::Struct(s) if construction(s) == Construction::Default => {
+                // Nothing is required, but the value may set members (distinct items of a
+                // `uniqueItems` list differ in them): those are written, the rest default.
+                let members = value.and_then(Value::as_object);
+                let set: Vec<String> = s
+                    .fields
+                    .iter()
+                    .filter_map(|f| {
+                        let member = members?.get(&f.wire)?;
+                        let mut inner = match member {
+                            Value::Null if f.nullable => return Some(format!("{}: apigen_runtime::Nullable::Null", ident(&f.name))),
+                            Value::Null => return None,
+                            member => self.element(&f.ty, Some(member), depth + 1),
+                        };
+                        if f.secret {
+                            inner = format!("apigen_runtime::Secret::from({inner})");
+                        }
+                        if f.boxed {
+                            inner = format!("Box::new({inner})");
+                        }
+                        let wrapped = if f.nullable { format!("apigen_runtime::Nullable::Value({inner})") } else { format!("Some({inner})") };
+                        Some(format!("{}: {wrapped}", ident(&f.name)))
+                    })
+                    .collect();
+                if set.is_empty() {
+                    format!("{path}::default()")
+                } else {
+                    format!("{path} {{ {}, ..Default::default() }}", set.join(", "))
+                }
+            }
             TypeKind::Struct(s) => {
                 let literal = construction(s) == Construction::Literal;
                 let members = value.and_then(Value::as_object);
@@ -218,7 +247,13 @@ impl Writer<'_> {
                 Some(TypeKind::Union(u)) => u.variants.iter().any(|v| self.shape_fits(&v.ty, value)),
                 _ => false,
             },
-            (TypeRef::String | TypeRef::Uuid | TypeRef::DateTime | TypeRef::OffsetDateTime | TypeRef::Date | TypeRef::Base64 | TypeRef::Bytes, Value::String(_)) => true,
+            // Text that a typed variant would refuse to parse does not choose it.
+            (TypeRef::Uuid, Value::String(text)) => is_uuid(text),
+            (TypeRef::DateTime | TypeRef::OffsetDateTime, Value::String(text)) => {
+                text.as_bytes().get(10).is_some_and(|b| b.eq_ignore_ascii_case(&b'T')) && text.get(..10).is_some_and(is_date)
+            }
+            (TypeRef::Date, Value::String(text)) => is_date(text),
+            (TypeRef::String | TypeRef::Base64 | TypeRef::Bytes, Value::String(_)) => true,
             (TypeRef::Bool, Value::Bool(_)) => true,
             (TypeRef::I32 | TypeRef::I64, Value::Number(n)) => n.is_i64() || n.is_u64(),
             (TypeRef::F32 | TypeRef::F64, Value::Number(_)) => true,
@@ -227,6 +262,16 @@ impl Writer<'_> {
             _ => false,
         }
     }
+}
+
+fn is_uuid(text: &str) -> bool {
+    text.len() == 36
+        && text.char_indices().all(|(i, c)| if matches!(i, 8 | 13 | 18 | 23) { c == '-' } else { c.is_ascii_hexdigit() })
+}
+
+/// `YYYY-MM-DD`.
+fn is_date(text: &str) -> bool {
+    text.len() == 10 && text.char_indices().all(|(i, c)| if matches!(i, 4 | 7) { c == '-' } else { c.is_ascii_digit() })
 }
 
 fn field(literal: bool, name: &str, value: String) -> String {
