@@ -296,7 +296,17 @@ impl<'c> RequestBuilder<'c> {
 
     /// Sends and returns the response whatever its status: only transport errors fail.
     pub async fn send_raw<E>(self) -> Result<RawResponse, Error<E>> {
-        match self.prepare(None)?.send(Mode::Whole).await? {
+        self.send_raw_accepting(None).await
+    }
+
+    /// As [`send_raw`](Self::send_raw), saying the client reads JSON (`Accept`): for an
+    /// operation whose success statuses carry JSON bodies of different types.
+    pub async fn send_raw_json<E>(self) -> Result<RawResponse, Error<E>> {
+        self.send_raw_accepting(Some("application/json")).await
+    }
+
+    async fn send_raw_accepting<E>(self, accept: Option<&'static str>) -> Result<RawResponse, Error<E>> {
+        match self.prepare(accept)?.send(Mode::Whole).await? {
             Received::Whole(response) => Ok(response),
             Received::Live(_) => Err(Error::InvalidRequest("a whole response was asked for".into())),
         }

@@ -402,6 +402,8 @@ fn one_method(api: &Api, op: &Operation, errors: &TokenStream, stream: Option<(&
             };
             quote!(#status => #value,)
         });
+        let any_json = op.success.outcomes.iter().any(|o| matches!(o.payload, Payload::Json(_)));
+        let send_raw = if any_json { format_ident!("send_raw_json") } else { format_ident!("send_raw") };
         return quote! {
             #docs
             #deprecated
@@ -412,7 +414,7 @@ fn one_method(api: &Api, op: &Operation, errors: &TokenStream, stream: Option<(&
                     #security
                     #(#params)*
                     #body_call
-                    .send_raw()
+                    .#send_raw()
                     .await?;
                 match response.status.as_u16() {
                     #(#arms)*

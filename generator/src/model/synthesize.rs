@@ -27,6 +27,9 @@ pub struct Examples<'r, 'd> {
     /// Compiled patterns: a sampler, or `None` for one this module cannot sample from (a
     /// look-around, a back-reference); and a matcher, or `None` for one that does not compile.
     patterns: HashMap<String, Pattern>,
+    /// The next object made gets every member it declares, not only the required ones (set
+    /// for one value at a time, by [`Examples::branch_value`]).
+    fill_next_object: bool,
 }
 
 struct Pattern {
@@ -36,7 +39,7 @@ struct Pattern {
 
 impl<'r, 'd> Examples<'r, 'd> {
     pub fn new(resolved: &'r Resolved<'d>) -> Self {
-        Examples { resolved, patterns: HashMap::new() }
+        Examples { resolved, patterns: HashMap::new(), fill_next_object: false }
     }
 
     /// A value of schema `id`, preferring `given` (a parameter's or media type's own examples)
@@ -99,7 +102,10 @@ impl<'r, 'd> Examples<'r, 'd> {
         if !schema.all_of.iter().all(|&member| self.fits(member, value, depth + 1)) {
             return false;
         }
-        schema.one_of.is_empty() && schema.any_of.is_empty() || self.any_branch_fits(schema, value, depth)
+        // `oneOf` as validators read it: exactly one branch, whatever the discriminator says.
+        let one_of_holds = schema.one_of.is_empty() || schema.one_of.iter().filter(|&&b| self.fits(b, value, depth + 1)).count() == 1;
+        let any_of_holds = schema.any_of.is_empty() || schema.any_of.iter().any(|&b| self.fits(b, value, depth + 1));
+        one_of_holds && any_of_holds
     }
 
     fn any_branch_fits(&mut self, schema: &Schema, value: &Value, depth: usize) -> bool {
@@ -191,25 +197,41 @@ impl<'r, 'd> Examples<'r, 'd> {
         }
     }
 
-    /// A value of one of the schema's `oneOf`/`anyOf` branches, with the branch taken. For a
-    /// `oneOf` without a discriminator, the first value that only one branch accepts: a value
-    /// two branches accept is refused ("must match exactly one schema in oneOf").
+    /// A value of one of the schema's `oneOf`/`anyOf` branches, with the branch taken (and its
+    /// discriminator value set). For a `oneOf`, the first value that only one branch accepts:
+    /// validators ignore discriminators, and a value two branches accept is refused ("must
+    /// match exactly one schema in oneOf"). Values with only the required members come first;
+    /// then, branch by branch, with every member of the branch (an optional member is often
+    /// what tells two branches apart).
     fn branch_value(&mut self, id: SchemaId, depth: usize, salt: usize) -> Option<(SchemaId, Value)> {
         let schema = self.resolved.schema(id);
         let branches: Vec<SchemaId> =
             schema.one_of.iter().chain(&schema.any_of).copied().filter(|&b| !self.resolved.schema(b).is_null_only()).collect();
         let first = *branches.first()?;
-        // With a discriminator the tag tells the branches apart.
-        if schema.one_of.len() > 1 && schema.discriminator.is_none() {
-            for &branch in &branches {
-                let value = self.make(branch, depth + 1, salt);
-                let accepting = branches.iter().filter(|&&other| self.fits(other, &value, depth + 1)).count();
-                if accepting == 1 {
-                    return Some((branch, value));
+        let tag_property = schema.discriminator.as_ref().map(|d| d.property_name.clone());
+        let mut value_of = |this: &mut Self, branch: SchemaId, full: bool| {
+            this.fill_next_object = full;
+            let mut value = this.make(branch, depth + 1, salt);
+            this.fill_next_object = false;
+            if let (Value::Object(members), Some(property)) = (&mut value, &tag_property) {
+                if let Some(tag) = this.tag_value(id, branch) {
+                    members.insert(property.clone(), Value::String(tag));
+                }
+            }
+            value
+        };
+        if schema.one_of.len() > 1 {
+            for full in [false, true] {
+                for &branch in &branches {
+                    let value = value_of(self, branch, full);
+                    let accepting = branches.iter().filter(|&&other| self.fits(other, &value, depth + 1)).count();
+                    if accepting == 1 {
+                        return Some((branch, value));
+                    }
                 }
             }
         }
-        Some((first, self.make(first, depth + 1, salt)))
+        Some((first, value_of(self, first, false)))
     }
 
     /// Whether the schema is an object assembled from parts: `allOf` members or a `$ref` that
@@ -238,6 +260,7 @@ impl<'r, 'd> Examples<'r, 'd> {
     /// The required members of an object and of everything it is assembled from, then
     /// optional ones until `minProperties` is met.
     fn object(&mut self, id: SchemaId, depth: usize, salt: usize) -> Map<String, Value> {
+        let fill = std::mem::take(&mut self.fill_next_object);
         let mut parts = Vec::new();
         self.object_parts(id, &mut parts, 0);
         let mut required: Vec<String> = Vec::new();
@@ -287,7 +310,7 @@ impl<'r, 'd> Examples<'r, 'd> {
             members.insert(name.clone(), value);
         }
         for (name, property) in &properties {
-            if members.len() as u64 >= min_properties {
+            if members.len() as u64 >= min_properties && !fill {
                 break;
             }
             if !members.contains_key(name) {
@@ -634,7 +657,9 @@ mod tests {
         let yaml = format!(
             "{HEAD}    Pet:\n      oneOf: [{{$ref: '#/components/schemas/Cat'}}, {{$ref: '#/components/schemas/Dog'}}]\n      discriminator: {{propertyName: kind, mapping: {{cat: '#/components/schemas/Cat'}}}}\n    Cat:\n      type: object\n      required: [kind, lives]\n      properties: {{kind: {{type: string}}, lives: {{type: integer, minimum: 1, maximum: 9}}, name: {{type: string}}}}\n    Dog: {{type: object, properties: {{kind: {{type: string}}}}}}\n"
         );
-        assert_eq!(examples_of(&yaml, "Pet"), serde_json::json!({"kind": "cat", "lives": 1}));
+        // A Cat (`{"kind": "cat", "lives": 1}`) is also a Dog, whose members are all optional:
+        // validators ignore the discriminator, so the value is a Dog, which is not a Cat.
+        assert_eq!(examples_of(&yaml, "Pet"), serde_json::json!({"kind": "Dog"}));
     }
 
     #[test]
