@@ -892,7 +892,7 @@ fn example_value(api: &Api, ty: &TypeRef, krate: &str, depth: usize) -> String {
         TypeRef::I32 | TypeRef::I64 => "1".to_owned(),
         TypeRef::F32 | TypeRef::F64 => "1.0".to_owned(),
         TypeRef::Uuid => "uuid::Uuid::nil()".to_owned(),
-        TypeRef::DateTime => "chrono::Utc::now()".to_owned(),
+        TypeRef::DateTime => "chrono::Utc::now().fixed_offset()".to_owned(),
         TypeRef::OffsetDateTime => "time::OffsetDateTime::now_utc()".to_owned(),
         TypeRef::Date => "chrono::NaiveDate::default()".to_owned(),
         TypeRef::Json => "serde_json::json!({})".to_owned(),
