@@ -218,6 +218,17 @@ pub struct MediaType {
     pub schema: Option<SchemaId>,
     /// The schema of each item of a sequential media type (3.2: JSON Lines, SSE...).
     pub item_schema: Option<SchemaId>,
+    /// The payloads the media type shows: `example`, then each of `examples` (a `$ref` to
+    /// `components/examples` followed; `externalValue` is not fetched).
+    pub examples: Vec<Example>,
+}
+
+/// An example payload, and where its value is written (`…/examples/one/value`, or
+/// `/components/examples/One/value` when a `$ref` led there).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Example {
+    pub pointer: Pointer,
+    pub value: Value,
 }
 
 #[derive(Clone, Debug, Default)]

@@ -786,7 +786,40 @@ impl<'a> Reader<'a> {
         if let Some(value) = map.get("itemSchema").filter(|v| !v.is_null()) {
             media.item_schema = Some(self.schema(value, &at.join("itemSchema"), base)?);
         }
+        if let Some(value) = map.get("example") {
+            media.examples.push(Example { pointer: at.join("example"), value: value.clone() });
+        }
+        if let Some(Value::Object(named)) = map.get("examples") {
+            for (name, example) in named {
+                if let Some(example) = self.example(example, &at.join("examples").join(name)) {
+                    media.examples.push(example);
+                }
+            }
+        }
         Ok(media)
+    }
+
+    /// An Example object's payload (`dataValue` in 3.2, else `value`), following `$ref`s to
+    /// `components/examples`; `None`, with a warning for a reference that leads nowhere, when
+    /// there is no inline payload (`externalValue`).
+    fn example(&mut self, value: &Value, at: &Pointer) -> Option<Example> {
+        let (mut value, mut at) = (value, at.clone());
+        for _ in 0..16 {
+            let Some(reference) = value.get("$ref") else {
+                let key = ["dataValue", "value"].into_iter().find(|key| value.get(key).is_some())?;
+                return Some(Example { pointer: at.join(key), value: value[key].clone() });
+            };
+            let target = reference.as_str().and_then(|text| self.local_pointer(text, &at).ok());
+            match target.as_ref().and_then(|target| self.raw.pointer(target.as_str())) {
+                Some(found) => (value, at) = (found, target.unwrap_or_default()),
+                None => {
+                    self.warn(&at.join("$ref"), format!("example `$ref` {reference} leads nowhere; the example is left out"));
+                    return None;
+                }
+            }
+        }
+        self.warn(&at, "example `$ref`s loop; the example is left out");
+        None
     }
 
     fn security_scheme_ref(&mut self, value: &Value, at: &Pointer) -> Result<Ref<SecurityScheme>> {

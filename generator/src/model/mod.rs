@@ -7,6 +7,7 @@
 mod choices;
 mod names;
 mod operations;
+pub mod payload_examples;
 mod types;
 
 pub use choices::{FULL_FEATURE, WEBHOOKS_FEATURE};
