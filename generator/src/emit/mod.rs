@@ -7,6 +7,7 @@
 mod client;
 mod contract;
 mod docs;
+mod examples;
 mod operations;
 mod types;
 mod webhooks;
@@ -18,6 +19,7 @@ use crate::model::{Api, TypeRef};
 use crate::Options;
 
 pub use contract::contract_test;
+pub use examples::examples_test;
 
 /// The generated crate before formatting: Rust files as tokens, the manifest as text.
 pub struct CrateTokens {

@@ -416,7 +416,12 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
                 nullable |= usage.nullable || self.annotations_nullable(&schema.all_of);
                 return Ok((Shape::Use(usage.ty), nullable));
             }
-            return Ok((Shape::Define(TypeKind::Struct(self.object(id, name)?)), nullable));
+            if !members.is_empty() || own_object || !alternatives.is_empty() {
+                return Ok((Shape::Define(TypeKind::Struct(self.object(id, name)?)), nullable));
+            }
+            // Only annotations (`allOf: [{}, {example: "100"}]`): not an object, whatever the
+            // schema's own keywords say below (nothing: any value).
+            nullable |= self.annotations_nullable(&schema.all_of);
         }
         if !alternatives.is_empty() {
             // Properties beside `oneOf`: a struct keeping what the alternatives add.
