@@ -23,7 +23,7 @@ use serde_json::Value;
 use crate::codegen::workspace_root;
 use crate::contract;
 
-const USAGE: &str = "usage: cargo xtask examples (--spec PATH ... | --all) [--expect FILE] [--write-expected FILE] [--quiet]";
+const USAGE: &str = "usage: cargo xtask examples (--spec PATH ... | --all) [--expect FILE] [--write-expected FILE] [--quiet | --verbose]";
 
 /// What became of one example.
 #[derive(Debug)]
@@ -65,6 +65,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let mut expect: Option<PathBuf> = None;
     let mut write_expected: Option<PathBuf> = None;
     let mut quiet = false;
+    let mut verbose = false;
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -73,6 +74,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
             "--expect" => expect = Some(args.next().ok_or(USAGE)?.into()),
             "--write-expected" => write_expected = Some(args.next().ok_or(USAGE)?.into()),
             "--quiet" => quiet = true,
+            // Also every example that lost unknown members, with the members' paths.
+            "--verbose" => verbose = true,
             other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
         }
     }
@@ -83,7 +86,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     for spec in &specs {
         let started = Instant::now();
         let document = spec.file_name().unwrap_or_default().to_string_lossy().into_owned();
-        let counts = check_document(spec, quiet);
+        let counts = check_document(spec, quiet, verbose);
         if let Err(error) = &counts {
             println!("{document}: {error}");
         }
@@ -180,11 +183,24 @@ fn compare_expected(path: &Path, rows: &[Row]) -> Result<Vec<String>, String> {
     Ok(problems)
 }
 
-fn check_document(spec: &Path, quiet: bool) -> Result<Counts, String> {
+fn check_document(spec: &Path, quiet: bool, verbose: bool) -> Result<Counts, String> {
     let root = workspace_root();
     let started = Instant::now();
     let mut prepared = contract::prepare(spec)?;
-    let (program, data) = apigen::emit::examples_test(&prepared.examples, &prepared.options);
+    let name = spec.file_name().unwrap_or_default().to_string_lossy().into_owned();
+    if prepared.examples.is_empty() {
+        // Nothing to decode: the crate is not built.
+        println!("{name}: no examples");
+        return Ok(Counts::default());
+    }
+    // A form body's example is form text read as JSON: `"true"` for a boolean, one value for
+    // a list. It is read as the form it is before it is decoded (and judged).
+    let inputs: Vec<PayloadExample> = prepared
+        .examples
+        .iter()
+        .map(|e| PayloadExample { value: if e.form { form_value(&prepared.api, &e.ty, &e.value) } else { e.value.clone() }, ..e.clone() })
+        .collect();
+    let (program, data) = apigen::emit::examples_test(&inputs, &prepared.options);
     prepared.files.insert("tests/examples.rs".into(), program);
     prepared.files.insert("tests/examples.json".into(), data);
     prepared.write()?;
@@ -214,9 +230,10 @@ fn check_document(spec: &Path, quiet: bool) -> Result<Counts, String> {
     let mut faults: Vec<String> = Vec::new();
     let mut bugs: Vec<String> = Vec::new();
     let mut lost_members: BTreeMap<String, usize> = BTreeMap::new();
-    for (example, result) in prepared.examples.iter().zip(&results) {
+    for ((example, input), result) in prepared.examples.iter().zip(&inputs).zip(&results) {
         let outcome = match (result.get("encoded"), result.get("error")) {
-            (Some(encoded), _) => compare(&prepared.api, example, encoded),
+            (Some(encoded), _) if example.form => compare_form(&prepared.api, &mut validator, example, encoded),
+            (Some(encoded), _) => compare(&prepared.api, &mut validator, example, encoded),
             (None, Some(error)) => Outcome::NotDecoded(error.as_str().unwrap_or_default().to_owned()),
             (None, None) => Outcome::NotDecoded("no result".into()),
         };
@@ -237,6 +254,9 @@ fn check_document(spec: &Path, quiet: bool) -> Result<Counts, String> {
                 for member in members {
                     *lost_members.entry(last_segment(member)).or_default() += 1;
                 }
+                if verbose {
+                    println!("  lost unknown members: {} ({}): {}", example.pointer, type_text(&example.ty), members.join(", "));
+                }
                 continue;
             }
             Outcome::NotDecoded(error) => format!("does not decode: {}", excerpt(error)),
@@ -247,7 +267,7 @@ fn check_document(spec: &Path, quiet: bool) -> Result<Counts, String> {
         };
         let place = example.place.name();
         let ty = type_text(&example.ty);
-        match validator.violation(&example.schema, &example.value) {
+        match validator.violation(example.schema.as_str(), &input.value) {
             Some(why) => {
                 counts.document_fault += 1;
                 faults.push(format!("  {} ({place}, {ty}): {} — {what}", example.pointer, excerpt(&why)));
@@ -259,7 +279,6 @@ fn check_document(spec: &Path, quiet: bool) -> Result<Counts, String> {
         }
     }
     let judged = started.elapsed();
-    let name = spec.file_name().unwrap_or_default().to_string_lossy();
     println!(
         "{name}: {} examples, {} decoded, {} exact, {} date-times respelled, {} lost unknown members, {} the document's fault, {} generator bugs (generate {:.1} s, build and run {:.1} s, judge {:.1} s)",
         counts.examples,
@@ -320,8 +339,104 @@ fn type_text(ty: &TypeRef) -> String {
     }
 }
 
+/// A form body's example as the values it stands for, by the type that decodes it: text where a
+/// boolean or a number is wanted is read as one, a single value where a list is wanted is a
+/// list of one.
+fn form_value(api: &Api, ty: &TypeRef, value: &Value) -> Value {
+    let ty = match api.unaliased(ty) {
+        TypeRef::OrNull(inner) => api.unaliased(inner),
+        other => other,
+    };
+    match (ty, value) {
+        (TypeRef::Named(name), Value::Object(members)) => {
+            let Some(TypeKind::Struct(s)) = api.type_named(name).map(|d| &d.kind) else { return value.clone() };
+            let members = members
+                .iter()
+                .map(|(key, member)| {
+                    let member = match s.fields.iter().find(|f| &f.wire == key) {
+                        Some(field) => form_value(api, &field.ty, member),
+                        None => member.clone(),
+                    };
+                    (key.clone(), member)
+                })
+                .collect();
+            Value::Object(members)
+        }
+        (TypeRef::List(item), Value::Array(items)) => Value::Array(items.iter().map(|v| form_value(api, item, v)).collect()),
+        (TypeRef::List(item), single) if !single.is_null() => Value::Array(vec![form_value(api, item, single)]),
+        (TypeRef::Bool, Value::String(text)) if text == "true" || text == "false" => Value::Bool(text == "true"),
+        (TypeRef::I32 | TypeRef::I64, Value::String(text)) => text.parse::<i64>().map(Value::from).unwrap_or_else(|_| value.clone()),
+        (TypeRef::F32 | TypeRef::F64, Value::String(text)) => text
+            .parse::<f64>()
+            .ok()
+            .and_then(serde_json::Number::from_f64)
+            .map(Value::Number)
+            .unwrap_or_else(|| value.clone()),
+        _ => value.clone(),
+    }
+}
+
+/// A form body's example, as the pairs it is sent as, against the pairs the client sends for it:
+/// the same names with the same values (numbers as numbers: `12.00` is `12.0`), each name's
+/// values in order.
+fn compare_form(api: &Api, schemas: &mut SchemaCheck, example: &PayloadExample, encoded: &Value) -> Outcome {
+    let original = &example.value;
+    let text = |value: &Value| match value {
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    };
+    let mut want: Vec<(String, String)> = Vec::new();
+    if let Value::Object(members) = original {
+        for (name, value) in members {
+            match value {
+                Value::Null => {}
+                Value::Array(items) => want.extend(items.iter().filter(|v| !v.is_null()).map(|v| (name.clone(), text(v)))),
+                other => want.push((name.clone(), text(other))),
+            }
+        }
+    }
+    let mut got: Vec<(String, String)> = serde_json::from_value(encoded.clone()).unwrap_or_default();
+    want.sort_by(|a, b| a.0.cmp(&b.0));
+    got.sort_by(|a, b| a.0.cmp(&b.0));
+    let same = |a: &str, b: &str| a == b || matches!((a.parse::<f64>(), b.parse::<f64>()), (Ok(x), Ok(y)) if x == y);
+    let mut lost = Vec::new();
+    let mut other = Vec::new();
+    let (mut i, mut j) = (0, 0);
+    while i < want.len() || j < got.len() {
+        match (want.get(i), got.get(j)) {
+            (Some(w), Some(g)) if w.0 == g.0 => {
+                if !same(&w.1, &g.1) {
+                    other.push(format!("/{}: {:?} became {:?}", w.0, w.1, g.1));
+                }
+                i += 1;
+                j += 1;
+            }
+            (Some(w), g) if g.is_none_or(|g| w.0 < g.0) => {
+                if knows_member(api, schemas, &example.ty, original, &[], &w.0) {
+                    other.push(format!("/{}: lost, although the type declares it", w.0));
+                } else if schemas.declares(&example.schema, original, &[], &w.0) {
+                    other.push(format!("/{}: lost: the schema declares it, the type does not", w.0));
+                } else {
+                    lost.push(format!("/{}", w.0));
+                }
+                i += 1;
+            }
+            (_, Some(g)) => {
+                other.push(format!("/{}: added ({:?})", g.0, g.1));
+                j += 1;
+            }
+            _ => break,
+        }
+    }
+    match (other.is_empty(), lost.is_empty()) {
+        (true, true) => Outcome::Exact,
+        (true, false) => Outcome::LostUnknown(lost),
+        _ => Outcome::Changed(other),
+    }
+}
+
 /// The example against what came back, with the members lost judged against the type.
-fn compare(api: &Api, example: &PayloadExample, encoded: &Value) -> Outcome {
+fn compare(api: &Api, schemas: &mut SchemaCheck, example: &PayloadExample, encoded: &Value) -> Outcome {
     let mut diffs = Vec::new();
     differences(&example.value, encoded, "", &mut diffs);
     if diffs.is_empty() {
@@ -335,8 +450,10 @@ fn compare(api: &Api, example: &PayloadExample, encoded: &Value) -> Outcome {
             Diff::Lost(path) => {
                 let (container, member) = path.rsplit_once('/').unwrap_or(("", &path));
                 let segments: Vec<&str> = container.split('/').skip(1).collect();
-                if knows_member(api, &example.ty, &segments, member) {
+                if knows_member(api, schemas, &example.ty, &example.value, &segments, member) {
                     other.push(format!("{path}: lost, although the type declares it"));
+                } else if schemas.declares(&example.schema, &example.value, &segments, member) {
+                    other.push(format!("{path}: lost: the schema declares it, the type does not"));
                 } else {
                     lost.push(path);
                 }
@@ -404,29 +521,43 @@ fn same_number(a: &serde_json::Number, b: &serde_json::Number) -> bool {
     }
 }
 
-/// Whether the container at `path` inside a value of `ty` has a type that declares `member`
-/// (or keeps every member: a map, free-form JSON, `additionalProperties`). Through unions every
-/// variant counts: a member some variant knows was not lost by design.
-fn knows_member(api: &Api, ty: &TypeRef, path: &[&str], member: &str) -> bool {
-    let mut current = concrete(api, ty);
+/// Whether the container at `path` inside `value`, a value of `ty`, has a type that declares
+/// `member` (or keeps every member: a map, free-form JSON, `additionalProperties`). Through a
+/// union, the variants whose schemas accept the value there count (all of them when none does):
+/// a member one of those declares was not lost by design; one only a variant that cannot hold
+/// the value declares was.
+fn knows_member(api: &Api, schemas: &mut SchemaCheck, ty: &TypeRef, value: &Value, path: &[&str], member: &str) -> bool {
+    let mut value = value;
+    let mut current = concrete(api, schemas, ty, value);
     for segment in path {
         let segment = segment.replace("~1", "/").replace("~0", "~");
+        let inner = match value {
+            Value::Object(members) => members.get(&segment),
+            Value::Array(items) => segment.parse::<usize>().ok().and_then(|i| items.get(i)),
+            _ => None,
+        };
+        let Some(inner) = inner else { return false };
+        value = inner;
         let mut next = Vec::new();
         for ty in &current {
             match ty {
-                TypeRef::List(item) => next.extend(concrete(api, item)),
-                TypeRef::Map(value) => next.extend(concrete(api, value)),
+                TypeRef::List(item) => next.extend(concrete(api, schemas, item, value)),
+                TypeRef::Map(map_value) => next.extend(concrete(api, schemas, map_value, value)),
                 TypeRef::Tuple(items) => {
                     if let Some(item) = segment.parse::<usize>().ok().and_then(|i| items.get(i)) {
-                        next.extend(concrete(api, item));
+                        next.extend(concrete(api, schemas, item, value));
                     }
                 }
                 TypeRef::Json => return true,
                 TypeRef::Named(name) => {
                     if let Some(TypeKind::Struct(s)) = api.type_named(name).map(|d| &d.kind) {
                         match s.fields.iter().find(|f| f.wire == segment) {
-                            Some(field) => next.extend(concrete(api, &field.ty)),
-                            None => next.extend(s.additional.iter().flat_map(|a| concrete(api, a))),
+                            Some(field) => next.extend(concrete(api, schemas, &field.ty, value)),
+                            None => {
+                                if let Some(additional) = &s.additional {
+                                    next.extend(concrete(api, schemas, additional, value));
+                                }
+                            }
                         }
                     }
                 }
@@ -445,8 +576,9 @@ fn knows_member(api: &Api, ty: &TypeRef, path: &[&str], member: &str) -> bool {
     })
 }
 
-/// `ty` without aliases and `null`, and a union as its variants.
-fn concrete(api: &Api, ty: &TypeRef) -> Vec<TypeRef> {
+/// `ty` without aliases and `null`, and a union as those of its variants whose schemas accept
+/// `value` (every variant when none does).
+fn concrete(api: &Api, schemas: &mut SchemaCheck, ty: &TypeRef, value: &Value) -> Vec<TypeRef> {
     let mut out = Vec::new();
     let mut work = vec![ty.clone()];
     let mut seen = std::collections::HashSet::new();
@@ -458,7 +590,25 @@ fn concrete(api: &Api, ty: &TypeRef) -> Vec<TypeRef> {
         match &ty {
             TypeRef::OrNull(inner) => work.push((**inner).clone()),
             TypeRef::Named(name) => match api.type_named(name).map(|d| &d.kind) {
-                Some(TypeKind::Union(u)) => work.extend(u.variants.iter().map(|v| v.ty.clone())),
+                Some(TypeKind::Union(u)) => {
+                    let accepting: Vec<TypeRef> = u
+                        .variants
+                        .iter()
+                        .filter(|v| match &v.ty {
+                            TypeRef::Named(variant) => match api.type_named(variant) {
+                                Some(def) => schemas.violation(def.pointer.as_str(), value).is_none(),
+                                None => true,
+                            },
+                            _ => true,
+                        })
+                        .map(|v| v.ty.clone())
+                        .collect();
+                    if accepting.is_empty() {
+                        work.extend(u.variants.iter().map(|v| v.ty.clone()));
+                    } else {
+                        work.extend(accepting);
+                    }
+                }
                 Some(TypeKind::Alias(inner)) => work.push(inner.clone()),
                 _ => out.push(ty),
             },
@@ -475,9 +625,14 @@ struct SchemaCheck {
     /// Where `nullable` wrapping moved schemas: (old, new) prefixes, deepest first.
     moves: Vec<(String, String)>,
     validators: HashMap<String, Result<jsonschema::Validator, String>>,
+    /// The document as written, to see what its schemas declare.
+    raw: Value,
 }
 
 const BASE: &str = "https://apigen.invalid/document.json";
+
+/// Formats that give a value a Rust type of its own (a malformed one cannot decode).
+const TYPED_FORMATS: [&str; 4] = ["date-time", "date", "uuid", "byte"];
 
 impl SchemaCheck {
     fn new(spec: &Path) -> Result<SchemaCheck, String> {
@@ -491,18 +646,19 @@ impl SchemaCheck {
         // 3.0's schemas are draft 4's words (boolean `exclusiveMinimum`, `$ref` siblings
         // ignored); 3.1 and 3.2 use 2020-12.
         let draft = if version.starts_with("3.0") { jsonschema::Draft::Draft4 } else { jsonschema::Draft::Draft202012 };
+        let raw = document.clone();
         let moves = allow_nullable(&mut document);
         let registry = jsonschema::Registry::new()
             .draft(draft)
             .add(BASE, draft.create_resource(document))
             .and_then(|builder| builder.prepare())
             .map_err(|e| format!("the document as JSON Schema: {e}"))?;
-        Ok(SchemaCheck { registry, draft, moves, validators: HashMap::new() })
+        Ok(SchemaCheck { registry, draft, moves, validators: HashMap::new(), raw })
     }
 
     /// Why `value` does not satisfy the schema at `schema`, if it does not.
-    fn violation(&mut self, schema: &apigen::Pointer, value: &Value) -> Option<String> {
-        let pointer = map_pointer(&self.moves, schema.as_str());
+    fn violation(&mut self, schema: &str, value: &Value) -> Option<String> {
+        let pointer = map_pointer(&self.moves, schema);
         let validator = self.validators.entry(pointer.clone()).or_insert_with(|| {
             let root = serde_json::json!({ "$ref": format!("{BASE}#{}", encode_fragment(&pointer)) });
             jsonschema::options()
@@ -512,17 +668,94 @@ impl SchemaCheck {
                 .build(&root)
                 .map_err(|e| e.to_string())
         });
-        match validator {
-            Ok(validator) => validator.validate(value).err().map(|e| {
+        let validator = match validator {
+            Ok(validator) => validator,
+            Err(error) => return Some(format!("(the schema could not be compiled: {error})")),
+        };
+        let found: Vec<String> = validator
+            .iter_errors(value)
+            .filter(|e| match e.kind() {
+                // A format the client reads as a plain string (`uri`, `email`…) cannot make an
+                // example fail: only those with a type of their own count.
+                jsonschema::error::ValidationErrorKind::Format { format } => TYPED_FORMATS.contains(&format.as_str()),
+                _ => true,
+            })
+            .map(|e| {
                 let at = e.instance_path().to_string();
                 if at.is_empty() {
                     e.to_string()
                 } else {
                     format!("{at}: {e}")
                 }
-            }),
-            Err(error) => Some(format!("(the schema could not be compiled: {error})")),
+            })
+            .collect();
+        match found.len() {
+            0 => None,
+            1..=3 => Some(found.join("; ")),
+            n => Some(format!("{}; and {} more", found[..3].join("; "), n - 3)),
         }
+    }
+
+    /// Whether the schema at `schema` declares property `member` of the object at `path` inside
+    /// `value` (through `$ref`, `allOf`, `properties`, `additionalProperties`, `items`, and the
+    /// `oneOf`/`anyOf` alternatives that accept the value there).
+    fn declares(&mut self, schema: &apigen::Pointer, value: &Value, path: &[&str], member: &str) -> bool {
+        let mut value = value;
+        let mut current = self.applicable(schema.as_str(), value);
+        for segment in path {
+            let unescaped = segment.replace("~1", "/").replace("~0", "~");
+            let inner = match value {
+                Value::Object(members) => members.get(&unescaped),
+                Value::Array(items) => unescaped.parse::<usize>().ok().and_then(|i| items.get(i)),
+                _ => None,
+            };
+            let Some(inner) = inner else { return false };
+            value = inner;
+            let mut next = Vec::new();
+            for pointer in current {
+                let Some(s) = self.raw.pointer(&pointer) else { continue };
+                let step = if s.get("properties").and_then(|p| p.get(&unescaped)).is_some() {
+                    Some(format!("{pointer}/properties/{segment}"))
+                } else if segment.parse::<usize>().is_ok() && s.get("items").is_some_and(Value::is_object) {
+                    Some(format!("{pointer}/items"))
+                } else if s.get("additionalProperties").is_some_and(Value::is_object) {
+                    Some(format!("{pointer}/additionalProperties"))
+                } else {
+                    None
+                };
+                if let Some(step) = step {
+                    next.extend(self.applicable(&step, value));
+                }
+            }
+            current = next;
+        }
+        current.iter().any(|p| self.raw.pointer(p).and_then(|s| s.get("properties")).and_then(|p| p.get(member)).is_some())
+    }
+
+    /// A schema's pointer and those of the schemas it brings in for `value`: `$ref` targets,
+    /// `allOf` members, and the `oneOf`/`anyOf` alternatives that accept it (all of them when
+    /// none does), each once.
+    fn applicable(&mut self, schema: &str, value: &Value) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let mut work = vec![schema.to_owned()];
+        while let Some(pointer) = work.pop() {
+            if out.contains(&pointer) {
+                continue;
+            }
+            let Some(s) = self.raw.pointer(&pointer).cloned() else { continue };
+            out.push(pointer.clone());
+            if let Some(target) = s.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) {
+                work.push(decode_fragment(target));
+            }
+            let count = |key: &str| s.get(key).and_then(Value::as_array).map_or(0, Vec::len);
+            work.extend((0..count("allOf")).map(|i| format!("{pointer}/allOf/{i}")));
+            for key in ["oneOf", "anyOf"] {
+                let members: Vec<String> = (0..count(key)).map(|i| format!("{pointer}/{key}/{i}")).collect();
+                let accepting: Vec<String> = members.iter().filter(|m| self.violation(m, value).is_none()).cloned().collect();
+                work.extend(if accepting.is_empty() { members } else { accepting });
+            }
+        }
+        out
     }
 }
 
@@ -665,6 +898,7 @@ mod tests {
                 "D": {"$ref": "#/components/schemas/B/properties/p"}
             }}
         });
+        let raw = document.clone();
         let moves = allow_nullable(&mut document);
         assert_eq!(document["components"]["schemas"]["A"], json!({"type": ["string", "null"], "enum": ["x", null]}));
         assert_eq!(document["components"]["schemas"]["B"]["anyOf"][0], json!({"type": "null"}));
@@ -684,6 +918,55 @@ mod tests {
         let mut diffs = Vec::new();
         differences(&json!(["2024-01-01T10:00:00.000-05:00"]), &json!(["2024-01-01T10:00:00-05:00"]), "", &mut diffs);
         assert!(matches!(diffs.as_slice(), [Diff::Respelled]));
+    }
+
+    #[test]
+    fn expected_counts_catch_every_regression_and_allow_improvements() {
+        let path = std::env::temp_dir().join(format!("examples-expected-{}.txt", std::process::id()));
+        std::fs::write(&path, format!("{EXPECTED_HEADER}a.yaml 10 9 8 1 1 1\n")).unwrap();
+        let row = |examples, decoded, exact, respelled, lost| Row {
+            document: "a.yaml".into(),
+            counts: Ok(Counts { examples, decoded, exact, respelled, document_fault: 0, lost_unknown: lost, unexplained: 0 }),
+            seconds: 0.0,
+        };
+        assert!(compare_expected(&path, &[row(10, 9, 8, 1, 1)]).unwrap().is_empty());
+        assert!(compare_expected(&path, &[row(10, 10, 9, 1, 0)]).unwrap().is_empty(), "better is fine");
+        for (worse, what) in [
+            (row(11, 9, 8, 1, 1), "examples found"),
+            (row(10, 8, 8, 1, 1), "decoded"),
+            (row(10, 9, 7, 2, 1), "round-tripped exactly"),
+            (row(10, 9, 8, 0, 1), "but for date-time spelling"),
+            (row(10, 9, 8, 1, 2), "lost unknown members"),
+        ] {
+            let problems = compare_expected(&path, &[worse]).unwrap();
+            assert!(problems.iter().any(|p| p.contains(what)), "{what}: {problems:?}");
+        }
+        let _ = std::fs::remove_file(&path);
+    }
+
+    #[test]
+    fn form_examples_are_read_as_form_text_and_compared_as_pairs() {
+        let yaml = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /calls:\n    post:\n      requestBody:\n        content:\n          application/x-www-form-urlencoded:\n            schema:\n              type: object\n              properties:\n                Record: {type: boolean}\n                Price: {type: number}\n                Event: {type: array, items: {type: string}}\n            example: {Record: 'true', Price: '12.00', Event: ringing, Extra: x}\n      responses:\n        '204': {description: ok}\n";
+        let path = std::env::temp_dir().join(format!("examples-form-{}.yaml", std::process::id()));
+        std::fs::write(&path, yaml).unwrap();
+        let document = apigen::load::load(&path).unwrap();
+        let resolved = apigen::resolve::resolve(&document).unwrap();
+        let options = apigen::Options::new("t", apigen::RuntimeDependency::Path("rt".into()));
+        let api = apigen::model::build(&resolved, &options).unwrap();
+        let examples = apigen::model::payload_examples::collect(&api, &resolved);
+        let [example] = examples.as_slice() else { panic!("{examples:?}") };
+        assert!(example.form);
+        let read = form_value(&api, &example.ty, &example.value);
+        assert_eq!(read, json!({"Record": true, "Price": 12.0, "Event": ["ringing"], "Extra": "x"}));
+        let mut schemas = SchemaCheck::new(&path).unwrap();
+        assert_eq!(schemas.violation(example.schema.as_str(), &read), None);
+        assert!(schemas.violation(example.schema.as_str(), &example.value).is_some(), "form text is not JSON's types");
+        // What the client sends for it (`apigen_runtime::form::pairs`): `Extra` is not a field.
+        let sent = json!([["Record", "true"], ["Price", "12.0"], ["Event", "ringing"]]);
+        assert!(matches!(compare_form(&api, &mut schemas, example, &sent), Outcome::LostUnknown(lost) if lost == ["/Extra"]));
+        let changed = json!([["Record", "false"], ["Price", "12.0"], ["Event", "ringing"]]);
+        assert!(matches!(compare_form(&api, &mut schemas, example, &changed), Outcome::Changed(_)));
+        let _ = std::fs::remove_file(&path);
     }
 
     #[test]

@@ -27,7 +27,7 @@ const USAGE: &str = "usage:
                                       mutated documents through every stage: no panics
   cargo xtask contract [--spec PATH]  every operation of the generated client against the
                                       Prism mock server (installed from npm into target/prism)
-  cargo xtask examples (--spec PATH ... | --all) [--expect FILE] [--write-expected FILE] [--quiet]
+  cargo xtask examples (--spec PATH ... | --all) [--expect FILE] [--write-expected FILE] [--quiet | --verbose]
                                       every example payload of a document decoded into its
                                       generated type and encoded again; failures judged
                                       against the example's schema (jsonschema)

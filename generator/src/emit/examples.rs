@@ -10,14 +10,16 @@ use crate::Options;
 
 /// The test program (`tests/examples.rs`) and its data (`tests/examples.json`: the values, in
 /// the program's order). It writes one JSON line per example to the file `EXAMPLES_OUT` names:
-/// `{"encoded": …}` when the value decoded, `{"error": "…"}` when it did not.
+/// `{"encoded": …}` when the value decoded, `{"error": "…"}` when it did not; a form body's
+/// `encoded` is the `[name, value]` pairs the client sends.
 pub fn examples_test(examples: &[PayloadExample], options: &Options) -> (String, String) {
     let krate = options.crate_name.replace('-', "_");
     let prefix: TokenStream = format!("{krate}::types::").parse().expect("a crate name is a path");
     let mut table = String::new();
     for example in examples {
         let ty = rust_type(&example.ty, &prefix).to_string();
-        table.push_str(&format!("    ({:?}, round_trip::<{ty}>),\n", example.pointer));
+        let check = if example.form { "form_round_trip" } else { "round_trip" };
+        table.push_str(&format!("    ({:?}, {check}::<{ty}>),\n", example.pointer));
     }
     let program = format!(
         r#"//! Written by `cargo xtask examples`: each example payload of the document decoded into the
@@ -31,6 +33,14 @@ fn round_trip<T: apigen_runtime::serde::de::DeserializeOwned + apigen_runtime::s
     let value: T = serde_json::from_slice(text).map_err(|e| e.to_string())?;
     let bytes = serde_json::to_vec(&value).map_err(|e| format!("encoding: {{e}}"))?;
     serde_json::from_slice(&bytes).map_err(|e| format!("encoded text is not JSON: {{e}}"))
+}}
+
+/// A form body: decoded from the example (its form text already read as JSON values), encoded
+/// as the client sends it, and given back as its `[name, value]` pairs.
+fn form_round_trip<T: apigen_runtime::serde::de::DeserializeOwned + apigen_runtime::serde::Serialize>(text: &[u8]) -> Result<serde_json::Value, String> {{
+    let value: T = serde_json::from_slice(text).map_err(|e| e.to_string())?;
+    let pairs = apigen_runtime::form::pairs(&value).map_err(|e| format!("encoding: {{e}}"))?;
+    Ok(serde_json::json!(pairs))
 }}
 
 type Check = fn(&[u8]) -> Result<serde_json::Value, String>;

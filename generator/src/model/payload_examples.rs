@@ -51,13 +51,16 @@ pub struct PayloadExample {
     /// The type the generated client decodes it with.
     pub ty: TypeRef,
     pub value: Value,
+    /// A form body's (`application/x-www-form-urlencoded`): the client sends the value as form
+    /// text, where every value is text and a list may be a single value.
+    pub form: bool,
 }
 
 /// Every example of the document that the generated client has a type for, each once (a
 /// response shared by several operations gives its examples once), in document order: named
 /// types and their properties first, then operations, then webhooks.
 pub fn collect(api: &Api, resolved: &Resolved<'_>) -> Vec<PayloadExample> {
-    let mut out = Collector { resolved, seen: HashSet::new(), found: Vec::new() };
+    let mut out = Collector { resolved, seen: HashSet::new(), found: Vec::new(), form: false };
     for def in &api.types {
         let Some(id) = resolved.schema_at(&def.pointer) else { continue };
         // Properties first: a property's inline object is also a named type, and the field
@@ -81,7 +84,9 @@ pub fn collect(api: &Api, resolved: &Resolved<'_>) -> Vec<PayloadExample> {
         }
         if let (Some(body), Some(located)) = (&model.body, &op.request_body) {
             if let Some((_, media)) = super::operations::choose_media(&located.value.content) {
+                out.form = matches!(body.payload, Payload::Form(_));
                 out.media(media, Place::Request, request_type(&body.payload));
+                out.form = false;
             }
         }
         for (response, ty) in responses(op, model) {
@@ -93,7 +98,9 @@ pub fn collect(api: &Api, resolved: &Resolved<'_>) -> Vec<PayloadExample> {
     for (hook, model) in resolved.webhooks.iter().zip(&api.webhooks) {
         if let (Some(body), Some(located)) = (&model.body, &hook.request_body) {
             if let Some((_, media)) = super::operations::choose_media(&located.value.content) {
+                out.form = matches!(body.payload, Payload::Form(_));
                 out.media(media, Place::Request, request_type(&body.payload));
+                out.form = false;
             }
         }
     }
@@ -104,12 +111,14 @@ struct Collector<'r, 'd> {
     resolved: &'r Resolved<'d>,
     seen: HashSet<String>,
     found: Vec<PayloadExample>,
+    /// The media type being read is a form body's.
+    form: bool,
 }
 
 impl Collector<'_, '_> {
     fn push(&mut self, pointer: String, place: Place, schema: Pointer, ty: &TypeRef, value: &Value) {
         if self.seen.insert(pointer.clone()) {
-            self.found.push(PayloadExample { pointer, place, schema, ty: ty.clone(), value: value.clone() });
+            self.found.push(PayloadExample { pointer, place, schema, ty: ty.clone(), value: value.clone(), form: self.form });
         }
     }
 
