@@ -898,7 +898,6 @@ mod tests {
                 "D": {"$ref": "#/components/schemas/B/properties/p"}
             }}
         });
-        let raw = document.clone();
         let moves = allow_nullable(&mut document);
         assert_eq!(document["components"]["schemas"]["A"], json!({"type": ["string", "null"], "enum": ["x", null]}));
         assert_eq!(document["components"]["schemas"]["B"]["anyOf"][0], json!({"type": "null"}));
