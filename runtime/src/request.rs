@@ -216,9 +216,9 @@ impl<'c> RequestBuilder<'c> {
         }
     }
 
-    /// An `application/x-www-form-urlencoded` body.
+    /// An `application/x-www-form-urlencoded` body (lists as repeated names: see [`crate::form`]).
     pub fn form<T: Serialize + ?Sized>(mut self, body: &T) -> Self {
-        match serde_urlencoded::to_string(body) {
+        match crate::form::encode(body) {
             Ok(text) => self.set_body(HeaderValue::from_static("application/x-www-form-urlencoded"), Bytes::from(text)),
             Err(e) => self.fail(format!("the request body cannot be form-encoded: {e}")),
         }

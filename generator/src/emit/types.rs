@@ -503,8 +503,8 @@ fn tag_adding_serialize(name: &proc_macro2::Ident, u: &Union) -> TokenStream {
     }
 }
 
-/// Without a tag, each variant is tried in order; the error names every one tried and why it
-/// did not fit.
+/// Without a tag, each variant is tried in order, for one that fits the value exactly and then
+/// for one that decodes; the error names every one tried and why it did not fit.
 fn untagged_deserialize(api: &Api, name: &proc_macro2::Ident, u: &Union) -> TokenStream {
     let type_name = name.to_string();
     let mut attempts = u.variants.iter().map(|v| {
@@ -516,13 +516,15 @@ fn untagged_deserialize(api: &Api, name: &proc_macro2::Ident, u: &Union) -> Toke
         }
     });
     let first = attempts.next().unwrap_or_else(|| quote!(None));
+    // Twice at most: for a variant that fits exactly, then for the first that decodes (see
+    // `apigen_runtime::json::exactly`).
     quote! {
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let mut tried = union::Untagged::new(#type_name, union::value(deserializer)?);
-                #first
-                    #(.or_else(|| #attempts))*
-                    .ok_or_else(|| tried.fail())
+                union::Untagged::new(#type_name, union::value(deserializer)?).decide(|tried| {
+                    #first
+                        #(.or_else(|| #attempts))*
+                })
             }
         }
     }

@@ -7,6 +7,7 @@
 mod choices;
 mod names;
 mod operations;
+pub mod payload_examples;
 pub mod synthesize;
 mod types;
 
@@ -254,7 +255,8 @@ pub enum TypeRef {
     F32,
     F64,
     Uuid,
-    /// `format: date-time` as `chrono::DateTime<Utc>` (the default).
+    /// `format: date-time` as `chrono::DateTime<FixedOffset>` (the default): the offset as sent
+    /// (`-05:00` stays `-05:00`).
     DateTime,
     /// `format: date-time` as `time::OffsetDateTime`, RFC 3339 on the wire.
     OffsetDateTime,

@@ -307,7 +307,7 @@ fn is_text(content_type: &str) -> bool {
 }
 
 /// JSON when the document offers it; otherwise the first content type listed.
-fn choose_media(content: &indexmap::IndexMap<String, MediaType>) -> Option<(&str, &MediaType)> {
+pub(super) fn choose_media(content: &indexmap::IndexMap<String, MediaType>) -> Option<(&str, &MediaType)> {
     content
         .iter()
         .find(|(ct, _)| is_json(ct))

@@ -447,7 +447,12 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
                 nullable |= usage.nullable || self.annotations_nullable(&schema.all_of);
                 return Ok((Shape::Use(usage.ty), nullable));
             }
-            return Ok((Shape::Define(TypeKind::Struct(self.object(id, name)?)), nullable));
+            if !members.is_empty() || own_object || !alternatives.is_empty() {
+                return Ok((Shape::Define(TypeKind::Struct(self.object(id, name)?)), nullable));
+            }
+            // Only annotations (`allOf: [{}, {example: "100"}]`): not an object, whatever the
+            // schema's own keywords say below (nothing: any value).
+            nullable |= self.annotations_nullable(&schema.all_of);
         }
         if !alternatives.is_empty() {
             // Properties beside `oneOf`: a struct keeping what the alternatives add.
@@ -626,15 +631,26 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
     /// An object, with every `allOf` member merged into one flat struct: the union of the
     /// properties and of `required`.
     fn object(&mut self, id: SchemaId, name: &str) -> Result<Struct, Error> {
+        self.object_of(&[id], name, 0)
+    }
+
+    /// One struct for values that satisfy every schema of `ids` (one, or the definitions of a
+    /// property that several `allOf` members declare); `depth`: how deep in such merges.
+    fn object_of(&mut self, ids: &[SchemaId], name: &str, depth: usize) -> Result<Struct, Error> {
         let mut parts = ObjectParts::default();
-        self.collect(id, &mut parts, &mut HashSet::new(), true)?;
-        let at = self.resolved.schema(id).pointer.clone();
+        for &id in ids {
+            self.collect(id, &mut parts, &mut HashSet::new(), ids.len() == 1)?;
+        }
+        let at = self.resolved.schema(ids[0]).pointer.clone();
 
         let mut fields = Vec::new();
         let mut taken = HashSet::new();
         for (wire, &property) in &parts.properties {
             let hint = format!("{name}{}", wire.to_upper_camel_case());
-            let usage = self.usage(property, &type_name(&hint))?;
+            let usage = match parts.merged.get(wire) {
+                Some(definitions) => self.merged_usage(definitions, &type_name(&hint), depth)?,
+                None => self.usage(property, &type_name(&hint))?,
+            };
             let data = self.annotations(property);
             let required = parts.required.contains(wire);
             let secret = (is_secret(name, wire, &data) || data.format.as_deref() == Some("password")) && matches!(usage.ty, TypeRef::String);
@@ -1058,6 +1074,8 @@ enum Additional {
 #[derive(Default)]
 struct ObjectParts {
     properties: indexmap::IndexMap<String, SchemaId>,
+    /// Every definition of a property that several `allOf` members declare differently.
+    merged: HashMap<String, Vec<SchemaId>>,
     required: BTreeSet<String>,
     additional: Option<Additional>,
 }
@@ -1067,9 +1085,8 @@ impl ObjectParts {
         for (name, &property) in &schema.properties {
             if let Some(&earlier) = self.properties.get(name) {
                 if !same_shape(builder.resolved, earlier, property) {
-                    let (earlier, later) = (builder.resolved.schema(earlier), builder.resolved.schema(property));
-                    let message = format!("property `{name}` conflicts with its definition at {}; this later one is used", earlier.pointer);
-                    builder.warn(&later.pointer, message);
+                    // The value must satisfy both: their types are merged (`merged_usage`).
+                    self.merged.entry(name.clone()).or_insert_with(|| vec![earlier]).push(property);
                 }
             }
             self.properties.insert(name.clone(), property);
@@ -1085,6 +1102,49 @@ impl ObjectParts {
         } else if let Some((_, &value)) = schema.pattern_properties.first() {
             self.additional.get_or_insert(Additional::Schema(value));
         }
+    }
+}
+
+impl TypeBuilder<'_, '_> {
+    /// The type of a property several `allOf` members declare (`definitions`, in order): its
+    /// values satisfy each. Definitions that only annotate (`{description, default}`) add
+    /// nothing; objects merge into one struct and lists into a list of merged items (both again
+    /// merging what they declare twice); otherwise the last definition is used, with a warning.
+    fn merged_usage(&mut self, definitions: &[SchemaId], hint: &str, depth: usize) -> Result<Usage, Error> {
+        let resolved = self.resolved;
+        let substantive: Vec<SchemaId> =
+            definitions.iter().copied().filter(|&d| !is_annotation(resolved.schema(d))).collect();
+        let nullable = definitions.iter().all(|&d| self.accepts_null(d) || resolved.schema(d).nullable);
+        let last = *definitions.last().expect("a property has a definition");
+        match substantive.as_slice() {
+            [] => return self.usage(last, hint),
+            [only] => {
+                let usage = self.usage(*only, hint)?;
+                return Ok(Usage { nullable: usage.nullable && nullable, ..usage });
+            }
+            _ => {}
+        }
+        if depth < 16 && substantive.iter().all(|&d| self.is_object_like(d)) {
+            let merged = self.object_of(&substantive, hint, depth + 1)?;
+            let name = unique(hint.to_owned(), &mut self.taken, "");
+            self.insert(name.clone(), resolved.schema(last), TypeKind::Struct(merged));
+            return Ok(Usage { ty: TypeRef::Named(name), nullable });
+        }
+        let items: Option<Vec<SchemaId>> = substantive
+            .iter()
+            .map(|&d| match resolved.schema(d).items {
+                Some(SchemaOrBool::Schema(items)) => Some(items),
+                _ => None,
+            })
+            .collect();
+        if let (true, Some(items)) = (depth < 16, items) {
+            let item = self.merged_usage(&items, &format!("{hint}Item"), depth + 1)?;
+            return Ok(Usage { ty: TypeRef::List(Box::new(item.or_null())), nullable });
+        }
+        let earlier = resolved.schema(substantive[substantive.len() - 2]);
+        let message = format!("this property conflicts with its definition at {}; this later one is used", earlier.pointer);
+        self.warn(&resolved.schema(last).pointer, message);
+        self.usage(last, hint)
     }
 }
 
