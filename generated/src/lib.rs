@@ -11,8 +11,8 @@
 //! ```no_run
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
 //! let client = qovery_secrets::Client::new(qovery_secrets::auth::bearer_auth("…"))?;
-//! let body = qovery_secrets::types::SecretRequest::new("…");
-//! let response = client.job_secret().create_job_secret(uuid::Uuid::nil(), Some(&body)).await?;
+//! let body = qovery_secrets::types::SecretRequest::new("example");
+//! let response = client.job_secret().create_job_secret(uuid::Uuid::parse_str("3fa85f64-5717-4562-b3fc-2c963f66afa6")?, Some(&body)).await?;
 //! println!("{response:?}");
 //! # Ok(())
 //! # }

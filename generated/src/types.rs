@@ -55,18 +55,18 @@ apigen_runtime::json_enum!(ApiVariableTypeEnum {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Base {
-    /// (read-only: set by the server)
+    /// (read-only: set by the server; format `uuid`)
     pub id: uuid::Uuid,
-    /// (read-only: set by the server)
-    pub created_at: chrono::DateTime<chrono::Utc>,
-    /// (read-only: set by the server)
-    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// (read-only: set by the server; format `date-time`)
+    pub created_at: chrono::DateTime<chrono::FixedOffset>,
+    /// (read-only: set by the server; format `date-time`)
+    pub updated_at: Option<chrono::DateTime<chrono::FixedOffset>>,
 }
 
 apigen_runtime::json_object!(Base {
     id: uuid::Uuid = required "id",
-    created_at: chrono::DateTime<chrono::Utc> = required "created_at",
-    updated_at: Option<chrono::DateTime<chrono::Utc>> = optional "updated_at",
+    created_at: chrono::DateTime<chrono::FixedOffset> = required "created_at",
+    updated_at: Option<chrono::DateTime<chrono::FixedOffset>> = optional "updated_at",
 });
 
 /// EnvironmentVariableAliasRequest
@@ -74,6 +74,7 @@ apigen_runtime::json_object!(Base {
 pub struct Key {
     pub key: String,
     /// optional variable description (255 characters maximum)
+    /// (at most 255 characters)
     pub description: apigen_runtime::Nullable<String>,
     pub enable_interpolation_in_file: apigen_runtime::Nullable<bool>,
 }
@@ -121,32 +122,34 @@ apigen_runtime::json_enum!(LinkedServiceTypeEnum {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Secret {
-    /// (read-only: set by the server)
+    /// (read-only: set by the server; format `uuid`)
     pub id: uuid::Uuid,
-    /// (read-only: set by the server)
-    pub created_at: chrono::DateTime<chrono::Utc>,
-    /// (read-only: set by the server)
-    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// (read-only: set by the server; format `date-time`)
+    pub created_at: chrono::DateTime<chrono::FixedOffset>,
+    /// (read-only: set by the server; format `date-time`)
+    pub updated_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// key is case sensitive
     pub key: String,
     pub overridden_secret: Option<SecretOverride>,
     pub aliased_secret: Option<SecretAlias>,
     pub scope: ApiVariableScopeEnum,
     pub variable_type: Option<ApiVariableTypeEnum>,
+    /// (format `uuid`)
     pub service_id: Option<uuid::Uuid>,
     pub service_name: Option<String>,
     pub service_type: Option<LinkedServiceTypeEnum>,
     /// Entity that created/own the variable (i.e: Qovery, Doppler)
     pub owned_by: Option<String>,
     /// optional variable description (255 characters maximum)
+    /// (at most 255 characters)
     pub description: apigen_runtime::Nullable<String>,
     pub enable_interpolation_in_file: apigen_runtime::Nullable<bool>,
 }
 
 apigen_runtime::json_object!(Secret {
     id: uuid::Uuid = required "id",
-    created_at: chrono::DateTime<chrono::Utc> = required "created_at",
-    updated_at: Option<chrono::DateTime<chrono::Utc>> = optional "updated_at",
+    created_at: chrono::DateTime<chrono::FixedOffset> = required "created_at",
+    updated_at: Option<chrono::DateTime<chrono::FixedOffset>> = optional "updated_at",
     key: String = required "key",
     overridden_secret: Option<SecretOverride> = optional "overridden_secret",
     aliased_secret: Option<SecretAlias> = optional "aliased_secret",
@@ -162,12 +165,14 @@ apigen_runtime::json_object!(Secret {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct SecretAlias {
+    /// (format `uuid`)
     pub id: uuid::Uuid,
     pub key: String,
     pub mount_path: String,
     pub scope: ApiVariableScopeEnum,
     pub variable_type: ApiVariableTypeEnum,
     /// optional variable description (255 characters maximum)
+    /// (at most 255 characters)
     pub description: apigen_runtime::Nullable<String>,
     pub enable_interpolation_in_file: apigen_runtime::Nullable<bool>,
 }
@@ -188,6 +193,7 @@ pub struct SecretEditRequest {
     pub value: Option<apigen_runtime::Secret<String>>,
     pub key: String,
     /// optional variable description (255 characters maximum)
+    /// (at most 255 characters)
     pub description: apigen_runtime::Nullable<String>,
     pub enable_interpolation_in_file: apigen_runtime::Nullable<bool>,
 }
@@ -211,27 +217,7 @@ impl SecretEditRequest {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
-pub struct SecretOverride {
-    pub id: uuid::Uuid,
-    pub key: String,
-    pub mount_path: String,
-    pub scope: ApiVariableScopeEnum,
-    pub variable_type: ApiVariableTypeEnum,
-    /// optional variable description (255 characters maximum)
-    pub description: apigen_runtime::Nullable<String>,
-    pub enable_interpolation_in_file: apigen_runtime::Nullable<bool>,
-}
-
-apigen_runtime::json_object!(SecretOverride {
-    id: uuid::Uuid = required "id",
-    key: String = required "key",
-    mount_path: String = required "mount_path",
-    scope: ApiVariableScopeEnum = required "scope",
-    variable_type: ApiVariableTypeEnum = required "variable_type",
-    description: apigen_runtime::Nullable<String> = nullable "description",
-    enable_interpolation_in_file: apigen_runtime::Nullable<bool> = nullable "enable_interpolation_in_file",
-});
+pub type SecretOverride = SecretAlias;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct SecretRequest {
@@ -243,6 +229,7 @@ pub struct SecretRequest {
     /// should be set for file only. variable mount path make secret a file (where file should be mounted).
     pub mount_path: apigen_runtime::Nullable<String>,
     /// optional variable description (255 character maximum)
+    /// (at most 255 characters)
     pub description: apigen_runtime::Nullable<String>,
     pub enable_interpolation_in_file: apigen_runtime::Nullable<bool>,
 }
@@ -283,6 +270,7 @@ pub struct Value {
     /// (write-only: never returned by the server; secret: printed as `***` by `Debug`)
     pub value: Option<apigen_runtime::Secret<String>>,
     /// optional variable description (255 characters maximum)
+    /// (at most 255 characters)
     pub description: apigen_runtime::Nullable<String>,
 }
 

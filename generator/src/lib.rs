@@ -124,7 +124,8 @@ pub struct Renames {
 /// The Rust type of `format: date-time` values.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum DateTimeType {
-    /// `chrono::DateTime<chrono::Utc>`.
+    /// `chrono::DateTime<chrono::FixedOffset>`: the offset a value came with is kept
+    /// (`2024-01-01T10:00:00-05:00` is sent back as such, not as `15:00:00Z`).
     #[default]
     Chrono,
     /// `time::OffsetDateTime`, RFC 3339 on the wire (through `apigen_runtime::rfc3339`; the

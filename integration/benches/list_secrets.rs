@@ -35,8 +35,8 @@ struct Alias {
 #[derive(Deserialize)]
 struct Secret {
     id: uuid::Uuid,
-    created_at: chrono::DateTime<chrono::Utc>,
-    updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    created_at: chrono::DateTime<chrono::FixedOffset>,
+    updated_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     key: String,
     scope: String,
     variable_type: Option<String>,

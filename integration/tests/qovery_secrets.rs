@@ -315,3 +315,18 @@ fn seed_payloads_decode_and_round_trip() {
     let key: types::Key = serde_json::from_str(alias).unwrap();
     assert_eq!(serde_json::to_string(&key).unwrap(), alias);
 }
+
+#[test]
+fn date_times_keep_their_offset() {
+    // `-05:00` comes back as `-05:00`, not as the same instant in UTC (`15:00:00Z`).
+    let text = SECRET_JSON
+        .replacen("2023-11-07T05:31:56Z", "2024-01-01T10:00:00-05:00", 1)
+        .replacen("2023-11-07T05:31:56Z", "2024-01-01T10:00:00.250+05:30", 1);
+    let secret: types::Secret = serde_json::from_str(&text).unwrap();
+    assert_eq!(secret.created_at.to_rfc3339(), "2024-01-01T10:00:00-05:00");
+    assert_eq!(secret.created_at.offset().local_minus_utc(), -5 * 3600);
+    let encoded = serde_json::to_value(&secret).unwrap();
+    assert_eq!(encoded["created_at"], "2024-01-01T10:00:00-05:00");
+    assert_eq!(encoded["updated_at"], "2024-01-01T10:00:00.250+05:30");
+    assert_eq!(encoded, serde_json::from_str::<serde_json::Value>(&text).unwrap());
+}

@@ -128,9 +128,17 @@ impl<T> fmt::Display for Secret<T> {
 pub struct ParamText(String);
 
 impl ParamText {
+    /// A parameter of a generated type (a union, an alias…) as text. A string is written as
+    /// it is, as OpenAPI's `simple` and `form` styles write primitives: JSON's quotes around it
+    /// would reach the server (`%22…%22`). Numbers and booleans are their JSON text; objects and
+    /// arrays, which these styles would spread over several values, stay JSON text.
     pub fn json<T: Serialize + ?Sized>(value: &T) -> Self {
-        // Serializing a generated type to a `String` cannot fail: no maps with non-string keys.
-        ParamText(serde_json::to_string(value).unwrap_or_default())
+        // Serializing a generated type cannot fail: no maps with non-string keys.
+        match serde_json::to_value(value) {
+            Ok(serde_json::Value::String(text)) => ParamText(text),
+            Ok(serde_json::Value::Null) | Err(_) => ParamText(String::new()),
+            Ok(other) => ParamText(other.to_string()),
+        }
     }
 }
 
@@ -233,6 +241,15 @@ impl<'de> Deserialize<'de> for Base64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parameters_of_generated_types_are_written_without_json_quotes() {
+        // Omicron's `NameOrId` (a union of a uuid and a name) in a path: the value, not `"…"`.
+        assert_eq!(ParamText::json(&serde_json::json!("3fa85f64-5717-4562-b3fc-2c963f66afa6")).to_string(), "3fa85f64-5717-4562-b3fc-2c963f66afa6");
+        assert_eq!(ParamText::json(&7).to_string(), "7");
+        assert_eq!(ParamText::json(&true).to_string(), "true");
+        assert_eq!(ParamText::json(&serde_json::json!({"a": 1})).to_string(), r#"{"a":1}"#);
+    }
 
     #[test]
     fn base64_round_trips_and_reads_both_alphabets() {

@@ -17,6 +17,7 @@
 //! member that appears twice keeps its last value (as `serde_json::Value` does).
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::fmt;
 
 use serde::de::{self, Deserializer, Visitor};
@@ -149,6 +150,7 @@ macro_rules! json_object {
     (@read $kind:ident $field:ident $map:ident $with:ident) => { $field = $map.next_value::<$crate::$with::Wire<_>>()?.0 };
 
     (@other $map:ident $key:ident) => {{
+        $crate::json::unknown_member(&$map, $key.as_str())?;
         $map.next_value::<$crate::serde::de::IgnoredAny>()?;
     }};
     (@other $map:ident $key:ident $additional:ident) => {{
@@ -241,10 +243,59 @@ macro_rules! json_enum {
 
         impl<'de> $crate::serde::Deserialize<'de> for $name {
             fn deserialize<D: $crate::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                $crate::json::text(deserializer, concat!("a ", stringify!($name), " (a string)")).map(Self::from_wire)
+                let value = Self::from_wire($crate::json::text(deserializer, concat!("a ", stringify!($name), " (a string)"))?);
+                if let Self::Unknown(text) = &value {
+                    $crate::json::unknown_value::<D::Error>(text)?;
+                }
+                Ok(value)
             }
         }
     };
+}
+
+thread_local! {
+    /// Set while an untagged union looks for the variant that fits a value exactly.
+    static EXACT: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `decode` asking for an exact fit: a member a struct does not declare (without
+/// `additionalProperties`), or a value an enum does not know, is an error instead of being
+/// skipped or kept as `Unknown`. An untagged union tries its variants this way first, so that a
+/// variant whose members are all optional does not take a value another variant describes
+/// whole (and lose the members it does not know); only when none fits exactly does the first
+/// that decodes at all win. Exact already (a union inside a variant being tried): one pass.
+pub fn exactly<T>(decode: impl FnOnce() -> T) -> T {
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            EXACT.with(|exact| exact.set(self.0));
+        }
+    }
+    let _restore = Restore(EXACT.with(|exact| exact.replace(true)));
+    decode()
+}
+
+/// Whether an exact fit is being asked for (see [`exactly`]).
+pub fn is_exact() -> bool {
+    EXACT.with(Cell::get)
+}
+
+/// A member the struct does not declare: skipped, unless an exact fit is asked for.
+pub fn unknown_member<'de, A: de::MapAccess<'de>>(_: &A, key: &str) -> Result<(), A::Error> {
+    if is_exact() {
+        Err(de::Error::custom(format_args!("unknown member `{key}`")))
+    } else {
+        Ok(())
+    }
+}
+
+/// A value the enum does not know: kept as `Unknown`, unless an exact fit is asked for.
+pub fn unknown_value<E: de::Error>(text: &str) -> Result<(), E> {
+    if is_exact() {
+        Err(E::custom(format_args!("unknown value `{text}`")))
+    } else {
+        Ok(())
+    }
 }
 
 /// A string, borrowed from the input when it can be; `expected` names what was wanted.

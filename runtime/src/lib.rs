@@ -8,6 +8,7 @@ mod body;
 mod client;
 mod error;
 mod fields;
+pub mod form;
 #[doc(hidden)]
 pub mod json;
 mod request;

@@ -34,6 +34,7 @@ pub struct RequestBuilder<'c> {
     body: Option<Payload>,
     security: Security,
     error: Option<String>,
+    redirect_answers: bool,
 }
 
 impl<'c> RequestBuilder<'c> {
@@ -49,6 +50,7 @@ impl<'c> RequestBuilder<'c> {
             body: None,
             security: client.inner.default_security.unwrap_or(&[]),
             error: None,
+            redirect_answers: false,
         };
         if let Err(message) = fill_path(template, args, &mut builder.path) {
             builder.error = Some(message);
@@ -66,6 +68,13 @@ impl<'c> RequestBuilder<'c> {
 
     pub(crate) fn refuse(mut self, message: String) -> Self {
         self.fail(message);
+        self
+    }
+
+    /// A 3xx response that reaches the caller (one without a `Location` to follow) is the
+    /// answer, not an error: for operations that declare no 2xx response but a 3xx one.
+    pub fn redirect_answers(mut self) -> Self {
+        self.redirect_answers = true;
         self
     }
 
@@ -207,9 +216,9 @@ impl<'c> RequestBuilder<'c> {
         }
     }
 
-    /// An `application/x-www-form-urlencoded` body.
+    /// An `application/x-www-form-urlencoded` body (lists as repeated names: see [`crate::form`]).
     pub fn form<T: Serialize + ?Sized>(mut self, body: &T) -> Self {
-        match serde_urlencoded::to_string(body) {
+        match crate::form::encode(body) {
             Ok(text) => self.set_body(HeaderValue::from_static("application/x-www-form-urlencoded"), Bytes::from(text)),
             Err(e) => self.fail(format!("the request body cannot be form-encoded: {e}")),
         }
@@ -287,7 +296,17 @@ impl<'c> RequestBuilder<'c> {
 
     /// Sends and returns the response whatever its status: only transport errors fail.
     pub async fn send_raw<E>(self) -> Result<RawResponse, Error<E>> {
-        match self.prepare(None)?.send(Mode::Whole).await? {
+        self.send_raw_accepting(None).await
+    }
+
+    /// As [`send_raw`](Self::send_raw), saying the client reads JSON (`Accept`): for an
+    /// operation whose success statuses carry JSON bodies of different types.
+    pub async fn send_raw_json<E>(self) -> Result<RawResponse, Error<E>> {
+        self.send_raw_accepting(Some("application/json")).await
+    }
+
+    async fn send_raw_accepting<E>(self, accept: Option<&'static str>) -> Result<RawResponse, Error<E>> {
+        match self.prepare(accept)?.send(Mode::Whole).await? {
             Received::Whole(response) => Ok(response),
             Received::Live(_) => Err(Error::InvalidRequest("a whole response was asked for".into())),
         }
@@ -344,8 +363,11 @@ impl<'c> RequestBuilder<'c> {
 
     /// A whole success response, or the error for any other status.
     async fn send_whole<E: DeserializeOwned>(self, accept: Option<&'static str>, errors: &[ErrorStatus]) -> Result<RawResponse, Error<E>> {
+        let redirect_answers = self.redirect_answers;
         match self.prepare(accept)?.send(Mode::Whole).await? {
-            Received::Whole(response) if response.status.is_success() => Ok(response),
+            Received::Whole(response) if response.status.is_success() || (redirect_answers && response.status.is_redirection()) => {
+                Ok(response)
+            }
             Received::Whole(response) => Err(response.into_error(errors)),
             Received::Live(_) => Err(Error::InvalidRequest("a whole response was asked for".into())),
         }
@@ -369,7 +391,21 @@ impl<'c> RequestBuilder<'c> {
             headers.insert(USER_AGENT, agent);
         }
         if let Some(accept) = accept {
-            headers.entry(ACCEPT).or_insert(HeaderValue::from_static(accept));
+            // An `Accept` the operation's parameters set (PagerDuty's versioning header
+            // `application/vnd.pagerduty+json;version=2`) comes first; the type this client can
+            // read is added after it, so a server that cannot serve the first still answers in
+            // a form the client decodes rather than 406.
+            let merged = match headers.get(ACCEPT).map(|v| v.to_str()) {
+                None => Some(HeaderValue::from_static(accept)),
+                Some(Ok(given)) if !given.contains(accept) && !given.contains("*/*") => {
+                    HeaderValue::from_str(&format!("{given}, {accept}")).ok()
+                }
+                // Covered already, or not text: the caller's value as it is.
+                Some(_) => None,
+            };
+            if let Some(value) = merged {
+                headers.insert(ACCEPT, value);
+            }
         }
         if !self.cookies.is_empty() {
             let cookies = HeaderValue::from_str(&self.cookies.join("; ")).map_err(|e| Error::InvalidRequest(e.to_string()))?;

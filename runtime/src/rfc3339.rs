@@ -39,6 +39,12 @@ pub fn text(value: &OffsetDateTime) -> String {
     value.format(&Format).unwrap_or_else(|_| value.to_string())
 }
 
+/// RFC 3339 text read as a date-time, keeping its offset (for building values in examples
+/// and tests).
+pub fn parse(text: &str) -> Result<OffsetDateTime, time::error::Parse> {
+    OffsetDateTime::parse(text, &Format)
+}
+
 /// A value of any [`Rfc3339`] shape that serde can read and write on its own: for places a
 /// `with` attribute cannot reach (union variants, bodies).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -33,8 +33,12 @@ pub fn variant<T: DeserializeOwned, E: serde::de::Error>(value: Buffered) -> Res
     serde_json::from_str(value.0.get()).map_err(|e| E::custom(format!("{}: {e}", short_name::<T>())))
 }
 
-/// The value of a tag this client does not know, kept as received.
+/// The value of a tag this client does not know, kept as received (an error while an exact fit
+/// is asked for: see [`crate::json::exactly`]).
 pub fn unknown<E: serde::de::Error>(value: Buffered) -> Result<Value, E> {
+    if crate::json::is_exact() {
+        return Err(E::custom("a tag this union does not know"));
+    }
     serde_json::from_str(value.0.get()).map_err(E::custom)
 }
 
@@ -190,6 +194,19 @@ impl Untagged {
     pub fn fail<E: serde::de::Error>(self) -> E {
         E::custom(self)
     }
+
+    /// Tries the variants (`attempts`: each in order, the first that decodes) for a variant
+    /// that fits the value exactly, then, when none does, for the first that decodes at all
+    /// (see [`crate::json::exactly`]). The error lists why each variant failed the second time.
+    pub fn decide<T, E: serde::de::Error>(mut self, attempts: impl Fn(&mut Self) -> Option<T>) -> Result<T, E> {
+        if !crate::json::is_exact() {
+            if let Some(found) = crate::json::exactly(|| attempts(&mut self)) {
+                return Ok(found);
+            }
+            self.tried.clear();
+        }
+        attempts(&mut self).ok_or_else(|| self.fail())
+    }
 }
 
 impl fmt::Display for Untagged {
@@ -233,6 +250,47 @@ mod tests {
         assert!(message.contains("no variant of Pet matches"), "{message}");
         assert!(message.contains("Cat: missing field `meows`"), "{message}");
         assert!(message.contains("Dog: missing field `barks`"), "{message}");
+    }
+
+    #[derive(Debug, PartialEq)]
+    struct Template {
+        target: Option<String>,
+        template: Option<String>,
+    }
+    crate::json_object!(Template { target: Option<String> = optional "target", template: Option<String> = optional "template" });
+
+    #[derive(Debug, PartialEq)]
+    struct Extraction {
+        target: Option<String>,
+        regex: Option<String>,
+    }
+    crate::json_object!(Extraction { target: Option<String> = optional "target", regex: Option<String> = optional "regex" });
+
+    #[derive(Debug, PartialEq)]
+    enum Action {
+        Template(Template),
+        Extraction(Extraction),
+    }
+
+    fn action(text: &str) -> Result<Action, serde_json::Error> {
+        Untagged::new("Action", buffered(text)).decide(|tried| {
+            tried.attempt("Template").map(Action::Template).or_else(|| tried.attempt("Extraction").map(Action::Extraction))
+        })
+    }
+
+    #[test]
+    fn untagged_unions_prefer_the_variant_that_fits_exactly() {
+        // Every member optional: both variants decode anything, and the first used to win,
+        // dropping `regex`.
+        let regex = action(r#"{"target": "t", "regex": "r"}"#).unwrap();
+        assert_eq!(regex, Action::Extraction(Extraction { target: Some("t".into()), regex: Some("r".into()) }));
+        let template = action(r#"{"target": "t", "template": "x"}"#).unwrap();
+        assert!(matches!(template, Action::Template(_)));
+        // Nothing fits exactly: the first that decodes, as before; and the mode is over.
+        assert!(matches!(action(r#"{"target": "t", "other": 1}"#).unwrap(), Action::Template(_)));
+        assert!(!crate::json::is_exact());
+        let plain: Template = serde_json::from_str(r#"{"target": "t", "other": 1}"#).unwrap();
+        assert_eq!(plain.target.as_deref(), Some("t"));
     }
 
     #[test]

@@ -348,3 +348,29 @@ fn bad_base_urls_are_refused_at_build_time() {
         assert!(matches!(&error, Error::InvalidRequest(m) if m.contains("base URL")), "{url}: {error}");
     }
 }
+
+#[tokio::test]
+async fn a_declared_redirect_without_location_is_the_answer_only_when_asked() {
+    // Twilio's payload data: the only declared response is a `307` with a JSON body.
+    let server = Server::start(|_| Reply::json(307, r#"{"redirect_to":"http://example.com"}"#)).await;
+    let client = client(&server);
+    let answer: serde_json::Value =
+        client.get("/data", &[]).redirect_answers().send_json::<_, serde_json::Value>(&[]).await.unwrap();
+    assert_eq!(answer["redirect_to"], "http://example.com");
+    let error = client.get("/data", &[]).send_json::<serde_json::Value, serde_json::Value>(&[]).await.unwrap_err();
+    assert!(matches!(&error, Error::Status(e) if e.status == 307), "{error:?}");
+}
+
+#[tokio::test]
+async fn an_accept_parameter_comes_first_and_json_is_still_accepted() {
+    let server = Server::start(|_| Reply::json(200, "{}")).await;
+    let client = client(&server);
+    let versioned = "application/vnd.pagerduty+json;version=2";
+    client.get("/a", &[]).header("Accept", &versioned).send_json::<serde_json::Value, serde_json::Value>(&[]).await.unwrap();
+    client.get("/a", &[]).header("Accept", &"*/*").send_json::<serde_json::Value, serde_json::Value>(&[]).await.unwrap();
+    client.get("/a", &[]).send_json::<serde_json::Value, serde_json::Value>(&[]).await.unwrap();
+    let requests = server.requests();
+    assert_eq!(requests[0].header("accept"), Some("application/vnd.pagerduty+json;version=2, application/json"));
+    assert_eq!(requests[1].header("accept"), Some("*/*"));
+    assert_eq!(requests[2].header("accept"), Some("application/json"));
+}

@@ -4,6 +4,7 @@
 mod bench;
 mod codegen;
 mod contract;
+mod examples;
 mod features;
 mod fuzz;
 mod new_user;
@@ -26,6 +27,10 @@ const USAGE: &str = "usage:
                                       mutated documents through every stage: no panics
   cargo xtask contract [--spec PATH]  every operation of the generated client against the
                                       Prism mock server (installed from npm into target/prism)
+  cargo xtask examples (--spec PATH ... | --all) [--expect FILE] [--write-expected FILE] [--quiet | --verbose]
+                                      every example payload of a document decoded into its
+                                      generated type and encoded again; failures judged
+                                      against the example's schema (jsonschema)
   cargo xtask new-user                install the apigen command and use it in an empty
                                       repository: config, overlay, generate, check, build
   cargo xtask check-features --spec PATH [--sample N] [--date-time chrono|time|string]
@@ -48,6 +53,7 @@ fn main() -> ExitCode {
         Some("check-specs") => specs::run(&args[1..]),
         Some("fuzz") => fuzz::cli(&args[1..]),
         Some("contract") => contract::run(&args[1..]),
+        Some("examples") => examples::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("new-user") => new_user::run(&args[1..]),
         // One synthetic document for `bench --scale`, in a process of its own.

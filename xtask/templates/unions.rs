@@ -143,8 +143,8 @@ struct CronSchedule {
 #[derive(Deserialize)]
 struct Job<S> {
     id: uuid::Uuid,
-    created_at: chrono::DateTime<chrono::Utc>,
-    updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    created_at: chrono::DateTime<chrono::FixedOffset>,
+    updated_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     environment: Reference,
     maximum_cpu: i64,
     maximum_memory: i64,

@@ -23,7 +23,7 @@ impl<'a> ProjectSecretApi<'a> {
     ///
     /// # Parameters
     ///
-    /// - `project_id` (`uuid::Uuid`, path `projectId`): Project ID
+    /// - `project_id` (`uuid::Uuid`, path `projectId`): Project ID (format `uuid`)
     ///
     /// # Returns
     ///
@@ -53,7 +53,7 @@ impl<'a> ProjectSecretApi<'a> {
     /// ```no_run
     /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
     /// let client = qovery_secrets::Client::new(qovery_secrets::auth::bearer_auth("…"))?;
-    /// let response = client.project_secret().list_project_secrets(uuid::Uuid::nil()).await?;
+    /// let response = client.project_secret().list_project_secrets(uuid::Uuid::parse_str("3fa85f64-5717-4562-b3fc-2c963f66afa6")?).await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
@@ -77,7 +77,7 @@ impl<'a> ProjectSecretApi<'a> {
     ///
     /// # Parameters
     ///
-    /// - `project_id` (`uuid::Uuid`, path `projectId`): Project ID
+    /// - `project_id` (`uuid::Uuid`, path `projectId`): Project ID (format `uuid`)
     /// - `body` ([`SecretRequest`](crate::types::SecretRequest), sent as `application/json`, optional: `None` sends no body)
     ///
     /// # Returns
@@ -109,8 +109,8 @@ impl<'a> ProjectSecretApi<'a> {
     /// ```no_run
     /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
     /// let client = qovery_secrets::Client::new(qovery_secrets::auth::bearer_auth("…"))?;
-    /// let body = qovery_secrets::types::SecretRequest::new("…");
-    /// let response = client.project_secret().create_project_secret(uuid::Uuid::nil(), Some(&body)).await?;
+    /// let body = qovery_secrets::types::SecretRequest::new("example");
+    /// let response = client.project_secret().create_project_secret(uuid::Uuid::parse_str("3fa85f64-5717-4562-b3fc-2c963f66afa6")?, Some(&body)).await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
@@ -137,8 +137,8 @@ impl<'a> ProjectSecretApi<'a> {
     ///
     /// # Parameters
     ///
-    /// - `project_id` (`uuid::Uuid`, path `projectId`): Project ID
-    /// - `secret_id` (`uuid::Uuid`, path `secretId`): Secret ID
+    /// - `project_id` (`uuid::Uuid`, path `projectId`): Project ID (format `uuid`)
+    /// - `secret_id` (`uuid::Uuid`, path `secretId`): Secret ID (format `uuid`)
     /// - `body` ([`SecretEditRequest`](crate::types::SecretEditRequest), sent as `application/json`, required)
     ///
     /// # Returns
@@ -170,8 +170,8 @@ impl<'a> ProjectSecretApi<'a> {
     /// ```no_run
     /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
     /// let client = qovery_secrets::Client::new(qovery_secrets::auth::bearer_auth("…"))?;
-    /// let body = qovery_secrets::types::SecretEditRequest::new("…");
-    /// let response = client.project_secret().edit_project_secret(uuid::Uuid::nil(), uuid::Uuid::nil(), &body).await?;
+    /// let body = qovery_secrets::types::SecretEditRequest::new("example");
+    /// let response = client.project_secret().edit_project_secret(uuid::Uuid::parse_str("3fa85f64-5717-4562-b3fc-2c963f66afa6")?, uuid::Uuid::parse_str("3fa85f64-5717-4562-b3fc-2c963f66afa6")?, &body).await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
@@ -198,8 +198,8 @@ impl<'a> ProjectSecretApi<'a> {
     ///
     /// # Parameters
     ///
-    /// - `project_id` (`uuid::Uuid`, path `projectId`): Project ID
-    /// - `secret_id` (`uuid::Uuid`, path `secretId`): Secret ID
+    /// - `project_id` (`uuid::Uuid`, path `projectId`): Project ID (format `uuid`)
+    /// - `secret_id` (`uuid::Uuid`, path `secretId`): Secret ID (format `uuid`)
     ///
     /// # Returns
     ///
@@ -229,7 +229,7 @@ impl<'a> ProjectSecretApi<'a> {
     /// ```no_run
     /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
     /// let client = qovery_secrets::Client::new(qovery_secrets::auth::bearer_auth("…"))?;
-    /// client.project_secret().delete_project_secret(uuid::Uuid::nil(), uuid::Uuid::nil()).await?;
+    /// client.project_secret().delete_project_secret(uuid::Uuid::parse_str("3fa85f64-5717-4562-b3fc-2c963f66afa6")?, uuid::Uuid::parse_str("3fa85f64-5717-4562-b3fc-2c963f66afa6")?).await?;
     /// # Ok(())
     /// # }
     /// ```
@@ -256,8 +256,8 @@ impl<'a> ProjectSecretApi<'a> {
     ///
     /// # Parameters
     ///
-    /// - `project_id` (`uuid::Uuid`, path `projectId`): Project ID
-    /// - `secret_id` (`uuid::Uuid`, path `secretId`): Secret ID
+    /// - `project_id` (`uuid::Uuid`, path `projectId`): Project ID (format `uuid`)
+    /// - `secret_id` (`uuid::Uuid`, path `secretId`): Secret ID (format `uuid`)
     /// - `body` ([`Key`](crate::types::Key), sent as `application/json`, optional: `None` sends no body)
     ///
     /// # Returns
@@ -289,8 +289,8 @@ impl<'a> ProjectSecretApi<'a> {
     /// ```no_run
     /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
     /// let client = qovery_secrets::Client::new(qovery_secrets::auth::bearer_auth("…"))?;
-    /// let body = qovery_secrets::types::Key::new("…");
-    /// let response = client.project_secret().create_project_secret_alias(uuid::Uuid::nil(), uuid::Uuid::nil(), Some(&body)).await?;
+    /// let body = qovery_secrets::types::Key::new("example");
+    /// let response = client.project_secret().create_project_secret_alias(uuid::Uuid::parse_str("3fa85f64-5717-4562-b3fc-2c963f66afa6")?, uuid::Uuid::parse_str("3fa85f64-5717-4562-b3fc-2c963f66afa6")?, Some(&body)).await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
@@ -322,8 +322,8 @@ impl<'a> ProjectSecretApi<'a> {
     ///
     /// # Parameters
     ///
-    /// - `project_id` (`uuid::Uuid`, path `projectId`): Project ID
-    /// - `secret_id` (`uuid::Uuid`, path `secretId`): Secret ID
+    /// - `project_id` (`uuid::Uuid`, path `projectId`): Project ID (format `uuid`)
+    /// - `secret_id` (`uuid::Uuid`, path `secretId`): Secret ID (format `uuid`)
     /// - `body` ([`Value`](crate::types::Value), sent as `application/json`, optional: `None` sends no body)
     ///
     /// # Returns
@@ -356,7 +356,7 @@ impl<'a> ProjectSecretApi<'a> {
     /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
     /// let client = qovery_secrets::Client::new(qovery_secrets::auth::bearer_auth("…"))?;
     /// let body = qovery_secrets::types::Value::default();
-    /// let response = client.project_secret().create_project_secret_override(uuid::Uuid::nil(), uuid::Uuid::nil(), Some(&body)).await?;
+    /// let response = client.project_secret().create_project_secret_override(uuid::Uuid::parse_str("3fa85f64-5717-4562-b3fc-2c963f66afa6")?, uuid::Uuid::parse_str("3fa85f64-5717-4562-b3fc-2c963f66afa6")?, Some(&body)).await?;
     /// println!("{response:?}");
     /// # Ok(())
     /// # }

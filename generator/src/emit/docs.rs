@@ -10,6 +10,8 @@ use std::collections::HashMap;
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use crate::model::Constraint;
+
 /// `#[doc = "…"]` lines for text the generator composed (document text inside it already went
 /// through [`clean`]).
 pub fn doc(text: &str) -> TokenStream {
@@ -400,6 +402,38 @@ pub fn code(text: &str) -> String {
     format!("`{}`", text.replace('`', "'"))
 }
 
+/// What the document requires of a value beyond its type, as a phrase: ``format `uri`; matches
+/// `^AC[0-9a-f]{32}$`; exactly 34 characters``. `None` when it requires nothing more.
+pub fn constraints_text(constraints: &[Constraint]) -> Option<String> {
+    fn range(min: Option<u64>, max: Option<u64>, unit: &str) -> String {
+        let plural = |n: u64| if n == 1 { unit.to_owned() } else { format!("{unit}s") };
+        match (min, max) {
+            (Some(min), Some(max)) if min == max => format!("exactly {min} {}", plural(min)),
+            (Some(min), Some(max)) => format!("{min} to {max} {}", plural(max)),
+            (Some(min), None) => format!("at least {min} {}", plural(min)),
+            (None, Some(max)) => format!("at most {max} {}", plural(max)),
+            (None, None) => String::new(),
+        }
+    }
+    let parts: Vec<String> = constraints
+        .iter()
+        .map(|c| match c {
+            Constraint::Format(format) => format!("format {}", code(format)),
+            Constraint::Pattern(pattern) => format!("matches {}", code(pattern)),
+            Constraint::Length { min, max } => range(*min, *max, "character"),
+            Constraint::Minimum { value, exclusive: true } => format!("greater than {value}"),
+            Constraint::Minimum { value, exclusive: false } => format!("at least {value}"),
+            Constraint::Maximum { value, exclusive: true } => format!("less than {value}"),
+            Constraint::Maximum { value, exclusive: false } => format!("at most {value}"),
+            Constraint::MultipleOf(step) => format!("a multiple of {step}"),
+            Constraint::Items { min, max } => range(*min, *max, "item"),
+            Constraint::UniqueItems => "items unique".to_owned(),
+            Constraint::Properties { min, max } => range(*min, *max, "member"),
+        })
+        .collect();
+    (!parts.is_empty()).then(|| parts.join("; "))
+}
+
 /// One line: newlines folded into spaces (list items, table cells).
 pub fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -408,6 +442,19 @@ pub fn one_line(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn constraints_read_as_a_phrase() {
+        let text = constraints_text(&[
+            Constraint::Format("uri".into()),
+            Constraint::Pattern("^a`b$".into()),
+            Constraint::Length { min: Some(34), max: Some(34) },
+            Constraint::Minimum { value: "0".into(), exclusive: true },
+            Constraint::Items { min: Some(1), max: Some(5) },
+        ]);
+        assert_eq!(text.as_deref(), Some("format `uri`; matches `^a'b$`; exactly 34 characters; greater than 0; 1 to 5 items"));
+        assert_eq!(constraints_text(&[]), None);
+    }
 
     #[test]
     fn fences_become_text_and_indentation_is_capped() {

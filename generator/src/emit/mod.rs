@@ -6,7 +6,9 @@
 
 mod client;
 mod contract;
+mod conformance;
 mod docs;
+mod examples;
 mod operation_docs;
 mod operations;
 mod types;
@@ -19,6 +21,7 @@ use crate::model::{Api, TypeRef};
 use crate::Options;
 
 pub use contract::contract_test;
+pub use conformance::examples_test;
 
 /// The generated crate before formatting: Rust files as tokens, the manifest as text.
 pub struct CrateTokens {
@@ -96,7 +99,7 @@ pub(crate) fn rust_type(ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
         TypeRef::F32 => quote!(f32),
         TypeRef::F64 => quote!(f64),
         TypeRef::Uuid => quote!(uuid::Uuid),
-        TypeRef::DateTime => quote!(chrono::DateTime<chrono::Utc>),
+        TypeRef::DateTime => quote!(chrono::DateTime<chrono::FixedOffset>),
         TypeRef::OffsetDateTime => quote!(time::OffsetDateTime),
         TypeRef::Date => quote!(chrono::NaiveDate),
         TypeRef::Json => quote!(serde_json::Value),

@@ -7,8 +7,9 @@
 
 use proc_macro2::TokenStream;
 
-use super::docs::{clean, code, inline};
-use super::operations::{example_call, location_name, optional, options_name, outcome_name, positional};
+use super::docs::{clean, code, constraints_text, inline};
+use super::examples::example_call;
+use super::operations::{location_name, optional, options_name, outcome_name, positional};
 use super::rust_type;
 use crate::model::{Api, Group, Operation, Param, Payload, SchemeKind, TypeRef};
 
@@ -66,11 +67,14 @@ fn parameters(op: &Operation) -> Option<String> {
     (!items.is_empty()).then(|| items.join("\n"))
 }
 
-/// `` `job_id` (`uuid::Uuid`, path `jobId`): Job ID ``.
+/// `` `job_id` (`uuid::Uuid`, path `jobId`): Job ID (format `uuid`) ``.
 fn param_item(p: &Param) -> String {
     let mut item = format!("`{}` ({}, {} {})", p.name, type_link(&p.ty), location_name(p), code(&p.wire));
     if let Some(docs) = p.docs.as_deref().map(inline).filter(|d| !d.is_empty()) {
         item.push_str(&format!(": {docs}"));
+    }
+    if let Some(constraints) = constraints_text(&p.constraints) {
+        item.push_str(&format!(" ({constraints})"));
     }
     if p.deprecated {
         item.push_str(" Deprecated.");

@@ -3,9 +3,9 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::docs::{clean, code, doc, inline, one_line};
+use super::docs::{clean, code, constraints_text, doc, inline, one_line};
 use super::operation_docs::{method_docs, payload_text};
-use super::types::{construction, holds_offset_date_time, Construction};
+use super::types::holds_offset_date_time;
 use super::{cfg, ident, rust_type, unaliased};
 use crate::model::{Api, Body, ErrorResponse, Group, LineFormat, Location, Operation, Param, Payload, StreamMethod, TypeKind, TypeRef};
 
@@ -354,7 +354,10 @@ fn one_method(api: &Api, op: &Operation, errors: &TokenStream, stream: Option<(&
         let arg = ident(&p.name);
         display(api, &p.ty, quote!(#arg)).unwrap_or(quote!(#arg))
     });
-    let security = security(api, op);
+    let mut security = security(api, op);
+    if op.success.redirect_answers {
+        security.extend(quote!(.redirect_answers()));
+    }
     let start = match method_helper(op) {
         Some(helper) => quote!(#helper(#path, &[#(&#path_args),*])),
         None if method_constant(op) => {
@@ -405,6 +408,8 @@ fn one_method(api: &Api, op: &Operation, errors: &TokenStream, stream: Option<(&
             };
             quote!(#status => #value,)
         });
+        let any_json = op.success.outcomes.iter().any(|o| matches!(o.payload, Payload::Json(_)));
+        let send_raw = if any_json { format_ident!("send_raw_json") } else { format_ident!("send_raw") };
         return quote! {
             #docs
             #deprecated
@@ -415,7 +420,7 @@ fn one_method(api: &Api, op: &Operation, errors: &TokenStream, stream: Option<(&
                     #security
                     #(#params)*
                     #body_call
-                    .send_raw()
+                    .#send_raw()
                     .await?;
                 match response.status.as_u16() {
                     #(#arms)*
@@ -511,7 +516,7 @@ fn stream_docs(op: &Operation, payload: &Payload) -> String {
 
 /// Argument types: strings as `&str` (also through an alias: `SnowflakeType = String`), cheap
 /// scalars by value, everything else by reference.
-fn arg_type(api: &Api, ty: &TypeRef) -> TokenStream {
+pub(super) fn arg_type(api: &Api, ty: &TypeRef) -> TokenStream {
     match unaliased(api, ty) {
         TypeRef::String => quote!(&str),
         TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64 | TypeRef::Uuid => {
@@ -745,126 +750,12 @@ fn param_line(p: &Param) -> String {
         line.push_str(": ");
         line.push_str(&inline(docs));
     }
+    if let Some(constraints) = constraints_text(&p.constraints) {
+        line.push_str(&format!(" ({constraints})"));
+    }
     if p.deprecated {
         line.push_str(" (deprecated)");
     }
     line
 }
 
-/// Statements that prepare plausible arguments, and the call of the operation on `client`
-/// (a future). Shared by the doc examples and the contract test program.
-pub(crate) fn example_call(api: &Api, group: &Group, op: &Operation, krate: &str) -> (Vec<String>, String) {
-    let mut lines = Vec::new();
-    let mut args = Vec::new();
-    for p in positional(op) {
-        let value = example_value(api, &p.ty, krate, 0);
-        args.push(match (unaliased(api, &p.ty), arg_type(api, &p.ty).to_string().starts_with('&')) {
-            (TypeRef::String, _) => value,
-            (_, true) => format!("&{value}"),
-            _ => value,
-        });
-    }
-    if let Some(body) = &op.body {
-        let (value, arg) = match &body.payload {
-            Payload::Json(ty) | Payload::Form(ty) | Payload::Multipart(ty) => (example_value(api, ty, krate, 0), "&body"),
-            Payload::Text => ("String::from(\"…\")".to_owned(), "body"),
-            Payload::Bytes | Payload::Empty | Payload::Events(_) | Payload::Lines(..) => {
-                ("apigen_runtime::Upload::from(\"…\".as_bytes())".to_owned(), "body")
-            }
-        };
-        lines.push(format!("let body = {value};"));
-        args.push(if body.required { arg.to_owned() } else { format!("Some({arg})") });
-    }
-    if optional(op).next().is_some() {
-        args.push("&Default::default()".to_owned());
-    }
-    (lines, format!("client.{}().{}({})", group.module, op.fn_name, args.join(", ")))
-}
-
-/// Rust source for a plausible value of `ty`.
-fn example_value(api: &Api, ty: &TypeRef, krate: &str, depth: usize) -> String {
-    let fallback = "serde_json::from_str(\"{}\")?".to_owned();
-    match ty {
-        TypeRef::String => "\"…\"".to_owned(),
-        TypeRef::Bytes => "apigen_runtime::FilePart::from(\"…\".as_bytes())".to_owned(),
-        TypeRef::Base64 => "apigen_runtime::Base64::from(\"…\".as_bytes().to_vec())".to_owned(),
-        TypeRef::OrNull(inner) => format!("Some({})", example_value(api, inner, krate, depth)),
-        TypeRef::Tuple(items) => {
-            let items: Vec<String> = items.iter().map(|item| example_value(api, item, krate, depth + 1)).collect();
-            format!("({},)", items.join(", "))
-        }
-        TypeRef::Bool => "true".to_owned(),
-        TypeRef::I32 | TypeRef::I64 => "1".to_owned(),
-        TypeRef::F32 | TypeRef::F64 => "1.0".to_owned(),
-        TypeRef::Uuid => "uuid::Uuid::nil()".to_owned(),
-        TypeRef::DateTime => "chrono::Utc::now()".to_owned(),
-        TypeRef::OffsetDateTime => "time::OffsetDateTime::now_utc()".to_owned(),
-        TypeRef::Date => "chrono::NaiveDate::default()".to_owned(),
-        TypeRef::Json => "serde_json::json!({})".to_owned(),
-        // One element: arrays often have `minItems: 1`.
-        TypeRef::List(item) if depth < 3 => match unaliased(api, item) {
-            // Elements get no `Into` conversion, unlike constructor arguments.
-            TypeRef::String => "vec![String::from(\"…\")]".to_owned(),
-            item => format!("vec![{}]", example_value(api, item, krate, depth + 1)),
-        },
-        TypeRef::List(_) => "Vec::new()".to_owned(),
-        TypeRef::Map(_) => "Default::default()".to_owned(),
-        TypeRef::Named(name) => {
-            let Some(def) = api.type_named(name) else { return fallback };
-            match &def.kind {
-                TypeKind::Enum(values) => values
-                    .first()
-                    .map_or(fallback, |v| format!("{krate}::types::{name}::{}", v.name)),
-                TypeKind::IntEnum(values) => values
-                    .first()
-                    .map_or(fallback, |v| format!("{krate}::types::{name}::{}", v.name)),
-                TypeKind::Struct(s) if construction(s) == Construction::Default => format!("{krate}::types::{name}::default()"),
-                TypeKind::Struct(s) if depth < 3 => {
-                    let literal = construction(s) == Construction::Literal;
-                    let args: Vec<String> = s
-                        .fields
-                        .iter()
-                        .filter(|f| f.required)
-                        .map(|f| {
-                            let mut value = match (&f.ty, &f.example) {
-                                (ty, Some(example)) if unaliased(api, ty) == &TypeRef::String => format!("{example:?}"),
-                                _ => example_value(api, &f.ty, krate, depth + 1),
-                            };
-                            // `new` converts a plain string and boxes; otherwise the value says so.
-                            let is_string = unaliased(api, &f.ty) == &TypeRef::String;
-                            if (is_string && (literal || f.nullable)) || (f.secret && !is_string) {
-                                value = format!("{value}.into()");
-                            }
-                            if literal && f.boxed {
-                                value = format!("Box::new({value})");
-                            }
-                            if f.nullable {
-                                value = format!("Some({value})");
-                            }
-                            if literal {
-                                format!("{}: {value}", ident(&f.name))
-                            } else {
-                                value
-                            }
-                        })
-                        .collect();
-                    if literal {
-                        format!("{krate}::types::{name} {{ {} }}", args.join(", "))
-                    } else {
-                        format!("{krate}::types::{name}::new({})", args.join(", "))
-                    }
-                }
-                TypeKind::Alias(inner) if depth < 3 => example_value(api, inner, krate, depth + 1),
-                TypeKind::Union(u) if depth < 3 => match u.variants.first() {
-                    Some(v) if !matches!(&v.ty, TypeRef::Named(n) if n == name) => {
-                        let value = example_value(api, &v.ty, krate, depth + 1);
-                        let value = if v.boxed { format!("Box::new({value})") } else { value };
-                        format!("{krate}::types::{name}::{}({value})", v.name)
-                    }
-                    _ => fallback,
-                },
-                _ => fallback,
-            }
-        }
-    }
-}

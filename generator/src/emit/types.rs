@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::docs::{clean, code, doc};
+use super::docs::{clean, code, constraints_text, doc};
 use super::{cfg, ident, rust_type, unaliased};
 use crate::model::{Api, EnumValue, Field, IntValue, Struct, TypeDef, TypeKind, TypeRef, Union, Variant};
 use crate::Options;
@@ -107,6 +107,12 @@ fn type_def(api: &Api, def: &TypeDef, extras: &Extras<'_>) -> TokenStream {
             docs.push_str("\n\n");
         }
         docs.push_str(&format!("An integer: {}, or any other, kept as it is.", values.join(", ")));
+    }
+    if let Some(constraints) = constraints_text(&def.constraints) {
+        if !docs.is_empty() {
+            docs.push_str("\n\n");
+        }
+        docs.push_str(&format!("The document requires: {constraints}."));
     }
     let docs = doc(&docs);
     let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
@@ -302,6 +308,8 @@ fn field_docs(field: &Field) -> TokenStream {
     }
     let default = field.default.as_ref().map(|d| format!("server default: {}", code(d)));
     notes.extend(default.as_deref());
+    let constraints = constraints_text(&field.constraints);
+    notes.extend(constraints.as_deref());
     if !notes.is_empty() {
         // Same paragraph: rustdoc shows the note right after the description.
         if !text.is_empty() {
@@ -495,8 +503,8 @@ fn tag_adding_serialize(name: &proc_macro2::Ident, u: &Union) -> TokenStream {
     }
 }
 
-/// Without a tag, each variant is tried in order; the error names every one tried and why it
-/// did not fit.
+/// Without a tag, each variant is tried in order, for one that fits the value exactly and then
+/// for one that decodes; the error names every one tried and why it did not fit.
 fn untagged_deserialize(api: &Api, name: &proc_macro2::Ident, u: &Union) -> TokenStream {
     let type_name = name.to_string();
     let mut attempts = u.variants.iter().map(|v| {
@@ -508,13 +516,15 @@ fn untagged_deserialize(api: &Api, name: &proc_macro2::Ident, u: &Union) -> Toke
         }
     });
     let first = attempts.next().unwrap_or_else(|| quote!(None));
+    // Twice at most: for a variant that fits exactly, then for the first that decodes (see
+    // `apigen_runtime::json::exactly`).
     quote! {
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let mut tried = union::Untagged::new(#type_name, union::value(deserializer)?);
-                #first
-                    #(.or_else(|| #attempts))*
-                    .ok_or_else(|| tried.fail())
+                union::Untagged::new(#type_name, union::value(deserializer)?).decide(|tried| {
+                    #first
+                        #(.or_else(|| #attempts))*
+                })
             }
         }
     }

@@ -7,6 +7,8 @@
 mod choices;
 mod names;
 mod operations;
+pub mod payload_examples;
+pub mod synthesize;
 mod types;
 
 pub use choices::{FULL_FEATURE, WEBHOOKS_FEATURE};
@@ -133,6 +135,8 @@ pub struct TypeDef {
     pub docs: Option<String>,
     pub deprecated: bool,
     pub kind: TypeKind,
+    /// What the schema requires beyond its type (for an alias of a string: its `pattern`…).
+    pub constraints: Vec<Constraint>,
     /// The client sends values of this type (in a request body or parameter, directly or
     /// nested): callers build them, so they get constructors.
     pub sent: bool,
@@ -181,9 +185,29 @@ pub struct Field {
     pub docs: Option<String>,
     /// The default the document declares, as JSON text (the server applies it when absent).
     pub default: Option<String>,
-    /// A plausible value for a string field, for examples: the document's own `example`, or
-    /// one that fits its `format` (`uri`, `email`, `duration`…).
-    pub example: Option<String>,
+    /// What the document requires of the value beyond its type.
+    pub constraints: Vec<Constraint>,
+}
+
+/// A rule the document sets on a value beyond its type (`format`, `pattern`, bounds…). The
+/// Rust type does not enforce it; the docs say it, and example values satisfy it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Constraint {
+    /// `format`, whichever it is, also those the Rust type already expresses (`uuid`, `int64`).
+    Format(String),
+    /// An ECMA-262 regular expression the text matches somewhere (anchors are the pattern's).
+    Pattern(String),
+    /// `minLength`/`maxLength`, in characters.
+    Length { min: Option<u64>, max: Option<u64> },
+    /// A lower bound as the document writes it; `exclusive` when the bound itself is refused.
+    Minimum { value: String, exclusive: bool },
+    Maximum { value: String, exclusive: bool },
+    MultipleOf(String),
+    /// `minItems`/`maxItems`.
+    Items { min: Option<u64>, max: Option<u64> },
+    UniqueItems,
+    /// `minProperties`/`maxProperties`.
+    Properties { min: Option<u64>, max: Option<u64> },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -231,7 +255,8 @@ pub enum TypeRef {
     F32,
     F64,
     Uuid,
-    /// `format: date-time` as `chrono::DateTime<Utc>` (the default).
+    /// `format: date-time` as `chrono::DateTime<FixedOffset>` (the default): the offset as sent
+    /// (`-05:00` stays `-05:00`).
     DateTime,
     /// `format: date-time` as `time::OffsetDateTime`, RFC 3339 on the wire.
     OffsetDateTime,
@@ -306,6 +331,9 @@ pub struct Param {
     pub deprecated: bool,
     /// How an array is written: repeated (`a=1&a=2`, `explode`) or joined with this delimiter.
     pub joined_by: Option<char>,
+    pub constraints: Vec<Constraint>,
+    /// A value the parameter's schema accepts: the document's example, or one made to fit.
+    pub example: serde_json::Value,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -314,6 +342,9 @@ pub struct Body {
     pub payload: Payload,
     pub required: bool,
     pub docs: Option<String>,
+    /// A value the body's schema accepts: the document's example, or one made to fit (`None`
+    /// for a body without a schema).
+    pub example: Option<serde_json::Value>,
     /// The JSON the document gives as an example of this body (the media type's `example` or
     /// first of `examples`, else its schema's), for the docs. JSON bodies only.
     pub document_example: Option<serde_json::Value>,
@@ -357,8 +388,11 @@ impl Payload {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Success {
-    /// The declared 2xx statuses with their descriptions.
+    /// The declared 2xx statuses with their descriptions (3xx ones, for an operation that
+    /// declares no 2xx).
     pub statuses: Vec<(String, String)>,
+    /// The operation declares no 2xx response but a 3xx one, which is its answer.
+    pub redirect_answers: bool,
     /// The body every success status shares.
     pub payload: Payload,
     /// When success statuses carry different bodies: one outcome per status, and the method
@@ -697,13 +731,13 @@ fn assign_features(groups: &mut [Group], operations: &[Operation], webhooks: &[W
 /// repeat inline schemas (`ports` items in every service request, schedules per event), and one
 /// definition compiles faster than several. Every name stays, so nothing callers see changes.
 fn merge_identical(types: &mut [TypeDef]) {
-    let mut first: std::collections::HashMap<(&Option<String>, bool, &TypeKind), usize> = Default::default();
+    let mut first: std::collections::HashMap<(&Option<String>, bool, &TypeKind, &Vec<Constraint>), usize> = Default::default();
     let mut merges = Vec::new();
     for (i, def) in types.iter().enumerate() {
         if matches!(def.kind, TypeKind::Alias(_)) {
             continue;
         }
-        match first.entry((&def.docs, def.deprecated, &def.kind)) {
+        match first.entry((&def.docs, def.deprecated, &def.kind, &def.constraints)) {
             std::collections::hash_map::Entry::Occupied(canonical) => merges.push((i, types[*canonical.get()].name.clone())),
             std::collections::hash_map::Entry::Vacant(slot) => {
                 slot.insert(i);

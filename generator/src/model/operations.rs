@@ -105,12 +105,19 @@ fn operation(
     let mut errors = Vec::new();
     let mut response_example = None;
     let has_success = op.responses.iter().any(|r| is_success(r.status));
+    // An operation that declares no 2xx but a 3xx answers with it (Twilio's payload data:
+    // `307` with a JSON body): that response is what the caller asked for, not an error.
+    let redirect_answers = !has_success && op.responses.iter().any(|r| is_redirect(r.status));
+    let answers = |status: StatusKey| is_success(status) || (redirect_answers && is_redirect(status));
+    let has_answer = op.responses.iter().any(|r| answers(r.status));
     for response in &op.responses {
         let description = response.description.to_owned();
         let chosen = choose_media(&response.response.content);
-        if is_success(response.status) || (!has_success && response.status == StatusKey::Default) {
+        if answers(response.status) || (!has_answer && response.status == StatusKey::Default) {
             let hint = format!("{type_prefix}Response");
             let received = match chosen {
+                // A response to HEAD never has a body, whatever the document describes.
+                _ if op.method.eq_ignore_ascii_case("HEAD") => Payload::Empty,
                 Some((content_type, media)) => payload(types, content_type, media, &response.pointer, &hint)?,
                 None => Payload::Empty,
             };
@@ -169,6 +176,7 @@ fn operation(
         StreamMethod { fn_name: unique(format!("{fn_name}_stream"), fn_names, "_"), flag }
     });
     let success = Success {
+        redirect_answers,
         statuses: success_statuses,
         payload,
         outcomes,
@@ -267,7 +275,15 @@ fn param(
     };
     // Parameters travel as text: a `format: binary` one is a string like any other.
     let ty = if matches!(ty, TypeRef::Bytes | TypeRef::Base64) { TypeRef::String } else { ty };
+    let given: Vec<serde_json::Value> =
+        parameter.examples.iter().chain(media.into_iter().flat_map(|(_, m)| &m.examples)).map(|e| e.value.clone()).collect();
+    let (constraints, example) = match schema {
+        Some(schema) => (types.constraints_along(schema), types.examples.value(schema, &given)),
+        None => (Vec::new(), given.into_iter().next().unwrap_or_else(|| serde_json::Value::from("example"))),
+    };
     Ok(Param {
+        constraints,
+        example,
         joined_by,
         name: unique(field_name(&parameter.name), taken, "_"),
         wire: parameter.name.clone(),
@@ -283,6 +299,10 @@ fn is_success(status: StatusKey) -> bool {
     matches!(status, StatusKey::Code(200..=299) | StatusKey::Range(2))
 }
 
+fn is_redirect(status: StatusKey) -> bool {
+    matches!(status, StatusKey::Code(300..=399) | StatusKey::Range(3))
+}
+
 pub fn is_json(content_type: &str) -> bool {
     let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     essence == "application/json" || essence.ends_with("+json") || essence == "*/*"
@@ -294,7 +314,7 @@ fn is_text(content_type: &str) -> bool {
 }
 
 /// JSON when the document offers it; otherwise the first content type listed.
-fn choose_media(content: &indexmap::IndexMap<String, MediaType>) -> Option<(&str, &MediaType)> {
+pub(super) fn choose_media(content: &indexmap::IndexMap<String, MediaType>) -> Option<(&str, &MediaType)> {
     content
         .iter()
         .find(|(ct, _)| is_json(ct))
@@ -337,7 +357,10 @@ fn body(types: &mut TypeBuilder<'_, '_>, located: &Located<'_, crate::load::Requ
         payload => payload,
     };
     let document_example = if matches!(payload, Payload::Json(_)) { document_example(types, media) } else { None };
+    let given: Vec<serde_json::Value> = media.examples.iter().map(|e| e.value.clone()).collect();
+    let example = media.schema.map(|schema| types.examples.value(schema, &given));
     Ok(Some(Body {
+        example,
         payload,
         content_type: content_type.to_owned(),
         required: located.value.required,
@@ -368,6 +391,12 @@ fn payload(
             pointer: at.join("content").join(content_type).join("itemSchema"),
             message: format!("`itemSchema` with `{content_type}`, which is not a sequence this generator knows; the body is read whole"),
         });
+    }
+    // `*/*` with nothing said about the content: any bytes, not JSON (a client asking for JSON
+    // there is refused by a server that serves something else).
+    let says_nothing = media.schema.is_none_or(|schema| !types.describes_anything(schema));
+    if essence(content_type) == "*/*" && says_nothing {
+        return Ok(Payload::Bytes);
     }
     if is_json(content_type) {
         let ty = match media.schema {

@@ -14,8 +14,9 @@ use heck::{ToShoutySnakeCase, ToUpperCamelCase};
 use serde_json::Value;
 
 use super::choices;
+use super::synthesize::Examples;
 use super::names::{field_name, type_name, unique};
-use super::{EnumValue, Field, IntValue, Struct, TypeDef, TypeKind, TypeRef, Union, Variant};
+use super::{Constraint, EnumValue, Field, IntValue, Struct, TypeDef, TypeKind, TypeRef, Union, Variant};
 use crate::diagnostics::{Error, Pointer, Warning};
 use crate::load::{Constraints, JsonType, Schema, SchemaId, SchemaOrBool};
 use crate::resolve::Resolved;
@@ -65,6 +66,8 @@ pub struct TypeBuilder<'r, 'd> {
     chains: RefCell<HashMap<SchemaId, Rc<ChainSummary>>>,
     /// What `format: date-time` becomes.
     date_time: TypeRef,
+    /// Values for parameters and bodies that their schemas accept.
+    pub examples: Examples<'r, 'd>,
     pub warnings: Vec<Warning>,
 }
 
@@ -145,8 +148,29 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
             deciding: HashMap::new(),
             chains: RefCell::default(),
             date_time,
+            examples: Examples::new(resolved),
             warnings: Vec::new(),
         })
+    }
+
+    /// Whether the schema says anything about a value (`{}` and annotations alone do not).
+    pub fn describes_anything(&self, id: SchemaId) -> bool {
+        self.resolved.schema(id).has_structure()
+    }
+
+    /// The rules a schema sets on its values: its own, or, for a bare `$ref`, those of the
+    /// first schema along the chain that has any.
+    pub fn constraints_along(&self, id: SchemaId) -> Vec<Constraint> {
+        let mut current = id;
+        for _ in 0..64 {
+            let schema = self.resolved.schema(current);
+            let own = constraints(schema);
+            match self.resolved.target(current) {
+                Some(next) if own.is_empty() && schema.is_bare_reference() => current = next,
+                _ => return own,
+            }
+        }
+        Vec::new()
     }
 
     pub fn define_components(&mut self) -> Result<(), Error> {
@@ -243,6 +267,7 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
                 docs,
                 deprecated: schema.deprecated,
                 kind,
+                constraints: constraints(schema),
                 sent: false,
                 features: Vec::new(),
             },
@@ -415,6 +440,12 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
             let members = self.substantive(&schema.all_of);
             // `type: object` beside `allOf` makes a struct of its own, even of one member.
             let own_object = has_object_keywords(schema) || schema.non_null_types().contains(&JsonType::Object);
+            // Members that only annotate (`allOf: [{}, {description: …}]`) constrain nothing:
+            // any value, not an empty object.
+            if members.is_empty() && !own_object && alternatives.is_empty() && schema.non_null_types().is_empty() {
+                nullable |= self.annotations_nullable(&schema.all_of);
+                return Ok((Shape::Use(TypeRef::Json), nullable));
+            }
             if let ([only], false) = (members.as_slice(), own_object || !alternatives.is_empty()) {
                 // `allOf: [$ref]` with annotations (nullable, description), or with narrowing
                 // keywords (`enum: [1]` next to it): a use of the referenced type.
@@ -422,7 +453,12 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
                 nullable |= usage.nullable || self.annotations_nullable(&schema.all_of);
                 return Ok((Shape::Use(usage.ty), nullable));
             }
-            return Ok((Shape::Define(TypeKind::Struct(self.object(id, name)?)), nullable));
+            if !members.is_empty() || own_object || !alternatives.is_empty() {
+                return Ok((Shape::Define(TypeKind::Struct(self.object(id, name)?)), nullable));
+            }
+            // Only annotations (`allOf: [{}, {example: "100"}]`): not an object, whatever the
+            // schema's own keywords say below (nothing: any value).
+            nullable |= self.annotations_nullable(&schema.all_of);
         }
         if !alternatives.is_empty() {
             // Properties beside `oneOf`: a struct keeping what the alternatives add.
@@ -601,19 +637,29 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
     /// An object, with every `allOf` member merged into one flat struct: the union of the
     /// properties and of `required`.
     fn object(&mut self, id: SchemaId, name: &str) -> Result<Struct, Error> {
+        self.object_of(&[id], name, 0)
+    }
+
+    /// One struct for values that satisfy every schema of `ids` (one, or the definitions of a
+    /// property that several `allOf` members declare); `depth`: how deep in such merges.
+    fn object_of(&mut self, ids: &[SchemaId], name: &str, depth: usize) -> Result<Struct, Error> {
         let mut parts = ObjectParts::default();
-        self.collect(id, &mut parts, &mut HashSet::new(), true)?;
-        let at = self.resolved.schema(id).pointer.clone();
+        for &id in ids {
+            self.collect(id, &mut parts, &mut HashSet::new(), ids.len() == 1)?;
+        }
+        let at = self.resolved.schema(ids[0]).pointer.clone();
 
         let mut fields = Vec::new();
         let mut taken = HashSet::new();
         for (wire, &property) in &parts.properties {
             let hint = format!("{name}{}", wire.to_upper_camel_case());
-            let usage = self.usage(property, &type_name(&hint))?;
+            let usage = match parts.merged.get(wire) {
+                Some(definitions) => self.merged_usage(definitions, &type_name(&hint), depth)?,
+                None => self.usage(property, &type_name(&hint))?,
+            };
             let data = self.annotations(property);
             let required = parts.required.contains(wire);
             let secret = (is_secret(name, wire, &data) || data.format.as_deref() == Some("password")) && matches!(usage.ty, TypeRef::String);
-            let example = string_example(&data);
             fields.push(Field {
                 name: unique(field_name(wire), &mut taken, "_"),
                 wire: wire.clone(),
@@ -627,7 +673,7 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
                 boxed: false,
                 docs: docs(None, data.description.as_deref()),
                 default: data.default.as_ref().filter(|d| !d.is_null()).map(|d| d.to_string()),
-                example,
+                constraints: constraints(&data),
             });
         }
         // `required` may name properties the schema never describes: the server still wants
@@ -651,7 +697,7 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
                 boxed: false,
                 docs: Some("Required by the document, which does not describe it.".into()),
                 default: None,
-                example: None,
+                constraints: Vec::new(),
             });
         }
         let additional = match parts.additional {
@@ -1034,6 +1080,8 @@ enum Additional {
 #[derive(Default)]
 struct ObjectParts {
     properties: indexmap::IndexMap<String, SchemaId>,
+    /// Every definition of a property that several `allOf` members declare differently.
+    merged: HashMap<String, Vec<SchemaId>>,
     required: BTreeSet<String>,
     additional: Option<Additional>,
 }
@@ -1043,9 +1091,8 @@ impl ObjectParts {
         for (name, &property) in &schema.properties {
             if let Some(&earlier) = self.properties.get(name) {
                 if !same_shape(builder.resolved, earlier, property) {
-                    let (earlier, later) = (builder.resolved.schema(earlier), builder.resolved.schema(property));
-                    let message = format!("property `{name}` conflicts with its definition at {}; this later one is used", earlier.pointer);
-                    builder.warn(&later.pointer, message);
+                    // The value must satisfy both: their types are merged (`merged_usage`).
+                    self.merged.entry(name.clone()).or_insert_with(|| vec![earlier]).push(property);
                 }
             }
             self.properties.insert(name.clone(), property);
@@ -1061,6 +1108,49 @@ impl ObjectParts {
         } else if let Some((_, &value)) = schema.pattern_properties.first() {
             self.additional.get_or_insert(Additional::Schema(value));
         }
+    }
+}
+
+impl TypeBuilder<'_, '_> {
+    /// The type of a property several `allOf` members declare (`definitions`, in order): its
+    /// values satisfy each. Definitions that only annotate (`{description, default}`) add
+    /// nothing; objects merge into one struct and lists into a list of merged items (both again
+    /// merging what they declare twice); otherwise the last definition is used, with a warning.
+    fn merged_usage(&mut self, definitions: &[SchemaId], hint: &str, depth: usize) -> Result<Usage, Error> {
+        let resolved = self.resolved;
+        let substantive: Vec<SchemaId> =
+            definitions.iter().copied().filter(|&d| !is_annotation(resolved.schema(d))).collect();
+        let nullable = definitions.iter().all(|&d| self.accepts_null(d) || resolved.schema(d).nullable);
+        let last = *definitions.last().expect("a property has a definition");
+        match substantive.as_slice() {
+            [] => return self.usage(last, hint),
+            [only] => {
+                let usage = self.usage(*only, hint)?;
+                return Ok(Usage { nullable: usage.nullable && nullable, ..usage });
+            }
+            _ => {}
+        }
+        if depth < 16 && substantive.iter().all(|&d| self.is_object_like(d)) {
+            let merged = self.object_of(&substantive, hint, depth + 1)?;
+            let name = unique(hint.to_owned(), &mut self.taken, "");
+            self.insert(name.clone(), resolved.schema(last), TypeKind::Struct(merged));
+            return Ok(Usage { ty: TypeRef::Named(name), nullable });
+        }
+        let items: Option<Vec<SchemaId>> = substantive
+            .iter()
+            .map(|&d| match resolved.schema(d).items {
+                Some(SchemaOrBool::Schema(items)) => Some(items),
+                _ => None,
+            })
+            .collect();
+        if let (true, Some(items)) = (depth < 16, items) {
+            let item = self.merged_usage(&items, &format!("{hint}Item"), depth + 1)?;
+            return Ok(Usage { ty: TypeRef::List(Box::new(item.or_null())), nullable });
+        }
+        let earlier = resolved.schema(substantive[substantive.len() - 2]);
+        let message = format!("this property conflicts with its definition at {}; this later one is used", earlier.pointer);
+        self.warn(&resolved.schema(last).pointer, message);
+        self.usage(last, hint)
     }
 }
 
@@ -1413,25 +1503,45 @@ pub fn docs(title: Option<&str>, description: Option<&str>) -> Option<String> {
     }
 }
 
-/// An example string for a property: the document's, else one its `format` accepts.
-fn string_example(data: &Schema) -> Option<String> {
-    if let Some(Value::String(example)) = data.examples.first() {
-        return Some(example.clone());
+/// The rules a schema sets on its values beyond their type, in the order the docs show them.
+pub fn constraints(schema: &Schema) -> Vec<Constraint> {
+    let c = &schema.constraints;
+    let mut out = Vec::new();
+    out.extend(schema.format.clone().map(Constraint::Format));
+    out.extend(c.pattern.clone().map(Constraint::Pattern));
+    if c.min_length.is_some() || c.max_length.is_some() {
+        out.push(Constraint::Length { min: c.min_length, max: c.max_length });
     }
-    if data.reference.is_some() || data.non_null_types() != [JsonType::String] {
-        return None;
+    match (c.minimum, c.exclusive_minimum) {
+        (_, Some(value)) => out.push(Constraint::Minimum { value: number_text(value), exclusive: true }),
+        (Some(value), None) => out.push(Constraint::Minimum { value: number_text(value), exclusive: false }),
+        (None, None) => {}
     }
-    let example = match data.format.as_deref()? {
-        "uri" | "url" | "uri-reference" | "iri" => "https://example.com",
-        "email" | "idn-email" => "user@example.com",
-        "hostname" | "idn-hostname" => "example.com",
-        "ipv4" => "192.0.2.1",
-        "ipv6" => "2001:db8::1",
-        "duration" => "PT1M",
-        "time" => "12:00:00Z",
-        _ => return None,
-    };
-    Some(example.to_owned())
+    match (c.maximum, c.exclusive_maximum) {
+        (_, Some(value)) => out.push(Constraint::Maximum { value: number_text(value), exclusive: true }),
+        (Some(value), None) => out.push(Constraint::Maximum { value: number_text(value), exclusive: false }),
+        (None, None) => {}
+    }
+    out.extend(c.multiple_of.map(|m| Constraint::MultipleOf(number_text(m))));
+    if c.min_items.is_some() || c.max_items.is_some() {
+        out.push(Constraint::Items { min: c.min_items, max: c.max_items });
+    }
+    if c.unique_items {
+        out.push(Constraint::UniqueItems);
+    }
+    if c.min_properties.is_some() || c.max_properties.is_some() {
+        out.push(Constraint::Properties { min: c.min_properties, max: c.max_properties });
+    }
+    out
+}
+
+/// A bound as a person writes it: `10`, not `10.0`.
+fn number_text(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        format!("{}", value as i64)
+    } else {
+        value.to_string()
+    }
 }
 
 #[cfg(test)]
@@ -1532,5 +1642,33 @@ mod tests {
             "openapi: 3.1.0\ninfo: {title: t, version: '1'}\ncomponents:\n  schemas:\n    Tree: {type: object, properties: {kids: {$ref: '#/components/schemas/Forest'}}}\n    Forest: {type: array, items: {$ref: '#/components/schemas/Tree'}}\n",
         );
         assert_eq!(kind(&api, "Forest"), &TypeKind::Alias(TypeRef::List(Box::new(TypeRef::Named("Tree".into())))));
+    }
+
+    /// Box's `GenericSource` values: `allOf` of an empty schema and a description is any
+    /// value, not an empty object that refuses strings.
+    #[test]
+    fn all_of_members_that_only_annotate_are_any_value() {
+        let api = model("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Source:\n      type: object\n      additionalProperties:\n        allOf: [{}, {description: anything}]\n");
+        assert_eq!(kind(&api, "Source"), &TypeKind::Alias(TypeRef::Map(Box::new(TypeRef::Json))));
+    }
+
+    /// What the docs show: every constraint, in the document's numbers.
+    #[test]
+    fn fields_keep_their_constraints() {
+        use crate::model::Constraint;
+        let api = model("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        sid: {type: string, pattern: '^AC[0-9a-f]{32}$', minLength: 34, maxLength: 34}\n        n: {type: integer, format: int32, exclusiveMinimum: 0, maximum: 10, multipleOf: 2}\n        l: {type: array, items: {type: string}, minItems: 1, uniqueItems: true}\n");
+        let TypeKind::Struct(s) = kind(&api, "A") else { panic!("A is a struct") };
+        let of = |name: &str| &s.fields.iter().find(|f| f.name == name).unwrap().constraints;
+        assert_eq!(of("sid"), &[Constraint::Pattern("^AC[0-9a-f]{32}$".into()), Constraint::Length { min: Some(34), max: Some(34) }]);
+        assert_eq!(
+            of("n"),
+            &[
+                Constraint::Format("int32".into()),
+                Constraint::Minimum { value: "0".into(), exclusive: true },
+                Constraint::Maximum { value: "10".into(), exclusive: false },
+                Constraint::MultipleOf("2".into()),
+            ]
+        );
+        assert_eq!(of("l"), &[Constraint::Items { min: Some(1), max: None }, Constraint::UniqueItems]);
     }
 }
