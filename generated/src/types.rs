@@ -58,15 +58,15 @@ pub struct Base {
     /// (read-only: set by the server; format `uuid`)
     pub id: uuid::Uuid,
     /// (read-only: set by the server; format `date-time`)
-    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub created_at: chrono::DateTime<chrono::FixedOffset>,
     /// (read-only: set by the server; format `date-time`)
-    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub updated_at: Option<chrono::DateTime<chrono::FixedOffset>>,
 }
 
 apigen_runtime::json_object!(Base {
     id: uuid::Uuid = required "id",
-    created_at: chrono::DateTime<chrono::Utc> = required "created_at",
-    updated_at: Option<chrono::DateTime<chrono::Utc>> = optional "updated_at",
+    created_at: chrono::DateTime<chrono::FixedOffset> = required "created_at",
+    updated_at: Option<chrono::DateTime<chrono::FixedOffset>> = optional "updated_at",
 });
 
 /// EnvironmentVariableAliasRequest
@@ -125,9 +125,9 @@ pub struct Secret {
     /// (read-only: set by the server; format `uuid`)
     pub id: uuid::Uuid,
     /// (read-only: set by the server; format `date-time`)
-    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub created_at: chrono::DateTime<chrono::FixedOffset>,
     /// (read-only: set by the server; format `date-time`)
-    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub updated_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// key is case sensitive
     pub key: String,
     pub overridden_secret: Option<SecretOverride>,
@@ -148,8 +148,8 @@ pub struct Secret {
 
 apigen_runtime::json_object!(Secret {
     id: uuid::Uuid = required "id",
-    created_at: chrono::DateTime<chrono::Utc> = required "created_at",
-    updated_at: Option<chrono::DateTime<chrono::Utc>> = optional "updated_at",
+    created_at: chrono::DateTime<chrono::FixedOffset> = required "created_at",
+    updated_at: Option<chrono::DateTime<chrono::FixedOffset>> = optional "updated_at",
     key: String = required "key",
     overridden_secret: Option<SecretOverride> = optional "overridden_secret",
     aliased_secret: Option<SecretAlias> = optional "aliased_secret",
