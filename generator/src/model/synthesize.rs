@@ -209,7 +209,7 @@ impl<'r, 'd> Examples<'r, 'd> {
             schema.one_of.iter().chain(&schema.any_of).copied().filter(|&b| !self.resolved.schema(b).is_null_only()).collect();
         let first = *branches.first()?;
         let tag_property = schema.discriminator.as_ref().map(|d| d.property_name.clone());
-        let mut value_of = |this: &mut Self, branch: SchemaId, full: bool| {
+        let value_of = |this: &mut Self, branch: SchemaId, full: bool| {
             this.fill_next_object = full;
             let mut value = this.make(branch, depth + 1, salt);
             this.fill_next_object = false;
