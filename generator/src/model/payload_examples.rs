@@ -65,7 +65,14 @@ pub fn collect(api: &Api, resolved: &Resolved<'_>) -> Vec<PayloadExample> {
         let Some(id) = resolved.schema_at(&def.pointer) else { continue };
         // Properties first: a property's inline object is also a named type, and the field
         // says whether `null` is allowed there.
-        if let TypeKind::Struct(s) = &def.kind {
+        // A struct merged into an identical one is an alias of it: the same fields, which the
+        // document may still illustrate differently.
+        let own = TypeRef::Named(def.name.clone());
+        let fields = match api.unaliased(&own) {
+            TypeRef::Named(name) => api.type_named(name).map(|t| &t.kind),
+            _ => None,
+        };
+        if let Some(TypeKind::Struct(s)) = fields {
             for field in &s.fields {
                 let Some(property) = property_schema(resolved, id, &field.wire, &mut HashSet::new()) else { continue };
                 let ty = if field.nullable { TypeRef::OrNull(Box::new(field.ty.clone())) } else { field.ty.clone() };
