@@ -31,11 +31,6 @@
 //! Grouped by tag, as the document groups them:
 //! - [`Job Secret`](apis::JobSecretApi): 6 operations
 //! - [`Project Secret`](apis::ProjectSecretApi): 6 operations
-#![allow(
-    rustdoc::bare_urls,
-    rustdoc::broken_intra_doc_links,
-    rustdoc::invalid_html_tags
-)]
 
 pub mod apis;
 pub mod auth;

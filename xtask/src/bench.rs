@@ -2,8 +2,8 @@
 //! stage (median of N runs of a release build), what was generated, and how long the generated
 //! crate alone takes to build and check (median of 3) with its dependencies already built and
 //! checked; peak memory beside each. `--before DIR` measures a crate an earlier apigen generated
-//! from the same document, in the same run, for a before/after. Then the
-//! same crate generated with tag features, built and checked with every feature and with one
+//! from the same document, in the same run, alternating with this one's (median of 5 each), for
+//! a before/after. Then the same crate generated with tag features, built and checked with every feature and with one
 //! tag alone (`--tag`, or the heaviest: most types, fields and variants). With `openapi-generator-cli`
 //! (PyPI) on the PATH, the same figures for its Rust output, in the same run, and the ratios.
 //! Figures are printed, never asserted.
@@ -62,10 +62,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
         }
     }
     let out = workspace_root().join("target/bench");
-    let ours = bench_ours(&spec, runs, &out)?;
+    let (ours, earlier) = bench_ours(&spec, runs, &out, before.as_deref())?;
     let featured = bench_features(&spec, tag.as_deref(), &out)?;
     let theirs = bench_openapi_generator(&spec, runs)?;
-    let earlier = before.as_deref().map(|dir| crate_only(dir, &[])).transpose()?;
     print(&spec, &ours, theirs.as_ref());
     if let (Some(dir), Some(earlier)) = (&before, earlier) {
         print_before(dir, earlier, &ours);
@@ -178,7 +177,9 @@ fn cargo() -> String {
     std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
 }
 
-fn bench_ours(spec: &Path, runs: usize, out: &Path) -> Result<Figures, String> {
+/// With `before`, that crate is measured too, interleaved with this one's (below), and its
+/// times come second.
+fn bench_ours(spec: &Path, runs: usize, out: &Path, before: Option<&Path>) -> Result<(Figures, Option<CrateTimes>), String> {
     let runtime = RuntimeDependency::Path(workspace_root().join("runtime").to_string_lossy().into_owned());
     let options = Options { standalone: true, ..Options::new("bench-client", runtime) };
     let mut samples = Vec::new();
@@ -207,8 +208,18 @@ fn bench_ours(spec: &Path, runs: usize, out: &Path) -> Result<Figures, String> {
         median_of(&|t| t.format),
         write
     );
-    let (build, build_peak, check, check_peak) = crate_only(&dir, &[])?;
-    Ok(Figures {
+    let (build, build_peak, check, check_peak, earlier) = match before {
+        None => {
+            let (build, build_peak, check, check_peak) = crate_only(&dir, &[])?;
+            (build, build_peak, check, check_peak, None)
+        }
+        // Five rounds: a before/after ratio is what is read, and it needs steadier medians.
+        Some(before) => match crate_times(&[&dir, before], &[], 5)?.as_slice() {
+            [(build, build_peak, check, check_peak), earlier] => (*build, *build_peak, *check, *check_peak, Some(*earlier)),
+            _ => unreachable!("one figure per crate"),
+        },
+    };
+    let figures = Figures {
         name: "apigen",
         generate: median(samples),
         generate_peak_kib: peak_rss_kib(),
@@ -218,7 +229,8 @@ fn bench_ours(spec: &Path, runs: usize, out: &Path) -> Result<Figures, String> {
         build_peak_kib: build_peak,
         check,
         check_peak_kib: check_peak,
-    })
+    };
+    Ok((figures, earlier))
 }
 
 fn bench_openapi_generator(spec: &Path, runs: usize) -> Result<Option<Figures>, String> {
@@ -272,14 +284,25 @@ type CrateTimes = (Option<Duration>, Option<u64>, Option<Duration>, Option<u64>)
 /// dependencies' kept. `None` times: the crate does not build as generated. `flags` choose
 /// features (`--no-default-features --features x`) for every build and check.
 fn crate_only(dir: &Path, flags: &[&str]) -> Result<CrateTimes, String> {
+    Ok(crate_times(&[dir], flags, 3)?.remove(0))
+}
+
+/// [`crate_only`] for several crates, the median of `rounds`, one crate after the other within
+/// each round: when another process loads the machine for a while, it slows every crate alike
+/// instead of the one measured then, so their ratio holds.
+fn crate_times(dirs: &[&Path], flags: &[&str], rounds: usize) -> Result<Vec<CrateTimes>, String> {
     let target = workspace_root().join("target/bench-target");
-    let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).map_err(|e| e.to_string())?;
-    let package = manifest
-        .lines()
-        .find_map(|l| l.strip_prefix("name = "))
-        .map(|n| n.trim_matches('"').to_owned())
-        .ok_or("no package name")?;
-    let cargo_in = |args: &[&str]| {
+    let mut packages = Vec::new();
+    for dir in dirs {
+        let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).map_err(|e| e.to_string())?;
+        let package = manifest
+            .lines()
+            .find_map(|l| l.strip_prefix("name = "))
+            .map(|n| n.trim_matches('"').to_owned())
+            .ok_or("no package name")?;
+        packages.push(package);
+    }
+    let cargo_in = |dir: &Path, args: &[&str]| {
         let mut command = Command::new(cargo());
         command.args(args);
         // `cargo clean` takes no feature flags.
@@ -293,37 +316,53 @@ fn crate_only(dir: &Path, flags: &[&str]) -> Result<CrateTimes, String> {
             .env("CARGO_INCREMENTAL", "0");
         command
     };
-    let first_build = cargo_in(&["build", "--message-format=short"]).output().map_err(|e| e.to_string())?;
-    if !first_build.status.success() {
-        // Say why: the first errors and how many there are.
-        let stderr = String::from_utf8_lossy(&first_build.stderr);
-        let errors: Vec<&str> = stderr.lines().filter(|l| l.contains("error")).collect();
-        println!("{} does not build as generated ({} error lines), first ones:", dir.display(), errors.len());
-        for line in errors.iter().take(8) {
-            println!("  {line}");
+    let mut building = Vec::new();
+    for dir in dirs {
+        let first_build = cargo_in(dir, &["build", "--message-format=short"]).output().map_err(|e| e.to_string())?;
+        if !first_build.status.success() {
+            // Say why: the first errors and how many there are.
+            let stderr = String::from_utf8_lossy(&first_build.stderr);
+            let errors: Vec<&str> = stderr.lines().filter(|l| l.contains("error")).collect();
+            println!("{} does not build as generated ({} error lines), first ones:", dir.display(), errors.len());
+            for line in errors.iter().take(8) {
+                println!("  {line}");
+            }
+            building.push(false);
+            continue;
         }
-        return Ok((None, None, None, None));
+        // `cargo check` works from the dependencies' metadata, which `cargo build` does not leave:
+        // without this, the first timed check would include checking every dependency.
+        measured(&mut cargo_in(dir, &["check"]))?;
+        building.push(true);
     }
-    // The median of three, each from scratch: one compile of a large crate varies by a second
-    // or more with what else the machine does.
-    let timed = |step: &str| -> Result<(Duration, Option<u64>), String> {
-        let mut samples = Vec::new();
-        let mut peak = None;
-        for _ in 0..3 {
-            measured(&mut cargo_in(&["clean", "-p", &package]))?;
-            let started = Instant::now();
-            let (_, rss) = measured(&mut cargo_in(&[step]))?;
-            samples.push(started.elapsed());
-            peak = peak.max(rss);
+    // Each sample from scratch: one compile of a large crate varies by a second or more with
+    // what else the machine does.
+    // Per crate: its samples and its peak memory.
+    type Samples = (Vec<Duration>, Option<u64>);
+    let timed = |step: &str| -> Result<Vec<Samples>, String> {
+        let mut samples = vec![(Vec::new(), None); dirs.len()];
+        for _ in 0..rounds {
+            for (i, (dir, package)) in dirs.iter().zip(&packages).enumerate().filter(|(i, _)| building[*i]) {
+                measured(&mut cargo_in(dir, &["clean", "-p", package]))?;
+                let started = Instant::now();
+                let (_, rss) = measured(&mut cargo_in(dir, &[step]))?;
+                samples[i].0.push(started.elapsed());
+                samples[i].1 = samples[i].1.max(rss);
+            }
         }
-        Ok((median(samples), peak))
+        Ok(samples)
     };
-    // `cargo check` works from the dependencies' metadata, which `cargo build` does not leave:
-    // without this, the first timed check would include checking every dependency.
-    measured(&mut cargo_in(&["check"]))?;
-    let (build, build_peak) = timed("build")?;
-    let (check, check_peak) = timed("check")?;
-    Ok((Some(build), build_peak, Some(check), check_peak))
+    let builds = timed("build")?;
+    let checks = timed("check")?;
+    Ok(builds
+        .into_iter()
+        .zip(checks)
+        .zip(building)
+        .map(|(((build, build_peak), (check, check_peak)), builds)| match builds {
+            true => (Some(median(build)), build_peak, Some(median(check)), check_peak),
+            false => (None, None, None, None),
+        })
+        .collect())
 }
 
 /// Runs a command; its peak memory comes from GNU time when the machine has it.

@@ -19,15 +19,51 @@ impl<'a> JobSecretApi<'a> {
 
     /// List job secrets
     ///
-    /// `GET /job/{jobId}/secret` (operation `listJobSecrets`): returns [`types::SecretResponseList`] (`200`: List secrets). Errors: `401` Access token is missing or invalid; `403` Access forbidden; `404` Resource not found.
+    /// `GET /job/{jobId}/secret` (operation `listJobSecrets`)
     ///
     /// Secrets are like environment variables, but they are secured and can't be revealed.
     ///
-    /// - `job_id`: path parameter `jobId`: Job ID (format `uuid`)
+    /// # Parameters
+    ///
+    /// - `job_id` (`uuid::Uuid`, path `jobId`): Job ID (format `uuid`)
+    ///
+    /// # Returns
+    ///
+    /// [`SecretResponseList`](crate::types::SecretResponseList), with status `200`: List secrets
+    ///
+    /// # Errors
+    ///
+    /// | Status | Meaning |
+    /// | --- | --- |
+    /// | `401` | Access token is missing or invalid |
+    /// | `403` | Access forbidden |
+    /// | `404` | Resource not found |
+    ///
+    /// Each, and any other status that is not a success, is an [`Error::Status`](crate::Error::Status); a success body that does not decode is an [`Error::Decode`](crate::Error::Decode).
+    ///
+    /// # Authentication
+    ///
+    /// The first of these that the client has credentials for:
+    ///
+    /// - `bearerAuth` ([`auth::bearer_auth`](crate::auth::bearer_auth): a bearer token)
+    /// - `ApiKeyAuth` ([`auth::api_key_auth`](crate::auth::api_key_auth): an API key in the `Authorization` header)
+    ///
+    /// This is the document's default ([`SECURITY`](crate::SECURITY)).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = qovery_secrets::Client::new(qovery_secrets::auth::bearer_auth("…"))?;
+    /// let response = client.job_secret().list_job_secrets(uuid::Uuid::parse_str("3fa85f64-5717-4562-b3fc-2c963f66afa6")?).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_job_secrets(
         &self,
         job_id: uuid::Uuid,
-    ) -> impl std::future::Future<Output = Result<types::SecretResponseList>> + '_ {
+    ) -> impl std::future::Future<Output = Result<types::SecretResponseList>> + use<'_> {
         self.client
             .get("/job/{jobId}/secret", &[&job_id])
             .send_json(super::ERRORS_401_403_404)
@@ -35,17 +71,55 @@ impl<'a> JobSecretApi<'a> {
 
     /// Add a secret to the job
     ///
-    /// `POST /job/{jobId}/secret` (operation `createJobSecret`): returns [`types::Secret`] (`201`: Add a secret). Errors: `400` Bad request; `401` Access token is missing or invalid; `403` Access forbidden; `404` Resource not found.
+    /// `POST /job/{jobId}/secret` (operation `createJobSecret`)
     ///
     /// - Add a secret to the job.
     ///
-    /// - `job_id`: path parameter `jobId`: Job ID (format `uuid`)
-    /// - `body` (optional, `application/json`): [`types::SecretRequest`]
+    /// # Parameters
+    ///
+    /// - `job_id` (`uuid::Uuid`, path `jobId`): Job ID (format `uuid`)
+    /// - `body` ([`SecretRequest`](crate::types::SecretRequest), sent as `application/json`, optional: `None` sends no body)
+    ///
+    /// # Returns
+    ///
+    /// [`Secret`](crate::types::Secret), with status `201`: Add a secret
+    ///
+    /// # Errors
+    ///
+    /// | Status | Meaning |
+    /// | --- | --- |
+    /// | `400` | Bad request |
+    /// | `401` | Access token is missing or invalid |
+    /// | `403` | Access forbidden |
+    /// | `404` | Resource not found |
+    ///
+    /// Each, and any other status that is not a success, is an [`Error::Status`](crate::Error::Status); a success body that does not decode is an [`Error::Decode`](crate::Error::Decode).
+    ///
+    /// # Authentication
+    ///
+    /// The first of these that the client has credentials for:
+    ///
+    /// - `bearerAuth` ([`auth::bearer_auth`](crate::auth::bearer_auth): a bearer token)
+    /// - `ApiKeyAuth` ([`auth::api_key_auth`](crate::auth::api_key_auth): an API key in the `Authorization` header)
+    ///
+    /// This is the document's default ([`SECURITY`](crate::SECURITY)).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = qovery_secrets::Client::new(qovery_secrets::auth::bearer_auth("…"))?;
+    /// let body = qovery_secrets::types::SecretRequest::new("example");
+    /// let response = client.job_secret().create_job_secret(uuid::Uuid::parse_str("3fa85f64-5717-4562-b3fc-2c963f66afa6")?, Some(&body)).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_job_secret(
         &self,
         job_id: uuid::Uuid,
         body: Option<&types::SecretRequest>,
-    ) -> impl std::future::Future<Output = Result<types::Secret>> + '_ {
+    ) -> impl std::future::Future<Output = Result<types::Secret>> + use<'_> {
         self.client
             .post("/job/{jobId}/secret", &[&job_id])
             .json_opt(body)
@@ -54,22 +128,60 @@ impl<'a> JobSecretApi<'a> {
 
     /// Edit a secret belonging to the job
     ///
-    /// `PUT /job/{jobId}/secret/{secretId}` (operation `editJobSecret`): returns [`types::Secret`] (`200`: Edited the secret value). Errors: `400` Bad request; `401` Access token is missing or invalid; `403` Access forbidden; `404` Resource not found.
+    /// `PUT /job/{jobId}/secret/{secretId}` (operation `editJobSecret`)
     ///
     /// - You can't edit a BUILT_IN secret
     /// - For an override, you can't edit the key
     /// - For an alias, you can't edit the value
     /// - An override can only have a scope lower to the secret it is overriding (hierarchy is BUILT_IN > PROJECT > ENVIRONMENT > APPLICATION)
     ///
-    /// - `job_id`: path parameter `jobId`: Job ID (format `uuid`)
-    /// - `secret_id`: path parameter `secretId`: Secret ID (format `uuid`)
-    /// - `body` (required, `application/json`): [`types::SecretEditRequest`]
+    /// # Parameters
+    ///
+    /// - `job_id` (`uuid::Uuid`, path `jobId`): Job ID (format `uuid`)
+    /// - `secret_id` (`uuid::Uuid`, path `secretId`): Secret ID (format `uuid`)
+    /// - `body` ([`SecretEditRequest`](crate::types::SecretEditRequest), sent as `application/json`, required)
+    ///
+    /// # Returns
+    ///
+    /// [`Secret`](crate::types::Secret), with status `200`: Edited the secret value
+    ///
+    /// # Errors
+    ///
+    /// | Status | Meaning |
+    /// | --- | --- |
+    /// | `400` | Bad request |
+    /// | `401` | Access token is missing or invalid |
+    /// | `403` | Access forbidden |
+    /// | `404` | Resource not found |
+    ///
+    /// Each, and any other status that is not a success, is an [`Error::Status`](crate::Error::Status); a success body that does not decode is an [`Error::Decode`](crate::Error::Decode).
+    ///
+    /// # Authentication
+    ///
+    /// The first of these that the client has credentials for:
+    ///
+    /// - `bearerAuth` ([`auth::bearer_auth`](crate::auth::bearer_auth): a bearer token)
+    /// - `ApiKeyAuth` ([`auth::api_key_auth`](crate::auth::api_key_auth): an API key in the `Authorization` header)
+    ///
+    /// This is the document's default ([`SECURITY`](crate::SECURITY)).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = qovery_secrets::Client::new(qovery_secrets::auth::bearer_auth("…"))?;
+    /// let body = qovery_secrets::types::SecretEditRequest::new("example");
+    /// let response = client.job_secret().edit_job_secret(uuid::Uuid::parse_str("3fa85f64-5717-4562-b3fc-2c963f66afa6")?, uuid::Uuid::parse_str("3fa85f64-5717-4562-b3fc-2c963f66afa6")?, &body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn edit_job_secret(
         &self,
         job_id: uuid::Uuid,
         secret_id: uuid::Uuid,
         body: &types::SecretEditRequest,
-    ) -> impl std::future::Future<Output = Result<types::Secret>> + '_ {
+    ) -> impl std::future::Future<Output = Result<types::Secret>> + use<'_> {
         self.client
             .put("/job/{jobId}/secret/{secretId}", &[&job_id, &secret_id])
             .json(body)
@@ -78,19 +190,54 @@ impl<'a> JobSecretApi<'a> {
 
     /// Delete a secret from an job
     ///
-    /// `DELETE /job/{jobId}/secret/{secretId}` (operation `deleteJobSecret`): returns no body (`204`: The resource was deleted successfully). Errors: `401` Access token is missing or invalid; `403` Access forbidden; `404` Resource not found.
+    /// `DELETE /job/{jobId}/secret/{secretId}` (operation `deleteJobSecret`)
     ///
     /// - To delete a secret you must have the project user permission
     /// - You can't delete a BUILT_IN secret
     /// - If you delete a secret having override or alias, the associated override/alias will be deleted as well
     ///
-    /// - `job_id`: path parameter `jobId`: Job ID (format `uuid`)
-    /// - `secret_id`: path parameter `secretId`: Secret ID (format `uuid`)
+    /// # Parameters
+    ///
+    /// - `job_id` (`uuid::Uuid`, path `jobId`): Job ID (format `uuid`)
+    /// - `secret_id` (`uuid::Uuid`, path `secretId`): Secret ID (format `uuid`)
+    ///
+    /// # Returns
+    ///
+    /// `()`: no body, with status `204`: The resource was deleted successfully
+    ///
+    /// # Errors
+    ///
+    /// | Status | Meaning |
+    /// | --- | --- |
+    /// | `401` | Access token is missing or invalid |
+    /// | `403` | Access forbidden |
+    /// | `404` | Resource not found |
+    ///
+    /// Each, and any other status that is not a success, is an [`Error::Status`](crate::Error::Status); a success body that does not decode is an [`Error::Decode`](crate::Error::Decode).
+    ///
+    /// # Authentication
+    ///
+    /// The first of these that the client has credentials for:
+    ///
+    /// - `bearerAuth` ([`auth::bearer_auth`](crate::auth::bearer_auth): a bearer token)
+    /// - `ApiKeyAuth` ([`auth::api_key_auth`](crate::auth::api_key_auth): an API key in the `Authorization` header)
+    ///
+    /// This is the document's default ([`SECURITY`](crate::SECURITY)).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = qovery_secrets::Client::new(qovery_secrets::auth::bearer_auth("…"))?;
+    /// client.job_secret().delete_job_secret(uuid::Uuid::parse_str("3fa85f64-5717-4562-b3fc-2c963f66afa6")?, uuid::Uuid::parse_str("3fa85f64-5717-4562-b3fc-2c963f66afa6")?).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_job_secret(
         &self,
         job_id: uuid::Uuid,
         secret_id: uuid::Uuid,
-    ) -> impl std::future::Future<Output = Result<()>> + '_ {
+    ) -> impl std::future::Future<Output = Result<()>> + use<'_> {
         self.client
             .delete("/job/{jobId}/secret/{secretId}", &[&job_id, &secret_id])
             .send_empty(super::ERRORS_401_403_404)
@@ -98,7 +245,7 @@ impl<'a> JobSecretApi<'a> {
 
     /// Create a secret alias at the job level
     ///
-    /// `POST /job/{jobId}/secret/{secretId}/alias` (operation `createJobSecretAlias`): returns [`types::Secret`] (`201`: Create secret alias). Errors: `400` Can't create an alias on a higher scope. Aliases can only be created from one scope to a lower scope. Scope hierarchy is BUILT_IN > PROJECT > ENVIRONMENT > APPLICATION; `401` Access token is missing or invalid; `403` Access forbidden; `404` Resource not found.
+    /// `POST /job/{jobId}/secret/{secretId}/alias` (operation `createJobSecretAlias`)
     ///
     /// - Allows you to add an alias at job level on an existing secret having higher scope, in order to customize its key.
     /// - You only have to specify a key in the request body
@@ -107,15 +254,53 @@ impl<'a> JobSecretApi<'a> {
     /// - Information regarding the aliased_secret will be exposed in the "aliased_secret" field of the newly created secret
     /// - You can't create an alias on an alias
     ///
-    /// - `job_id`: path parameter `jobId`: Job ID (format `uuid`)
-    /// - `secret_id`: path parameter `secretId`: Secret ID (format `uuid`)
-    /// - `body` (optional, `application/json`): [`types::Key`]
+    /// # Parameters
+    ///
+    /// - `job_id` (`uuid::Uuid`, path `jobId`): Job ID (format `uuid`)
+    /// - `secret_id` (`uuid::Uuid`, path `secretId`): Secret ID (format `uuid`)
+    /// - `body` ([`Key`](crate::types::Key), sent as `application/json`, optional: `None` sends no body)
+    ///
+    /// # Returns
+    ///
+    /// [`Secret`](crate::types::Secret), with status `201`: Create secret alias
+    ///
+    /// # Errors
+    ///
+    /// | Status | Meaning |
+    /// | --- | --- |
+    /// | `400` | Can't create an alias on a higher scope. Aliases can only be created from one scope to a lower scope. Scope hierarchy is BUILT_IN > PROJECT > ENVIRONMENT > APPLICATION |
+    /// | `401` | Access token is missing or invalid |
+    /// | `403` | Access forbidden |
+    /// | `404` | Resource not found |
+    ///
+    /// Each, and any other status that is not a success, is an [`Error::Status`](crate::Error::Status); a success body that does not decode is an [`Error::Decode`](crate::Error::Decode).
+    ///
+    /// # Authentication
+    ///
+    /// The first of these that the client has credentials for:
+    ///
+    /// - `bearerAuth` ([`auth::bearer_auth`](crate::auth::bearer_auth): a bearer token)
+    /// - `ApiKeyAuth` ([`auth::api_key_auth`](crate::auth::api_key_auth): an API key in the `Authorization` header)
+    ///
+    /// This is the document's default ([`SECURITY`](crate::SECURITY)).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = qovery_secrets::Client::new(qovery_secrets::auth::bearer_auth("…"))?;
+    /// let body = qovery_secrets::types::Key::new("example");
+    /// let response = client.job_secret().create_job_secret_alias(uuid::Uuid::parse_str("3fa85f64-5717-4562-b3fc-2c963f66afa6")?, uuid::Uuid::parse_str("3fa85f64-5717-4562-b3fc-2c963f66afa6")?, Some(&body)).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_job_secret_alias(
         &self,
         job_id: uuid::Uuid,
         secret_id: uuid::Uuid,
         body: Option<&types::Key>,
-    ) -> impl std::future::Future<Output = Result<types::Secret>> + '_ {
+    ) -> impl std::future::Future<Output = Result<types::Secret>> + use<'_> {
         self.client
             .post("/job/{jobId}/secret/{secretId}/alias", &[&job_id, &secret_id])
             .json_opt(body)
@@ -124,7 +309,7 @@ impl<'a> JobSecretApi<'a> {
 
     /// Create a secret override at the job level
     ///
-    /// `POST /job/{jobId}/secret/{secretId}/override` (operation `createJobSecretOverride`): returns [`types::Secret`] (`201`: Create secret override). Errors: `400` Can't create an override on a higher scope. Overrides can only be created from one scope to a lower scope. Scope hierarchy is BUILT_IN > PROJECT > ENVIRONMENT > APPLICATION; `401` Access token is missing or invalid; `403` Access forbidden; `404` Resource not found.
+    /// `POST /job/{jobId}/secret/{secretId}/override` (operation `createJobSecretOverride`)
     ///
     /// - Allows you to override at job level a secret that has a higher scope.
     /// - You only have to specify a value in the request body
@@ -132,15 +317,53 @@ impl<'a> JobSecretApi<'a> {
     /// - The response body will contain the newly created secret
     /// - Information regarding the overridden_secret will be exposed in the "overridden_secret" field of the newly created secret
     ///
-    /// - `job_id`: path parameter `jobId`: Job ID (format `uuid`)
-    /// - `secret_id`: path parameter `secretId`: Secret ID (format `uuid`)
-    /// - `body` (optional, `application/json`): [`types::Value`]
+    /// # Parameters
+    ///
+    /// - `job_id` (`uuid::Uuid`, path `jobId`): Job ID (format `uuid`)
+    /// - `secret_id` (`uuid::Uuid`, path `secretId`): Secret ID (format `uuid`)
+    /// - `body` ([`Value`](crate::types::Value), sent as `application/json`, optional: `None` sends no body)
+    ///
+    /// # Returns
+    ///
+    /// [`Secret`](crate::types::Secret), with status `201`: Create secret override
+    ///
+    /// # Errors
+    ///
+    /// | Status | Meaning |
+    /// | --- | --- |
+    /// | `400` | Can't create an override on a higher scope. Overrides can only be created from one scope to a lower scope. Scope hierarchy is BUILT_IN > PROJECT > ENVIRONMENT > APPLICATION |
+    /// | `401` | Access token is missing or invalid |
+    /// | `403` | Access forbidden |
+    /// | `404` | Resource not found |
+    ///
+    /// Each, and any other status that is not a success, is an [`Error::Status`](crate::Error::Status); a success body that does not decode is an [`Error::Decode`](crate::Error::Decode).
+    ///
+    /// # Authentication
+    ///
+    /// The first of these that the client has credentials for:
+    ///
+    /// - `bearerAuth` ([`auth::bearer_auth`](crate::auth::bearer_auth): a bearer token)
+    /// - `ApiKeyAuth` ([`auth::api_key_auth`](crate::auth::api_key_auth): an API key in the `Authorization` header)
+    ///
+    /// This is the document's default ([`SECURITY`](crate::SECURITY)).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = qovery_secrets::Client::new(qovery_secrets::auth::bearer_auth("…"))?;
+    /// let body = qovery_secrets::types::Value::default();
+    /// let response = client.job_secret().create_job_secret_override(uuid::Uuid::parse_str("3fa85f64-5717-4562-b3fc-2c963f66afa6")?, uuid::Uuid::parse_str("3fa85f64-5717-4562-b3fc-2c963f66afa6")?, Some(&body)).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_job_secret_override(
         &self,
         job_id: uuid::Uuid,
         secret_id: uuid::Uuid,
         body: Option<&types::Value>,
-    ) -> impl std::future::Future<Output = Result<types::Secret>> + '_ {
+    ) -> impl std::future::Future<Output = Result<types::Secret>> + use<'_> {
         self.client
             .post("/job/{jobId}/secret/{secretId}/override", &[&job_id, &secret_id])
             .json_opt(body)

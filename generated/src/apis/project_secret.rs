@@ -19,13 +19,49 @@ impl<'a> ProjectSecretApi<'a> {
 
     /// List project secrets
     ///
-    /// `GET /project/{projectId}/secret` (operation `listProjectSecrets`): returns [`types::SecretResponseList`] (`200`: List project secrets). Errors: `401` Access token is missing or invalid; `403` Access forbidden; `404` Resource not found.
+    /// `GET /project/{projectId}/secret` (operation `listProjectSecrets`)
     ///
-    /// - `project_id`: path parameter `projectId`: Project ID (format `uuid`)
+    /// # Parameters
+    ///
+    /// - `project_id` (`uuid::Uuid`, path `projectId`): Project ID (format `uuid`)
+    ///
+    /// # Returns
+    ///
+    /// [`SecretResponseList`](crate::types::SecretResponseList), with status `200`: List project secrets
+    ///
+    /// # Errors
+    ///
+    /// | Status | Meaning |
+    /// | --- | --- |
+    /// | `401` | Access token is missing or invalid |
+    /// | `403` | Access forbidden |
+    /// | `404` | Resource not found |
+    ///
+    /// Each, and any other status that is not a success, is an [`Error::Status`](crate::Error::Status); a success body that does not decode is an [`Error::Decode`](crate::Error::Decode).
+    ///
+    /// # Authentication
+    ///
+    /// The first of these that the client has credentials for:
+    ///
+    /// - `bearerAuth` ([`auth::bearer_auth`](crate::auth::bearer_auth): a bearer token)
+    /// - `ApiKeyAuth` ([`auth::api_key_auth`](crate::auth::api_key_auth): an API key in the `Authorization` header)
+    ///
+    /// This is the document's default ([`SECURITY`](crate::SECURITY)).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = qovery_secrets::Client::new(qovery_secrets::auth::bearer_auth("…"))?;
+    /// let response = client.project_secret().list_project_secrets(uuid::Uuid::parse_str("3fa85f64-5717-4562-b3fc-2c963f66afa6")?).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_project_secrets(
         &self,
         project_id: uuid::Uuid,
-    ) -> impl std::future::Future<Output = Result<types::SecretResponseList>> + '_ {
+    ) -> impl std::future::Future<Output = Result<types::SecretResponseList>> + use<'_> {
         self.client
             .get("/project/{projectId}/secret", &[&project_id])
             .send_json(super::ERRORS_401_403_404)
@@ -33,19 +69,57 @@ impl<'a> ProjectSecretApi<'a> {
 
     /// Add a secret to the project
     ///
-    /// `POST /project/{projectId}/secret` (operation `createProjectSecret`): returns [`types::Secret`] (`201`: Added a secret). Errors: `400` Bad request; `401` Access token is missing or invalid; `403` Access forbidden; `404` Resource not found.
+    /// `POST /project/{projectId}/secret` (operation `createProjectSecret`)
     ///
     /// - Add a secret to the project.
     /// - If the secret key already exists, then it will be replaced by the new one.
     /// - If the secret value points toward an existing secret key, it will be considered as an alias.
     ///
-    /// - `project_id`: path parameter `projectId`: Project ID (format `uuid`)
-    /// - `body` (optional, `application/json`): [`types::SecretRequest`]
+    /// # Parameters
+    ///
+    /// - `project_id` (`uuid::Uuid`, path `projectId`): Project ID (format `uuid`)
+    /// - `body` ([`SecretRequest`](crate::types::SecretRequest), sent as `application/json`, optional: `None` sends no body)
+    ///
+    /// # Returns
+    ///
+    /// [`Secret`](crate::types::Secret), with status `201`: Added a secret
+    ///
+    /// # Errors
+    ///
+    /// | Status | Meaning |
+    /// | --- | --- |
+    /// | `400` | Bad request |
+    /// | `401` | Access token is missing or invalid |
+    /// | `403` | Access forbidden |
+    /// | `404` | Resource not found |
+    ///
+    /// Each, and any other status that is not a success, is an [`Error::Status`](crate::Error::Status); a success body that does not decode is an [`Error::Decode`](crate::Error::Decode).
+    ///
+    /// # Authentication
+    ///
+    /// The first of these that the client has credentials for:
+    ///
+    /// - `bearerAuth` ([`auth::bearer_auth`](crate::auth::bearer_auth): a bearer token)
+    /// - `ApiKeyAuth` ([`auth::api_key_auth`](crate::auth::api_key_auth): an API key in the `Authorization` header)
+    ///
+    /// This is the document's default ([`SECURITY`](crate::SECURITY)).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = qovery_secrets::Client::new(qovery_secrets::auth::bearer_auth("…"))?;
+    /// let body = qovery_secrets::types::SecretRequest::new("example");
+    /// let response = client.project_secret().create_project_secret(uuid::Uuid::parse_str("3fa85f64-5717-4562-b3fc-2c963f66afa6")?, Some(&body)).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_project_secret(
         &self,
         project_id: uuid::Uuid,
         body: Option<&types::SecretRequest>,
-    ) -> impl std::future::Future<Output = Result<types::Secret>> + '_ {
+    ) -> impl std::future::Future<Output = Result<types::Secret>> + use<'_> {
         self.client
             .post("/project/{projectId}/secret", &[&project_id])
             .json_opt(body)
@@ -54,22 +128,60 @@ impl<'a> ProjectSecretApi<'a> {
 
     /// Edit a secret belonging to the project
     ///
-    /// `PUT /project/{projectId}/secret/{secretId}` (operation `editProjectSecret`): returns [`types::Secret`] (`200`: Edited the secret value). Errors: `400` Bad request; `401` Access token is missing or invalid; `403` Access forbidden; `404` Resource not found.
+    /// `PUT /project/{projectId}/secret/{secretId}` (operation `editProjectSecret`)
     ///
     /// - You can't edit a BUILT_IN secret
     /// - For an override, you can't edit the key
     /// - For an alias, you can't edit the value
     /// - An override can only have a scope lower to the secret it is overriding (hierarchy is BUILT_IN > PROJECT > ENVIRONMENT > APPLICATION)
     ///
-    /// - `project_id`: path parameter `projectId`: Project ID (format `uuid`)
-    /// - `secret_id`: path parameter `secretId`: Secret ID (format `uuid`)
-    /// - `body` (required, `application/json`): [`types::SecretEditRequest`]
+    /// # Parameters
+    ///
+    /// - `project_id` (`uuid::Uuid`, path `projectId`): Project ID (format `uuid`)
+    /// - `secret_id` (`uuid::Uuid`, path `secretId`): Secret ID (format `uuid`)
+    /// - `body` ([`SecretEditRequest`](crate::types::SecretEditRequest), sent as `application/json`, required)
+    ///
+    /// # Returns
+    ///
+    /// [`Secret`](crate::types::Secret), with status `200`: Edited the secret value
+    ///
+    /// # Errors
+    ///
+    /// | Status | Meaning |
+    /// | --- | --- |
+    /// | `400` | Bad request |
+    /// | `401` | Access token is missing or invalid |
+    /// | `403` | Access forbidden |
+    /// | `404` | Resource not found |
+    ///
+    /// Each, and any other status that is not a success, is an [`Error::Status`](crate::Error::Status); a success body that does not decode is an [`Error::Decode`](crate::Error::Decode).
+    ///
+    /// # Authentication
+    ///
+    /// The first of these that the client has credentials for:
+    ///
+    /// - `bearerAuth` ([`auth::bearer_auth`](crate::auth::bearer_auth): a bearer token)
+    /// - `ApiKeyAuth` ([`auth::api_key_auth`](crate::auth::api_key_auth): an API key in the `Authorization` header)
+    ///
+    /// This is the document's default ([`SECURITY`](crate::SECURITY)).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = qovery_secrets::Client::new(qovery_secrets::auth::bearer_auth("…"))?;
+    /// let body = qovery_secrets::types::SecretEditRequest::new("example");
+    /// let response = client.project_secret().edit_project_secret(uuid::Uuid::parse_str("3fa85f64-5717-4562-b3fc-2c963f66afa6")?, uuid::Uuid::parse_str("3fa85f64-5717-4562-b3fc-2c963f66afa6")?, &body).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn edit_project_secret(
         &self,
         project_id: uuid::Uuid,
         secret_id: uuid::Uuid,
         body: &types::SecretEditRequest,
-    ) -> impl std::future::Future<Output = Result<types::Secret>> + '_ {
+    ) -> impl std::future::Future<Output = Result<types::Secret>> + use<'_> {
         self.client
             .put("/project/{projectId}/secret/{secretId}", &[&project_id, &secret_id])
             .json(body)
@@ -78,19 +190,54 @@ impl<'a> ProjectSecretApi<'a> {
 
     /// Delete a secret from a project
     ///
-    /// `DELETE /project/{projectId}/secret/{secretId}` (operation `deleteProjectSecret`): returns no body (`204`: The resource was deleted successfully). Errors: `401` Access token is missing or invalid; `403` Access forbidden; `404` Resource not found.
+    /// `DELETE /project/{projectId}/secret/{secretId}` (operation `deleteProjectSecret`)
     ///
     /// - To delete a secret you must have the project user permission
     /// - You can't delete a BUILT_IN secret
     /// - If you delete a secret having override or alias, the associated override/alias will be deleted as well
     ///
-    /// - `project_id`: path parameter `projectId`: Project ID (format `uuid`)
-    /// - `secret_id`: path parameter `secretId`: Secret ID (format `uuid`)
+    /// # Parameters
+    ///
+    /// - `project_id` (`uuid::Uuid`, path `projectId`): Project ID (format `uuid`)
+    /// - `secret_id` (`uuid::Uuid`, path `secretId`): Secret ID (format `uuid`)
+    ///
+    /// # Returns
+    ///
+    /// `()`: no body, with status `204`: The resource was deleted successfully
+    ///
+    /// # Errors
+    ///
+    /// | Status | Meaning |
+    /// | --- | --- |
+    /// | `401` | Access token is missing or invalid |
+    /// | `403` | Access forbidden |
+    /// | `404` | Resource not found |
+    ///
+    /// Each, and any other status that is not a success, is an [`Error::Status`](crate::Error::Status); a success body that does not decode is an [`Error::Decode`](crate::Error::Decode).
+    ///
+    /// # Authentication
+    ///
+    /// The first of these that the client has credentials for:
+    ///
+    /// - `bearerAuth` ([`auth::bearer_auth`](crate::auth::bearer_auth): a bearer token)
+    /// - `ApiKeyAuth` ([`auth::api_key_auth`](crate::auth::api_key_auth): an API key in the `Authorization` header)
+    ///
+    /// This is the document's default ([`SECURITY`](crate::SECURITY)).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = qovery_secrets::Client::new(qovery_secrets::auth::bearer_auth("…"))?;
+    /// client.project_secret().delete_project_secret(uuid::Uuid::parse_str("3fa85f64-5717-4562-b3fc-2c963f66afa6")?, uuid::Uuid::parse_str("3fa85f64-5717-4562-b3fc-2c963f66afa6")?).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_project_secret(
         &self,
         project_id: uuid::Uuid,
         secret_id: uuid::Uuid,
-    ) -> impl std::future::Future<Output = Result<()>> + '_ {
+    ) -> impl std::future::Future<Output = Result<()>> + use<'_> {
         self.client
             .delete("/project/{projectId}/secret/{secretId}", &[&project_id, &secret_id])
             .send_empty(super::ERRORS_401_403_404)
@@ -98,7 +245,7 @@ impl<'a> ProjectSecretApi<'a> {
 
     /// Create a secret alias at the project level
     ///
-    /// `POST /project/{projectId}/secret/{secretId}/alias` (operation `createProjectSecretAlias`): returns [`types::Secret`] (`201`: Create secret alias). Errors: `400` Can't create an alias on a higher scope. Aliases can only be created from one scope to a lower scope. Scope hierarchy is BUILT_IN > PROJECT > ENVIRONMENT > APPLICATION; `401` Access token is missing or invalid; `403` Access forbidden; `404` Resource not found.
+    /// `POST /project/{projectId}/secret/{secretId}/alias` (operation `createProjectSecretAlias`)
     ///
     /// - Allows you to add an alias at project level on an existing secret having higher scope, in order to customize its key.
     /// - You only have to specify a key in the request body
@@ -107,15 +254,53 @@ impl<'a> ProjectSecretApi<'a> {
     /// - Information regarding the aliased_secret will be exposed in the "aliased_secret" field of the newly created secret
     /// - Only 1 alias level is allowed. You can't create an alias on an alias
     ///
-    /// - `project_id`: path parameter `projectId`: Project ID (format `uuid`)
-    /// - `secret_id`: path parameter `secretId`: Secret ID (format `uuid`)
-    /// - `body` (optional, `application/json`): [`types::Key`]
+    /// # Parameters
+    ///
+    /// - `project_id` (`uuid::Uuid`, path `projectId`): Project ID (format `uuid`)
+    /// - `secret_id` (`uuid::Uuid`, path `secretId`): Secret ID (format `uuid`)
+    /// - `body` ([`Key`](crate::types::Key), sent as `application/json`, optional: `None` sends no body)
+    ///
+    /// # Returns
+    ///
+    /// [`Secret`](crate::types::Secret), with status `201`: Create secret alias
+    ///
+    /// # Errors
+    ///
+    /// | Status | Meaning |
+    /// | --- | --- |
+    /// | `400` | Can't create an alias on a higher scope. Aliases can only be created from one scope to a lower scope. Scope hierarchy is BUILT_IN > PROJECT > ENVIRONMENT > APPLICATION |
+    /// | `401` | Access token is missing or invalid |
+    /// | `403` | Access forbidden |
+    /// | `404` | Resource not found |
+    ///
+    /// Each, and any other status that is not a success, is an [`Error::Status`](crate::Error::Status); a success body that does not decode is an [`Error::Decode`](crate::Error::Decode).
+    ///
+    /// # Authentication
+    ///
+    /// The first of these that the client has credentials for:
+    ///
+    /// - `bearerAuth` ([`auth::bearer_auth`](crate::auth::bearer_auth): a bearer token)
+    /// - `ApiKeyAuth` ([`auth::api_key_auth`](crate::auth::api_key_auth): an API key in the `Authorization` header)
+    ///
+    /// This is the document's default ([`SECURITY`](crate::SECURITY)).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = qovery_secrets::Client::new(qovery_secrets::auth::bearer_auth("…"))?;
+    /// let body = qovery_secrets::types::Key::new("example");
+    /// let response = client.project_secret().create_project_secret_alias(uuid::Uuid::parse_str("3fa85f64-5717-4562-b3fc-2c963f66afa6")?, uuid::Uuid::parse_str("3fa85f64-5717-4562-b3fc-2c963f66afa6")?, Some(&body)).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_project_secret_alias(
         &self,
         project_id: uuid::Uuid,
         secret_id: uuid::Uuid,
         body: Option<&types::Key>,
-    ) -> impl std::future::Future<Output = Result<types::Secret>> + '_ {
+    ) -> impl std::future::Future<Output = Result<types::Secret>> + use<'_> {
         self.client
             .post(
                 "/project/{projectId}/secret/{secretId}/alias",
@@ -127,7 +312,7 @@ impl<'a> ProjectSecretApi<'a> {
 
     /// Create a secret override at the project level
     ///
-    /// `POST /project/{projectId}/secret/{secretId}/override` (operation `createProjectSecretOverride`): returns [`types::Secret`] (`201`: Create secret override). Errors: `400` Can't create an override on a higher scope. Overrides can only be created from one scope to a lower scope. Scope hierarchy is BUILT_IN > PROJECT > ENVIRONMENT > APPLICATION; `401` Access token is missing or invalid; `403` Access forbidden; `404` Resource not found.
+    /// `POST /project/{projectId}/secret/{secretId}/override` (operation `createProjectSecretOverride`)
     ///
     /// - Allows you to override at project level a secret that has a higher scope.
     /// - You only have to specify a value in the request body
@@ -135,15 +320,53 @@ impl<'a> ProjectSecretApi<'a> {
     /// - The response body will contain the newly created secret
     /// - Information regarding the overridden_secret will be exposed in the "overridden_secret" field of the newly created secret
     ///
-    /// - `project_id`: path parameter `projectId`: Project ID (format `uuid`)
-    /// - `secret_id`: path parameter `secretId`: Secret ID (format `uuid`)
-    /// - `body` (optional, `application/json`): [`types::Value`]
+    /// # Parameters
+    ///
+    /// - `project_id` (`uuid::Uuid`, path `projectId`): Project ID (format `uuid`)
+    /// - `secret_id` (`uuid::Uuid`, path `secretId`): Secret ID (format `uuid`)
+    /// - `body` ([`Value`](crate::types::Value), sent as `application/json`, optional: `None` sends no body)
+    ///
+    /// # Returns
+    ///
+    /// [`Secret`](crate::types::Secret), with status `201`: Create secret override
+    ///
+    /// # Errors
+    ///
+    /// | Status | Meaning |
+    /// | --- | --- |
+    /// | `400` | Can't create an override on a higher scope. Overrides can only be created from one scope to a lower scope. Scope hierarchy is BUILT_IN > PROJECT > ENVIRONMENT > APPLICATION |
+    /// | `401` | Access token is missing or invalid |
+    /// | `403` | Access forbidden |
+    /// | `404` | Resource not found |
+    ///
+    /// Each, and any other status that is not a success, is an [`Error::Status`](crate::Error::Status); a success body that does not decode is an [`Error::Decode`](crate::Error::Decode).
+    ///
+    /// # Authentication
+    ///
+    /// The first of these that the client has credentials for:
+    ///
+    /// - `bearerAuth` ([`auth::bearer_auth`](crate::auth::bearer_auth): a bearer token)
+    /// - `ApiKeyAuth` ([`auth::api_key_auth`](crate::auth::api_key_auth): an API key in the `Authorization` header)
+    ///
+    /// This is the document's default ([`SECURITY`](crate::SECURITY)).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = qovery_secrets::Client::new(qovery_secrets::auth::bearer_auth("…"))?;
+    /// let body = qovery_secrets::types::Value::default();
+    /// let response = client.project_secret().create_project_secret_override(uuid::Uuid::parse_str("3fa85f64-5717-4562-b3fc-2c963f66afa6")?, uuid::Uuid::parse_str("3fa85f64-5717-4562-b3fc-2c963f66afa6")?, Some(&body)).await?;
+    /// println!("{response:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_project_secret_override(
         &self,
         project_id: uuid::Uuid,
         secret_id: uuid::Uuid,
         body: Option<&types::Value>,
-    ) -> impl std::future::Future<Output = Result<types::Secret>> + '_ {
+    ) -> impl std::future::Future<Output = Result<types::Secret>> + use<'_> {
         self.client
             .post(
                 "/project/{projectId}/secret/{secretId}/override",

@@ -9,6 +9,7 @@ mod contract;
 mod conformance;
 mod docs;
 mod examples;
+mod operation_docs;
 mod operations;
 mod types;
 mod webhooks;
@@ -37,8 +38,9 @@ pub fn emit(api: &Api, options: &Options) -> CrateTokens {
         ("src/types.rs".to_owned(), types::module(api, options)),
         ("src/apis.rs".to_owned(), operations::index(api, &errors)),
     ];
+    let krate = options.crate_name.replace('-', "_");
     for group in &api.groups {
-        rust.push((format!("src/apis/{}.rs", group.module), operations::group(api, group, &errors)));
+        rust.push((format!("src/apis/{}.rs", group.module), operations::group(api, group, &errors, &krate)));
     }
     if !api.webhooks.is_empty() {
         rust.push(("src/webhooks.rs".to_owned(), webhooks::module(api)));

@@ -3,7 +3,8 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::docs::{clean, code, constraints_text, doc, one_line};
+use super::docs::{clean, code, constraints_text, doc, inline, one_line};
+use super::operation_docs::{method_docs, payload_text};
 use super::types::holds_offset_date_time;
 use super::{cfg, ident, rust_type, unaliased};
 use crate::model::{Api, Body, ErrorResponse, Group, LineFormat, Location, Operation, Param, Payload, StreamMethod, TypeKind, TypeRef};
@@ -121,10 +122,10 @@ pub fn index(api: &Api, errors: &ErrorTables) -> TokenStream {
     }
 }
 
-pub fn group(api: &Api, group: &Group, errors: &ErrorTables) -> TokenStream {
+pub fn group(api: &Api, group: &Group, errors: &ErrorTables, krate: &str) -> TokenStream {
     let type_name = ident(&group.type_name);
     let mut group_docs = match group.summary.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(summary) => format!("{}: operations tagged {}.", one_line(summary), code(&group.tag)),
+        Some(summary) => format!("{}: operations tagged {}.", inline(summary), code(&group.tag)),
         None => format!("Operations tagged {}.", code(&group.tag)),
     };
     if let Some(parent) = &group.parent {
@@ -146,7 +147,7 @@ pub fn group(api: &Api, group: &Group, errors: &ErrorTables) -> TokenStream {
     let gate = |op: &Operation| if per_operation { cfg(op.feature.as_slice()) } else { TokenStream::new() };
     let methods = group.operations.iter().map(|&i| {
         let op = &api.operations[i];
-        method(api, op, errors.reference(i), &gate(op))
+        method(api, group, op, errors.reference(i), &gate(op), krate)
     });
     let option_structs = operations.iter().filter_map(|op| options_struct(op).map(|s| {
         let gate = gate(op);
@@ -241,7 +242,7 @@ pub(super) fn optional(op: &Operation) -> impl Iterator<Item = &Param> {
     op.params.iter().filter(|p| !p.required)
 }
 
-fn outcome_name(op: &Operation) -> proc_macro2::Ident {
+pub(super) fn outcome_name(op: &Operation) -> proc_macro2::Ident {
     format_ident!("{}Outcome", heck::ToUpperCamelCase::to_upper_camel_case(op.fn_name.as_str()))
 }
 
@@ -254,7 +255,7 @@ fn outcome_enum(op: &Operation) -> Option<TokenStream> {
     let docs = doc(&format!("The success outcomes of `{}`, one per status.", op.fn_name));
     let variants = op.success.outcomes.iter().map(|o| {
         let variant = format_ident!("{}", o.name);
-        let docs = doc(&format!("`{}`: {}", o.status, one_line(&o.description)));
+        let docs = doc(&format!("`{}`: {}", o.status, inline(&o.description)));
         let payload = match &o.payload {
             Payload::Empty => None,
             // The model makes a streamed outcome text: an enum of outcomes is read whole.
@@ -276,7 +277,7 @@ fn outcome_enum(op: &Operation) -> Option<TokenStream> {
     })
 }
 
-fn options_name(op: &Operation) -> proc_macro2::Ident {
+pub(super) fn options_name(op: &Operation) -> proc_macro2::Ident {
     format_ident!("{}Options", heck::ToUpperCamelCase::to_upper_camel_case(op.fn_name.as_str()))
 }
 
@@ -307,23 +308,20 @@ fn options_struct(op: &Operation) -> Option<TokenStream> {
 }
 
 /// The operation's method, and the one returning its stream when it has one.
-/// `gate`: the `#[cfg(…)]` of each, or nothing.
-fn method(api: &Api, op: &Operation, errors: TokenStream, gate: &TokenStream) -> TokenStream {
-    let plain = one_method(api, op, &errors, None);
+/// `gate`: the `#[cfg(…)]` of each, or nothing. `krate`: the crate's name in Rust, for the
+/// doc example.
+fn method(api: &Api, group: &Group, op: &Operation, errors: TokenStream, gate: &TokenStream, krate: &str) -> TokenStream {
+    let plain = one_method(api, op, &errors, None, doc(&method_docs(api, group, op, krate)));
     let stream = op.stream.as_ref().zip(op.success.stream.as_ref()).map(|(method, payload)| {
-        let stream = one_method(api, op, &errors, Some((method, payload)));
+        let stream = one_method(api, op, &errors, Some((method, payload)), doc(&stream_docs(op, payload)));
         quote!(#gate #stream)
     });
     quote!(#gate #plain #stream)
 }
 
 /// A method of `op`: the plain one, or with `stream`, the one returning the response as a stream.
-fn one_method(api: &Api, op: &Operation, errors: &TokenStream, stream: Option<(&StreamMethod, &Payload)>) -> TokenStream {
+fn one_method(api: &Api, op: &Operation, errors: &TokenStream, stream: Option<(&StreamMethod, &Payload)>, docs: TokenStream) -> TokenStream {
     let name = ident(stream.map_or(&op.fn_name, |(method, _)| &method.fn_name));
-    let docs = doc(&match stream {
-        None => method_docs(api, op),
-        Some((_, payload)) => stream_docs(op, payload),
-    });
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
 
     let mut args: Vec<TokenStream> = positional(op)
@@ -333,7 +331,15 @@ fn one_method(api: &Api, op: &Operation, errors: &TokenStream, stream: Option<(&
             quote!(#arg: #ty)
         })
         .collect();
+    // A body of bytes takes anything that converts into an upload: a type parameter of its own
+    // (rather than `impl Into<…>`), which the returned future's `use<…>` must name.
+    let mut generics = TokenStream::new();
+    let mut captures = quote!('_);
     if let Some(body) = &op.body {
+        if upload_parameter(body) {
+            generics = quote!(<U: Into<apigen_runtime::Upload>>);
+            captures = quote!('_, U);
+        }
         let ty = body_type(body);
         args.push(quote!(body: #ty));
     }
@@ -407,7 +413,7 @@ fn one_method(api: &Api, op: &Operation, errors: &TokenStream, stream: Option<(&
         return quote! {
             #docs
             #deprecated
-            pub async fn #name(&self, #(#args),*) -> #result {
+            pub async fn #name #generics (&self, #(#args),*) -> #result {
                 let response = self
                     .client
                     .#start
@@ -435,7 +441,7 @@ fn one_method(api: &Api, op: &Operation, errors: &TokenStream, stream: Option<(&
         return quote! {
             #docs
             #deprecated
-            pub async fn #name(&self, #(#args),*) -> #result {
+            pub async fn #name #generics (&self, #(#args),*) -> #result {
                 #call.await #after
             }
         };
@@ -443,11 +449,12 @@ fn one_method(api: &Api, op: &Operation, errors: &TokenStream, stream: Option<(&
     // The runtime's future itself, not an `async fn` around it: the same call for the caller
     // (`.await` it), one state machine fewer per operation for the compiler (about a tenth of
     // a large crate's check time). The request is built from the arguments before returning,
-    // so the future borrows only the client.
+    // so the future borrows only the client: `use<'_>` says so, where edition 2024 would
+    // otherwise tie it to every borrowed argument too.
     quote! {
         #docs
         #deprecated
-        pub fn #name(&self, #(#args),*) -> impl std::future::Future<Output = #result> + '_ {
+        pub fn #name #generics (&self, #(#args),*) -> impl std::future::Future<Output = #result> + use<#captures> {
             #call
         }
     }
@@ -523,6 +530,11 @@ pub(super) fn arg_type(api: &Api, ty: &TypeRef) -> TokenStream {
 }
 
 
+/// Whether the body argument is anything that converts into an [`apigen_runtime::Upload`].
+fn upload_parameter(body: &Body) -> bool {
+    body.required && matches!(body.payload, Payload::Bytes | Payload::Empty | Payload::Events(_) | Payload::Lines(..))
+}
+
 fn body_type(body: &Body) -> TokenStream {
     let inner = match &body.payload {
         Payload::Json(ty) | Payload::Form(ty) | Payload::Multipart(ty) => {
@@ -532,8 +544,8 @@ fn body_type(body: &Body) -> TokenStream {
         Payload::Text => quote!(String),
         // In memory, from a file or from a stream: `Upload` says which. (The model makes a
         // request body that streams bytes.)
-        Payload::Bytes | Payload::Empty | Payload::Events(_) | Payload::Lines(..) if body.required => {
-            return quote!(impl Into<apigen_runtime::Upload>)
+        Payload::Bytes | Payload::Empty | Payload::Events(_) | Payload::Lines(..) if upload_parameter(body) => {
+            return quote!(U)
         }
         Payload::Bytes | Payload::Empty | Payload::Events(_) | Payload::Lines(..) => quote!(apigen_runtime::Upload),
     };
@@ -721,18 +733,22 @@ fn security(api: &Api, op: &Operation) -> TokenStream {
     quote!(.security(&[#(#alternatives),*]))
 }
 
-fn param_line(p: &Param) -> String {
-    let location = match p.location {
+/// Where a parameter travels, in words: `path`, `query`…
+pub(super) fn location_name(p: &Param) -> &'static str {
+    match p.location {
         Location::Path => "path",
         Location::Query => "query",
         Location::QueryString => "query string",
         Location::Header => "header",
         Location::Cookie => "cookie",
-    };
-    let mut line = format!("{location} parameter {}", code(&p.wire));
+    }
+}
+
+fn param_line(p: &Param) -> String {
+    let mut line = format!("{} parameter {}", location_name(p), code(&p.wire));
     if let Some(docs) = &p.docs {
         line.push_str(": ");
-        line.push_str(&one_line(docs));
+        line.push_str(&inline(docs));
     }
     if let Some(constraints) = constraints_text(&p.constraints) {
         line.push_str(&format!(" ({constraints})"));
@@ -743,113 +759,3 @@ fn param_line(p: &Param) -> String {
     line
 }
 
-fn type_link(ty: &TypeRef) -> String {
-    match ty {
-        TypeRef::Named(name) => format!("[`types::{name}`]"),
-        TypeRef::List(item) => format!("list of {}", type_link(item)),
-        TypeRef::Map(value) => format!("map of {}", type_link(value)),
-        other => format!("`{}`", rust_type(other, &TokenStream::new()).to_string().replace(' ', "")),
-    }
-}
-
-fn payload_text(payload: &Payload) -> String {
-    match payload {
-        Payload::Empty => "no body".to_owned(),
-        Payload::Json(ty) => type_link(ty),
-        Payload::Text => "text (`String`)".to_owned(),
-        Payload::Bytes => "bytes ([`apigen_runtime::Bytes`])".to_owned(),
-        Payload::Form(ty) => format!("form fields of {}", type_link(ty)),
-        Payload::Multipart(ty) => format!("multipart parts of {}", type_link(ty)),
-        Payload::Events(ty) => format!("Server-Sent Events of {} ([`apigen_runtime::EventStream`])", type_link(ty)),
-        Payload::Lines(ty, _) => format!("a stream of {} values ([`apigen_runtime::LineStream`])", type_link(ty)),
-    }
-}
-
-fn method_docs(api: &Api, op: &Operation) -> String {
-    let mut paragraphs = Vec::new();
-    let summary = op.summary.as_deref().map(str::trim).filter(|s| !s.is_empty());
-    paragraphs.extend(summary.map(one_line));
-    paragraphs.push(format!("`{} {}` (operation `{}`): {}", op.method, op.path, op.id, responses_text(op)));
-    if let Some(description) = op.description.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
-        if Some(description) != summary {
-            paragraphs.push(clean(description));
-        }
-    }
-
-    // A parameter the document says nothing about is fully described by the signature and the
-    // path template; optional ones are documented on their options struct.
-    let mut params: Vec<String> = positional(op)
-        .filter(|p| p.docs.is_some() || p.deprecated || p.location != Location::Path || !p.constraints.is_empty())
-        .map(|p| format!("- `{}`: {}", p.name, param_line(p)))
-        .collect();
-    if let Some(body) = &op.body {
-        let required = if body.required { "required" } else { "optional" };
-        let mut line = format!("- `body` ({required}, `{}`): {}", body.content_type, payload_text(&body.payload));
-        if let Some(docs) = &body.docs {
-            line.push_str(&format!(" — {}", one_line(docs)));
-        }
-        params.push(line);
-    }
-    if optional(op).next().is_some() {
-        params.push(format!("- `options`: optional parameters, [`{}`]", options_name(op)));
-    }
-    if !params.is_empty() {
-        paragraphs.push(params.join("\n"));
-    }
-
-    if op.security != api.security {
-        paragraphs.push(format!("Authentication: {}.", auth_text(api, op)));
-    }
-    paragraphs.join("\n\n")
-}
-
-/// What comes back, in one paragraph: the success value with its statuses, then each declared
-/// error status. How errors surface (`Error::Status`, `Error::Decode`) is said once, in the
-/// crate documentation.
-fn responses_text(op: &Operation) -> String {
-    let returned = if op.success.outcomes.is_empty() {
-        payload_text(&op.success.payload)
-    } else {
-        format!("[`{}`], one variant per status", outcome_name(op))
-    };
-    let statuses: Vec<String> = op
-        .success
-        .statuses
-        .iter()
-        .map(|(status, description)| format!("`{status}`: {}", one_line(description)))
-        .collect();
-    let mut text = format!("returns {returned}");
-    if !statuses.is_empty() {
-        text.push_str(&format!(" ({})", statuses.join("; ")));
-    }
-    text.push('.');
-    if !op.errors.is_empty() {
-        let errors: Vec<String> = op
-            .errors
-            .iter()
-            .map(|error| {
-                let status = error.status.map_or("default".to_owned(), |s| s.to_string());
-                let body = error.ty.as_ref().map(|ty| format!(" (body: {})", type_link(ty))).unwrap_or_default();
-                format!("`{status}` {}{body}", one_line(&error.description).trim_end_matches('.'))
-            })
-            .collect();
-        text.push_str(&format!(" Errors: {}.", errors.join("; ")));
-    }
-    text
-}
-
-fn auth_text(api: &Api, op: &Operation) -> String {
-    if op.security.is_empty() || op.security.iter().any(Vec::is_empty) {
-        return "none required".to_owned();
-    }
-    let describe = |scheme: &String| match api.security_schemes.iter().find(|s| &s.name == scheme) {
-        Some(s) => format!("`{scheme}` ([`auth::{}`](crate::auth::{}))", s.fn_name, s.fn_name),
-        None => format!("`{scheme}` (undeclared scheme)"),
-    };
-    let alternatives: Vec<String> = op
-        .security
-        .iter()
-        .map(|schemes| schemes.iter().map(describe).collect::<Vec<_>>().join(" and "))
-        .collect();
-    alternatives.join(", or ")
-}

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::docs::{clean, code, doc, one_line};
+use super::docs::{clean, code, doc, inline};
 use super::rust_type;
 use crate::model::{Api, Payload, TypeRef, Webhook};
 
@@ -59,7 +59,7 @@ fn webhook_docs(webhook: &Webhook) -> String {
     let mut paragraphs = Vec::new();
     let summary = webhook.summary.as_deref().map(str::trim).filter(|s| !s.is_empty());
     paragraphs.push(match summary {
-        Some(summary) => one_line(summary),
+        Some(summary) => inline(summary),
         None => format!("The body of the {} webhook.", code(&webhook.name)),
     });
     let mut line = format!("Webhook {}: the API sends `{}` with this body", code(&webhook.name), webhook.method);
@@ -69,7 +69,7 @@ fn webhook_docs(webhook: &Webhook) -> String {
     line.push('.');
     if !webhook.responses.is_empty() {
         let answers: Vec<String> =
-            webhook.responses.iter().map(|(status, description)| format!("`{status}`: {}", one_line(description))).collect();
+            webhook.responses.iter().map(|(status, description)| format!("`{status}`: {}", inline(description))).collect();
         line.push_str(&format!(" Answer with {}.", answers.join("; ")));
     }
     paragraphs.push(line);

@@ -345,6 +345,9 @@ pub struct Body {
     /// A value the body's schema accepts: the document's example, or one made to fit (`None`
     /// for a body without a schema).
     pub example: Option<serde_json::Value>,
+    /// The JSON the document gives as an example of this body (the media type's `example` or
+    /// first of `examples`, else its schema's), for the docs. JSON bodies only.
+    pub document_example: Option<serde_json::Value>,
 }
 
 /// How a body travels.
@@ -398,6 +401,16 @@ pub struct Success {
     /// The same response as a stream, reached with a method of its own ([`Operation::stream`]):
     /// events or lines offered beside JSON, or a binary body read as it arrives.
     pub stream: Option<Payload>,
+    /// The first success response the document gives an example of, as for [`Body::document_example`].
+    pub document_example: Option<ResponseExample>,
+}
+
+/// A response body the document gives as an example, and the status it comes with.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResponseExample {
+    /// As in [`Success::statuses`]: `200`, `2XX`, `default`.
+    pub status: String,
+    pub value: serde_json::Value,
 }
 
 #[derive(Clone, Debug, PartialEq)]

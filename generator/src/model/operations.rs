@@ -7,8 +7,8 @@ use heck::ToUpperCamelCase;
 use super::names::{field_name, method_name, type_name, unique};
 use super::types::{docs, TypeBuilder};
 use super::{
-    Body, ErrorResponse, Group, LineFormat, Location, Operation, Param, Payload, SchemeKind, SecurityScheme, StreamMethod,
-    Success, TypeRef, Webhook,
+    Body, ErrorResponse, Group, LineFormat, Location, Operation, Param, Payload, ResponseExample, SchemeKind, SecurityScheme,
+    StreamMethod, Success, TypeRef, Webhook,
 };
 use crate::diagnostics::{Error, Pointer, Warning};
 use crate::load::{ApiKeyIn, MediaType, Parameter, ParameterIn, SecurityRequirement, SecurityScheme as Scheme, StatusKey};
@@ -103,6 +103,7 @@ fn operation(
     let mut success_payloads = Vec::new();
     let mut streams = Vec::new();
     let mut errors = Vec::new();
+    let mut response_example = None;
     let has_success = op.responses.iter().any(|r| is_success(r.status));
     // An operation that declares no 2xx but a 3xx answers with it (Twilio's payload data:
     // `307` with a JSON body): that response is what the caller asked for, not an error.
@@ -123,6 +124,11 @@ fn operation(
             // Events or lines offered beside JSON: the same response as a stream.
             if let (Payload::Json(_), Some((content_type, media))) = (&received, sequential_media(&response.response.content)) {
                 streams.push(payload(types, content_type, media, &response.pointer, &format!("{type_prefix}StreamResponse"))?);
+            }
+            if response_example.is_none() && matches!(received, Payload::Json(_)) {
+                response_example = chosen
+                    .and_then(|(_, media)| document_example(types, media))
+                    .map(|value| ResponseExample { status: status_label(response.status), value });
             }
             success_statuses.push((status_label(response.status), description));
             success_payloads.push((received, response.pointer.clone()));
@@ -175,6 +181,7 @@ fn operation(
         payload,
         outcomes,
         stream,
+        document_example: response_example,
     };
     let error_types: BTreeSet<&TypeRef> = errors.iter().filter_map(|e| e.ty.as_ref()).collect();
     let error_type = match error_types.len() {
@@ -349,6 +356,7 @@ fn body(types: &mut TypeBuilder<'_, '_>, located: &Located<'_, crate::load::Requ
         Payload::Events(_) | Payload::Lines(..) => Payload::Bytes,
         payload => payload,
     };
+    let document_example = if matches!(payload, Payload::Json(_)) { document_example(types, media) } else { None };
     let given: Vec<serde_json::Value> = media.examples.iter().map(|e| e.value.clone()).collect();
     let example = media.schema.map(|schema| types.examples.value(schema, &given));
     Ok(Some(Body {
@@ -357,7 +365,14 @@ fn body(types: &mut TypeBuilder<'_, '_>, located: &Located<'_, crate::load::Requ
         content_type: content_type.to_owned(),
         required: located.value.required,
         docs: located.description(located.value.description.as_deref()).map(str::to_owned),
+        document_example,
     }))
+}
+
+/// The example a media type gives (`example`, then the first of `examples`), else its
+/// schema's: for the docs, which show it as written.
+fn document_example(types: &TypeBuilder<'_, '_>, media: &MediaType) -> Option<serde_json::Value> {
+    media.examples.first().map(|e| e.value.clone()).or_else(|| types.schema_example(media.schema?))
 }
 
 /// `at` is the pointer of the body or response the media type belongs to.

@@ -297,6 +297,12 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
         }
     }
 
+    /// The first example the schema gives (`example`, `examples`), or the nearest one along its
+    /// chain of bare references: what the docs show for a body that has none of its own.
+    pub fn schema_example(&self, id: SchemaId) -> Option<Value> {
+        self.chain(id).examples.first().cloned()
+    }
+
     /// What an event's `data` is, when a 3.2 `itemSchema` describes the event (`{data, event,
     /// id, retry}`): the schema of its content, or the `data` property itself.
     pub fn event_data(&self, item: SchemaId) -> Option<SchemaId> {
