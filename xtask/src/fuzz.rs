@@ -84,8 +84,14 @@ pub fn run(budget: Duration, first_seed: u64) -> Report {
     let previous_hook = panic::take_hook();
     panic::set_hook(Box::new(|_| {}));
     let mut seed = first_seed;
+    // A stack overflow aborts the process before any report: with this set, each seed is
+    // printed before it is tried, so the last one printed is the culprit.
+    let trace = std::env::var_os("APIGEN_FUZZ_TRACE").is_some();
     while started.elapsed() < budget && !seeds.is_empty() {
         seed = seed.wrapping_add(1);
+        if trace {
+            eprintln!("fuzz: seed {seed}");
+        }
         // One input in eight goes through an overlay, one in sixteen is a split document.
         let outcome = panic::catch_unwind(AssertUnwindSafe(|| match seed % 16 {
             3 | 11 => one_overlaid(&seeds, seed),

@@ -54,6 +54,17 @@ struct Writer<'a> {
 impl Writer<'_> {
     /// Rust source for `value` as a `ty`; a made-up one of the type when there is no value.
     fn value(&self, ty: &TypeRef, value: Option<&Value>, depth: usize) -> String {
+        // A type can contain itself without a struct between (an alias of a list of itself):
+        // past the depth where structs are decoded, the walk stops at an empty value.
+        if depth > 2 * MAX_DEPTH {
+            match ty {
+                TypeRef::Named(name) => return decoded(&format!("{}::types::{name}", self.krate), value),
+                TypeRef::List(_) => return "Vec::new()".to_owned(),
+                TypeRef::Map(_) => return "Default::default()".to_owned(),
+                TypeRef::OrNull(_) => return "None".to_owned(),
+                _ => {}
+            }
+        }
         match ty {
             TypeRef::OrNull(inner) => match value {
                 Some(Value::Null) => "None".to_owned(),
@@ -217,7 +228,7 @@ impl Writer<'_> {
                 let tag = u.tag.as_ref().and_then(|tag| value?.get(tag)?.as_str());
                 let chosen = match tag {
                     Some(tag) => u.variants.iter().find(|v| v.tag_values.iter().any(|t| t == tag)),
-                    None => value.and_then(|value| u.variants.iter().find(|v| self.shape_fits(&v.ty, value))),
+                    None => value.and_then(|value| u.variants.iter().find(|v| self.shape_fits(&v.ty, value, 0))),
                 };
                 match chosen.or(u.variants.first()) {
                     Some(v) if !matches!(&v.ty, TypeRef::Named(n) if n == name) => {
@@ -233,9 +244,13 @@ impl Writer<'_> {
     }
 
     /// Whether a value of JSON shape `value` could be a `ty` (for choosing a union's variant).
-    fn shape_fits(&self, ty: &TypeRef, value: &Value) -> bool {
+    /// `depth` bounds the walk through unions of unions, which may contain themselves.
+    fn shape_fits(&self, ty: &TypeRef, value: &Value, depth: usize) -> bool {
+        if depth > MAX_DEPTH {
+            return false;
+        }
         match (unaliased(self.api, ty), value) {
-            (TypeRef::OrNull(inner), value) => value.is_null() || self.shape_fits(inner, value),
+            (TypeRef::OrNull(inner), value) => value.is_null() || self.shape_fits(inner, value, depth + 1),
             (TypeRef::Json, _) => true,
             (TypeRef::Named(name), value) => match self.api.type_named(name).map(|d| &d.kind) {
                 Some(TypeKind::Enum(values)) => value.as_str().is_some_and(|s| values.iter().any(|v| v.value == s)),
@@ -244,7 +259,7 @@ impl Writer<'_> {
                     s.fields.iter().filter(|f| f.required).all(|f| m.contains_key(&f.wire))
                         && (s.additional.is_some() || m.keys().all(|k| s.fields.iter().any(|f| &f.wire == k)))
                 }),
-                Some(TypeKind::Union(u)) => u.variants.iter().any(|v| self.shape_fits(&v.ty, value)),
+                Some(TypeKind::Union(u)) => u.variants.iter().any(|v| self.shape_fits(&v.ty, value, depth + 1)),
                 _ => false,
             },
             // Text that a typed variant would refuse to parse does not choose it.

@@ -46,11 +46,15 @@ fn derive_path(written: &str) -> Option<TokenStream> {
 /// reads and writes (the value itself, or inside lists, maps and `Option`s, through aliases):
 /// such a field needs `#[serde(with = …)]`, as `time`'s own serde format is not RFC 3339.
 pub(crate) fn holds_offset_date_time(api: &Api, ty: &TypeRef) -> bool {
-    match unaliased(api, ty) {
-        TypeRef::OffsetDateTime => true,
-        TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::OrNull(inner) => holds_offset_date_time(api, inner),
-        _ => false,
+    // Bounded: an alias may be a list of itself (`A = Vec<A>`), which holds no date-time.
+    fn holds(api: &Api, ty: &TypeRef, depth: usize) -> bool {
+        match unaliased(api, ty) {
+            TypeRef::OffsetDateTime => true,
+            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::OrNull(inner) if depth < 32 => holds(api, inner, depth + 1),
+            _ => false,
+        }
     }
+    holds(api, ty, 0)
 }
 
 /// Read and written through `apigen_runtime::rfc3339`, in a `json_object!` member list.

@@ -480,6 +480,7 @@ pub fn build(resolved: &Resolved<'_>, options: &Options) -> Result<Api, Error> {
     }
     // `Api::type_named` relies on the order.
     types.sort_by(|a, b| a.name.cmp(&b.name));
+    break_alias_cycles(&mut types, &mut warnings);
     merge_identical(&mut types);
     mark_sent(&mut types, &operations);
     let features = if options.tag_features { assign_features(&mut groups, &operations, &webhooks, &mut types) } else { Vec::new() };
@@ -536,6 +537,40 @@ pub fn build(resolved: &Resolved<'_>, options: &Options) -> Result<Api, Error> {
         features,
         warnings,
     })
+}
+
+/// An alias that contains itself through lists, maps or options only (`A = Vec<A>`, a schema
+/// whose items are itself) cannot be a Rust type alias, and no struct is there to box the
+/// recursion: such an alias stands for any JSON value, with a warning.
+fn break_alias_cycles(types: &mut [TypeDef], warnings: &mut Vec<Warning>) {
+    fn reaches(by_name: &HashMap<&str, &TypeKind>, ty: &TypeRef, target: &str, seen: &mut std::collections::HashSet<String>) -> bool {
+        match ty {
+            TypeRef::Named(name) if name == target => true,
+            TypeRef::Named(name) => match by_name.get(name.as_str()) {
+                Some(TypeKind::Alias(inner)) if seen.insert(name.clone()) => reaches(by_name, inner, target, seen),
+                _ => false,
+            },
+            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::OrNull(inner) => reaches(by_name, inner, target, seen),
+            TypeRef::Tuple(items) => items.iter().any(|item| reaches(by_name, item, target, seen)),
+            _ => false,
+        }
+    }
+    let cyclic: Vec<usize> = {
+        let by_name: HashMap<&str, &TypeKind> = types.iter().map(|t| (t.name.as_str(), &t.kind)).collect();
+        types
+            .iter()
+            .enumerate()
+            .filter(|(_, def)| matches!(&def.kind, TypeKind::Alias(inner) if reaches(&by_name, inner, &def.name, &mut Default::default())))
+            .map(|(i, _)| i)
+            .collect()
+    };
+    for i in cyclic {
+        warnings.push(Warning {
+            pointer: types[i].pointer.clone(),
+            message: format!("`{}` contains itself through lists or maps only, which no Rust type can be; typed as serde_json::Value", types[i].name),
+        });
+        types[i].kind = TypeKind::Alias(TypeRef::Json);
+    }
 }
 
 /// What each alias finally stands for, past every alias in between: found once, so that the

@@ -2,10 +2,12 @@
 //! contract program, which a validating server (Prism) must accept.
 //!
 //! A document's own example comes first, when it fits the schema as far as this module checks
-//! (type, `enum`, `pattern`, lengths, bounds, required members); otherwise a value is made from
-//! the schema: its `enum`/`const`, a format's canonical text, a string sampled from `pattern`,
-//! numbers inside the bounds and on a `multipleOf`, arrays of `minItems`, objects with their
-//! required members, one branch of a `oneOf` with its discriminator value.
+//! (type, `enum`, `pattern`, lengths, bounds, `uniqueItems`, required members, the formats
+//! validators check, `oneOf` as exactly one branch); then the schema's `default`; otherwise a
+//! value is made from the schema: its `enum`/`const`, a format's canonical text, a string
+//! sampled from `pattern`, numbers inside the bounds and on a `multipleOf`, arrays of
+//! `minItems` (distinct items for `uniqueItems`), objects with their required members, a
+//! `oneOf` branch no other branch accepts, with its discriminator value.
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};

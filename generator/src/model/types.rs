@@ -1671,4 +1671,12 @@ mod tests {
         );
         assert_eq!(of("l"), &[Constraint::Items { min: Some(1), max: None }, Constraint::UniqueItems]);
     }
+
+    /// `A = Vec<A>` is no Rust type: the alias becomes any JSON value, and says so.
+    #[test]
+    fn an_alias_that_is_a_list_of_itself_is_any_value() {
+        let api = model("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Tree: {type: array, items: {$ref: '#/components/schemas/Tree'}}\n");
+        assert_eq!(kind(&api, "Tree"), &TypeKind::Alias(TypeRef::Json));
+        assert!(api.warnings.iter().any(|w| w.pointer.as_str() == "/components/schemas/Tree" && w.message.contains("contains itself")), "{:?}", api.warnings);
+    }
 }
