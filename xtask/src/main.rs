@@ -25,8 +25,10 @@ const USAGE: &str = "usage:
                                       cargo check them all
   cargo xtask fuzz [--seconds N] [--seed S]
                                       mutated documents through every stage: no panics
-  cargo xtask contract [--spec PATH]  every operation of the generated client against the
-                                      Prism mock server (installed from npm into target/prism)
+  cargo xtask contract [--spec PATH | --all [--only STEM,…]]
+                                      every operation of the generated client against the
+                                      Prism mock server (installed from npm into target/prism);
+                                      --all: every document of ../shared/specs, and a table
   cargo xtask examples (--spec PATH ... | --all) [--expect FILE] [--write-expected FILE] [--quiet | --verbose]
                                       every example payload of a document decoded into its
                                       generated type and encoded again; failures judged
