@@ -1679,4 +1679,26 @@ mod tests {
         assert_eq!(kind(&api, "Tree"), &TypeKind::Alias(TypeRef::Json));
         assert!(api.warnings.iter().any(|w| w.pointer.as_str() == "/components/schemas/Tree" && w.message.contains("contains itself")), "{:?}", api.warnings);
     }
+
+    /// What the contract runs found: a HEAD answer has no body to decode, and `*/*` with an
+    /// empty schema is bytes, not JSON (a client asking for JSON there is refused).
+    #[test]
+    fn head_answers_are_empty_and_any_content_is_bytes() {
+        use crate::model::Payload;
+        let api = model("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /b:\n    head:\n      operationId: peek\n      responses: {'200': {description: ok, content: {application/json: {schema: {type: object}}}}}\n    get:\n      operationId: download\n      responses: {default: {description: any, content: {'*/*': {schema: {}}}}}\n");
+        let op = |id: &str| api.operations.iter().find(|o| o.id == id).unwrap();
+        assert_eq!(op("peek").success.payload, Payload::Empty);
+        assert_eq!(op("download").success.payload, Payload::Bytes);
+    }
+
+    /// Twilio's payload data: the only declared answer is a `307` with a body; it is the
+    /// operation's result, which the runtime is told to accept.
+    #[test]
+    fn a_redirect_that_is_the_only_answer_is_the_result() {
+        let api = model("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /d:\n    get:\n      operationId: data\n      responses: {'307': {description: here, content: {application/json: {schema: {type: object, properties: {redirect_to: {type: string}}}}}}}\n");
+        let op = &api.operations[0];
+        assert!(op.success.redirect_answers);
+        assert_eq!(op.success.statuses.iter().map(|(s, _)| s.as_str()).collect::<Vec<_>>(), ["307"]);
+        assert!(op.errors.is_empty());
+    }
 }
