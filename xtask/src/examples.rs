@@ -524,6 +524,15 @@ fn same_number(a: &serde_json::Number, b: &serde_json::Number) -> bool {
 /// Whether the container at `path` inside `value`, a value of `ty`, has a type that declares
 /// `member` (or keeps every member: a map, free-form JSON, `additionalProperties`). Through a
 /// union, the variants whose schemas accept the value there count (all of them when none does):
+/// The member or item of `value` that one (unescaped) JSON-pointer segment names.
+fn child<'v>(value: &'v Value, segment: &str) -> Option<&'v Value> {
+    match value {
+        Value::Object(members) => members.get(segment),
+        Value::Array(items) => segment.parse::<usize>().ok().and_then(|i| items.get(i)),
+        _ => None,
+    }
+}
+
 /// a member one of those declares was not lost by design; one only a variant that cannot hold
 /// the value declares was.
 fn knows_member(api: &Api, schemas: &mut SchemaCheck, ty: &TypeRef, value: &Value, path: &[&str], member: &str) -> bool {
@@ -531,12 +540,7 @@ fn knows_member(api: &Api, schemas: &mut SchemaCheck, ty: &TypeRef, value: &Valu
     let mut current = concrete(api, schemas, ty, value);
     for segment in path {
         let segment = segment.replace("~1", "/").replace("~0", "~");
-        let inner = match value {
-            Value::Object(members) => members.get(&segment),
-            Value::Array(items) => segment.parse::<usize>().ok().and_then(|i| items.get(i)),
-            _ => None,
-        };
-        let Some(inner) = inner else { return false };
+        let Some(inner) = child(value, &segment) else { return false };
         value = inner;
         let mut next = Vec::new();
         for ty in &current {
@@ -704,12 +708,7 @@ impl SchemaCheck {
         let mut current = self.applicable(schema.as_str(), value);
         for segment in path {
             let unescaped = segment.replace("~1", "/").replace("~0", "~");
-            let inner = match value {
-                Value::Object(members) => members.get(&unescaped),
-                Value::Array(items) => unescaped.parse::<usize>().ok().and_then(|i| items.get(i)),
-                _ => None,
-            };
-            let Some(inner) = inner else { return false };
+            let Some(inner) = child(value, &unescaped) else { return false };
             value = inner;
             let mut next = Vec::new();
             for pointer in current {
