@@ -250,7 +250,10 @@ fn generate(args: &GenerateArgs, check_only: bool) -> Result<(), Failure> {
         reports.push(report);
     }
     if args.json {
-        println!("{}", json!({ "ok": stale_crates.is_empty(), "command": if check_only { "check" } else { "generate" }, "clients": reports }));
+        println!(
+            "{}",
+            json!({ "ok": stale_crates.is_empty(), "command": if check_only { "check" } else { "generate" }, "clients": reports })
+        );
     }
     match stale_crates.is_empty() {
         true => Ok(()),
@@ -268,7 +271,10 @@ fn list(args: &ListArgs) -> Result<(), Failure> {
     for job in jobs {
         // Everything the document offers, whatever the configuration selects or renames: this
         // is where the names to select come from.
-        let options = crate::Options { overlays: job.options.overlays.clone(), ..crate::Options::new(job.options.crate_name.clone(), job.options.runtime.clone()) };
+        let options = crate::Options {
+            overlays: job.options.overlays.clone(),
+            ..crate::Options::new(job.options.crate_name.clone(), job.options.runtime.clone())
+        };
         let api = crate::api(&job.spec, &options)?;
         documents.push((job.spec, api));
     }
@@ -301,7 +307,8 @@ fn list(args: &ListArgs) -> Result<(), Failure> {
         output.push((spec, tags));
     }
     if args.json {
-        let documents: Vec<Value> = output.iter().map(|(spec, tags)| json!({ "spec": spec.display().to_string(), "tags": tags })).collect();
+        let documents: Vec<Value> =
+            output.iter().map(|(spec, tags)| json!({ "spec": spec.display().to_string(), "tags": tags })).collect();
         println!("{}", json!({ "ok": true, "documents": documents }));
         return Ok(());
     }
@@ -315,9 +322,16 @@ fn list(args: &ListArgs) -> Result<(), Failure> {
             if args.tags {
                 continue;
             }
-            let width = operations.iter().map(|op| op["method"].as_str().unwrap_or_default().len() + op["path"].as_str().unwrap_or_default().len()).max().unwrap_or(0);
+            let width = operations
+                .iter()
+                .map(|op| {
+                    op["method"].as_str().unwrap_or_default().len() + op["path"].as_str().unwrap_or_default().len()
+                })
+                .max()
+                .unwrap_or(0);
             for op in operations {
-                let (method, path) = (op["method"].as_str().unwrap_or_default(), op["path"].as_str().unwrap_or_default());
+                let (method, path) =
+                    (op["method"].as_str().unwrap_or_default(), op["path"].as_str().unwrap_or_default());
                 let padding = " ".repeat(width - method.len() - path.len());
                 let summary = op["summary"].as_str().map(|s| format!("  {}", one_line(s))).unwrap_or_default();
                 let deprecated = if op["deprecated"] == true { " (deprecated)" } else { "" };
@@ -337,4 +351,3 @@ fn count(n: usize, noun: &str) -> String {
 fn one_line(text: &str) -> &str {
     text.lines().next().unwrap_or_default().trim()
 }
-

@@ -26,6 +26,8 @@
 //!
 //! [formats]
 //! date-time = "time"
+//!
+//! regenerate = "make client"   # named in the generated files' "do not edit" header
 //! ```
 
 use std::collections::BTreeMap;
@@ -63,7 +65,10 @@ pub struct Overrides {
 pub enum RuntimeSource {
     /// Relative to the current directory (command line) or to the configuration file.
     Path(PathBuf),
-    Git { url: String, rev: Option<String> },
+    Git {
+        url: String,
+        rev: Option<String>,
+    },
     Version(String),
 }
 
@@ -82,6 +87,8 @@ struct ClientTable {
     extra_derives: Option<Vec<String>>,
     tag_features: Option<bool>,
     formats: Option<FormatsTable>,
+    /// The command named in the generated files' header.
+    regenerate: Option<String>,
     /// Only at the top level.
     #[serde(default)]
     client: Vec<ClientTable>,
@@ -148,6 +155,7 @@ impl ClientTable {
             extra_derives: self.extra_derives.or_else(|| defaults.extra_derives.clone()),
             tag_features: self.tag_features.or(defaults.tag_features),
             formats: self.formats.or_else(|| defaults.formats.clone()),
+            regenerate: self.regenerate.or_else(|| defaults.regenerate.clone()),
             client: self.client,
         }
     }
@@ -193,7 +201,13 @@ pub fn parse(path: &Path, text: &str, overrides: &Overrides) -> Result<Vec<Job>,
 
 /// The job a client table describes once every default and override is applied; `at` names the
 /// table in messages.
-fn job(table: ClientTable, base: &Path, overrides: &Overrides, at: &str, fail: &dyn Fn(String) -> Error) -> Result<Job, Error> {
+fn job(
+    table: ClientTable,
+    base: &Path,
+    overrides: &Overrides,
+    at: &str,
+    fail: &dyn Fn(String) -> Error,
+) -> Result<Job, Error> {
     let spec = match (&overrides.spec, &table.spec) {
         (Some(spec), _) => spec.clone(),
         (None, Some(spec)) => base.join(spec),
@@ -212,7 +226,9 @@ fn job(table: ClientTable, base: &Path, overrides: &Overrides, at: &str, fail: &
 
     let runtime = match (&overrides.runtime, table.runtime) {
         (Some(source), _) => source.clone(),
-        (None, Some(runtime)) => runtime_source(runtime, base).map_err(|message| fail(format!("{at}[runtime]: {message}")))?,
+        (None, Some(runtime)) => {
+            runtime_source(runtime, base).map_err(|message| fail(format!("{at}[runtime]: {message}")))?
+        }
         (None, None) => default_runtime(),
     };
 
@@ -230,8 +246,16 @@ fn job(table: ClientTable, base: &Path, overrides: &Overrides, at: &str, fail: &
     if version.trim().is_empty() || version.contains(char::is_whitespace) {
         return Err(fail(format!("{at}`version = \"{version}\"` is not a crate version such as \"0.1.0\"")));
     }
+    let regenerate = match table.regenerate {
+        Some(command) if command.trim().is_empty() || command.contains(['\n', '`']) => {
+            return Err(fail(format!("{at}`regenerate = {command:?}` must be a one-line command without backquotes")));
+        }
+        Some(command) => command,
+        None => "apigen generate".into(),
+    };
     let options = Options {
         crate_version: version,
+        regenerate,
         runtime: runtime_dependency(&runtime, &out),
         standalone: table.standalone.unwrap_or(false),
         overlays,
@@ -262,11 +286,17 @@ pub fn from_overrides(overrides: &Overrides) -> Result<Job, Error> {
 
 fn runtime_source(table: RuntimeTable, base: &Path) -> Result<RuntimeSource, String> {
     match table {
-        RuntimeTable { path: Some(path), git: None, rev: None, version: None } => Ok(RuntimeSource::Path(base.join(path))),
+        RuntimeTable { path: Some(path), git: None, rev: None, version: None } => {
+            Ok(RuntimeSource::Path(base.join(path)))
+        }
         RuntimeTable { path: None, git: Some(url), rev, version: None } => Ok(RuntimeSource::Git { url, rev }),
-        RuntimeTable { path: None, git: None, rev: None, version: Some(version) } => Ok(RuntimeSource::Version(version)),
+        RuntimeTable { path: None, git: None, rev: None, version: Some(version) } => {
+            Ok(RuntimeSource::Version(version))
+        }
         RuntimeTable { git: None, rev: Some(_), .. } => Err("`rev` goes with `git`".into()),
-        RuntimeTable { path: None, git: None, version: None, .. } => Err("say where the runtime is: `path`, `git` or `version`".into()),
+        RuntimeTable { path: None, git: None, version: None, .. } => {
+            Err("say where the runtime is: `path`, `git` or `version`".into())
+        }
         _ => Err("`path`, `git` and `version` are alternatives: give one".into()),
     }
 }
@@ -327,7 +357,8 @@ pub fn default_crate_name(spec: &Path) -> Result<String, String> {
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .ok_or_else(|| format!("{}: cannot name a crate after this path; set `name`", spec.display()))?;
-    let name: String = stem.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+    let name: String =
+        stem.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
     let name = name.trim_matches('-');
     match name.chars().next() {
         Some(c) if c.is_ascii_alphabetic() => Ok(format!("{name}-client")),
@@ -341,7 +372,9 @@ pub fn check_crate_name(name: &str) -> Result<(), String> {
     let valid = name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
     match starts_with_letter && valid {
         true => Ok(()),
-        false => Err(format!("`{name}` is not a valid crate name (ASCII letters, digits, `-` and `_`, starting with a letter)")),
+        false => Err(format!(
+            "`{name}` is not a valid crate name (ASCII letters, digits, `-` and `_`, starting with a letter)"
+        )),
     }
 }
 
@@ -390,6 +423,7 @@ standalone = true
 overlays = ["fix.yaml"]
 extra-derives = ["PartialEq"]
 tag-features = true
+regenerate = "make client"
 
 [runtime]
 git = "https://example.com/apigen.git"
@@ -414,7 +448,10 @@ date-time = "time"
         let o = &job.options;
         assert_eq!((o.crate_name.as_str(), o.crate_version.as_str(), o.standalone), ("acme-client", "2.1.0", true));
         assert_eq!(o.overlays, [PathBuf::from("/repo/api/fix.yaml")]);
-        assert_eq!(o.runtime, RuntimeDependency::Git { url: "https://example.com/apigen.git".into(), rev: Some("abc123".into()) });
+        assert_eq!(
+            o.runtime,
+            RuntimeDependency::Git { url: "https://example.com/apigen.git".into(), rev: Some("abc123".into()) }
+        );
         assert_eq!(o.selection.tags, ["Pets"]);
         assert_eq!(o.selection.exclude_operations, ["deletePet"]);
         assert_eq!(o.renames.types["PetDTO"], "Pet");
@@ -422,11 +459,21 @@ date-time = "time"
         assert_eq!(o.extra_derives, ["PartialEq"]);
         assert_eq!(o.date_time, DateTimeType::Time);
         assert!(o.tag_features);
+        assert_eq!(o.regenerate, "make client");
+    }
+
+    #[test]
+    fn the_regenerate_command_defaults_to_apigen_and_is_one_line() {
+        let jobs = parse_str("spec = 'a.yaml'\nout = 'c'\n").unwrap();
+        assert_eq!(jobs[0].options.regenerate, "apigen generate");
+        let error = parse_str("spec = 'a.yaml'\nout = 'c'\nregenerate = \"make\\nclient\"\n").unwrap_err();
+        assert!(error.contains("one-line command"), "{error}");
     }
 
     #[test]
     fn runtime_paths_are_relative_to_the_generated_crate() {
-        let jobs = parse_str("spec = 'a.yaml'\nout = 'gen/client'\n[runtime]\npath = '../vendor/apigen-runtime'\n").unwrap();
+        let jobs =
+            parse_str("spec = 'a.yaml'\nout = 'gen/client'\n[runtime]\npath = '../vendor/apigen-runtime'\n").unwrap();
         assert_eq!(jobs[0].options.runtime, RuntimeDependency::Path("../../../vendor/apigen-runtime".into()));
         assert_eq!(jobs[0].options.crate_name, "a-client");
         let jobs = parse_str("spec = 'a.yaml'\nout = 'c'\n[runtime]\nversion = '0.1'\n").unwrap();
@@ -471,7 +518,8 @@ date-time = "time"
         assert!(err.contains("`rev` goes with `git`"), "{err}");
         let err = parse_str("spec = 'a.yaml'\nout = 'c'\nname = '9lives'\n").unwrap_err();
         assert!(err.contains("not a valid crate name"), "{err}");
-        let err = parse_str("[[client]]\nspec = 'a.yaml'\nout = 'c'\n[[client]]\nspec = 'b.yaml'\nout = 'c'\n").unwrap_err();
+        let err =
+            parse_str("[[client]]\nspec = 'a.yaml'\nout = 'c'\n[[client]]\nspec = 'b.yaml'\nout = 'c'\n").unwrap_err();
         assert!(err.contains("two clients are generated into"), "{err}");
         let err = parse_str("spec = 'a.yaml'\nout = 'c'\nversion = ''\n").unwrap_err();
         assert!(err.contains("not a crate version"), "{err}");
@@ -487,7 +535,8 @@ date-time = "time"
             overlays: vec!["cli.yaml".into()],
             ..Overrides::default()
         };
-        let jobs = parse(Path::new("apigen.toml"), "spec = 'a.yaml'\nout = 'c'\noverlays = ['o.yaml']\n", &overrides).unwrap();
+        let jobs =
+            parse(Path::new("apigen.toml"), "spec = 'a.yaml'\nout = 'c'\noverlays = ['o.yaml']\n", &overrides).unwrap();
         assert_eq!(jobs[0].out, Path::new("elsewhere"));
         assert_eq!(jobs[0].options.runtime, RuntimeDependency::Version("9".into()));
         assert_eq!(jobs[0].options.overlays, [PathBuf::from("o.yaml"), PathBuf::from("cli.yaml")]);

@@ -71,10 +71,7 @@ impl Pointer {
 
     /// The unescaped segments.
     pub fn segments(&self) -> impl Iterator<Item = String> + '_ {
-        self.0
-            .split('/')
-            .skip(1)
-            .map(|s| s.replace("~1", "/").replace("~0", "~"))
+        self.0.split('/').skip(1).map(|s| s.replace("~1", "/").replace("~0", "~"))
     }
 
     /// The last unescaped segment, if any.
@@ -123,19 +120,10 @@ pub enum Error {
     },
     /// The file is not valid YAML/JSON.
     #[error("{file}:{line}:{column}: {message}")]
-    Syntax {
-        file: PathBuf,
-        line: usize,
-        column: usize,
-        message: String,
-    },
+    Syntax { file: PathBuf, line: usize, column: usize, message: String },
     /// The document parses but is not a valid or supported OpenAPI document.
     #[error("{file}{pointer}: {message}")]
-    Invalid {
-        file: PathBuf,
-        pointer: Pointer,
-        message: String,
-    },
+    Invalid { file: PathBuf, pointer: Pointer, message: String },
     /// The configuration (`apigen.toml` or the command line) is incomplete or contradictory.
     #[error("{file}: {message}")]
     Config { file: PathBuf, message: String },

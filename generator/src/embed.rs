@@ -66,7 +66,10 @@ impl Builder {
         let path = package_relative(path.into());
         let mut jobs = config::read(&path, &Overrides::default())?;
         if jobs.len() != 1 {
-            return Err(Error::Config { file: path, message: format!("it lists {} clients; a build script generates one", jobs.len()) });
+            return Err(Error::Config {
+                file: path,
+                message: format!("it lists {} clients; a build script generates one", jobs.len()),
+            });
         }
         let job = jobs.remove(0);
         Ok(Builder { spec: job.spec, options: job.options, mount: default_mount() })

@@ -59,6 +59,10 @@ pub struct Options {
     /// tag, in kebab-case; webhooks share a `webhooks` feature; `full` (the default) is every
     /// feature and also compiles the components no operation uses.
     pub tag_features: bool,
+    /// The command that regenerates the crate, named in the "do not edit" header of every
+    /// generated file so that whoever opens one knows what to run (`apigen generate` unless
+    /// the configuration's `regenerate` key says otherwise, e.g. `cargo xtask codegen`).
+    pub regenerate: String,
 }
 
 impl Options {
@@ -75,6 +79,7 @@ impl Options {
             extra_derives: Vec::new(),
             date_time: DateTimeType::default(),
             tag_features: false,
+            regenerate: "apigen generate".into(),
         }
     }
 }
@@ -210,7 +215,8 @@ pub(crate) fn modelled(spec: &Path, options: &Options) -> Result<(model::Api, Ve
 
 /// Warnings about parts of a split document name the file each part came from.
 fn located_warnings(document: &load::Document, api: &model::Api) -> Vec<Warning> {
-    let mut warnings: Vec<Warning> = api.warnings.iter().cloned().map(|w| document.sources.relocate_warning(w)).collect();
+    let mut warnings: Vec<Warning> =
+        api.warnings.iter().cloned().map(|w| document.sources.relocate_warning(w)).collect();
     warnings.sort();
     warnings
 }

@@ -112,17 +112,14 @@ pub fn resolve(document: &Document) -> Result<Resolved<'_>, Error> {
         security_schemes.push((name.clone(), deref(document, scheme, &base.join(name))?));
     }
 
-    Ok(Resolved {
-        document,
-        operations,
-        webhooks,
-        security_schemes,
-        targets,
-    })
+    Ok(Resolved { document, operations, webhooks, security_schemes, targets })
 }
 
 /// The operations of path items (or webhooks).
-fn resolve_items<'d>(document: &'d Document, entries: &'d [crate::load::Entry<PathItem>]) -> Result<Vec<ResolvedOperation<'d>>, Error> {
+fn resolve_items<'d>(
+    document: &'d Document,
+    entries: &'d [crate::load::Entry<PathItem>],
+) -> Result<Vec<ResolvedOperation<'d>>, Error> {
     let mut operations = Vec::new();
     for entry in entries {
         let item = deref(document, &entry.value, &entry.pointer)?;
@@ -136,7 +133,14 @@ fn resolve_items<'d>(document: &'d Document, entries: &'d [crate::load::Entry<Pa
         // Each operation's pointer is where it is written: under `components/pathItems` when the
         // path item is a `$ref` to one.
         for method in &item.value.operations {
-            operations.push(resolve_operation(document, &entry.name, &method.method, method.pointer.clone(), &method.operation, &shared)?);
+            operations.push(resolve_operation(
+                document,
+                &entry.name,
+                &method.method,
+                method.pointer.clone(),
+                &method.operation,
+                &shared,
+            )?);
         }
     }
     Ok(operations)
@@ -157,21 +161,15 @@ fn resolve_operation<'d>(
         .map(|(i, p)| deref(document, p, &pointer.join("parameters").join(i)))
         .collect::<Result<_, _>>()?;
     let key = |p: &Parameter| (p.name.clone(), p.location);
-    let mut parameters: Vec<_> = shared
-        .iter()
-        .filter(|s| !own.iter().any(|o| key(o.value) == key(s.value)))
-        .cloned()
-        .collect();
+    let mut parameters: Vec<_> =
+        shared.iter().filter(|s| !own.iter().any(|o| key(o.value) == key(s.value))).cloned().collect();
     parameters.extend(own);
     if let Some(p) = parameters.iter().filter(|p| p.value.location == ParameterIn::QueryString).nth(1) {
         return Err(invalid(document, &p.pointer, "an operation has at most one `in: querystring` parameter"));
     }
 
-    let request_body = operation
-        .request_body
-        .as_ref()
-        .map(|b| deref(document, b, &pointer.join("requestBody")))
-        .transpose()?;
+    let request_body =
+        operation.request_body.as_ref().map(|b| deref(document, b, &pointer.join("requestBody"))).transpose()?;
 
     let mut responses = Vec::new();
     let base = pointer.join("responses");
@@ -191,15 +189,7 @@ fn resolve_operation<'d>(
         });
     }
 
-    Ok(ResolvedOperation {
-        path,
-        method,
-        pointer,
-        operation,
-        parameters,
-        request_body,
-        responses,
-    })
+    Ok(ResolvedOperation { path, method, pointer, operation, parameters, request_body, responses })
 }
 
 /// How a status is written as a key of `responses`.
@@ -243,20 +233,18 @@ referable! {
 }
 
 /// Follows `item` to a concrete value; `at` is where `item` is written.
-pub fn deref<'d, T: Referable>(document: &'d Document, item: &'d Ref<T>, at: &Pointer) -> Result<Located<'d, T>, Error> {
+pub fn deref<'d, T: Referable>(
+    document: &'d Document,
+    item: &'d Ref<T>,
+    at: &Pointer,
+) -> Result<Located<'d, T>, Error> {
     let mut seen = HashSet::new();
     let mut current = item;
     let mut pointer = at.clone();
     let mut first = None;
     loop {
         match current {
-            Ref::Item(value) => {
-                return Ok(Located {
-                    pointer,
-                    value,
-                    reference: first,
-                })
-            }
+            Ref::Item(value) => return Ok(Located { pointer, value, reference: first }),
             Ref::Ref(reference) => {
                 first.get_or_insert(reference);
                 let target = &reference.target;

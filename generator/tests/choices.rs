@@ -63,7 +63,14 @@ fn a_selection_keeps_only_what_its_operations_reach() {
     // `METHOD /path` with the method in any case.
     let code = generated(&selecting(Selection { operations: vec!["get /admin/stats".into()], ..Selection::default() }));
     assert!(code.contains("pub struct Stats"), "{code}");
-    for gone in ["pub struct Pet", "pub struct Problem", "pub struct Unused", "pub enum Moment", "pub mod webhooks", "list_pets"] {
+    for gone in [
+        "pub struct Pet",
+        "pub struct Problem",
+        "pub struct Unused",
+        "pub enum Moment",
+        "pub mod webhooks",
+        "list_pets",
+    ] {
         assert!(!code.contains(gone), "{gone} should be left out");
     }
     // Exclusions alone keep the rest, webhooks included.
@@ -73,8 +80,14 @@ fn a_selection_keeps_only_what_its_operations_reach() {
     // Any selection prunes: a component nothing kept reaches is left out.
     assert!(!code.contains("pub struct Unused"));
     // Once the selection lists what it wants, a webhook is kept when it is listed, by name.
-    let code = generated(&selecting(Selection { tags: vec!["Admin".into()], operations: vec!["petAdopted".into()], ..Selection::default() }));
-    assert!(code.contains("pub type PetAdopted") && code.contains("pub struct Adoption") && code.contains("pub struct Pet"));
+    let code = generated(&selecting(Selection {
+        tags: vec!["Admin".into()],
+        operations: vec!["petAdopted".into()],
+        ..Selection::default()
+    }));
+    assert!(
+        code.contains("pub type PetAdopted") && code.contains("pub struct Adoption") && code.contains("pub struct Pet")
+    );
 }
 
 #[test]
@@ -87,7 +100,10 @@ fn type_renames_must_name_a_component_and_give_a_free_identifier() {
     let error = refused(&renamed("Pett", "Animal"));
     assert!(error.contains("type `Pett` is not a component schema") && error.contains("`Pet`"), "{error}");
     let error = refused(&renamed("Pet", "NewPet"));
-    assert!(error.contains("`Pet` → `NewPet`") && error.contains("component `NewPet` already has that name"), "{error}");
+    assert!(
+        error.contains("`Pet` → `NewPet`") && error.contains("component `NewPet` already has that name"),
+        "{error}"
+    );
     for bad in ["2Pet", "type", "Pet-Kind", "", "Option"] {
         let error = refused(&renamed("Pet", bad));
         assert!(error.contains(&format!("type `Pet` → `{bad}`")), "{error}");
@@ -98,7 +114,9 @@ fn type_renames_must_name_a_component_and_give_a_free_identifier() {
     assert!(error.contains("renamed to it too"), "{error}");
     // A rename is used everywhere the type is.
     let code = generated(&renamed("Pet", "Animal"));
-    assert!(code.contains("pub struct Animal") && code.contains("pub pet: Animal") && !code.contains("pub struct Pet "));
+    assert!(
+        code.contains("pub struct Animal") && code.contains("pub pet: Animal") && !code.contains("pub struct Pet ")
+    );
 }
 
 #[test]
@@ -136,6 +154,9 @@ fn extra_derives_must_be_paths_listed_once() {
     // A derive a type already has is not repeated: string enums derive `Hash` themselves.
     let code = generated(&Options { extra_derives: vec!["Hash".into(), "::std::cmp::Eq".into()], ..options() });
     let squashed: String = code.split_whitespace().collect();
-    assert!(squashed.contains("#[derive(Clone,Debug,Default,PartialEq,Hash,::std::cmp::Eq)]pubstructProblem"), "{code}");
+    assert!(
+        squashed.contains("#[derive(Clone,Debug,Default,PartialEq,Hash,::std::cmp::Eq)]pubstructProblem"),
+        "{code}"
+    );
     assert!(squashed.contains("#[derive(Clone,Debug,PartialEq,Eq,Hash)]pubenumPetStatus"), "{code}");
 }

@@ -21,7 +21,11 @@ fn a_split_document_becomes_one_module_and_every_file_read_is_listed() {
     assert!(module.code.contains("crate::clients::pets::types"));
     assert!(module.files.len() > 3, "{:?}", module.files);
     assert!(module.files.iter().all(|f| f.is_file()), "{:?}", module.files);
-    assert!(module.files.iter().any(|f| f.components().count() > fixture("split").components().count() + 1), "nested files: {:?}", module.files);
+    assert!(
+        module.files.iter().any(|f| f.components().count() > fixture("split").components().count() + 1),
+        "nested files: {:?}",
+        module.files
+    );
 }
 
 #[test]

@@ -32,7 +32,10 @@ fn split_document_is_one_document_with_one_component_per_place() {
     // The root's own schemas first (`Owner: {$ref: schemas/people/Owner.json}` is that file, in
     // place), then every schema of another file once, named after it, in the order met
     // (breadth first from the root).
-    assert_eq!(schema_names(&document), ["Owner", "Error", "Kind", "Pet", "NewPet", "Tag", "pets_Tag", "Details", "Cat", "Dog"]);
+    assert_eq!(
+        schema_names(&document),
+        ["Owner", "Error", "Kind", "Pet", "NewPet", "Tag", "pets_Tag", "Details", "Cat", "Dog"]
+    );
     let owner = document.schemas.get(document.components.schemas["Owner"]);
     assert!(owner.reference.is_none() && owner.properties.contains_key("pets"));
     // Path items that are files are read in place, as if written there.
@@ -87,7 +90,12 @@ fn path_item_files_are_named_by_their_file_in_errors_relative_to_the_root_as_giv
 #[test]
 fn a_reference_to_something_other_than_a_file_is_refused() {
     let error = load_error("broken/directory.yaml");
-    assert!(error.starts_with("broken/directory.yaml#/components/schemas/A/$ref: `parts` names broken/parts, which is not a file"), "{error}");
+    assert!(
+        error.starts_with(
+            "broken/directory.yaml#/components/schemas/A/$ref: `parts` names broken/parts, which is not a file"
+        ),
+        "{error}"
+    );
 }
 
 #[test]
@@ -124,7 +132,12 @@ fn syntax_error_in_a_referenced_file_has_its_line_and_column() {
 #[test]
 fn remote_references_are_refused_without_the_network() {
     let error = load_error("broken/remote.yaml");
-    assert!(error.starts_with("broken/remote.yaml#/components/schemas/A/properties/b/$ref: `https://example.com/schemas/pet.yaml#/Pet`"), "{error}");
+    assert!(
+        error.starts_with(
+            "broken/remote.yaml#/components/schemas/A/properties/b/$ref: `https://example.com/schemas/pet.yaml#/Pet`"
+        ),
+        "{error}"
+    );
     assert!(error.contains("nothing is fetched at generation time"), "{error}");
     assert!(error.contains("download it"), "{error}");
 }
@@ -249,7 +262,10 @@ fn invalid_overlays_are_errors_naming_the_overlay_and_pointer() {
         ("bad_target.yaml", "bad_target.yaml#/actions/1/target: `$.paths[?` is not an RFC 9535 JSONPath"),
         ("bad_action.yaml", "bad_action.yaml#/actions/0/updates: `updates` is not a field of an overlay action"),
         ("copy_in_1_0.yaml", "copy_in_1_0.yaml#/actions/0/copy: `copy` is an Overlay 1.1 action"),
-        ("copy_many.yaml", "copy_many.yaml#/actions/0/copy: `copy` must select exactly one node of the document; it selects 2"),
+        (
+            "copy_many.yaml",
+            "copy_many.yaml#/actions/0/copy: `copy` must select exactly one node of the document; it selects 2",
+        ),
         ("no_info.yaml", "no_info.yaml#/info: missing `info`"),
         ("empty_actions.yaml", "empty_actions.yaml#/actions: an overlay needs at least one action"),
         ("openapi.yaml", "openapi.yaml#: this is an OpenAPI document, not an overlay"),

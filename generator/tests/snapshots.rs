@@ -37,9 +37,22 @@ macro_rules! fixture {
 }
 
 fixture!(
-    allof, nullable, enums, refs, security, unions, objects, params, bodies,
+    allof,
+    nullable,
+    enums,
+    refs,
+    security,
+    unions,
+    objects,
+    params,
+    bodies,
     // OpenAPI 3.1 and 3.2
-    v31_nullable, v31_consts, v31_refs, v31_keywords, v31_webhooks, v32_features,
+    v31_nullable,
+    v31_consts,
+    v31_refs,
+    v31_keywords,
+    v31_webhooks,
+    v32_features,
     // Streams, downloads and uploads
     streams,
     // The user's choices: here with none made

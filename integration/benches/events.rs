@@ -28,7 +28,8 @@ struct Delta {
 
 /// The events, in pieces of about 16 KiB as a server flushing often would send them.
 fn body() -> Vec<(Duration, bytes::Bytes)> {
-    let text: String = (0..EVENTS).map(|i| format!("event: delta\ndata: {{\"index\":{i},\"text\":\"token {i}\"}}\n\n")).collect();
+    let text: String =
+        (0..EVENTS).map(|i| format!("event: delta\ndata: {{\"index\":{i},\"text\":\"token {i}\"}}\n\n")).collect();
     text.as_bytes().chunks(16 * 1024).map(|c| (Duration::ZERO, bytes::Bytes::copy_from_slice(c))).collect()
 }
 
@@ -36,7 +37,8 @@ fn bench(c: &mut Criterion) {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let chunks = body();
     let server = runtime.block_on(Server::start(move |_| Reply::stream(200, "text/event-stream", chunks.clone())));
-    let client = Client::builder("http://unused.invalid").base_url(server.url()).retry(RetryPolicy::never()).build().unwrap();
+    let client =
+        Client::builder("http://unused.invalid").base_url(server.url()).retry(RetryPolicy::never()).build().unwrap();
     let _ = rustls::crypto::ring::default_provider().install_default();
     let http = reqwest::Client::new();
     let url = format!("{}/events", server.url());
@@ -49,7 +51,11 @@ fn bench(c: &mut Criterion) {
     group.bench_function("apigen EventStream", |b| {
         b.to_async(&runtime).iter_custom(|iters| {
             timed(iters, &timings[0], || async {
-                let mut events = client.get("/events", &[]).send_events::<Delta, serde_json::Value>(&[], stream::json).await.unwrap();
+                let mut events = client
+                    .get("/events", &[])
+                    .send_events::<Delta, serde_json::Value>(&[], stream::json)
+                    .await
+                    .unwrap();
                 let mut count = 0;
                 while let Some(event) = events.next().await {
                     event.unwrap();

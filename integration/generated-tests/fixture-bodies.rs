@@ -31,7 +31,11 @@ async fn text_bytes_form_and_multipart_go_on_the_wire_as_declared() {
     let server = Server::scripted(vec![
         Reply::text(200, "text/plain", "stored: a: 1"),
         Reply::json(201, r#"{"id": 1}"#),
-        Reply::Respond { status: 200, headers: vec![("content-type".into(), "application/octet-stream".into())], body: vec![0u8, 159, 146, 150].into() },
+        Reply::Respond {
+            status: 200,
+            headers: vec![("content-type".into(), "application/octet-stream".into())],
+            body: vec![0u8, 159, 146, 150].into(),
+        },
         Reply::empty(204),
         Reply::json(200, r#"{"id": 2}"#),
     ])
@@ -56,7 +60,10 @@ async fn text_bytes_form_and_multipart_go_on_the_wire_as_declared() {
     let content_type = requests[4].header("content-type").unwrap();
     let boundary = content_type.strip_prefix("multipart/form-data; boundary=").unwrap();
     assert!(multipart.starts_with(&format!("--{boundary}\r\n")), "{multipart}");
-    assert!(multipart.contains("name=\"file\"; filename=\"file\"\r\nContent-Type: application/octet-stream\r\n\r\nPDF\r\n"), "{multipart}");
+    assert!(
+        multipart.contains("name=\"file\"; filename=\"file\"\r\nContent-Type: application/octet-stream\r\n\r\nPDF\r\n"),
+        "{multipart}"
+    );
     assert!(multipart.contains("name=\"parent\"\r\n\r\n42\r\n"), "{multipart}");
     assert!(multipart.contains("name=\"tags\"\r\nContent-Type: application/json\r\n\r\n[\"a\"]\r\n"), "{multipart}");
     assert!(!multipart.contains("name=\"name\""), "{multipart}");

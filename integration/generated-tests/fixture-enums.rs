@@ -10,7 +10,8 @@ use testkit::{Reply, Server};
 
 #[test]
 fn every_listed_value_has_its_wire_spelling_both_ways() {
-    let kinds = [(JobKind::Cron, "cron"), (JobKind::Lifecycle, "lifecycle"), (JobKind::Self_, "self"), (JobKind::Empty, "")];
+    let kinds =
+        [(JobKind::Cron, "cron"), (JobKind::Lifecycle, "lifecycle"), (JobKind::Self_, "self"), (JobKind::Empty, "")];
     for (value, wire) in kinds {
         assert_eq!(serde_json::to_value(&value).unwrap(), json!(wire));
         assert_eq!(serde_json::from_value::<JobKind>(json!(wire)).unwrap(), value);

@@ -10,7 +10,13 @@ use std::time::Duration;
 use testkit::{Reply, Server};
 
 fn events(body: &'static str) -> Reply {
-    Reply::stream(200, "text/event-stream", body.split_inclusive("\n\n").map(|e| (Duration::from_millis(5), fixture_streams::Bytes::from_static(e.as_bytes()))).collect())
+    Reply::stream(
+        200,
+        "text/event-stream",
+        body.split_inclusive("\n\n")
+            .map(|e| (Duration::from_millis(5), fixture_streams::Bytes::from_static(e.as_bytes())))
+            .collect(),
+    )
 }
 
 fn client(server: &Server) -> Client {
@@ -63,7 +69,14 @@ async fn one_operation_two_representations_the_stream_flag_says_which() {
 async fn text_events_and_sequences_of_json_values() {
     let server = Server::scripted(vec![
         events("data: line one\ndata: line two\n\n: ping\n\ndata: three\n\n"),
-        Reply::stream(200, "application/x-ndjson", vec![(Duration::ZERO, "{\"id\":1}\n{\"id\":2,\"na".into()), (Duration::from_millis(5), "me\":\"b\"}\n".into())]),
+        Reply::stream(
+            200,
+            "application/x-ndjson",
+            vec![
+                (Duration::ZERO, "{\"id\":1}\n{\"id\":2,\"na".into()),
+                (Duration::from_millis(5), "me\":\"b\"}\n".into()),
+            ],
+        ),
         Reply::text(200, "application/jsonl", "{\"id\":3}\n"),
         Reply::text(200, "application/json-seq", "\u{1e}{\"id\":4}\n\u{1e}{\"id\":5}\n"),
     ])
@@ -76,7 +89,11 @@ async fn text_events_and_sequences_of_json_values() {
     }
     assert_eq!(lines, ["line one\nline two", "three"]);
     let mut ids = Vec::new();
-    for export in [client.default().export_records().await, client.default().export_records_jsonl().await, client.default().export_records_seq().await] {
+    for export in [
+        client.default().export_records().await,
+        client.default().export_records_jsonl().await,
+        client.default().export_records_seq().await,
+    ] {
         let mut records = export.unwrap();
         while let Some(record) = records.next().await {
             let Record { id, .. } = record.unwrap();
@@ -89,7 +106,11 @@ async fn text_events_and_sequences_of_json_values() {
 #[tokio::test]
 async fn downloads_as_a_stream_uploads_from_files_and_multipart_files() {
     let server = Server::scripted(vec![
-        Reply::stream(200, "application/octet-stream", vec![(Duration::ZERO, "part one, ".into()), (Duration::from_millis(5), "part two".into())]),
+        Reply::stream(
+            200,
+            "application/octet-stream",
+            vec![(Duration::ZERO, "part one, ".into()), (Duration::from_millis(5), "part two".into())],
+        ),
         Reply::empty(204),
         Reply::empty(204),
     ])
@@ -103,7 +124,10 @@ async fn downloads_as_a_stream_uploads_from_files_and_multipart_files() {
     std::fs::write(&path, "from disk").unwrap();
     client.default().upload("a.txt", Upload::file(&path)).await.unwrap();
     let mut attachment = AttachBody::new(FilePart::path(&path).content_type("text/plain"));
-    attachment.extras = Some(vec![FilePart::from(b"one".as_slice()).file_name("1.bin"), FilePart::from(b"two".as_slice()).file_name("2.bin")]);
+    attachment.extras = Some(vec![
+        FilePart::from(b"one".as_slice()).file_name("1.bin"),
+        FilePart::from(b"two".as_slice()).file_name("2.bin"),
+    ]);
     client.default().attach(&attachment).await.unwrap();
     std::fs::remove_file(&path).unwrap();
 
@@ -111,6 +135,12 @@ async fn downloads_as_a_stream_uploads_from_files_and_multipart_files() {
     assert_eq!((requests[1].method.as_str(), requests[1].body_text().as_str()), ("PUT", "from disk"));
     let form = requests[2].body_text();
     let file_name = path.file_name().unwrap().to_string_lossy();
-    assert!(form.contains(&format!("name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: text/plain\r\n\r\nfrom disk")), "{form}");
-    assert!(form.contains("name=\"extras\"; filename=\"1.bin\"") && form.contains("name=\"extras\"; filename=\"2.bin\""), "{form}");
+    assert!(
+        form.contains(&format!("name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: text/plain\r\n\r\nfrom disk")),
+        "{form}"
+    );
+    assert!(
+        form.contains("name=\"extras\"; filename=\"1.bin\"") && form.contains("name=\"extras\"; filename=\"2.bin\""),
+        "{form}"
+    );
 }

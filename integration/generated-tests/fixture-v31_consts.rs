@@ -2,7 +2,7 @@
 //! property each alternative fixes with `const` (a string) or a one-value `enum` (an integer),
 //! an unknown value kept, and enums written as titled constants.
 
-use fixture_v31_consts::types::{Circle, Event, Level, ShapeKind, Shape, Square, Version};
+use fixture_v31_consts::types::{Circle, Event, Level, Shape, ShapeKind, Square, Version};
 use fixture_v31_consts::Client;
 use serde_json::{json, Value};
 use testkit::{Reply, Server};

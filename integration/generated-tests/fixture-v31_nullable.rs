@@ -20,7 +20,9 @@ fn absent_null_and_value_are_three_things() {
     assert_eq!(absent.banner, Nullable::Absent);
     assert_eq!(absent.age, Nullable::Absent);
 
-    let null = round_trip(json!({"name": "ann", "nickname": null, "avatar": null, "bio": null, "banner": null, "age": null, "theme": null}));
+    let null = round_trip(
+        json!({"name": "ann", "nickname": null, "avatar": null, "bio": null, "banner": null, "age": null, "theme": null}),
+    );
     assert_eq!(null.bio, Nullable::Null);
     assert_eq!(null.banner, Nullable::Null);
     assert_eq!(null.age, Nullable::Null);
@@ -45,15 +47,20 @@ fn required_but_nullable_is_sent_as_null() {
 
 #[test]
 fn null_items_and_several_types() {
-    let profile = round_trip(json!({"name": "n", "nickname": null, "avatar": null, "tags": ["a", null], "external_id": "x-1", "score": 2.5}));
+    let profile = round_trip(
+        json!({"name": "n", "nickname": null, "avatar": null, "tags": ["a", null], "external_id": "x-1", "score": 2.5}),
+    );
     assert_eq!(profile.tags, Some(vec![Some("a".to_owned()), None]));
     assert_eq!(profile.external_id, Some(ProfileExternalId::String("x-1".to_owned())));
     let profile = round_trip(json!({"name": "n", "nickname": null, "avatar": null, "external_id": 42}));
     assert_eq!(profile.external_id, Some(ProfileExternalId::Integer(42)));
     // `[integer, number]` is a number: a whole one decodes too.
-    let whole: Profile = serde_json::from_value(json!({"name": "n", "nickname": null, "avatar": null, "score": 3})).unwrap();
+    let whole: Profile =
+        serde_json::from_value(json!({"name": "n", "nickname": null, "avatar": null, "score": 3})).unwrap();
     assert_eq!(whole.score, Some(3.0));
-    let error = serde_json::from_value::<Profile>(json!({"name": "n", "nickname": null, "avatar": null, "external_id": true})).unwrap_err();
+    let error =
+        serde_json::from_value::<Profile>(json!({"name": "n", "nickname": null, "avatar": null, "external_id": true}))
+            .unwrap_err();
     assert!(error.to_string().contains("no variant of ProfileExternalId matches"), "{error}");
 }
 

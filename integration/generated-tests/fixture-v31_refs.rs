@@ -31,7 +31,8 @@ fn references_beside_keywords_and_into_defs_ids_and_anchors() {
 
 #[test]
 fn recursive_ref_is_a_recursive_type() {
-    let comment: Comment = serde_json::from_value(json!({"text": "a", "replies": [{"text": "b", "replies": [{"text": "c"}]}]})).unwrap();
+    let comment: Comment =
+        serde_json::from_value(json!({"text": "a", "replies": [{"text": "b", "replies": [{"text": "c"}]}]})).unwrap();
     let replies = comment.replies.unwrap();
     assert_eq!(replies[0].replies.as_ref().unwrap()[0].text.as_deref(), Some("c"));
 }
@@ -52,5 +53,8 @@ async fn a_path_item_from_components_is_called_like_any_other() {
     assert_eq!(created.owner_id, "p-2");
     let requests = server.requests();
     assert_eq!(requests[0].target, "/folders?limit=5");
-    assert_eq!((requests[1].method.as_str(), requests[1].body_text().as_str()), ("POST", r#"{"name":"b","owner_id":"p-2"}"#));
+    assert_eq!(
+        (requests[1].method.as_str(), requests[1].body_text().as_str()),
+        ("POST", r#"{"name":"b","owner_id":"p-2"}"#)
+    );
 }

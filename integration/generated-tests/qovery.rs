@@ -2,7 +2,9 @@
 //! `../shared/specs/qovery.yaml`. Run by `cargo xtask check-specs`, which generates that crate
 //! and copies this file into its `tests/`.
 
-use qovery::types::{JobResponse, ListServicesByEnvironmentIdResponse, ListServicesByEnvironmentIdResponseResultsItem as Service};
+use qovery::types::{
+    JobResponse, ListServicesByEnvironmentIdResponse, ListServicesByEnvironmentIdResponseResultsItem as Service,
+};
 use serde_json::{json, Value};
 
 fn cron_job() -> Value {
@@ -105,7 +107,9 @@ fn a_cron_job_round_trips() {
 
 #[test]
 fn a_lifecycle_job_round_trips() {
-    let JobResponse::Lifecycle(job) = round_trip::<JobResponse>(&lifecycle_job()) else { panic!("not a lifecycle job") };
+    let JobResponse::Lifecycle(job) = round_trip::<JobResponse>(&lifecycle_job()) else {
+        panic!("not a lifecycle job")
+    };
     assert_eq!(job.name, "seed-database");
 }
 

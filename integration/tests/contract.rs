@@ -28,7 +28,10 @@ fn accepted<T>(operation: &str, result: Result<T, Error>) -> T {
 #[ignore = "needs the Prism mock server: cargo xtask contract"]
 async fn every_operation_is_accepted_by_prism_and_decoded() {
     let client = prism();
-    let (id, secret_id) = (Uuid::from_u128(0x3c90c3cc_0d44_4b50_8888_8dd25736052a), Uuid::from_u128(0x0b5b56c8_6e3a_4c4e_9b8a_2f3c1d4e5f60));
+    let (id, secret_id) = (
+        Uuid::from_u128(0x3c90c3cc_0d44_4b50_8888_8dd25736052a),
+        Uuid::from_u128(0x0b5b56c8_6e3a_4c4e_9b8a_2f3c1d4e5f60),
+    );
     let mut request = SecretRequest::new("DATABASE_URL");
     request.value = Some("postgres://…".into());
     request.mount_path = Nullable::Null;
@@ -63,11 +66,19 @@ async fn prism_refuses_what_the_document_forbids() {
     // The check is real: a request the document forbids is refused, and the client reports it.
     let url = std::env::var("PRISM_URL").expect("PRISM_URL");
     let anonymous = Client::builder().base_url(url).build().unwrap();
-    let error = anonymous.job_secret().list_job_secrets(Uuid::from_u128(0x3c90c3cc_0d44_4b50_8888_8dd25736052a)).await.unwrap_err();
+    let error = anonymous
+        .job_secret()
+        .list_job_secrets(Uuid::from_u128(0x3c90c3cc_0d44_4b50_8888_8dd25736052a))
+        .await
+        .unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(401), "{error}");
     let raw = prism()
         .runtime()
-        .request(apigen_runtime::Method::PUT, "/job/{jobId}/secret/{secretId}", &[&"not-a-uuid", &Uuid::from_u128(0x3c90c3cc_0d44_4b50_8888_8dd25736052a)])
+        .request(
+            apigen_runtime::Method::PUT,
+            "/job/{jobId}/secret/{secretId}",
+            &[&"not-a-uuid", &Uuid::from_u128(0x3c90c3cc_0d44_4b50_8888_8dd25736052a)],
+        )
         .security(&[&["bearerAuth"]])
         .json(&serde_json::json!({"value": 1}))
         .send_empty::<serde_json::Value>(&[])

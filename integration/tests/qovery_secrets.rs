@@ -49,11 +49,7 @@ const SECRET_JSON: &str = r#"{
 }"#;
 
 async fn client_for(server: &Server) -> Client {
-    Client::builder()
-        .base_url(server.url())
-        .credential(auth::bearer_auth("jwt-TOKEN-123"))
-        .build()
-        .unwrap()
+    Client::builder().base_url(server.url()).credential(auth::bearer_auth("jwt-TOKEN-123")).build().unwrap()
 }
 
 fn only_request(server: &Server) -> Recorded {
@@ -67,8 +63,18 @@ async fn every_operation_sends_its_method_and_path() {
     let secret = || Reply::json(201, SECRET_JSON);
     let list = || Reply::json(200, &format!(r#"{{"results":[{SECRET_JSON}]}}"#));
     let server = Server::scripted(vec![
-        secret(), list(), secret(), secret(), Reply::json(200, SECRET_JSON), Reply::empty(204),
-        secret(), list(), secret(), secret(), Reply::json(200, SECRET_JSON), Reply::empty(204),
+        secret(),
+        list(),
+        secret(),
+        secret(),
+        Reply::json(200, SECRET_JSON),
+        Reply::empty(204),
+        secret(),
+        list(),
+        secret(),
+        secret(),
+        Reply::json(200, SECRET_JSON),
+        Reply::empty(204),
     ])
     .await;
     let client = client_for(&server).await;
@@ -85,7 +91,10 @@ async fn every_operation_sends_its_method_and_path() {
 
     let project = client.project_secret();
     project.create_project_secret(id, None).await.unwrap();
-    assert_eq!(project.list_project_secrets(id).await.unwrap().results.unwrap()[0].scope, ApiVariableScopeEnum::Application);
+    assert_eq!(
+        project.list_project_secrets(id).await.unwrap().results.unwrap()[0].scope,
+        ApiVariableScopeEnum::Application
+    );
     project.create_project_secret_alias(id, secret_id, None).await.unwrap();
     project.create_project_secret_override(id, secret_id, None).await.unwrap();
     project.edit_project_secret(id, secret_id, &edit).await.unwrap();
@@ -176,7 +185,8 @@ async fn api_key_credential_goes_in_authorization_with_its_prefix() {
 #[tokio::test]
 async fn a_runtime_client_built_by_hand_authenticates_once_wrapped() {
     let server = Server::start(|_| Reply::json(200, r#"{"results":[]}"#)).await;
-    let by_hand = apigen_runtime::Client::builder(&server.url()).credential(auth::bearer_auth("jwt-HAND")).build().unwrap();
+    let by_hand =
+        apigen_runtime::Client::builder(&server.url()).credential(auth::bearer_auth("jwt-HAND")).build().unwrap();
     Client::from(by_hand).project_secret().list_project_secrets(ids().0).await.unwrap();
     // A default the builder set, even "none", is kept.
     let public = apigen_runtime::Client::builder(&server.url())
@@ -202,11 +212,7 @@ async fn declared_error_statuses_keep_status_description_and_body() {
         let server = Server::scripted(vec![Reply::json(status, &body).with_header("x-request-id", "r-1")]).await;
         let client = client_for(&server).await;
         let (id, secret_id) = ids();
-        let error = client
-            .job_secret()
-            .edit_job_secret(id, secret_id, &SecretEditRequest::new("K"))
-            .await
-            .unwrap_err();
+        let error = client.job_secret().edit_job_secret(id, secret_id, &SecretEditRequest::new("K")).await.unwrap_err();
         let Error::Status(error) = error else { panic!("expected a status error, got {error:?}") };
         assert_eq!(error.status.as_u16(), status);
         assert_eq!(error.description, Some(description));
@@ -240,11 +246,13 @@ async fn an_undeclared_status_is_an_error_too_after_the_retries_a_delete_allows(
 
 #[tokio::test]
 async fn unknown_enum_values_are_kept_not_rejected() {
-    let json = SECRET_JSON
-        .replacen(r#""scope": "APPLICATION""#, r#""scope": "ORGANIZATION""#, 1)
-        .replacen(r#""variable_type": "VALUE",
-  "service_id""#, r#""variable_type": "VAULT_REFERENCE",
-  "service_id""#, 1);
+    let json = SECRET_JSON.replacen(r#""scope": "APPLICATION""#, r#""scope": "ORGANIZATION""#, 1).replacen(
+        r#""variable_type": "VALUE",
+  "service_id""#,
+        r#""variable_type": "VAULT_REFERENCE",
+  "service_id""#,
+        1,
+    );
     let server = Server::scripted(vec![Reply::json(201, &json)]).await;
     let client = client_for(&server).await;
     let secret = client.job_secret().create_job_secret(ids().0, None).await.unwrap();
@@ -319,9 +327,11 @@ fn seed_payloads_decode_and_round_trip() {
 #[test]
 fn date_times_keep_their_offset() {
     // `-05:00` comes back as `-05:00`, not as the same instant in UTC (`15:00:00Z`).
-    let text = SECRET_JSON
-        .replacen("2023-11-07T05:31:56Z", "2024-01-01T10:00:00-05:00", 1)
-        .replacen("2023-11-07T05:31:56Z", "2024-01-01T10:00:00.250+05:30", 1);
+    let text = SECRET_JSON.replacen("2023-11-07T05:31:56Z", "2024-01-01T10:00:00-05:00", 1).replacen(
+        "2023-11-07T05:31:56Z",
+        "2024-01-01T10:00:00.250+05:30",
+        1,
+    );
     let secret: types::Secret = serde_json::from_str(&text).unwrap();
     assert_eq!(secret.created_at.to_rfc3339(), "2024-01-01T10:00:00-05:00");
     assert_eq!(secret.created_at.offset().local_minus_utc(), -5 * 3600);

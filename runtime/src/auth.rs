@@ -131,10 +131,7 @@ pub(crate) fn choose(security: Security, credentials: &[Credential]) -> Option<V
         return Some(Vec::new());
     }
     security.iter().find_map(|alternative| {
-        alternative
-            .iter()
-            .map(|scheme| credentials.iter().find(|c| c.scheme == *scheme))
-            .collect::<Option<Vec<_>>>()
+        alternative.iter().map(|scheme| credentials.iter().find(|c| c.scheme == *scheme)).collect::<Option<Vec<_>>>()
     })
 }
 

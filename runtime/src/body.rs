@@ -62,12 +62,11 @@ impl Upload {
                 let length = file.metadata().await.ok().map(|m| m.len());
                 Ok((file.into(), length))
             }
-            Source::Stream(stream) => stream
-                .lock()
-                .ok()
-                .and_then(|mut s| s.take())
-                .map(|body| (body, None))
-                .ok_or_else(|| "a body from a stream can be sent once only; this request needed it again".to_owned()),
+            Source::Stream(stream) => {
+                stream.lock().ok().and_then(|mut s| s.take()).map(|body| (body, None)).ok_or_else(|| {
+                    "a body from a stream can be sent once only; this request needed it again".to_owned()
+                })
+            }
         }
     }
 }
@@ -301,8 +300,14 @@ impl Multipart {
 #[derive(Clone)]
 pub(crate) enum Payload {
     /// JSON, form, text or bytes already in memory.
-    Bytes { content_type: HeaderValue, bytes: Bytes },
-    Upload { content_type: HeaderValue, upload: Arc<Upload> },
+    Bytes {
+        content_type: HeaderValue,
+        bytes: Bytes,
+    },
+    Upload {
+        content_type: HeaderValue,
+        upload: Arc<Upload>,
+    },
     Multipart(Multipart),
 }
 

@@ -116,7 +116,14 @@ pub struct DecodeError {
 }
 
 impl DecodeError {
-    pub(crate) fn new(type_name: &'static str, message: String, line: usize, column: usize, status: StatusCode, body: &[u8]) -> Self {
+    pub(crate) fn new(
+        type_name: &'static str,
+        message: String,
+        line: usize,
+        column: usize,
+        status: StatusCode,
+        body: &[u8],
+    ) -> Self {
         DecodeError { type_name, message, line, column, excerpt: excerpt(body), status }
     }
 }
@@ -164,10 +171,7 @@ impl ErrorStatus {
 
     /// The entry for `status`: its own, else the `default` one.
     pub(crate) fn find(errors: &[ErrorStatus], status: u16) -> Option<&ErrorStatus> {
-        errors
-            .iter()
-            .find(|e| e.status == Some(status))
-            .or_else(|| errors.iter().find(|e| e.status.is_none()))
+        errors.iter().find(|e| e.status == Some(status)).or_else(|| errors.iter().find(|e| e.status.is_none()))
     }
 }
 

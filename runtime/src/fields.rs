@@ -245,7 +245,10 @@ mod tests {
     #[test]
     fn parameters_of_generated_types_are_written_without_json_quotes() {
         // Omicron's `NameOrId` (a union of a uuid and a name) in a path: the value, not `"…"`.
-        assert_eq!(ParamText::json(&serde_json::json!("3fa85f64-5717-4562-b3fc-2c963f66afa6")).to_string(), "3fa85f64-5717-4562-b3fc-2c963f66afa6");
+        assert_eq!(
+            ParamText::json(&serde_json::json!("3fa85f64-5717-4562-b3fc-2c963f66afa6")).to_string(),
+            "3fa85f64-5717-4562-b3fc-2c963f66afa6"
+        );
         assert_eq!(ParamText::json(&7).to_string(), "7");
         assert_eq!(ParamText::json(&true).to_string(), "true");
         assert_eq!(ParamText::json(&serde_json::json!({"a": 1})).to_string(), r#"{"a":1}"#);

@@ -88,7 +88,14 @@ mod tests {
             gone: Option<u8>,
             meta: Value,
         }
-        let body = Body { to: "+1 555", record: true, price: 12.5, event: vec!["initiated", "ringing"], gone: None, meta: json!({"a": 1}) };
+        let body = Body {
+            to: "+1 555",
+            record: true,
+            price: 12.5,
+            event: vec!["initiated", "ringing"],
+            gone: None,
+            meta: json!({"a": 1}),
+        };
         assert_eq!(
             encode(&body).unwrap(),
             "to=%2B1+555&record=true&price=12.5&event=initiated&event=ringing&meta=%7B%22a%22%3A1%7D"

@@ -392,7 +392,10 @@ mod tests {
         let (every, _) = round_trip::<Every>(r#"{"required":"r","type":"t","extra":{"deep":[1,2]}}"#);
         assert_eq!(every.required, "r");
         let (open, text) = round_trip::<Open>(r#"{"name":"n","z":1,"a":{"b":null}}"#);
-        assert_eq!(open.additional_properties, BTreeMap::from([("a".into(), json!({"b": null})), ("z".into(), json!(1))]));
+        assert_eq!(
+            open.additional_properties,
+            BTreeMap::from([("a".into(), json!({"b": null})), ("z".into(), json!(1))])
+        );
         assert_eq!(text, r#"{"name":"n","a":{"b":null},"z":1}"#);
     }
 

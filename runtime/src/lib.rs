@@ -19,17 +19,16 @@ pub mod stream;
 pub mod union;
 
 pub use auth::{Credential, Security};
-pub use bytes::Bytes;
 pub use body::{FilePart, Multipart, Upload};
+pub use bytes::Bytes;
 pub use client::{Client, ClientBuilder, DEFAULT_BODY_LIMIT, DEFAULT_TIMEOUT};
 pub use error::{ApiError, DecodeError, Error, ErrorStatus, Result};
 pub use fields::{Base64, Nullable, ParamText, Secret};
 pub use http::{HeaderMap, StatusCode};
 pub use request::{RawResponse, RequestBuilder};
-pub use stream::{ByteStream, Event, EventStream, LineFormat, LineStream};
-pub use retry::{AttemptInfo, Middleware, RequestInfo, RetryPolicy};
 pub use reqwest::{self, Method};
+pub use retry::{AttemptInfo, Middleware, RequestInfo, RetryPolicy};
+pub use stream::{ByteStream, Event, EventStream, LineFormat, LineStream};
 
 #[doc(hidden)]
 pub use serde;
-

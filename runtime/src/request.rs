@@ -38,7 +38,12 @@ pub struct RequestBuilder<'c> {
 }
 
 impl<'c> RequestBuilder<'c> {
-    pub(crate) fn new(client: &'c Client, method: reqwest::Method, template: &'static str, args: &[&dyn Display]) -> Self {
+    pub(crate) fn new(
+        client: &'c Client,
+        method: reqwest::Method,
+        template: &'static str,
+        args: &[&dyn Display],
+    ) -> Self {
         let mut builder = RequestBuilder {
             client,
             method,
@@ -275,7 +280,10 @@ impl<'c> RequestBuilder<'c> {
     }
 
     /// Sends and decodes a JSON success body as `T`.
-    pub async fn send_json<T: DeserializeOwned, E: DeserializeOwned>(self, errors: &[ErrorStatus]) -> Result<T, Error<E>> {
+    pub async fn send_json<T: DeserializeOwned, E: DeserializeOwned>(
+        self,
+        errors: &[ErrorStatus],
+    ) -> Result<T, Error<E>> {
         self.send_whole(Some("application/json"), errors).await?.json()
     }
 
@@ -362,10 +370,16 @@ impl<'c> RequestBuilder<'c> {
     }
 
     /// A whole success response, or the error for any other status.
-    async fn send_whole<E: DeserializeOwned>(self, accept: Option<&'static str>, errors: &[ErrorStatus]) -> Result<RawResponse, Error<E>> {
+    async fn send_whole<E: DeserializeOwned>(
+        self,
+        accept: Option<&'static str>,
+        errors: &[ErrorStatus],
+    ) -> Result<RawResponse, Error<E>> {
         let redirect_answers = self.redirect_answers;
         match self.prepare(accept)?.send(Mode::Whole).await? {
-            Received::Whole(response) if response.status.is_success() || (redirect_answers && response.status.is_redirection()) => {
+            Received::Whole(response)
+                if response.status.is_success() || (redirect_answers && response.status.is_redirection()) =>
+            {
                 Ok(response)
             }
             Received::Whole(response) => Err(response.into_error(errors)),
@@ -408,7 +422,8 @@ impl<'c> RequestBuilder<'c> {
             }
         }
         if !self.cookies.is_empty() {
-            let cookies = HeaderValue::from_str(&self.cookies.join("; ")).map_err(|e| Error::InvalidRequest(e.to_string()))?;
+            let cookies =
+                HeaderValue::from_str(&self.cookies.join("; ")).map_err(|e| Error::InvalidRequest(e.to_string()))?;
             headers.append(http::header::COOKIE, cookies);
         }
         let mut body = self.body;
@@ -499,7 +514,8 @@ fn fill_path(template: &str, args: &[&dyn Display], out: &mut String) -> Result<
     let mut args = args.iter();
     let mut rest = template;
     while let Some(open) = rest.find('{') {
-        let close = rest[open..].find('}').map(|c| open + c).ok_or_else(|| format!("unclosed `{{` in path `{template}`"))?;
+        let close =
+            rest[open..].find('}').map(|c| open + c).ok_or_else(|| format!("unclosed `{{` in path `{template}`"))?;
         out.push_str(&rest[..open]);
         let name = &rest[open + 1..close];
         let value = args.next().ok_or_else(|| format!("no value for path parameter `{name}`"))?.to_string();
@@ -553,9 +569,7 @@ impl RawResponse {
     /// The error for a non-success status, with the declared description and typed body.
     pub fn into_error<E: DeserializeOwned>(self, errors: &[ErrorStatus]) -> Error<E> {
         let declared = ErrorStatus::find(errors, self.status.as_u16());
-        let typed = declared
-            .filter(|d| d.typed)
-            .and_then(|_| serde_json::from_slice(&self.body).ok());
+        let typed = declared.filter(|d| d.typed).and_then(|_| serde_json::from_slice(&self.body).ok());
         Error::Status(Box::new(ApiError {
             status: self.status,
             headers: self.headers,

@@ -53,10 +53,8 @@ impl RetryPolicy {
 
     /// Exponential backoff with full jitter: uniform in `[0, min(max, initial × 2^(attempt-1))]`.
     fn backoff(&self, attempt: u32) -> Duration {
-        let ceiling = self
-            .initial_backoff
-            .saturating_mul(2u32.saturating_pow(attempt.saturating_sub(1)))
-            .min(self.max_backoff);
+        let ceiling =
+            self.initial_backoff.saturating_mul(2u32.saturating_pow(attempt.saturating_sub(1))).min(self.max_backoff);
         ceiling.mul_f64(jitter())
     }
 }
@@ -140,12 +138,20 @@ impl Received {
 /// Why an attempt got no usable response.
 enum Failure {
     Transport(reqwest::Error),
-    TooLarge { limit: usize, status: StatusCode, headers: HeaderMap },
+    TooLarge {
+        limit: usize,
+        status: StatusCode,
+        headers: HeaderMap,
+    },
     /// The request could not be built again (a file that cannot be read).
     Request(String),
 }
 
-pub(crate) async fn send<E>(prepared: &Prepared, mode: Mode, credentials: Option<Vec<&Credential>>) -> Result<Received, Error<E>> {
+pub(crate) async fn send<E>(
+    prepared: &Prepared,
+    mode: Mode,
+    credentials: Option<Vec<&Credential>>,
+) -> Result<Received, Error<E>> {
     let inner = &prepared.client.inner;
     let info = &prepared.info;
     let policy = &inner.retry;
@@ -176,12 +182,7 @@ pub(crate) async fn send<E>(prepared: &Prepared, mode: Mode, credentials: Option
         span.record("duration_ms", elapsed.as_millis() as u64);
         let outcome = match outcome {
             Ok(outcome) => outcome,
-            Err(_) => {
-                return Err(Error::Deadline {
-                    attempts: attempt,
-                    elapsed: started.elapsed(),
-                })
-            }
+            Err(_) => return Err(Error::Deadline { attempts: attempt, elapsed: started.elapsed() }),
         };
         let (status, headers, transport) = match &outcome {
             Ok(received) => (Some(received.status()), Some(received.headers()), None),
@@ -192,13 +193,7 @@ pub(crate) async fn send<E>(prepared: &Prepared, mode: Mode, credentials: Option
         if let Some(status) = status {
             span.record("status", status.as_u16());
         }
-        let report = AttemptInfo {
-            attempt,
-            status,
-            headers,
-            error: transport,
-            elapsed,
-        };
+        let report = AttemptInfo { attempt, status, headers, error: transport, elapsed };
         for middleware in &inner.middleware {
             middleware.on_attempt(info, &report);
         }
@@ -233,16 +228,18 @@ fn finish<E>(inner: &Inner, info: &RequestInfo, outcome: Result<Received, Failur
         Ok(live) => Ok(live),
         Err(Failure::Transport(error)) => Err(Error::Transport(error)),
         Err(Failure::Request(message)) => Err(Error::InvalidRequest(message)),
-        Err(Failure::TooLarge { limit, status, headers }) => Err(Error::TooLarge {
-            limit,
-            what: "body",
-            status,
-            headers: Box::new(headers),
-        }),
+        Err(Failure::TooLarge { limit, status, headers }) => {
+            Err(Error::TooLarge { limit, what: "body", status, headers: Box::new(headers) })
+        }
     }
 }
 
-async fn exchange(http: &reqwest::Client, request: reqwest::Request, mode: Mode, limit: usize) -> Result<Received, Failure> {
+async fn exchange(
+    http: &reqwest::Client,
+    request: reqwest::Request,
+    mode: Mode,
+    limit: usize,
+) -> Result<Received, Failure> {
     let mut response = http.execute(request).await.map_err(Failure::Transport)?;
     let status = response.status();
     let headers = response.headers().clone();

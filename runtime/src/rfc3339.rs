@@ -88,7 +88,8 @@ impl Rfc3339 for OffsetDateTime {
                 f.write_str("an RFC 3339 date-time")
             }
             fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<OffsetDateTime, E> {
-                OffsetDateTime::parse(text, &Format).map_err(|e| E::custom(format_args!("`{text}` is not an RFC 3339 date-time: {e}")))
+                OffsetDateTime::parse(text, &Format)
+                    .map_err(|e| E::custom(format_args!("`{text}` is not an RFC 3339 date-time: {e}")))
             }
         }
         deserializer.deserialize_str(Text)

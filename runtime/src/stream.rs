@@ -603,7 +603,10 @@ mod tests {
     #[test]
     fn every_line_ending_and_lines_split_across_chunks() {
         let one_by_one: Vec<&[u8]> = b"data: a\r\n\r\ndata: b\r\rdata: c\n\n".chunks(1).collect();
-        assert_eq!(parse(&one_by_one), [event("message", "a", None), event("message", "b", None), event("message", "c", None)]);
+        assert_eq!(
+            parse(&one_by_one),
+            [event("message", "a", None), event("message", "b", None), event("message", "c", None)]
+        );
         // A CR at the end of one chunk and its LF at the start of the next are one line end.
         assert_eq!(parse(&[b"data: a\r", b"\n\r", b"\n"]), [event("message", "a", None)]);
     }
@@ -611,7 +614,9 @@ mod tests {
     #[test]
     fn ids_carry_over_retry_is_kept_and_odd_fields_are_ignored() {
         let mut parser = SseParser::new(1 << 20, StatusCode::OK, HeaderMap::new());
-        parser.feed(b"\xEF\xBB\xBFid: 1\nretry: 2500\ndata: a\n\ndata: b\n\nretry: soon\nid: x\0y\nfoo: bar\ndata: c\n\n");
+        parser.feed(
+            b"\xEF\xBB\xBFid: 1\nretry: 2500\ndata: a\n\ndata: b\n\nretry: soon\nid: x\0y\nfoo: bar\ndata: c\n\n",
+        );
         let events: Vec<RawEvent> = parser.events.drain(..).collect();
         assert_eq!(events[0].id.as_deref(), Some("1"));
         assert_eq!(events[0].retry, Some(Duration::from_millis(2500)));

@@ -156,7 +156,12 @@ impl<'de> serde::Deserialize<'de> for TagValue {
 }
 
 /// Serializes a variant whose own type lacks the tag property, adding it.
-pub fn serialize_tagged<T: Serialize, S: Serializer>(value: &T, property: &str, tag: &str, serializer: S) -> Result<S::Ok, S::Error> {
+pub fn serialize_tagged<T: Serialize, S: Serializer>(
+    value: &T,
+    property: &str,
+    tag: &str,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
     let mut object = serde_json::to_value(value).map_err(S::Error::custom)?;
     match &mut object {
         Value::Object(map) => {
@@ -274,7 +279,10 @@ mod tests {
 
     fn action(text: &str) -> Result<Action, serde_json::Error> {
         Untagged::new("Action", buffered(text)).decide(|tried| {
-            tried.attempt("Template").map(Action::Template).or_else(|| tried.attempt("Extraction").map(Action::Extraction))
+            tried
+                .attempt("Template")
+                .map(Action::Template)
+                .or_else(|| tried.attempt("Extraction").map(Action::Extraction))
         })
     }
 
@@ -299,16 +307,22 @@ mod tests {
         struct Lifecycle {
             name: &'static str,
         }
-        let json = serialize_tagged(&Lifecycle { name: "x" }, "job_type", "LIFECYCLE", serde_json::value::Serializer).unwrap();
+        let json =
+            serialize_tagged(&Lifecycle { name: "x" }, "job_type", "LIFECYCLE", serde_json::value::Serializer).unwrap();
         assert_eq!(json, serde_json::json!({"name": "x", "job_type": "LIFECYCLE"}));
         assert_eq!(tag(&buffered(&json.to_string()), "job_type").as_deref(), Some("LIFECYCLE"));
     }
 
     #[test]
     fn tags_are_read_as_text_whatever_their_json_type() {
-        let value = buffered(r#"{"s": "a", "i": 2, "n": -3, "b": true, "f": 1.5, "o": {"s": "inner"}, "l": [1], "z": null}"#);
-        let tags: Vec<Option<String>> = ["s", "i", "n", "b", "f", "o", "l", "z", "missing"].iter().map(|p| tag(&value, p)).collect();
-        assert_eq!(tags, [Some("a".into()), Some("2".into()), Some("-3".into()), Some("true".into()), None, None, None, None, None]);
+        let value =
+            buffered(r#"{"s": "a", "i": 2, "n": -3, "b": true, "f": 1.5, "o": {"s": "inner"}, "l": [1], "z": null}"#);
+        let tags: Vec<Option<String>> =
+            ["s", "i", "n", "b", "f", "o", "l", "z", "missing"].iter().map(|p| tag(&value, p)).collect();
+        assert_eq!(
+            tags,
+            [Some("a".into()), Some("2".into()), Some("-3".into()), Some("true".into()), None, None, None, None, None]
+        );
         // An escaped name is the same name; a value that is not an object has no tag.
         assert_eq!(tag(&buffered(r#"{"job\u005ftype": "CRON"}"#), "job_type").as_deref(), Some("CRON"));
         for other in [r#"[{"s": "a"}]"#, r#""s""#, "1", "null", "true"] {

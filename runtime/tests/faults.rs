@@ -63,13 +63,15 @@ async fn attempts_are_bounded() {
 
 #[tokio::test]
 async fn retry_after_is_honoured_in_seconds_and_as_a_date() {
-    let server = Server::scripted(vec![Reply::empty(429).with_header("retry-after", "1"), Reply::json(200, "{}")]).await;
+    let server =
+        Server::scripted(vec![Reply::empty(429).with_header("retry-after", "1"), Reply::json(200, "{}")]).await;
     let started = Instant::now();
     get_json(&client(&server, fast())).await.unwrap();
     assert!(started.elapsed() >= Duration::from_secs(1), "{:?}", started.elapsed());
 
     let date = httpdate_in(Duration::from_secs(2));
-    let server = Server::scripted(vec![Reply::empty(503).with_header("retry-after", &date), Reply::json(200, "{}")]).await;
+    let server =
+        Server::scripted(vec![Reply::empty(503).with_header("retry-after", &date), Reply::json(200, "{}")]).await;
     let started = Instant::now();
     get_json(&client(&server, fast())).await.unwrap();
     // An HTTP-date has whole seconds: at least one of the two has passed.
@@ -97,13 +99,15 @@ fn httpdate_in(delay: Duration) -> String {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
-    let name = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][(month - 1) as usize];
+    let name =
+        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][(month - 1) as usize];
     format!("{weekday}, {day:02} {name} {year} {h:02}:{m:02}:{s:02} GMT")
 }
 
 #[tokio::test]
 async fn a_truncated_body_is_retried_or_reported() {
-    let truncated = || Reply::Raw("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{\"a\":".into());
+    let truncated =
+        || Reply::Raw("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{\"a\":".into());
     let server = Server::scripted(vec![truncated(), Reply::json(200, r#"{"a":1}"#)]).await;
     assert_eq!(get_json(&client(&server, fast())).await.unwrap()["a"], 1);
 
@@ -134,7 +138,8 @@ async fn a_twenty_megabyte_body_is_read_whole() {
     let body = format!("[\"{big}\"]");
     let server = Server::scripted(vec![Reply::json(200, &body)]).await;
     let client = Client::builder(&server.url()).build().unwrap();
-    let value: Vec<String> = client.request(Method::GET, "/big", &[]).send_json::<_, serde_json::Value>(&[]).await.unwrap();
+    let value: Vec<String> =
+        client.request(Method::GET, "/big", &[]).send_json::<_, serde_json::Value>(&[]).await.unwrap();
     assert_eq!(value[0].len(), big.len());
 }
 
@@ -159,7 +164,11 @@ async fn unknown_statuses_are_kept() {
 async fn a_post_is_sent_once_unless_the_caller_opts_in() {
     let server = Server::start(|_| Reply::empty(503)).await;
     let post = |client: Client| async move {
-        client.request(Method::POST, "/secrets", &[]).json(&serde_json::json!({"key": "K"})).send_empty::<serde_json::Value>(&[]).await
+        client
+            .request(Method::POST, "/secrets", &[])
+            .json(&serde_json::json!({"key": "K"}))
+            .send_empty::<serde_json::Value>(&[])
+            .await
     };
     let error = post(client(&server, fast())).await.unwrap_err();
     assert!(matches!(&error, Error::Status(e) if e.status == 503), "{error:?}");
@@ -218,7 +227,12 @@ async fn middleware_sees_each_request_without_credentials_and_every_attempt() {
         .retry(fast())
         .build()
         .unwrap();
-    let value = client.request(Method::GET, "/things", &[]).security(&[&["bearer"]]).send_json::<serde_json::Value, serde_json::Value>(&[]).await.unwrap();
+    let value = client
+        .request(Method::GET, "/things", &[])
+        .security(&[&["bearer"]])
+        .send_json::<serde_json::Value, serde_json::Value>(&[])
+        .await
+        .unwrap();
     assert_eq!(value, serde_json::json!({"id": 7}));
     assert_eq!(*recorder.seen_authorization.lock().unwrap(), [None]);
     assert_eq!(recorder.attempts.load(Ordering::SeqCst), 2);

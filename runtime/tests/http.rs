@@ -1,7 +1,7 @@
 //! The runtime against a real server on 127.0.0.1: what the server receives, byte for byte, and
 //! what every kind of answer becomes.
 
-use apigen_runtime::{RetryPolicy, Client, Credential, Error, ErrorStatus, Method};
+use apigen_runtime::{Client, Credential, Error, ErrorStatus, Method, RetryPolicy};
 use serde::Deserialize;
 use testkit::{Reply, Server};
 
@@ -96,7 +96,12 @@ async fn header_values_with_cr_or_lf_are_refused_not_sent() {
         assert!(matches!(&error, Error::InvalidRequest(m) if m.contains("X-Request-ID")), "{error}");
     }
     assert!(server.requests().is_empty());
-    client.request(Method::GET, "/h", &[]).header("X-Request-ID", &"r-1").send_empty::<serde_json::Value>(&[]).await.unwrap();
+    client
+        .request(Method::GET, "/h", &[])
+        .header("X-Request-ID", &"r-1")
+        .send_empty::<serde_json::Value>(&[])
+        .await
+        .unwrap();
     assert_eq!(server.requests()[0].header("x-request-id"), Some("r-1"));
 }
 
@@ -132,7 +137,9 @@ async fn credentials_follow_the_operation_security() {
     let seen: Vec<_> = server
         .requests()
         .iter()
-        .map(|r| (r.header("authorization").map(str::to_owned), r.header("x-team-key").map(str::to_owned), r.query.clone()))
+        .map(|r| {
+            (r.header("authorization").map(str::to_owned), r.header("x-team-key").map(str::to_owned), r.query.clone())
+        })
         .collect();
     let some = |s: &str| Some(s.to_owned());
     assert_eq!(
@@ -186,7 +193,14 @@ async fn the_default_security_applies_until_a_request_sets_its_own() {
     let seen: Vec<_> = server
         .requests()
         .iter()
-        .map(|r| (r.method.clone(), r.path.clone(), r.header("authorization").map(str::to_owned), r.header("x-team-key").map(str::to_owned)))
+        .map(|r| {
+            (
+                r.method.clone(),
+                r.path.clone(),
+                r.header("authorization").map(str::to_owned),
+                r.header("x-team-key").map(str::to_owned),
+            )
+        })
         .collect();
     let some = |s: &str| Some(s.to_owned());
     assert_eq!(
@@ -206,7 +220,12 @@ async fn json_bodies_are_exact_and_optional_bodies_absent() {
     let client = client(&server);
     let body = serde_json::json!({"key": "K", "mount_path": null});
     client.request(Method::POST, "/b", &[]).json(&body).send_empty::<serde_json::Value>(&[]).await.unwrap();
-    client.request(Method::POST, "/b", &[]).json_opt::<serde_json::Value>(None).send_empty::<serde_json::Value>(&[]).await.unwrap();
+    client
+        .request(Method::POST, "/b", &[])
+        .json_opt::<serde_json::Value>(None)
+        .send_empty::<serde_json::Value>(&[])
+        .await
+        .unwrap();
     let requests = server.requests();
     assert_eq!(requests[0].body_text(), r#"{"key":"K","mount_path":null}"#);
     assert_eq!(requests[0].header("content-type"), Some("application/json"));
@@ -216,7 +235,8 @@ async fn json_bodies_are_exact_and_optional_bodies_absent() {
 
 #[tokio::test]
 async fn typed_error_bodies_by_exact_status_then_default() {
-    const ERRORS: &[ErrorStatus] = &[ErrorStatus::typed(400, "Invalid"), ErrorStatus::new(404, "Gone"), ErrorStatus::default_typed("Unexpected")];
+    const ERRORS: &[ErrorStatus] =
+        &[ErrorStatus::typed(400, "Invalid"), ErrorStatus::new(404, "Gone"), ErrorStatus::default_typed("Unexpected")];
     let server = Server::scripted(vec![
         Reply::json(400, r#"{"message":"bad key"}"#),
         Reply::json(404, r#"{"message":"no such"}"#),
@@ -227,9 +247,15 @@ async fn typed_error_bodies_by_exact_status_then_default() {
     let client = client(&server);
     let mut outcomes = Vec::new();
     for _ in 0..4 {
-        let error = client.request(Method::GET, "/e", &[]).send_json::<serde_json::Value, Problem>(ERRORS).await.unwrap_err();
+        let error =
+            client.request(Method::GET, "/e", &[]).send_json::<serde_json::Value, Problem>(ERRORS).await.unwrap_err();
         let Error::Status(error) = error else { panic!("{error:?}") };
-        outcomes.push((error.status.as_u16(), error.description, error.typed.as_ref().map(|p| p.message.clone()), error.body_text()));
+        outcomes.push((
+            error.status.as_u16(),
+            error.description,
+            error.typed.as_ref().map(|p| p.message.clone()),
+            error.body_text(),
+        ));
     }
     assert_eq!(outcomes[0], (400, Some("Invalid"), Some("bad key".into()), r#"{"message":"bad key"}"#.into()));
     // 404 is declared without a body type: the body is kept, nothing typed.
@@ -366,8 +392,18 @@ async fn an_accept_parameter_comes_first_and_json_is_still_accepted() {
     let server = Server::start(|_| Reply::json(200, "{}")).await;
     let client = client(&server);
     let versioned = "application/vnd.pagerduty+json;version=2";
-    client.get("/a", &[]).header("Accept", &versioned).send_json::<serde_json::Value, serde_json::Value>(&[]).await.unwrap();
-    client.get("/a", &[]).header("Accept", &"*/*").send_json::<serde_json::Value, serde_json::Value>(&[]).await.unwrap();
+    client
+        .get("/a", &[])
+        .header("Accept", &versioned)
+        .send_json::<serde_json::Value, serde_json::Value>(&[])
+        .await
+        .unwrap();
+    client
+        .get("/a", &[])
+        .header("Accept", &"*/*")
+        .send_json::<serde_json::Value, serde_json::Value>(&[])
+        .await
+        .unwrap();
     client.get("/a", &[]).send_json::<serde_json::Value, serde_json::Value>(&[]).await.unwrap();
     let requests = server.requests();
     assert_eq!(requests[0].header("accept"), Some("application/vnd.pagerduty+json;version=2, application/json"));

@@ -59,7 +59,8 @@ async fn two_hundred_megabytes_each_way_in_bounded_memory() {
         }
     })
     .await;
-    let client = Client::builder("http://unused.invalid").base_url(server.url()).retry(RetryPolicy::never()).build().unwrap();
+    let client =
+        Client::builder("http://unused.invalid").base_url(server.url()).retry(RetryPolicy::never()).build().unwrap();
 
     // Download: read as a stream, counted and checked as it goes, never held.
     let (received, peak) = peak_during(async {
@@ -92,7 +93,11 @@ async fn two_hundred_megabytes_each_way_in_bounded_memory() {
         }
     }
     let (sent, peak) = peak_during(async {
-        client.put("/upload", &[]).upload("application/octet-stream", Upload::file(&path)).send_empty::<serde_json::Value>(&[]).await
+        client
+            .put("/upload", &[])
+            .upload("application/octet-stream", Upload::file(&path))
+            .send_empty::<serde_json::Value>(&[])
+            .await
     })
     .await;
     std::fs::remove_file(&path).unwrap();

@@ -64,7 +64,8 @@ async fn events_are_framed_whatever_the_reads_and_done_ends_the_stream() {
 #[tokio::test]
 async fn text_events_and_an_unfinished_last_event() {
     // Per the standard, an event the stream ends in the middle of is not an event.
-    let server = Server::scripted(vec![Reply::stream(200, "text/event-stream", pieces(&[b"data: one\n\ndata: two"]))]).await;
+    let server =
+        Server::scripted(vec![Reply::stream(200, "text/event-stream", pieces(&[b"data: one\n\ndata: two"]))]).await;
     let events = client(&server).get("/s", &[]).send_events::<String, serde_json::Value>(&[], text).await.unwrap();
     let (events, error) = all(events).await;
     assert!(error.is_none(), "{error:?}");
@@ -73,8 +74,12 @@ async fn text_events_and_an_unfinished_last_event() {
 
 #[tokio::test]
 async fn a_stream_cut_mid_way_delivers_what_came_then_a_transport_error() {
-    let reply = Reply::stream(200, "text/event-stream", pieces(&[b"data: {\"text\":\"a\"}\n\n", b"data: {\"text\":\"b\"}\n\ndata: {\"te"]))
-        .with_end(StreamEnd::Abort);
+    let reply = Reply::stream(
+        200,
+        "text/event-stream",
+        pieces(&[b"data: {\"text\":\"a\"}\n\n", b"data: {\"text\":\"b\"}\n\ndata: {\"te"]),
+    )
+    .with_end(StreamEnd::Abort);
     let server = Server::scripted(vec![reply]).await;
     let events = client(&server).get("/s", &[]).send_events::<Delta, serde_json::Value>(&[], json).await.unwrap();
     let (events, error) = all(events).await;
@@ -84,11 +89,19 @@ async fn a_stream_cut_mid_way_delivers_what_came_then_a_transport_error() {
 
 #[tokio::test]
 async fn an_event_that_does_not_decode_says_which_and_ends_the_stream() {
-    let server = Server::scripted(vec![Reply::stream(200, "text/event-stream", pieces(&[b"event: delta\ndata: {\"txt\":1}\n\n"]))]).await;
+    let server = Server::scripted(vec![Reply::stream(
+        200,
+        "text/event-stream",
+        pieces(&[b"event: delta\ndata: {\"txt\":1}\n\n"]),
+    )])
+    .await;
     let events = client(&server).get("/s", &[]).send_events::<Delta, serde_json::Value>(&[], json).await.unwrap();
     let (_, error) = all(events).await;
     let message = error.unwrap().to_string();
-    assert!(message.contains("Delta") && message.contains("event `delta`") && message.contains("{\"txt\":1}"), "{message}");
+    assert!(
+        message.contains("Delta") && message.contains("event `delta`") && message.contains("{\"txt\":1}"),
+        "{message}"
+    );
 }
 
 #[tokio::test]
@@ -97,18 +110,27 @@ async fn a_slow_stream_is_bounded_per_read_not_as_a_whole() {
     let slow: Vec<(Duration, Bytes)> =
         (0..6).map(|i| (Duration::from_millis(250), Bytes::from(format!("data: {{\"text\":\"{i}\"}}\n\n")))).collect();
     // ...and one that goes quiet for 2 s is cut.
-    let stalled = vec![(Duration::ZERO, Bytes::from_static(b"data: {\"text\":\"a\"}\n\n")), (Duration::from_secs(2), Bytes::from_static(b"data: {\"text\":\"b\"}\n\n"))];
-    let server = Server::scripted(vec![Reply::stream(200, "text/event-stream", slow), Reply::stream(200, "text/event-stream", stalled)]).await;
+    let stalled = vec![
+        (Duration::ZERO, Bytes::from_static(b"data: {\"text\":\"a\"}\n\n")),
+        (Duration::from_secs(2), Bytes::from_static(b"data: {\"text\":\"b\"}\n\n")),
+    ];
+    let server = Server::scripted(vec![
+        Reply::stream(200, "text/event-stream", slow),
+        Reply::stream(200, "text/event-stream", stalled),
+    ])
+    .await;
     let client = Client::builder("http://unused.invalid")
         .base_url(server.url())
         .retry(RetryPolicy::never())
         .timeout(Duration::from_millis(400))
         .build()
         .unwrap();
-    let (events, error) = all(client.get("/s", &[]).send_events::<Delta, serde_json::Value>(&[], json).await.unwrap()).await;
+    let (events, error) =
+        all(client.get("/s", &[]).send_events::<Delta, serde_json::Value>(&[], json).await.unwrap()).await;
     assert!(error.is_none(), "{error:?}");
     assert_eq!(events.len(), 6);
-    let (events, error) = all(client.get("/s", &[]).send_events::<Delta, serde_json::Value>(&[], json).await.unwrap()).await;
+    let (events, error) =
+        all(client.get("/s", &[]).send_events::<Delta, serde_json::Value>(&[], json).await.unwrap()).await;
     assert_eq!(events.len(), 1);
     assert!(matches!(&error, Some(Error::Transport(e)) if e.is_timeout()), "{error:?}");
 }
@@ -116,7 +138,8 @@ async fn a_slow_stream_is_bounded_per_read_not_as_a_whole() {
 #[tokio::test]
 async fn reconnection_sends_the_last_event_id_after_the_servers_delay() {
     let first = Reply::stream(200, "text/event-stream", pieces(&[b"retry: 50\nid: 41\ndata: {\"text\":\"a\"}\n\n"]));
-    let second = Reply::stream(200, "text/event-stream", pieces(&[b"id: 42\ndata: {\"text\":\"b\"}\n\ndata: [DONE]\n\n"]));
+    let second =
+        Reply::stream(200, "text/event-stream", pieces(&[b"id: 42\ndata: {\"text\":\"b\"}\n\ndata: [DONE]\n\n"]));
     let server = Server::scripted(vec![first, second]).await;
     let stream = client(&server)
         .post("/s", &[])
@@ -141,12 +164,16 @@ async fn reconnection_sends_the_last_event_id_after_the_servers_delay() {
 async fn an_error_status_on_a_stream_is_a_status_error_with_its_body() {
     let server = Server::scripted(vec![Reply::json(429, r#"{"message":"slow down"}"#)]).await;
     let error = client(&server).get("/s", &[]).send_events::<Delta, serde_json::Value>(&[], json).await.unwrap_err();
-    assert!(matches!(&error, Error::Status(e) if e.status.as_u16() == 429 && e.body_text().contains("slow down")), "{error:?}");
+    assert!(
+        matches!(&error, Error::Status(e) if e.status.as_u16() == 429 && e.body_text().contains("slow down")),
+        "{error:?}"
+    );
 }
 
 #[tokio::test]
 async fn json_lines_and_sequences_decode_as_they_come_and_a_bad_line_is_named() {
-    let lines: &[&'static [u8]] = &[b"{\"text\":\"a\"}\n{\"te", b"xt\":\"b\"}\r\n\n{\"text\":3}\n{\"text\":\"never\"}\n"];
+    let lines: &[&'static [u8]] =
+        &[b"{\"text\":\"a\"}\n{\"te", b"xt\":\"b\"}\r\n\n{\"text\":3}\n{\"text\":\"never\"}\n"];
     let sequence: &[&'static [u8]] = &[b"\x1e{\"text\":\"a\"}\n\x1e", b"{\"text\":\"b\"}\n"];
     let server = Server::scripted(vec![
         Reply::stream(200, "application/jsonl", pieces(lines)),
@@ -154,12 +181,14 @@ async fn json_lines_and_sequences_decode_as_they_come_and_a_bad_line_is_named() 
     ])
     .await;
     let client = client(&server);
-    let stream = client.get("/l", &[]).send_lines::<Delta, serde_json::Value>(&[], LineFormat::Lines, json).await.unwrap();
+    let stream =
+        client.get("/l", &[]).send_lines::<Delta, serde_json::Value>(&[], LineFormat::Lines, json).await.unwrap();
     let (values, error) = all(stream).await;
     assert_eq!(values, [delta("a"), delta("b")]);
     let message = error.unwrap().to_string();
     assert!(message.contains("line 3") && message.contains("{\"text\":3}"), "{message}");
-    let stream = client.get("/q", &[]).send_lines::<Delta, serde_json::Value>(&[], LineFormat::Sequence, json).await.unwrap();
+    let stream =
+        client.get("/q", &[]).send_lines::<Delta, serde_json::Value>(&[], LineFormat::Sequence, json).await.unwrap();
     let (values, error) = all(stream).await;
     assert!(error.is_none(), "{error:?}");
     assert_eq!(values, [delta("a"), delta("b")]);
@@ -175,18 +204,30 @@ async fn the_body_limit_at_exactly_n_and_n_plus_one_bytes() {
         Reply::text(200, "text/plain", &over),
         // Without a Content-Length the body is read up to the limit, then refused.
         Reply::stream(200, "text/plain", vec![(Duration::ZERO, Bytes::from(exact.clone()))]),
-        Reply::stream(200, "text/plain", vec![(Duration::ZERO, Bytes::from(exact.clone())), (Duration::ZERO, Bytes::from_static(b"y"))]),
+        Reply::stream(
+            200,
+            "text/plain",
+            vec![(Duration::ZERO, Bytes::from(exact.clone())), (Duration::ZERO, Bytes::from_static(b"y"))],
+        ),
         // An error body over the limit is refused the same way, its status kept.
         Reply::text(500, "text/plain", &over),
         // Per call, a larger limit.
         Reply::text(200, "text/plain", &over),
     ])
     .await;
-    let client = Client::builder("http://unused.invalid").base_url(server.url()).retry(RetryPolicy::never()).body_limit(N).build().unwrap();
+    let client = Client::builder("http://unused.invalid")
+        .base_url(server.url())
+        .retry(RetryPolicy::never())
+        .body_limit(N)
+        .build()
+        .unwrap();
     let get = |client: Client| async move { client.get("/b", &[]).send_text::<serde_json::Value>(&[]).await };
     assert_eq!(get(client.clone()).await.unwrap().len(), N);
     let error = get(client.clone()).await.unwrap_err();
-    assert!(matches!(&error, Error::TooLarge { limit: N, what: "body", status, .. } if status.as_u16() == 200), "{error:?}");
+    assert!(
+        matches!(&error, Error::TooLarge { limit: N, what: "body", status, .. } if status.as_u16() == 200),
+        "{error:?}"
+    );
     assert_eq!(get(client.clone()).await.unwrap().len(), N);
     assert!(matches!(get(client.clone()).await.unwrap_err(), Error::TooLarge { limit: N, .. }));
     let error = get(client.clone()).await.unwrap_err();
@@ -199,15 +240,33 @@ async fn the_body_limit_at_exactly_n_and_n_plus_one_bytes() {
 async fn an_event_or_a_line_over_the_limit_ends_its_stream_after_the_ones_before() {
     let big = format!("data: {{\"text\":\"{}\"}}\n\n", "x".repeat(200));
     let server = Server::scripted(vec![
-        Reply::stream(200, "text/event-stream", vec![(Duration::ZERO, Bytes::from_static(b"data: {\"text\":\"ok\"}\n\n")), (Duration::ZERO, Bytes::from(big))]),
-        Reply::stream(200, "application/jsonl", vec![(Duration::ZERO, Bytes::from(format!("{{\"text\":\"ok\"}}\n{}", "y".repeat(500))))]),
+        Reply::stream(
+            200,
+            "text/event-stream",
+            vec![
+                (Duration::ZERO, Bytes::from_static(b"data: {\"text\":\"ok\"}\n\n")),
+                (Duration::ZERO, Bytes::from(big)),
+            ],
+        ),
+        Reply::stream(
+            200,
+            "application/jsonl",
+            vec![(Duration::ZERO, Bytes::from(format!("{{\"text\":\"ok\"}}\n{}", "y".repeat(500))))],
+        ),
     ])
     .await;
-    let client = Client::builder("http://unused.invalid").base_url(server.url()).retry(RetryPolicy::never()).body_limit(100).build().unwrap();
-    let (events, error) = all(client.get("/s", &[]).send_events::<Delta, serde_json::Value>(&[], json).await.unwrap()).await;
+    let client = Client::builder("http://unused.invalid")
+        .base_url(server.url())
+        .retry(RetryPolicy::never())
+        .body_limit(100)
+        .build()
+        .unwrap();
+    let (events, error) =
+        all(client.get("/s", &[]).send_events::<Delta, serde_json::Value>(&[], json).await.unwrap()).await;
     assert_eq!(events.len(), 1);
     assert!(matches!(error, Some(Error::TooLarge { limit: 100, what: "event", .. })), "{error:?}");
-    let stream = client.get("/l", &[]).send_lines::<Delta, serde_json::Value>(&[], LineFormat::Lines, json).await.unwrap();
+    let stream =
+        client.get("/l", &[]).send_lines::<Delta, serde_json::Value>(&[], LineFormat::Lines, json).await.unwrap();
     let (values, error) = all(stream).await;
     assert_eq!(values, [delta("ok")]);
     assert!(matches!(error, Some(Error::TooLarge { what: "line", .. })), "{error:?}");
@@ -230,12 +289,23 @@ async fn byte_streams_and_uploads_from_files_and_streams() {
 
     let path = std::env::temp_dir().join(format!("apigen-upload-{}.bin", std::process::id()));
     std::fs::write(&path, b"from a file").unwrap();
-    client.put("/u", &[]).upload("application/octet-stream", Upload::file(&path)).send_empty::<serde_json::Value>(&[]).await.unwrap();
-    let chunks = futures_util::stream::iter([Ok::<_, std::io::Error>(Bytes::from_static(b"from ")), Ok(Bytes::from_static(b"a stream"))]);
-    client.put("/u", &[]).upload("application/octet-stream", Upload::stream(chunks)).send_empty::<serde_json::Value>(&[]).await.unwrap();
-    let form = Multipart::new()
-        .file("report", &FilePart::path(&path).content_type("text/plain"))
-        .text("note", &"hi");
+    client
+        .put("/u", &[])
+        .upload("application/octet-stream", Upload::file(&path))
+        .send_empty::<serde_json::Value>(&[])
+        .await
+        .unwrap();
+    let chunks = futures_util::stream::iter([
+        Ok::<_, std::io::Error>(Bytes::from_static(b"from ")),
+        Ok(Bytes::from_static(b"a stream")),
+    ]);
+    client
+        .put("/u", &[])
+        .upload("application/octet-stream", Upload::stream(chunks))
+        .send_empty::<serde_json::Value>(&[])
+        .await
+        .unwrap();
+    let form = Multipart::new().file("report", &FilePart::path(&path).content_type("text/plain")).text("note", &"hi");
     client.post("/m", &[]).multipart(form).send_empty::<serde_json::Value>(&[]).await.unwrap();
     std::fs::remove_file(&path).unwrap();
 
@@ -245,21 +315,37 @@ async fn byte_streams_and_uploads_from_files_and_streams() {
     assert_eq!(requests[2].body_text(), "from a stream");
     let multipart = requests[3].body_text();
     let file_name = path.file_name().unwrap().to_string_lossy();
-    assert!(multipart.contains(&format!("name=\"report\"; filename=\"{file_name}\"\r\nContent-Type: text/plain\r\n\r\nfrom a file\r\n")), "{multipart}");
+    assert!(
+        multipart.contains(&format!(
+            "name=\"report\"; filename=\"{file_name}\"\r\nContent-Type: text/plain\r\n\r\nfrom a file\r\n"
+        )),
+        "{multipart}"
+    );
     assert!(multipart.contains("name=\"note\"\r\n\r\nhi\r\n"), "{multipart}");
 }
 
 #[tokio::test]
 async fn a_body_from_a_stream_is_sent_once_files_are_sent_again() {
     let policy = RetryPolicy { initial_backoff: Duration::from_millis(5), ..RetryPolicy::default() };
-    let server = Server::scripted(vec![Reply::empty(503), Reply::empty(204), Reply::empty(503), Reply::empty(204)]).await;
+    let server =
+        Server::scripted(vec![Reply::empty(503), Reply::empty(204), Reply::empty(503), Reply::empty(204)]).await;
     let client = Client::builder("http://unused.invalid").base_url(server.url()).retry(policy).build().unwrap();
     let path = std::env::temp_dir().join(format!("apigen-retry-{}.bin", std::process::id()));
     std::fs::write(&path, b"again").unwrap();
-    client.put("/u", &[]).upload("application/octet-stream", Upload::file(&path)).send_empty::<serde_json::Value>(&[]).await.unwrap();
+    client
+        .put("/u", &[])
+        .upload("application/octet-stream", Upload::file(&path))
+        .send_empty::<serde_json::Value>(&[])
+        .await
+        .unwrap();
     std::fs::remove_file(&path).unwrap();
     let chunks = futures_util::stream::iter([Ok::<_, std::io::Error>(Bytes::from_static(b"once"))]);
-    let error = client.put("/u", &[]).upload("application/octet-stream", Upload::stream(chunks)).send_empty::<serde_json::Value>(&[]).await.unwrap_err();
+    let error = client
+        .put("/u", &[])
+        .upload("application/octet-stream", Upload::stream(chunks))
+        .send_empty::<serde_json::Value>(&[])
+        .await
+        .unwrap_err();
     assert!(matches!(&error, Error::Status(e) if e.status.as_u16() == 503), "{error:?}");
     let bodies: Vec<String> = server.requests().iter().map(|r| r.body_text()).collect();
     assert_eq!(bodies, ["again", "again", "once"]);

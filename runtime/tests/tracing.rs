@@ -35,7 +35,9 @@ async fn tracing_shows_spans_per_attempt_and_never_a_secret() {
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
 
-    let server = Server::scripted(vec![Reply::empty(503), Reply::json(200, r#"{"value":"s3cr3t-BODY"}"#), Reply::empty(401)]).await;
+    let server =
+        Server::scripted(vec![Reply::empty(503), Reply::json(200, r#"{"value":"s3cr3t-BODY"}"#), Reply::empty(401)])
+            .await;
     let client = Client::builder(&server.url())
         .credential(Credential::bearer("bearer", "tok-SECRET"))
         .credential(Credential::api_key_header("key", "Authorization", "key-SECRET").with_prefix("Token"))
@@ -43,8 +45,18 @@ async fn tracing_shows_spans_per_attempt_and_never_a_secret() {
         .build()
         .unwrap();
     let security: apigen_runtime::Security = &[&["bearer"], &["key"]];
-    client.request(Method::GET, "/things/{id}", &[&"42"]).security(security).send_json::<serde_json::Value, serde_json::Value>(&[]).await.unwrap();
-    let error = client.request(Method::GET, "/things/{id}", &[&"43"]).security(security).send_empty::<serde_json::Value>(&[]).await.unwrap_err();
+    client
+        .request(Method::GET, "/things/{id}", &[&"42"])
+        .security(security)
+        .send_json::<serde_json::Value, serde_json::Value>(&[])
+        .await
+        .unwrap();
+    let error = client
+        .request(Method::GET, "/things/{id}", &[&"43"])
+        .security(security)
+        .send_empty::<serde_json::Value>(&[])
+        .await
+        .unwrap_err();
 
     let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     assert!(logs.contains("http_request"), "{logs}");

@@ -51,10 +51,7 @@ pub struct Recorded {
 impl Recorded {
     /// The first header with this name, any case.
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 
     /// The body as text (lossy: tests compare it with what they expect).
@@ -120,11 +117,7 @@ pub enum StreamEnd {
 #[derive(Clone, Debug)]
 pub enum Reply {
     /// Status, headers and body; `Content-Length` and `Connection: close` are added.
-    Respond {
-        status: u16,
-        headers: Vec<(String, String)>,
-        body: Bytes,
-    },
+    Respond { status: u16, headers: Vec<(String, String)>, body: Bytes },
     /// These bytes as the whole response, then close.
     Raw(Bytes),
     /// Close the connection without answering.
@@ -135,21 +128,11 @@ pub enum Reply {
     /// and `Connection: close` are added. For each of `chunks`: wait its `Duration`, then write its
     /// bytes as one HTTP chunk and flush, so that a client reads them apart (given a wait between
     /// them). An empty piece only waits: a zero-size chunk would end the body.
-    Stream {
-        status: u16,
-        headers: Vec<(String, String)>,
-        chunks: Vec<(Duration, Bytes)>,
-        end: StreamEnd,
-    },
+    Stream { status: u16, headers: Vec<(String, String)>, chunks: Vec<(Duration, Bytes)>, end: StreamEnd },
     /// Status and headers, then a body of `length` copies of `byte`, written in pieces and never
     /// held whole (to test a client's memory on large downloads); `Content-Length` and
     /// `Connection: close` are added.
-    Generated {
-        status: u16,
-        headers: Vec<(String, String)>,
-        length: u64,
-        byte: u8,
-    },
+    Generated { status: u16, headers: Vec<(String, String)>, length: u64, byte: u8 },
 }
 
 impl Reply {
@@ -166,11 +149,7 @@ impl Reply {
     }
 
     pub fn empty(status: u16) -> Reply {
-        Reply::Respond {
-            status,
-            headers: Vec::new(),
-            body: Bytes::new(),
-        }
+        Reply::Respond { status, headers: Vec::new(), body: Bytes::new() }
     }
 
     /// A complete chunked stream (see [`Reply::Stream`]); cut it short with [`Reply::with_end`].
@@ -185,12 +164,7 @@ impl Reply {
 
     /// `length` copies of `byte` (see [`Reply::Generated`]).
     pub fn generated(status: u16, content_type: &str, length: u64, byte: u8) -> Reply {
-        Reply::Generated {
-            status,
-            headers: vec![("content-type".into(), content_type.into())],
-            length,
-            byte,
-        }
+        Reply::Generated { status, headers: vec![("content-type".into(), content_type.into())], length, byte }
     }
 
     /// Adds a header to a reply that has headers; other replies are returned as they are.
@@ -241,11 +215,7 @@ impl Server {
                 tokio::spawn(serve(stream, keep, Arc::clone(&handler), Arc::clone(&recorded)));
             }
         });
-        Server {
-            url,
-            requests,
-            accept_loop,
-        }
+        Server { url, requests, accept_loop }
     }
 
     /// Answers with `replies` in order, then 500 for anything more.
@@ -331,11 +301,7 @@ async fn read_request(stream: &mut TcpStream, keep: usize) -> Result<Recorded, R
         headers.push((name.trim().to_ascii_lowercase(), value.trim().to_owned()));
     }
     let header = |name: &str| headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());
-    let mut incoming = Incoming {
-        stream,
-        buffer: buffer[head_end + 4..].to_vec(),
-        start: 0,
-    };
+    let mut incoming = Incoming { stream, buffer: buffer[head_end + 4..].to_vec(), start: 0 };
     let mut body = BodySink::new(keep);
     if header("transfer-encoding").is_some_and(|v| v.eq_ignore_ascii_case("chunked")) {
         read_chunked(&mut incoming, &mut body).await?;
@@ -372,12 +338,7 @@ struct BodySink {
 
 impl BodySink {
     fn new(keep: usize) -> BodySink {
-        BodySink {
-            kept: Vec::new(),
-            keep,
-            len: 0,
-            hash: Fnv1a::new(),
-        }
+        BodySink { kept: Vec::new(), keep, len: 0, hash: Fnv1a::new() }
     }
 
     fn take(&mut self, bytes: &[u8]) {
@@ -499,12 +460,7 @@ async fn write_reply(stream: &mut TcpStream, reply: Reply) -> std::io::Result<()
             stream.write_all(&bytes).await
         }
         Reply::Raw(bytes) => stream.write_all(&bytes).await,
-        Reply::Stream {
-            status,
-            headers,
-            chunks,
-            end,
-        } => {
+        Reply::Stream { status, headers, chunks, end } => {
             // Each chunk is its own small write, which Nagle's algorithm would otherwise hold back
             // until the previous one is acknowledged: the client would see the schedule late.
             stream.set_nodelay(true)?;
@@ -530,12 +486,7 @@ async fn write_reply(stream: &mut TcpStream, reply: Reply) -> std::io::Result<()
                 StreamEnd::Abort => Ok(()),
             }
         }
-        Reply::Generated {
-            status,
-            headers,
-            length,
-            byte,
-        } => {
+        Reply::Generated { status, headers, length, byte } => {
             stream.write_all(head(status, &headers, &format!("content-length: {length}")).as_bytes()).await?;
             // One piece, written over and over: the body is never held whole.
             let piece = vec![byte; PIECE];

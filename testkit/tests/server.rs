@@ -64,7 +64,8 @@ async fn records_a_get_with_its_raw_target() {
 async fn records_content_length_and_chunked_bodies() {
     let server = Server::scripted(vec![Reply::empty(204), Reply::empty(204)]).await;
     exchange(&server, b"POST /a HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello").await;
-    exchange(&server, b"POST /b HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2;x=y\r\nde\r\n0\r\n\r\n").await;
+    exchange(&server, b"POST /b HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2;x=y\r\nde\r\n0\r\n\r\n")
+        .await;
     let requests = server.requests();
     assert_eq!(requests[0].body_text(), "hello");
     assert_eq!(requests[1].body_text(), "abcde");
@@ -181,12 +182,8 @@ async fn a_stream_arrives_in_pieces_on_its_schedule() {
 
     let (head, body) = split_response(&response);
     assert!(head.starts_with("HTTP/1.1 200 OK\r\n"), "{head}");
-    let expected = [
-        "content-type: text/event-stream",
-        "x-stream: yes",
-        "transfer-encoding: chunked",
-        "connection: close",
-    ];
+    let expected =
+        ["content-type: text/event-stream", "x-stream: yes", "transfer-encoding: chunked", "connection: close"];
     for header in expected {
         assert!(head.contains(header), "{header} missing from {head}");
     }

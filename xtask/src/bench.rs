@@ -54,7 +54,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
         match arg.as_str() {
             "--spec" => spec = args.next().ok_or("--spec needs a path")?.into(),
             "--tag" => tag = Some(args.next().ok_or("--tag needs a feature name (a tag in kebab-case)")?.clone()),
-            "--runs" => runs = args.next().and_then(|r| r.parse().ok()).filter(|r| *r >= 5).ok_or("--runs needs a number ≥ 5")?,
+            "--runs" => {
+                runs =
+                    args.next().and_then(|r| r.parse().ok()).filter(|r| *r >= 5).ok_or("--runs needs a number ≥ 5")?
+            }
             // A crate generated from the same document by an earlier apigen: its build and check
             // are measured in this run too, for a before/after on the same machine and load.
             "--before" => before = Some(args.next().ok_or("--before needs the directory of a generated crate")?.into()),
@@ -107,7 +110,10 @@ fn bench_features(spec: &Path, tag: Option<&str>, out: &Path) -> Result<FeatureF
     let resolved = apigen::resolve::resolve(&document).map_err(err)?;
     let api = apigen::model::build(&resolved, &options).map_err(err)?;
     // What one feature compiles: the types it gates in, and those always compiled.
-    fn compiled<'a>(api: &'a apigen::model::Api, feature: &'a str) -> impl Iterator<Item = &'a apigen::model::TypeDef> + 'a {
+    fn compiled<'a>(
+        api: &'a apigen::model::Api,
+        feature: &'a str,
+    ) -> impl Iterator<Item = &'a apigen::model::TypeDef> + 'a {
         api.types.iter().filter(move |t| t.features.is_empty() || t.features.iter().any(|f| f == feature))
     }
     let compiled_types = |feature: &str| compiled(&api, feature).count();
@@ -159,7 +165,14 @@ fn print_features(figures: &FeatureFigures) {
     println!("| features | types compiled | crate build | peak | crate check | peak |");
     println!("| --- | ---: | ---: | ---: | ---: | ---: |");
     let (build, build_peak, check, check_peak) = figures.all;
-    println!("| all (default) | {} | {} | {} | {} | {} |", figures.all_types, secs(build), kib(build_peak), secs(check), kib(check_peak));
+    println!(
+        "| all (default) | {} | {} | {} | {} | {} |",
+        figures.all_types,
+        secs(build),
+        kib(build_peak),
+        secs(check),
+        kib(check_peak)
+    );
     let (build, build_peak, check, check_peak) = figures.one;
     println!(
         "| `{}` alone ({} operations) | {} | {} | {} | {} | {} |",
@@ -179,7 +192,12 @@ fn cargo() -> String {
 
 /// With `before`, that crate is measured too, interleaved with this one's (below), and its
 /// times come second.
-fn bench_ours(spec: &Path, runs: usize, out: &Path, before: Option<&Path>) -> Result<(Figures, Option<CrateTimes>), String> {
+fn bench_ours(
+    spec: &Path,
+    runs: usize,
+    out: &Path,
+    before: Option<&Path>,
+) -> Result<(Figures, Option<CrateTimes>), String> {
     let runtime = RuntimeDependency::Path(workspace_root().join("runtime").to_string_lossy().into_owned());
     let options = Options { standalone: true, ..Options::new("bench-client", runtime) };
     let mut samples = Vec::new();
@@ -215,7 +233,9 @@ fn bench_ours(spec: &Path, runs: usize, out: &Path, before: Option<&Path>) -> Re
         }
         // Five rounds: a before/after ratio is what is read, and it needs steadier medians.
         Some(before) => match crate_times(&[&dir, before], &[], 5)?.as_slice() {
-            [(build, build_peak, check, check_peak), earlier] => (*build, *build_peak, *check, *check_peak, Some(*earlier)),
+            [(build, build_peak, check, check_peak), earlier] => {
+                (*build, *build_peak, *check, *check_peak, Some(*earlier))
+            }
             _ => unreachable!("one figure per crate"),
         },
     };
@@ -309,11 +329,7 @@ fn crate_times(dirs: &[&Path], flags: &[&str], rounds: usize) -> Result<Vec<Crat
         if args[0] != "clean" {
             command.args(flags);
         }
-        command
-            .arg("-q")
-            .current_dir(dir)
-            .env("CARGO_TARGET_DIR", &target)
-            .env("CARGO_INCREMENTAL", "0");
+        command.arg("-q").current_dir(dir).env("CARGO_TARGET_DIR", &target).env("CARGO_INCREMENTAL", "0");
         command
     };
     let mut building = Vec::new();

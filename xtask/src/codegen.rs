@@ -11,10 +11,7 @@ use std::process::ExitCode;
 
 /// The workspace root: xtask lives one level below it.
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask sits inside the workspace")
-        .to_owned()
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask sits inside the workspace").to_owned()
 }
 
 /// The configuration of the committed crate.
@@ -79,6 +76,10 @@ mod tests {
         let committed = shown(apigen_args(&strings(&["--check"])));
         assert!(committed.starts_with("apigen check --config ") && committed.ends_with("apigen.toml"), "{committed}");
         let standalone = shown(apigen_args(&strings(&["--spec", "a.yaml", "--out", "x"])));
-        assert!(standalone.starts_with("apigen generate --runtime-path ") && standalone.ends_with("runtime --standalone --spec a.yaml --out x"), "{standalone}");
+        assert!(
+            standalone.starts_with("apigen generate --runtime-path ")
+                && standalone.ends_with("runtime --standalone --spec a.yaml --out x"),
+            "{standalone}"
+        );
     }
 }

@@ -58,7 +58,10 @@ fn run_all(args: &[String]) -> Result<(), String> {
         .map_err(|e| format!("{}: {e}", specs.display()))?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
         .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json")))
-        .filter(|p| only.as_ref().is_none_or(|only| only.iter().any(|o| Some(o.as_str()) == p.file_stem().and_then(|s| s.to_str()))))
+        .filter(|p| {
+            only.as_ref()
+                .is_none_or(|only| only.iter().any(|o| Some(o.as_str()) == p.file_stem().and_then(|s| s.to_str())))
+        })
         .collect();
     documents.sort();
     if let Some(only) = &only {
@@ -89,7 +92,11 @@ fn run_all(args: &[String]) -> Result<(), String> {
                 o.failed,
                 elapsed.as_secs_f64()
             ),
-            Err(e) => println!("| {name} | – | – | – | – | run failed: {} | {:.0} s |", e.lines().next().unwrap_or(""), elapsed.as_secs_f64()),
+            Err(e) => println!(
+                "| {name} | – | – | – | – | run failed: {} | {:.0} s |",
+                e.lines().next().unwrap_or(""),
+                elapsed.as_secs_f64()
+            ),
         }
         if !matches!(result, Ok(o) if o.failed == 0) {
             broken.push(name.as_str());
@@ -191,7 +198,9 @@ fn outcome(stdout: &str) -> Outcome {
             outcome.known += 1;
         } else if line.trim_start().starts_with("PRISM ANSWERS INVALID: ") {
             outcome.invalid_answers += 1;
-        } else if line.trim_start().starts_with("FAILED: ") || line.trim_start().starts_with("PASSES, listed as known: ") {
+        } else if line.trim_start().starts_with("FAILED: ")
+            || line.trim_start().starts_with("PASSES, listed as known: ")
+        {
             outcome.failed += 1;
         }
     }
@@ -228,7 +237,8 @@ impl Prepared {
 pub fn prepare(spec: &Path) -> Result<Prepared, String> {
     let root = workspace_root();
     let stem = spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let name: String = stem.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+    let name: String =
+        stem.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
     let name = format!("{}-contract", name.trim_matches('-'));
     let runtime = apigen::RuntimeDependency::Path(root.join("runtime").to_string_lossy().into_owned());
     let options = apigen::Options { standalone: true, ..apigen::Options::new(name.clone(), runtime) };
@@ -239,7 +249,9 @@ pub fn prepare(spec: &Path) -> Result<Prepared, String> {
     let examples = apigen::model::payload_examples::collect(&api, &resolved);
     let mut files = apigen::write::format(apigen::emit::emit(&api, &options), &options).map_err(err)?;
     if let Some(manifest) = files.get_mut("Cargo.toml") {
-        manifest.push_str("\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"rt-multi-thread\", \"macros\"] }\n");
+        manifest.push_str(
+            "\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"rt-multi-thread\", \"macros\"] }\n",
+        );
     }
     let dir = root.join("target/contract").join(&name);
     Ok(Prepared { dir, options, api, examples, files })
@@ -253,7 +265,11 @@ fn generate_with_contract(spec: &Path) -> Result<(PathBuf, usize), String> {
     prepared.files.insert("tests/contract.rs".into(), test);
     prepared.write()?;
     let operations = prepared.api.operations.len();
-    println!("{}: {operations} operations; contract test in {}", spec.display(), prepared.dir.join("tests/contract.rs").display());
+    println!(
+        "{}: {operations} operations; contract test in {}",
+        spec.display(),
+        prepared.dir.join("tests/contract.rs").display()
+    );
     Ok((prepared.dir, operations))
 }
 
@@ -278,7 +294,9 @@ fn wait_for_port(prism: &mut Running, port: u16, limit: Duration) -> Result<(), 
     let started = Instant::now();
     while started.elapsed() < limit {
         if let Ok(Some(status)) = prism.0.try_wait() {
-            return Err(format!("Prism exited ({status}) before listening: it could not read the document; see target/prism/prism.log"));
+            return Err(format!(
+                "Prism exited ({status}) before listening: it could not read the document; see target/prism/prism.log"
+            ));
         }
         if TcpStream::connect(("127.0.0.1", port)).is_ok() {
             return Ok(());

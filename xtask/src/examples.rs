@@ -99,7 +99,15 @@ pub fn run(args: &[String]) -> Result<(), String> {
         match &row.counts {
             Ok(c) => println!(
                 "| {} | {} | {} | {} | {} | {} | {} | {} | {:.0} s |",
-                row.document, c.examples, c.decoded, c.exact, c.respelled, c.lost_unknown, c.document_fault, c.unexplained, row.seconds
+                row.document,
+                c.examples,
+                c.decoded,
+                c.exact,
+                c.respelled,
+                c.lost_unknown,
+                c.document_fault,
+                c.unexplained,
+                row.seconds
             ),
             Err(_) => println!("| {} | failed | | | | | | | {:.0} s |", row.document, row.seconds),
         }
@@ -126,9 +134,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
     for row in &rows {
         match &row.counts {
             Err(error) => problems.push(format!("{}: {error}", row.document)),
-            Ok(c) if c.unexplained > 0 => {
-                problems.push(format!("{}: {} examples valid for their schema fail (generator bugs)", row.document, c.unexplained))
-            }
+            Ok(c) if c.unexplained > 0 => problems.push(format!(
+                "{}: {} examples valid for their schema fail (generator bugs)",
+                row.document, c.unexplained
+            )),
             Ok(_) => {}
         }
     }
@@ -142,7 +151,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
 }
 
-const EXPECTED_HEADER: &str = "# Expected example conformance, checked by `cargo xtask examples --expect` (see xtask/src/examples.rs).\n\
+const EXPECTED_HEADER: &str =
+    "# Expected example conformance, checked by `cargo xtask examples --expect` (see xtask/src/examples.rs).\n\
 # document examples decoded exact date-times-respelled document's-fault lost-unknown-members\n\
 # The run fails when a document finds another number of examples, decodes fewer, round-trips fewer\n\
 # exactly (or exactly but for date-time spelling), or loses unknown members of more examples, and\n\
@@ -154,16 +164,24 @@ fn compare_expected(path: &Path, rows: &[Row]) -> Result<Vec<String>, String> {
     let mut expected: BTreeMap<String, Counts> = BTreeMap::new();
     for line in text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
         let parts: Vec<&str> = line.split_whitespace().collect();
-        let numbers: Vec<usize> = parts[1..].iter().map(|n| n.parse().map_err(|_| format!("{}: bad line `{line}`", path.display()))).collect::<Result<_, _>>()?;
+        let numbers: Vec<usize> = parts[1..]
+            .iter()
+            .map(|n| n.parse().map_err(|_| format!("{}: bad line `{line}`", path.display())))
+            .collect::<Result<_, _>>()?;
         let [examples, decoded, exact, respelled, document_fault, lost_unknown] = numbers[..] else {
             return Err(format!("{}: bad line `{line}`", path.display()));
         };
-        expected.insert(parts[0].to_owned(), Counts { examples, decoded, exact, respelled, document_fault, lost_unknown, unexplained: 0 });
+        expected.insert(
+            parts[0].to_owned(),
+            Counts { examples, decoded, exact, respelled, document_fault, lost_unknown, unexplained: 0 },
+        );
     }
     let mut problems = Vec::new();
     for row in rows {
         let (Some(want), Ok(got)) = (expected.get(&row.document), &row.counts) else { continue };
-        let mut say = |what: &str, got: usize, want: usize| problems.push(format!("{}: {what} {got}, expected {want}", row.document));
+        let mut say = |what: &str, got: usize, want: usize| {
+            problems.push(format!("{}: {what} {got}, expected {want}", row.document))
+        };
         if got.examples != want.examples {
             say("examples found", got.examples, want.examples);
         }
@@ -174,7 +192,11 @@ fn compare_expected(path: &Path, rows: &[Row]) -> Result<Vec<String>, String> {
             say("round-tripped exactly", got.exact, want.exact);
         }
         if got.exact + got.respelled < want.exact + want.respelled {
-            say("round-tripped exactly or but for date-time spelling", got.exact + got.respelled, want.exact + want.respelled);
+            say(
+                "round-tripped exactly or but for date-time spelling",
+                got.exact + got.respelled,
+                want.exact + want.respelled,
+            );
         }
         if got.lost_unknown > want.lost_unknown {
             say("lost unknown members", got.lost_unknown, want.lost_unknown);
@@ -198,7 +220,10 @@ fn check_document(spec: &Path, quiet: bool, verbose: bool) -> Result<Counts, Str
     let inputs: Vec<PayloadExample> = prepared
         .examples
         .iter()
-        .map(|e| PayloadExample { value: if e.form { form_value(&prepared.api, &e.ty, &e.value) } else { e.value.clone() }, ..e.clone() })
+        .map(|e| PayloadExample {
+            value: if e.form { form_value(&prepared.api, &e.ty, &e.value) } else { e.value.clone() },
+            ..e.clone()
+        })
         .collect();
     let (program, data) = apigen::emit::examples_test(&inputs, &prepared.options);
     prepared.files.insert("tests/examples.rs".into(), program);
@@ -220,7 +245,8 @@ fn check_document(spec: &Path, quiet: bool, verbose: bool) -> Result<Counts, Str
     }
     let tested = started.elapsed();
     let text = std::fs::read_to_string(&out).map_err(|e| format!("{}: {e}", out.display()))?;
-    let results: Vec<Value> = text.lines().map(serde_json::from_str).collect::<Result<_, _>>().map_err(|e| e.to_string())?;
+    let results: Vec<Value> =
+        text.lines().map(serde_json::from_str).collect::<Result<_, _>>().map_err(|e| e.to_string())?;
     if results.len() != prepared.examples.len() {
         return Err(format!("{} results for {} examples", results.len(), prepared.examples.len()));
     }
@@ -255,7 +281,12 @@ fn check_document(spec: &Path, quiet: bool, verbose: bool) -> Result<Counts, Str
                     *lost_members.entry(last_segment(member)).or_default() += 1;
                 }
                 if verbose {
-                    println!("  lost unknown members: {} ({}): {}", example.pointer, type_text(&example.ty), members.join(", "));
+                    println!(
+                        "  lost unknown members: {} ({}): {}",
+                        example.pointer,
+                        type_text(&example.ty),
+                        members.join(", ")
+                    );
                 }
                 continue;
             }
@@ -274,7 +305,11 @@ fn check_document(spec: &Path, quiet: bool, verbose: bool) -> Result<Counts, Str
             }
             None => {
                 counts.unexplained += 1;
-                bugs.push(format!("  {} ({place}, {ty}): {what}; the schema accepts it: {}", example.pointer, excerpt(&example.value.to_string())));
+                bugs.push(format!(
+                    "  {} ({place}, {ty}): {what}; the schema accepts it: {}",
+                    example.pointer,
+                    excerpt(&example.value.to_string())
+                ));
             }
         }
     }
@@ -293,8 +328,10 @@ fn check_document(spec: &Path, quiet: bool, verbose: bool) -> Result<Counts, Str
         judged.as_secs_f64()
     );
     if !lost_members.is_empty() {
-        let list: Vec<String> = lost_members.iter().take(12).map(|(m, n)| if *n > 1 { format!("{m} ×{n}") } else { m.clone() }).collect();
-        let more = if lost_members.len() > 12 { format!(", and {} more", lost_members.len() - 12) } else { String::new() };
+        let list: Vec<String> =
+            lost_members.iter().take(12).map(|(m, n)| if *n > 1 { format!("{m} ×{n}") } else { m.clone() }).collect();
+        let more =
+            if lost_members.len() > 12 { format!(", and {} more", lost_members.len() - 12) } else { String::new() };
         println!("  members lost, not in their type: {}{more}", list.join(", "));
     }
     if !faults.is_empty() {
@@ -362,10 +399,14 @@ fn form_value(api: &Api, ty: &TypeRef, value: &Value) -> Value {
                 .collect();
             Value::Object(members)
         }
-        (TypeRef::List(item), Value::Array(items)) => Value::Array(items.iter().map(|v| form_value(api, item, v)).collect()),
+        (TypeRef::List(item), Value::Array(items)) => {
+            Value::Array(items.iter().map(|v| form_value(api, item, v)).collect())
+        }
         (TypeRef::List(item), single) if !single.is_null() => Value::Array(vec![form_value(api, item, single)]),
         (TypeRef::Bool, Value::String(text)) if text == "true" || text == "false" => Value::Bool(text == "true"),
-        (TypeRef::I32 | TypeRef::I64, Value::String(text)) => text.parse::<i64>().map(Value::from).unwrap_or_else(|_| value.clone()),
+        (TypeRef::I32 | TypeRef::I64, Value::String(text)) => {
+            text.parse::<i64>().map(Value::from).unwrap_or_else(|_| value.clone())
+        }
         (TypeRef::F32 | TypeRef::F64, Value::String(text)) => text
             .parse::<f64>()
             .ok()
@@ -390,7 +431,9 @@ fn compare_form(api: &Api, schemas: &mut SchemaCheck, example: &PayloadExample, 
         for (name, value) in members {
             match value {
                 Value::Null => {}
-                Value::Array(items) => want.extend(items.iter().filter(|v| !v.is_null()).map(|v| (name.clone(), text(v)))),
+                Value::Array(items) => {
+                    want.extend(items.iter().filter(|v| !v.is_null()).map(|v| (name.clone(), text(v))))
+                }
                 other => want.push((name.clone(), text(other))),
             }
         }
@@ -502,7 +545,12 @@ fn differences(original: &Value, encoded: &Value, path: &str, out: &mut Vec<Diff
         (Value::Number(a), Value::Number(b)) if same_number(a, b) => {}
         (a, b) if a == b => {}
         (Value::String(a), Value::String(b)) if same_date_time(a, b) => out.push(Diff::Respelled),
-        (a, b) => out.push(Diff::Other(format!("{}: {} became {}", if path.is_empty() { "/" } else { path }, excerpt(&a.to_string()), excerpt(&b.to_string())))),
+        (a, b) => out.push(Diff::Other(format!(
+            "{}: {} became {}",
+            if path.is_empty() { "/" } else { path },
+            excerpt(&a.to_string()),
+            excerpt(&b.to_string())
+        ))),
     }
 }
 
@@ -535,7 +583,14 @@ fn child<'v>(value: &'v Value, segment: &str) -> Option<&'v Value> {
 
 /// a member one of those declares was not lost by design; one only a variant that cannot hold
 /// the value declares was.
-fn knows_member(api: &Api, schemas: &mut SchemaCheck, ty: &TypeRef, value: &Value, path: &[&str], member: &str) -> bool {
+fn knows_member(
+    api: &Api,
+    schemas: &mut SchemaCheck,
+    ty: &TypeRef,
+    value: &Value,
+    path: &[&str],
+    member: &str,
+) -> bool {
     let mut value = value;
     let mut current = concrete(api, schemas, ty, value);
     for segment in path {
@@ -728,7 +783,9 @@ impl SchemaCheck {
             }
             current = next;
         }
-        current.iter().any(|p| self.raw.pointer(p).and_then(|s| s.get("properties")).and_then(|p| p.get(member)).is_some())
+        current
+            .iter()
+            .any(|p| self.raw.pointer(p).and_then(|s| s.get("properties")).and_then(|p| p.get(member)).is_some())
     }
 
     /// A schema's pointer and those of the schemas it brings in for `value`: `$ref` targets,
@@ -750,7 +807,8 @@ impl SchemaCheck {
             work.extend((0..count("allOf")).map(|i| format!("{pointer}/allOf/{i}")));
             for key in ["oneOf", "anyOf"] {
                 let members: Vec<String> = (0..count(key)).map(|i| format!("{pointer}/{key}/{i}")).collect();
-                let accepting: Vec<String> = members.iter().filter(|m| self.violation(m, value).is_none()).cloned().collect();
+                let accepting: Vec<String> =
+                    members.iter().filter(|m| self.violation(m, value).is_none()).cloned().collect();
                 work.extend(if accepting.is_empty() { members } else { accepting });
             }
         }
@@ -901,7 +959,10 @@ mod tests {
         assert_eq!(document["components"]["schemas"]["A"], json!({"type": ["string", "null"], "enum": ["x", null]}));
         assert_eq!(document["components"]["schemas"]["B"]["anyOf"][0], json!({"type": "null"}));
         assert_eq!(document["components"]["schemas"]["D"]["$ref"], "#/components/schemas/B/anyOf/1/properties/p");
-        assert_eq!(map_pointer(&moves, "/components/schemas/B/properties/p"), "/components/schemas/B/anyOf/1/properties/p");
+        assert_eq!(
+            map_pointer(&moves, "/components/schemas/B/properties/p"),
+            "/components/schemas/B/anyOf/1/properties/p"
+        );
         assert_eq!(map_pointer(&moves, "/components/schemas/B"), "/components/schemas/B");
     }
 
@@ -924,7 +985,15 @@ mod tests {
         std::fs::write(&path, format!("{EXPECTED_HEADER}a.yaml 10 9 8 1 1 1\n")).unwrap();
         let row = |examples, decoded, exact, respelled, lost| Row {
             document: "a.yaml".into(),
-            counts: Ok(Counts { examples, decoded, exact, respelled, document_fault: 0, lost_unknown: lost, unexplained: 0 }),
+            counts: Ok(Counts {
+                examples,
+                decoded,
+                exact,
+                respelled,
+                document_fault: 0,
+                lost_unknown: lost,
+                unexplained: 0,
+            }),
             seconds: 0.0,
         };
         assert!(compare_expected(&path, &[row(10, 9, 8, 1, 1)]).unwrap().is_empty());
@@ -961,7 +1030,9 @@ mod tests {
         assert!(schemas.violation(example.schema.as_str(), &example.value).is_some(), "form text is not JSON's types");
         // What the client sends for it (`apigen_runtime::form::pairs`): `Extra` is not a field.
         let sent = json!([["Record", "true"], ["Price", "12.0"], ["Event", "ringing"]]);
-        assert!(matches!(compare_form(&api, &mut schemas, example, &sent), Outcome::LostUnknown(lost) if lost == ["/Extra"]));
+        assert!(
+            matches!(compare_form(&api, &mut schemas, example, &sent), Outcome::LostUnknown(lost) if lost == ["/Extra"])
+        );
         let changed = json!([["Record", "false"], ["Price", "12.0"], ["Event", "ringing"]]);
         assert!(matches!(compare_form(&api, &mut schemas, example, &changed), Outcome::Changed(_)));
         let _ = std::fs::remove_file(&path);

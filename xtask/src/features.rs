@@ -28,7 +28,11 @@ fn parse(args: &[String]) -> Result<Args, String> {
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--spec" => spec = Some(PathBuf::from(args.next().ok_or("--spec needs a path")?)),
-            "--sample" => sample = Some(args.next().and_then(|n| n.parse().ok()).filter(|n| *n > 0).ok_or("--sample needs a number ≥ 1")?),
+            "--sample" => {
+                sample = Some(
+                    args.next().and_then(|n| n.parse().ok()).filter(|n| *n > 0).ok_or("--sample needs a number ≥ 1")?,
+                )
+            }
             "--date-time" => {
                 date_time = match args.next().map(String::as_str) {
                     Some("chrono") => DateTimeType::Chrono,
@@ -47,7 +51,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let args = parse(args)?;
     let root = workspace_root();
     let stem = args.spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let name: String = stem.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+    let name: String =
+        stem.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
     let name = format!("{}-features", name.trim_matches('-'));
     let options = Options {
         standalone: true,
@@ -118,7 +123,9 @@ fn sample(features: &[String], count: Option<usize>) -> Vec<String> {
     match count {
         Some(n) if n < features.len() => {
             let step = (features.len() - 1) as f64 / (n.max(2) - 1) as f64;
-            let mut picked: Vec<String> = (0..n).map(|i| features[((i as f64 * step).round() as usize).min(features.len() - 1)].clone()).collect();
+            let mut picked: Vec<String> = (0..n)
+                .map(|i| features[((i as f64 * step).round() as usize).min(features.len() - 1)].clone())
+                .collect();
             picked.dedup();
             picked
         }

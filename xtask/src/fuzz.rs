@@ -135,10 +135,7 @@ fn located(error: &Error) -> bool {
 pub fn one(seeds: &[(PathBuf, Value)], seed: u64) -> Result<(), Error> {
     let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
     let (path, base) = &seeds[rng.below(seeds.len())];
-    let options = Options {
-        standalone: true,
-        ..Options::new("fuzzed", RuntimeDependency::Path("../runtime".into()))
-    };
+    let options = Options { standalone: true, ..Options::new("fuzzed", RuntimeDependency::Path("../runtime".into())) };
     let document = if rng.below(10) == 0 {
         // Raw noise on the text: the parser's turn.
         let mut text = serde_yaml::to_string(base).unwrap_or_default().into_bytes();
@@ -176,7 +173,8 @@ pub fn one_overlaid(seeds: &[(PathBuf, Value)], seed: u64) -> Result<(), Error> 
         actions.push(random_action(&document, &pointers, &mut rng));
     }
     let version = ["1.0.0", "1.1.0", "1.1.0", "2.0.0"][rng.below(4)];
-    let mut overlay = serde_json::json!({"overlay": version, "info": {"title": "t", "version": "1"}, "actions": actions});
+    let mut overlay =
+        serde_json::json!({"overlay": version, "info": {"title": "t", "version": "1"}, "actions": actions});
     if rng.below(8) == 0 {
         // A broken overlay: the same checks, with the same care for where.
         let pointers = all_pointers(&overlay);
@@ -203,10 +201,23 @@ fn random_action(document: &Value, pointers: &[String], rng: &mut Rng) -> Value 
             path
         }
         _ => [
-            "$", "$.paths", "$.paths.*", "$.paths.*.*", "$..properties", "$.components.schemas.*", "$..[?@.type == 'object']",
-            "$.info.title", "$.tags", "$..required", "$.nothing", "$..*", "$[", "$..[?length(@) > 2]", "$.paths[-1:]",
+            "$",
+            "$.paths",
+            "$.paths.*",
+            "$.paths.*.*",
+            "$..properties",
+            "$.components.schemas.*",
+            "$..[?@.type == 'object']",
+            "$.info.title",
+            "$.tags",
+            "$..required",
+            "$.nothing",
+            "$..*",
+            "$[",
+            "$..[?length(@) > 2]",
+            "$.paths[-1:]",
         ][rng.below(15)]
-            .to_owned(),
+        .to_owned(),
     };
     let value = document.pointer(&pointers[rng.below(pointers.len())]).cloned().unwrap_or(Value::Null);
     match rng.below(5) {
@@ -215,7 +226,9 @@ fn random_action(document: &Value, pointers: &[String], rng: &mut Rng) -> Value 
             let source = ["$.info", "$..properties", "$.paths.*", "$["][rng.below(4)];
             serde_json::json!({"target": target, "copy": source})
         }
-        2 => serde_json::json!({"target": target, "update": {"description": "d", "required": ["x"], "properties": {"x": {}}}}),
+        2 => {
+            serde_json::json!({"target": target, "update": {"description": "d", "required": ["x"], "properties": {"x": {}}}})
+        }
         _ => serde_json::json!({"target": target, "update": value}),
     }
 }
@@ -237,7 +250,9 @@ impl Split {
                 let Some(name) = path.file_name() else { continue };
                 if path.is_dir() {
                     collect(&path, &relative.join(name), out);
-                } else if let Some(value) = std::fs::read_to_string(&path).ok().and_then(|t| serde_yaml::from_str(&t).ok()) {
+                } else if let Some(value) =
+                    std::fs::read_to_string(&path).ok().and_then(|t| serde_yaml::from_str(&t).ok())
+                {
                     out.push((relative.join(name), value));
                 }
             }
@@ -309,10 +324,7 @@ impl Drop for Split {
 }
 
 fn through_the_rest(document: &apigen::load::Document) -> Result<(), Error> {
-    let options = Options {
-        standalone: true,
-        ..Options::new("fuzzed", RuntimeDependency::Path("../runtime".into()))
-    };
+    let options = Options { standalone: true, ..Options::new("fuzzed", RuntimeDependency::Path("../runtime".into())) };
     let resolved = apigen::resolve::resolve(document)?;
     let api = apigen::model::build(&resolved, &options)?;
     let tokens = apigen::emit::emit(&api, &options);
@@ -352,22 +364,33 @@ fn mutate(value: &mut Value, pointers: &[String], rng: &mut Rng) {
                 0 => serde_json::json!({"type": ["string", "null"]}),
                 1 => serde_json::json!({"type": ["integer", "string", "object"], "properties": {"a": {}}}),
                 2 => {
-                    let constant = [Value::from("x"), Value::from(1), Value::Null, Value::Bool(true)][rng.below(4)].clone();
+                    let constant =
+                        [Value::from("x"), Value::from(1), Value::Null, Value::Bool(true)][rng.below(4)].clone();
                     serde_json::json!({ "const": constant })
                 }
                 3 => serde_json::json!({"oneOf": [{"type": "null"}, {"$ref": elsewhere}]}),
                 4 => serde_json::json!({"$ref": elsewhere, "description": "beside", "type": ["object", "null"]}),
-                5 => serde_json::json!({"$dynamicRef": "#node", "$dynamicAnchor": "node", "$defs": {"node": {"$ref": elsewhere}}}),
-                6 => serde_json::json!({"$id": "https://x.test/s", "$anchor": "a", "items": {"$ref": "#a"}, "prefixItems": [{}]}),
+                5 => {
+                    serde_json::json!({"$dynamicRef": "#node", "$dynamicAnchor": "node", "$defs": {"node": {"$ref": elsewhere}}})
+                }
+                6 => {
+                    serde_json::json!({"$id": "https://x.test/s", "$anchor": "a", "items": {"$ref": "#a"}, "prefixItems": [{}]})
+                }
                 7 => serde_json::json!({"$recursiveAnchor": true, "properties": {"r": {"$recursiveRef": "#"}}}),
-                8 => serde_json::json!({"type": "integer", "oneOf": [{"title": "A", "const": 1}, {"title": "", "const": -1}]}),
-                _ => serde_json::json!({"exclusiveMinimum": 1.5, "if": {}, "not": {}, "unevaluatedProperties": {"$ref": elsewhere}}),
+                8 => {
+                    serde_json::json!({"type": "integer", "oneOf": [{"title": "A", "const": 1}, {"title": "", "const": -1}]})
+                }
+                _ => {
+                    serde_json::json!({"exclusiveMinimum": 1.5, "if": {}, "not": {}, "unevaluatedProperties": {"$ref": elsewhere}})
+                }
             }
         }
         10 => Value::from(["3.0.3", "3.1.0", "3.2.0", "query", "querystring", "null"][rng.below(6)]),
         0 => Value::Null,
         1 => Value::from(rng.next() as i64 % 1000),
-        2 => Value::from(["", "string", "object", "array", "integer", "uuid", "date-time", "self", "é/~"][rng.below(9)]),
+        2 => {
+            Value::from(["", "string", "object", "array", "integer", "uuid", "date-time", "self", "é/~"][rng.below(9)])
+        }
         3 => Value::Bool(rng.below(2) == 0),
         4 => Value::Array(Vec::new()),
         5 => serde_json::json!({}),

@@ -145,7 +145,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
     step("cargo build of an application using one tag (a cargo feature) of the generated crate");
     // The workspace's lock file pins the same dependency versions, so nothing new is resolved.
     std::fs::copy(root.join("Cargo.lock"), repo.join("Cargo.lock")).map_err(|e| format!("copying Cargo.lock: {e}"))?;
-    let built = run_command(Command::new(cargo()).args(["build", "--quiet"]).current_dir(&repo).env("CARGO_TARGET_DIR", root.join("target")))?;
+    let built = run_command(
+        Command::new(cargo())
+            .args(["build", "--quiet"])
+            .current_dir(&repo)
+            .env("CARGO_TARGET_DIR", root.join("target")),
+    )?;
     expect(&built, 0, &[])?;
 
     step("apigen check: stale after a hand edit");

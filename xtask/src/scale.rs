@@ -29,13 +29,19 @@ pub fn run(args: &[String]) -> Result<(), String> {
         match arg.as_str() {
             "--sizes" => {
                 let list = args.next().ok_or("--sizes needs a list such as 1000,4000")?;
-                sizes = list.split(',').map(|n| n.trim().parse::<usize>().map_err(|_| format!("`{n}` is not a size"))).collect::<Result<_, _>>()?;
+                sizes = list
+                    .split(',')
+                    .map(|n| n.trim().parse::<usize>().map_err(|_| format!("`{n}` is not a size")))
+                    .collect::<Result<_, _>>()?;
             }
             other => return Err(format!("unknown argument `{other}` for --scale")),
         }
     }
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
-    println!("{:<8} {:>7} {:>8} {:>8} {:>8} {:>8} {:>8} {:>9} {:>9} {:>8}", "shape", "ops", "load", "resolve", "model", "emit", "format", "total", "µs/op", "peak");
+    println!(
+        "{:<8} {:>7} {:>8} {:>8} {:>8} {:>8} {:>8} {:>9} {:>9} {:>8}",
+        "shape", "ops", "load", "resolve", "model", "emit", "format", "total", "µs/op", "peak"
+    );
     for shape in SHAPES {
         for &size in &sizes {
             // Written here, so that the measured process only reads it.
@@ -50,7 +56,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
                 return Err(format!("{shape} {size}: {}", String::from_utf8_lossy(&output.stderr).trim()));
             }
             let line = String::from_utf8_lossy(&output.stdout);
-            let figures: Value = serde_json::from_str(line.trim()).map_err(|e| format!("{shape} {size}: {e}: {line}"))?;
+            let figures: Value =
+                serde_json::from_str(line.trim()).map_err(|e| format!("{shape} {size}: {e}: {line}"))?;
             let seconds = |key: &str| figures[key].as_f64().unwrap_or(f64::NAN);
             println!(
                 "{shape:<8} {size:>7} {:>7.2}s {:>7.2}s {:>7.2}s {:>7.2}s {:>7.2}s {:>8.2}s {:>9.0} {:>6} MiB",

@@ -33,14 +33,12 @@ pub fn documents() -> Result<Vec<(PathBuf, String)>, String> {
 /// A cargo package name for a document: its file name, lower case, and not a Rust keyword
 /// (`box.json` → `box-api`: the library would be called `box`).
 fn crate_name(stem: &str) -> String {
-    let name: String = stem
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
-        .collect();
+    let name: String =
+        stem.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
     const KEYWORDS: [&str; 38] = [
-        "as", "async", "await", "box", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern", "false", "fn",
-        "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self",
-        "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where",
+        "as", "async", "await", "box", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern", "false",
+        "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return",
+        "self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where",
     ];
     if KEYWORDS.contains(&name.as_str()) || name.starts_with(|c: char| c.is_ascii_digit()) {
         format!("{name}-api")
@@ -75,7 +73,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
     for row in &rows {
         println!(
             "| {} | {} | {} | {} | {} | {:.0} ms |",
-            row.document, row.operations, row.types, row.warnings, row.lines, row.seconds * 1000.0
+            row.document,
+            row.operations,
+            row.types,
+            row.warnings,
+            row.lines,
+            row.seconds * 1000.0
         );
     }
     if check {
@@ -110,7 +113,10 @@ fn run_payload_tests(out: &Path) -> Result<(), String> {
     }
     packages.sort();
     let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-    command.args(["test", "--test", "payloads"]).current_dir(out).env("CARGO_TARGET_DIR", workspace_root().join("target"));
+    command
+        .args(["test", "--test", "payloads"])
+        .current_dir(out)
+        .env("CARGO_TARGET_DIR", workspace_root().join("target"));
     for package in &packages {
         command.args(["-p", package]);
     }

@@ -11,10 +11,13 @@ use crate::model::{Api, Operation, Payload, SchemeKind, ServerUrl, TypeRef, FULL
 use crate::{DateTimeType, Options, RuntimeDependency};
 
 pub fn lib(api: &Api, options: &Options) -> TokenStream {
-    let crate_docs = crate_docs(api, options).lines().map(|line| {
-        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
-        quote!(#![doc = #line])
-    }).collect::<TokenStream>();
+    let crate_docs = crate_docs(api, options)
+        .lines()
+        .map(|line| {
+            let line = if line.is_empty() { String::new() } else { format!(" {line}") };
+            quote!(#![doc = #line])
+        })
+        .collect::<TokenStream>();
     let base_url = api.servers.first().map_or("http://localhost", |s| s.url.as_str());
     let base_url_docs = match api.servers.first() {
         Some(server) => format!(
@@ -193,7 +196,8 @@ fn crate_docs(api: &Api, options: &Options) -> String {
         return text;
     }
     // One call, preferably one that sends a body: it shows how request types are built.
-    let sends_body = |op: &&Operation| matches!(op.body.as_ref().map(|b| &b.payload), Some(Payload::Json(TypeRef::Named(_))));
+    let sends_body =
+        |op: &&Operation| matches!(op.body.as_ref().map(|b| &b.payload), Some(Payload::Json(TypeRef::Named(_))));
     let shown = api.operations.iter().find(sends_body).or(api.operations.first());
     text.push_str("\n\n# Usage\n\n```no_run\n");
     // The example compiles only with the feature of the operation it calls (the doctest is empty
@@ -315,7 +319,11 @@ pub fn auth(api: &Api) -> TokenStream {
             }
         }
     });
-    let import = (!api.security_schemes.is_empty()).then(|| quote!(use apigen_runtime::Credential;));
+    let import = (!api.security_schemes.is_empty()).then(|| {
+        quote!(
+            use apigen_runtime::Credential;
+        )
+    });
     quote! {
         //! Credentials for the security schemes the document declares.
 
@@ -339,12 +347,16 @@ pub fn manifest(api: &Api, options: &Options) -> String {
     let time = options.date_time == DateTimeType::Time;
     let runtime_features = if time { ", features = [\"time\"]" } else { "" };
     let runtime = match &options.runtime {
-        RuntimeDependency::Path(path) => format!("{{ path = {}{runtime_features} }}", toml_string(&path.replace('\\', "/"))),
+        RuntimeDependency::Path(path) => {
+            format!("{{ path = {}{runtime_features} }}", toml_string(&path.replace('\\', "/")))
+        }
         RuntimeDependency::Git { url, rev: Some(rev) } => {
             format!("{{ git = {}, rev = {}{runtime_features} }}", toml_string(url), toml_string(rev))
         }
         RuntimeDependency::Git { url, rev: None } => format!("{{ git = {}{runtime_features} }}", toml_string(url)),
-        RuntimeDependency::Version(version) if time => format!("{{ version = {}{runtime_features} }}", toml_string(version)),
+        RuntimeDependency::Version(version) if time => {
+            format!("{{ version = {}{runtime_features} }}", toml_string(version))
+        }
         RuntimeDependency::Version(version) => toml_string(version),
     };
     // uuid and chrono are always listed: the doc examples use them whatever the types need.

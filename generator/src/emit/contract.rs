@@ -92,7 +92,9 @@ async fn every_operation_against_prism() {{
         for &i in &group.operations {
             let op = &api.operations[i];
             let (setup, call) = example_call(api, group, op, &krate);
-            functions.push_str(&format!("\nfn operation_{n}(client: &{krate}::Client) -> Call<'_> {{\n    Box::pin(async move {{\n"));
+            functions.push_str(&format!(
+                "\nfn operation_{n}(client: &{krate}::Client) -> Call<'_> {{\n    Box::pin(async move {{\n"
+            ));
             for line in setup {
                 functions.push_str(&format!("        {line}\n"));
             }

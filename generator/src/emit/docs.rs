@@ -128,10 +128,64 @@ fn definitions(lines: &[Line]) -> HashMap<String, String> {
 /// HTML elements that rustdoc renders as HTML when a document uses them; any other `<name>`
 /// (`<string>`, TwiML's `<Say>`) is text.
 const HTML_ELEMENTS: [&str; 58] = [
-    "a", "abbr", "b", "blockquote", "br", "caption", "center", "cite", "code", "col", "colgroup", "dd", "del", "details",
-    "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "font", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img",
-    "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp", "small", "span", "strike", "strong", "sub", "summary",
-    "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "tt", "u", "ul",
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "caption",
+    "center",
+    "cite",
+    "code",
+    "col",
+    "colgroup",
+    "dd",
+    "del",
+    "details",
+    "dfn",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "figcaption",
+    "figure",
+    "font",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "ins",
+    "kbd",
+    "li",
+    "mark",
+    "ol",
+    "p",
+    "pre",
+    "q",
+    "s",
+    "samp",
+    "small",
+    "span",
+    "strike",
+    "strong",
+    "sub",
+    "summary",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "tt",
+    "u",
+    "ul",
 ];
 
 /// Elements that have no closing tag.
@@ -183,7 +237,8 @@ fn balanced_tags(lines: &[Line]) -> Vec<String> {
     counts
         .into_iter()
         .filter(|(name, (open, close))| {
-            HTML_ELEMENTS.contains(&name.as_str()) && (open == close || (VOID_ELEMENTS.contains(&name.as_str()) && *close == 0))
+            HTML_ELEMENTS.contains(&name.as_str())
+                && (open == close || (VOID_ELEMENTS.contains(&name.as_str()) && *close == 0))
         })
         .map(|(name, _)| name)
         .collect()
@@ -452,7 +507,10 @@ mod tests {
             Constraint::Minimum { value: "0".into(), exclusive: true },
             Constraint::Items { min: Some(1), max: Some(5) },
         ]);
-        assert_eq!(text.as_deref(), Some("format `uri`; matches `^a'b$`; exactly 34 characters; greater than 0; 1 to 5 items"));
+        assert_eq!(
+            text.as_deref(),
+            Some("format `uri`; matches `^a'b$`; exactly 34 characters; greater than 0; 1 to 5 items")
+        );
         assert_eq!(constraints_text(&[]), None);
     }
 
@@ -470,7 +528,8 @@ mod tests {
         assert_eq!(clean("See https://example.com/a_(b)."), "See <https://example.com/a_(b)>.");
         assert_eq!(clean("(e.g. https://argocd.example.com)"), "(e.g. <https://argocd.example.com>)");
         // Already links, or code: unchanged.
-        for kept in ["<https://x.test>", "[x](https://x.test)", "`https://x.test`", "<a href=\"https://x.test\">x</a>"] {
+        for kept in ["<https://x.test>", "[x](https://x.test)", "`https://x.test`", "<a href=\"https://x.test\">x</a>"]
+        {
             assert_eq!(clean(kept), kept);
         }
     }
@@ -487,7 +546,10 @@ mod tests {
     fn brackets_are_not_intra_doc_links() {
         assert_eq!(clean("[OBSOLETE] gone"), "\\[OBSOLETE\\] gone");
         assert_eq!(clean("@[id:username]"), "@\\[id:username\\]");
-        assert_eq!(clean("The [RFC3230][1] digest.\n\n[1]: https://tools.ietf.org/html/rfc3230"), "The [RFC3230](<https://tools.ietf.org/html/rfc3230>) digest.");
+        assert_eq!(
+            clean("The [RFC3230][1] digest.\n\n[1]: https://tools.ietf.org/html/rfc3230"),
+            "The [RFC3230](<https://tools.ietf.org/html/rfc3230>) digest."
+        );
         assert_eq!(clean("see [docs](https://x.test/a) and [Pet](Pet)"), "see [docs](https://x.test/a) and Pet");
         assert_eq!(clean("a note[^1]"), "a note[^1]");
     }

@@ -28,7 +28,9 @@ pub(crate) fn example_call(api: &Api, group: &Group, op: &Operation, krate: &str
     }
     if let Some(body) = &op.body {
         let (value, arg) = match &body.payload {
-            Payload::Json(ty) | Payload::Form(ty) | Payload::Multipart(ty) => (writer.value(ty, body.example.as_ref(), 0), "&body"),
+            Payload::Json(ty) | Payload::Form(ty) | Payload::Multipart(ty) => {
+                (writer.value(ty, body.example.as_ref(), 0), "&body")
+            }
             Payload::Text => {
                 let text = body.example.as_ref().and_then(Value::as_str).unwrap_or("example");
                 (format!("String::from({})", string_literal(text)), "body")
@@ -100,7 +102,9 @@ impl Writer<'_> {
             },
             TypeRef::List(item) => {
                 let items: Vec<String> = match value {
-                    Some(Value::Array(values)) => values.iter().map(|v| self.element(item, Some(v), depth + 1)).collect(),
+                    Some(Value::Array(values)) => {
+                        values.iter().map(|v| self.element(item, Some(v), depth + 1)).collect()
+                    }
                     _ => vec![self.element(item, None, depth + 1)],
                 };
                 if items.is_empty() {
@@ -113,7 +117,13 @@ impl Writer<'_> {
                 Some(Value::Object(members)) if !members.is_empty() => {
                     let entries: Vec<String> = members
                         .iter()
-                        .map(|(key, v)| format!("(String::from({}), {})", string_literal(key), self.element(inner, Some(v), depth + 1)))
+                        .map(|(key, v)| {
+                            format!(
+                                "(String::from({}), {})",
+                                string_literal(key),
+                                self.element(inner, Some(v), depth + 1)
+                            )
+                        })
                         .collect();
                     format!("std::collections::BTreeMap::from([{}])", entries.join(", "))
                 }
@@ -121,8 +131,11 @@ impl Writer<'_> {
             },
             TypeRef::Tuple(items) => {
                 let values = value.and_then(Value::as_array);
-                let items: Vec<String> =
-                    items.iter().enumerate().map(|(i, item)| self.value(item, values.and_then(|v| v.get(i)), depth + 1)).collect();
+                let items: Vec<String> = items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| self.value(item, values.and_then(|v| v.get(i)), depth + 1))
+                    .collect();
                 format!("({},)", items.join(", "))
             }
             TypeRef::Named(name) => self.named(name, value, depth),
@@ -169,7 +182,9 @@ impl Writer<'_> {
                     .filter_map(|f| {
                         let member = members?.get(&f.wire)?;
                         let mut inner = match member {
-                            Value::Null if f.nullable => return Some(format!("{}: apigen_runtime::Nullable::Null", ident(&f.name))),
+                            Value::Null if f.nullable => {
+                                return Some(format!("{}: apigen_runtime::Nullable::Null", ident(&f.name)))
+                            }
                             Value::Null => return None,
                             member => self.element(&f.ty, Some(member), depth + 1),
                         };
@@ -179,7 +194,11 @@ impl Writer<'_> {
                         if f.boxed {
                             inner = format!("Box::new({inner})");
                         }
-                        let wrapped = if f.nullable { format!("apigen_runtime::Nullable::Value({inner})") } else { format!("Some({inner})") };
+                        let wrapped = if f.nullable {
+                            format!("apigen_runtime::Nullable::Value({inner})")
+                        } else {
+                            format!("Some({inner})")
+                        };
                         Some(format!("{}: {wrapped}", ident(&f.name)))
                     })
                     .collect();
@@ -265,7 +284,8 @@ impl Writer<'_> {
             // Text that a typed variant would refuse to parse does not choose it.
             (TypeRef::Uuid, Value::String(text)) => is_uuid(text),
             (TypeRef::DateTime | TypeRef::OffsetDateTime, Value::String(text)) => {
-                text.as_bytes().get(10).is_some_and(|b| b.eq_ignore_ascii_case(&b'T')) && text.get(..10).is_some_and(is_date)
+                text.as_bytes().get(10).is_some_and(|b| b.eq_ignore_ascii_case(&b'T'))
+                    && text.get(..10).is_some_and(is_date)
             }
             (TypeRef::Date, Value::String(text)) => is_date(text),
             (TypeRef::String | TypeRef::Base64 | TypeRef::Bytes, Value::String(_)) => true,
@@ -281,7 +301,9 @@ impl Writer<'_> {
 
 fn is_uuid(text: &str) -> bool {
     text.len() == 36
-        && text.char_indices().all(|(i, c)| if matches!(i, 8 | 13 | 18 | 23) { c == '-' } else { c.is_ascii_hexdigit() })
+        && text
+            .char_indices()
+            .all(|(i, c)| if matches!(i, 8 | 13 | 18 | 23) { c == '-' } else { c.is_ascii_hexdigit() })
 }
 
 /// `YYYY-MM-DD`.

@@ -5,8 +5,8 @@
 //! knows nothing of YAML: it reads only the model.
 
 mod client;
-mod contract;
 mod conformance;
+mod contract;
 mod docs;
 mod examples;
 mod operation_docs;
@@ -20,8 +20,8 @@ use quote::quote;
 use crate::model::{Api, TypeRef};
 use crate::Options;
 
-pub use contract::contract_test;
 pub use conformance::examples_test;
+pub use contract::contract_test;
 
 /// The generated crate before formatting: Rust files as tokens, the manifest as text.
 pub struct CrateTokens {
@@ -45,10 +45,7 @@ pub fn emit(api: &Api, options: &Options) -> CrateTokens {
     if !api.webhooks.is_empty() {
         rust.push(("src/webhooks.rs".to_owned(), webhooks::module(api)));
     }
-    CrateTokens {
-        rust,
-        manifest: client::manifest(api, options),
-    }
+    CrateTokens { rust, manifest: client::manifest(api, options) }
 }
 
 const KEYWORDS: [&str; 51] = [

@@ -109,17 +109,16 @@ fn returns(op: &Operation) -> String {
             [] => format!("{what}."),
             [(status, description)] => format!("{what}, with status `{status}`: {}", inline(description)),
             several => {
-                let statuses: Vec<String> =
-                    several.iter().map(|(status, description)| format!("- `{status}`: {}", inline(description))).collect();
+                let statuses: Vec<String> = several
+                    .iter()
+                    .map(|(status, description)| format!("- `{status}`: {}", inline(description)))
+                    .collect();
                 format!("{what}, with any of these statuses:\n\n{}", statuses.join("\n"))
             }
         }
     };
     if let Some(stream) = &op.stream {
-        text.push_str(&format!(
-            "\n\nThe same response as a stream: [`{}`](Self::{}).",
-            stream.fn_name, stream.fn_name
-        ));
+        text.push_str(&format!("\n\nThe same response as a stream: [`{}`](Self::{}).", stream.fn_name, stream.fn_name));
     }
     text
 }
@@ -148,7 +147,9 @@ fn errors(op: &Operation) -> String {
         let status = error.status.map_or("any other (`default`)".to_owned(), |s| format!("`{s}`"));
         let meaning = inline(&error.description).replace('|', "\\|");
         match (&error.ty, typed) {
-            (Some(ty), _) => table.push_str(&format!("| {status} | {meaning} | {} |\n", type_link(ty).replace('|', "\\|"))),
+            (Some(ty), _) => {
+                table.push_str(&format!("| {status} | {meaning} | {} |\n", type_link(ty).replace('|', "\\|")))
+            }
             (None, true) => table.push_str(&format!("| {status} | {meaning} | |\n")),
             (None, false) => table.push_str(&format!("| {status} | {meaning} |\n")),
         }

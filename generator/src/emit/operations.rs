@@ -7,7 +7,9 @@ use super::docs::{clean, code, constraints_text, doc, inline, one_line};
 use super::operation_docs::{method_docs, payload_text};
 use super::types::holds_offset_date_time;
 use super::{cfg, ident, rust_type, unaliased};
-use crate::model::{Api, Body, ErrorResponse, Group, LineFormat, Location, Operation, Param, Payload, StreamMethod, TypeKind, TypeRef};
+use crate::model::{
+    Api, Body, ErrorResponse, Group, LineFormat, Location, Operation, Param, Payload, StreamMethod, TypeKind, TypeRef,
+};
 
 /// The error statuses operations declare, one `const` per distinct list: most operations of an
 /// API share a handful of lists, and the tables are written once in `apis.rs` instead of in
@@ -38,7 +40,8 @@ impl ErrorTables {
             let statuses: Vec<String> =
                 op.errors.iter().map(|e| e.status.map_or("DEFAULT".to_owned(), |s| s.to_string())).collect();
             let base = format!("ERRORS_{}", statuses.join("_"));
-            let same_statuses = tables.iter().filter(|(name, _)| *name == base || name.starts_with(&format!("{base}_V"))).count();
+            let same_statuses =
+                tables.iter().filter(|(name, _)| *name == base || name.starts_with(&format!("{base}_V"))).count();
             let name = if same_statuses == 0 { base } else { format!("{base}_V{}", same_statuses + 1) };
             tables.push((name, op.errors.clone()));
             by_operation.push(Some(tables.len() - 1));
@@ -131,7 +134,9 @@ pub fn group(api: &Api, group: &Group, errors: &ErrorTables, krate: &str) -> Tok
     if let Some(parent) = &group.parent {
         // 3.2 nests tags; the parent may have operations of its own (an API type) or not.
         match api.groups.iter().find(|g| &g.tag == parent) {
-            Some(parent) => group_docs.push_str(&format!(" Nested under [`{}`](super::{}).", parent.tag, parent.type_name)),
+            Some(parent) => {
+                group_docs.push_str(&format!(" Nested under [`{}`](super::{}).", parent.tag, parent.type_name))
+            }
             None => group_docs.push_str(&format!(" Nested under {}.", code(parent))),
         }
     }
@@ -149,17 +154,26 @@ pub fn group(api: &Api, group: &Group, errors: &ErrorTables, krate: &str) -> Tok
         let op = &api.operations[i];
         method(api, group, op, errors.reference(i), &gate(op), krate)
     });
-    let option_structs = operations.iter().filter_map(|op| options_struct(op).map(|s| {
-        let gate = gate(op);
-        quote!(#gate #s)
-    }));
-    let outcome_enums = operations.iter().filter_map(|op| outcome_enum(op).map(|e| {
-        let gate = gate(op);
-        quote!(#gate #e)
-    }));
+    let option_structs = operations.iter().filter_map(|op| {
+        options_struct(op).map(|s| {
+            let gate = gate(op);
+            quote!(#gate #s)
+        })
+    });
+    let outcome_enums = operations.iter().filter_map(|op| {
+        outcome_enum(op).map(|e| {
+            let gate = gate(op);
+            quote!(#gate #e)
+        })
+    });
     let allow_unused = per_operation.then(|| quote!(#![allow(unused_imports)]));
-    let types_import = operations.iter().any(|op| mentions_named(api, op)).then(|| quote!(use crate::types;));
-    let method_import = operations.iter().any(|op| method_helper(op).is_none() && method_constant(op)).then(|| quote!(Method,));
+    let types_import = operations.iter().any(|op| mentions_named(api, op)).then(|| {
+        quote!(
+            use crate::types;
+        )
+    });
+    let method_import =
+        operations.iter().any(|op| method_helper(op).is_none() && method_constant(op)).then(|| quote!(Method,));
     let allow_deprecated = uses_deprecated(api, &operations).then(|| quote!(#![allow(deprecated)]));
     quote! {
         #allow_deprecated
@@ -205,7 +219,13 @@ fn named_in_signature<'a>(api: &Api, op: &'a Operation) -> Vec<&'a str> {
         }
     }
     let mut out = Vec::new();
-    let payloads = op.success.outcomes.iter().map(|o| &o.payload).chain(op.body.as_ref().map(|b| &b.payload)).chain([&op.success.payload]);
+    let payloads = op
+        .success
+        .outcomes
+        .iter()
+        .map(|o| &o.payload)
+        .chain(op.body.as_ref().map(|b| &b.payload))
+        .chain([&op.success.payload]);
     for ty in payloads.filter_map(Payload::typed) {
         named(ty, &mut out);
     }
@@ -310,7 +330,14 @@ fn options_struct(op: &Operation) -> Option<TokenStream> {
 /// The operation's method, and the one returning its stream when it has one.
 /// `gate`: the `#[cfg(…)]` of each, or nothing. `krate`: the crate's name in Rust, for the
 /// doc example.
-fn method(api: &Api, group: &Group, op: &Operation, errors: TokenStream, gate: &TokenStream, krate: &str) -> TokenStream {
+fn method(
+    api: &Api,
+    group: &Group,
+    op: &Operation,
+    errors: TokenStream,
+    gate: &TokenStream,
+    krate: &str,
+) -> TokenStream {
     let plain = one_method(api, op, &errors, None, doc(&method_docs(api, group, op, krate)));
     let stream = op.stream.as_ref().zip(op.success.stream.as_ref()).map(|(method, payload)| {
         let stream = one_method(api, op, &errors, Some((method, payload)), doc(&stream_docs(op, payload)));
@@ -320,7 +347,13 @@ fn method(api: &Api, group: &Group, op: &Operation, errors: TokenStream, gate: &
 }
 
 /// A method of `op`: the plain one, or with `stream`, the one returning the response as a stream.
-fn one_method(api: &Api, op: &Operation, errors: &TokenStream, stream: Option<(&StreamMethod, &Payload)>, docs: TokenStream) -> TokenStream {
+fn one_method(
+    api: &Api,
+    op: &Operation,
+    errors: &TokenStream,
+    stream: Option<(&StreamMethod, &Payload)>,
+    docs: TokenStream,
+) -> TokenStream {
     let name = ident(stream.map_or(&op.fn_name, |(method, _)| &method.fn_name));
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
 
@@ -462,7 +495,12 @@ fn one_method(api: &Api, op: &Operation, errors: &TokenStream, stream: Option<(&
 
 /// How a success body is received: the runtime call, what it gives, and what follows the
 /// `.await` (usually nothing). `streamed` reads a binary body as it arrives instead of whole.
-fn receive(api: &Api, payload: &Payload, errors: &TokenStream, streamed: bool) -> (TokenStream, TokenStream, TokenStream) {
+fn receive(
+    api: &Api,
+    payload: &Payload,
+    errors: &TokenStream,
+    streamed: bool,
+) -> (TokenStream, TokenStream, TokenStream) {
     // A body that is a `time::OffsetDateTime` (or a list of them…) is read as RFC 3339 through
     // the runtime's wrapper: `time`'s own serde format is another.
     if let Payload::Json(ty) = payload {
@@ -477,7 +515,9 @@ fn receive(api: &Api, payload: &Payload, errors: &TokenStream, streamed: bool) -
     }
     let (send, success) = match payload {
         Payload::Empty => (quote!(.send_empty(#errors)), quote!(())),
-        Payload::Json(ty) | Payload::Form(ty) | Payload::Multipart(ty) => (quote!(.send_json(#errors)), rust_type(ty, &types_prefix())),
+        Payload::Json(ty) | Payload::Form(ty) | Payload::Multipart(ty) => {
+            (quote!(.send_json(#errors)), rust_type(ty, &types_prefix()))
+        }
         Payload::Text => (quote!(.send_text(#errors)), quote!(String)),
         Payload::Bytes if streamed => (quote!(.send_stream(#errors)), quote!(apigen_runtime::ByteStream)),
         Payload::Bytes => (quote!(.send_bytes(#errors)), quote!(apigen_runtime::Bytes)),
@@ -529,7 +569,6 @@ pub(super) fn arg_type(api: &Api, ty: &TypeRef) -> TokenStream {
     }
 }
 
-
 /// Whether the body argument is anything that converts into an [`apigen_runtime::Upload`].
 fn upload_parameter(body: &Body) -> bool {
     body.required && matches!(body.payload, Payload::Bytes | Payload::Empty | Payload::Events(_) | Payload::Lines(..))
@@ -561,7 +600,9 @@ fn body_call(api: &Api, body: &Body, flag: Option<(&str, bool)>) -> TokenStream 
     let content_type = &body.content_type;
     match (&body.payload, body.required) {
         // Written as RFC 3339 through the runtime's wrapper, as received bodies are read.
-        (Payload::Json(ty), true) if holds_offset_date_time(api, ty) => quote!(.json(&apigen_runtime::rfc3339::WireRef(body))),
+        (Payload::Json(ty), true) if holds_offset_date_time(api, ty) => {
+            quote!(.json(&apigen_runtime::rfc3339::WireRef(body)))
+        }
         (Payload::Json(ty), false) if holds_offset_date_time(api, ty) => {
             quote!(.json_opt(body.map(apigen_runtime::rfc3339::WireRef).as_ref()))
         }
@@ -604,7 +645,9 @@ fn multipart(api: &Api, ty: &TypeRef, body: TokenStream) -> TokenStream {
             (_, true) => ("text", Some(quote!(v.expose()))),
             (ty, false) => match display(api, ty, quote!(v)) {
                 None => ("text", None),
-                Some(_) if matches!(ty, TypeRef::DateTime | TypeRef::OffsetDateTime) => ("text", display(api, ty, quote!(v))),
+                Some(_) if matches!(ty, TypeRef::DateTime | TypeRef::OffsetDateTime) => {
+                    ("text", display(api, ty, quote!(v)))
+                }
                 Some(_) => ("json", None),
             },
         };
@@ -758,4 +801,3 @@ fn param_line(p: &Param) -> String {
     }
     line
 }
-

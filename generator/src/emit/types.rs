@@ -38,7 +38,8 @@ fn derive_path(written: &str) -> Option<TokenStream> {
         Some(rest) => (quote!(::), rest),
         None => (TokenStream::new(), written),
     };
-    let segments: Vec<proc_macro2::Ident> = rest.split("::").map(|s| syn::parse_str::<proc_macro2::Ident>(s).ok()).collect::<Option<_>>()?;
+    let segments: Vec<proc_macro2::Ident> =
+        rest.split("::").map(|s| syn::parse_str::<proc_macro2::Ident>(s).ok()).collect::<Option<_>>()?;
     Some(quote!(#global #(#segments)::*))
 }
 
@@ -50,7 +51,9 @@ pub(crate) fn holds_offset_date_time(api: &Api, ty: &TypeRef) -> bool {
     fn holds(api: &Api, ty: &TypeRef, depth: usize) -> bool {
         match unaliased(api, ty) {
             TypeRef::OffsetDateTime => true,
-            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::OrNull(inner) if depth < 32 => holds(api, inner, depth + 1),
+            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::OrNull(inner) if depth < 32 => {
+                holds(api, inner, depth + 1)
+            }
             _ => false,
         }
     }
@@ -70,8 +73,11 @@ pub fn module(api: &Api, options: &Options) -> TokenStream {
     // Only `union` is imported: it cannot clash with a type name (types are `UpperCamelCase`).
     // With tag features every union may be compiled out, and the import with it unused.
     let import_gate = options.tag_features.then(|| quote!(#[allow(unused_imports)]));
-    let union_import =
-        api.types.iter().any(|t| matches!(t.kind, TypeKind::Union(_))).then(|| quote!(#import_gate use apigen_runtime::union;));
+    let union_import = api
+        .types
+        .iter()
+        .any(|t| matches!(t.kind, TypeKind::Union(_)))
+        .then(|| quote!(#import_gate use apigen_runtime::union;));
     quote! {
         //! The document's schemas as Rust types.
         #![allow(clippy::large_enum_variant, clippy::too_many_arguments, deprecated)]
@@ -102,7 +108,10 @@ fn type_def(api: &Api, def: &TypeDef, extras: &Extras<'_>) -> TokenStream {
             if !docs.is_empty() {
                 docs.push_str("\n\n");
             }
-            docs.push_str(&format!("Told apart by {}; a value this client does not know is kept as `Unknown`.", code(tag)));
+            docs.push_str(&format!(
+                "Told apart by {}; a value this client does not know is kept as `Unknown`.",
+                code(tag)
+            ));
         }
     }
     if let TypeKind::IntEnum(values) = &def.kind {
@@ -279,10 +288,7 @@ fn constructor(api: &Api, name: &proc_macro2::Ident, s: &Struct, gate: &TokenStr
             _ => quote!(#field_name),
         }
     });
-    let additional = s
-        .additional
-        .as_ref()
-        .map(|_| quote!(additional_properties: Default::default(),));
+    let additional = s.additional.as_ref().map(|_| quote!(additional_properties: Default::default(),));
     let doc = super::docs::doc("A value with the required fields set and every optional field absent.");
     quote! {
         #gate
@@ -339,7 +345,17 @@ fn string_enum(name: &proc_macro2::Ident, values: &[EnumValue], extras: &Extras<
         quote!(#variant = #value)
     });
     // `json_enum!` writes `Serialize`, `Deserialize`, `Display` and `FromStr`.
-    let extra = extras.derives(&["Clone", "Debug", "PartialEq", "Eq", "Hash", "Serialize", "Deserialize", "Display", "FromStr"]);
+    let extra = extras.derives(&[
+        "Clone",
+        "Debug",
+        "PartialEq",
+        "Eq",
+        "Hash",
+        "Serialize",
+        "Deserialize",
+        "Display",
+        "FromStr",
+    ]);
     let gate = &extras.gate;
     quote! {
         #gate
@@ -450,11 +466,7 @@ fn wrap_variant(api: &Api, v: &Variant) -> (Option<TokenStream>, TokenStream) {
         let ty = rust_type(&v.ty, &TokenStream::new());
         return (Some(quote!(apigen_runtime::rfc3339::Wire<#ty>)), quote!(|value| Self::#variant(value.0)));
     }
-    let wrap = if v.boxed {
-        quote!(|value| Self::#variant(Box::new(value)))
-    } else {
-        quote!(Self::#variant)
-    };
+    let wrap = if v.boxed { quote!(|value| Self::#variant(Box::new(value))) } else { quote!(Self::#variant) };
     (None, wrap)
 }
 

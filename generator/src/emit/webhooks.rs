@@ -43,9 +43,11 @@ pub fn module(api: &Api) -> TokenStream {
         let line = if line.is_empty() { String::new() } else { format!(" {line}") };
         quote!(#![doc = #line])
     });
-    let deprecated = api.webhooks.iter().filter_map(|w| w.body.as_ref()?.payload.typed()).any(|ty| {
-        matches!(ty, TypeRef::Named(name) if api.type_named(name).is_some_and(|t| t.deprecated))
-    });
+    let deprecated = api
+        .webhooks
+        .iter()
+        .filter_map(|w| w.body.as_ref()?.payload.typed())
+        .any(|ty| matches!(ty, TypeRef::Named(name) if api.type_named(name).is_some_and(|t| t.deprecated)));
     let allow_deprecated = deprecated.then(|| quote!(#![allow(deprecated)]));
     quote! {
         #(#module_docs)*
@@ -68,8 +70,11 @@ fn webhook_docs(webhook: &Webhook) -> String {
     }
     line.push('.');
     if !webhook.responses.is_empty() {
-        let answers: Vec<String> =
-            webhook.responses.iter().map(|(status, description)| format!("`{status}`: {}", inline(description))).collect();
+        let answers: Vec<String> = webhook
+            .responses
+            .iter()
+            .map(|(status, description)| format!("`{status}`: {}", inline(description)))
+            .collect();
         line.push_str(&format!(" Answer with {}.", answers.join("; ")));
     }
     paragraphs.push(line);

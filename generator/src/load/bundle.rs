@@ -80,10 +80,7 @@ impl Sources {
     /// The warning, naming the file it is about when that is not the root.
     pub fn relocate_warning(&self, warning: Warning) -> Warning {
         match self.locate(&warning.pointer) {
-            Some((file, pointer)) => Warning {
-                pointer: pointer.in_file(file),
-                message: warning.message,
-            },
+            Some((file, pointer)) => Warning { pointer: pointer.in_file(file), message: warning.message },
             None => warning,
         }
     }
@@ -92,11 +89,7 @@ impl Sources {
     pub fn relocate_error(&self, error: Error) -> Error {
         match error {
             Error::Invalid { file, pointer, message } => match self.locate(&pointer) {
-                Some((file, pointer)) => Error::Invalid {
-                    file: file.to_owned(),
-                    pointer,
-                    message,
-                },
+                Some((file, pointer)) => Error::Invalid { file: file.to_owned(), pointer, message },
                 None => Error::Invalid { file, pointer, message },
             },
             other => other,
@@ -159,11 +152,7 @@ fn walk(value: &Value, at: &Pointer, kind: Kind, found: &mut Vec<Found>) {
     if let Some(Value::String(text)) = map.get("$ref") {
         // Only what OpenAPI lets a `$ref` stand for (an operation or an encoding is never one).
         if !matches!(kind, Kind::Document | Kind::Components | Kind::Operation | Kind::Encoding) {
-            found.push(Found {
-                at: at.join("$ref"),
-                text: text.clone(),
-                kind,
-            });
+            found.push(Found { at: at.join("$ref"), text: text.clone(), kind });
             // Beside a `$ref`, a document object has only a summary and a description.
             if kind != Kind::Schema {
                 return;
@@ -251,10 +240,18 @@ fn walk(value: &Value, at: &Pointer, kind: Kind, found: &mut Vec<Found>) {
                     }
                     "allOf" | "anyOf" | "oneOf" | "prefixItems" => list(key, Kind::Schema, found),
                     "items" if value.is_array() => list(key, Kind::Schema, found),
-                    "items" | "not" | "additionalProperties" | "unevaluatedProperties" | "unevaluatedItems"
-                    | "additionalItems" | "propertyNames" | "contains" | "if" | "then" | "else" | "contentSchema" => {
-                        one(key, Kind::Schema, found)
-                    }
+                    "items"
+                    | "not"
+                    | "additionalProperties"
+                    | "unevaluatedProperties"
+                    | "unevaluatedItems"
+                    | "additionalItems"
+                    | "propertyNames"
+                    | "contains"
+                    | "if"
+                    | "then"
+                    | "else"
+                    | "contentSchema" => one(key, Kind::Schema, found),
                     "discriminator" => {
                         let Some(Value::Object(mapping)) = value.get("mapping") else { continue };
                         let base = at.join(key).join("mapping");
@@ -262,13 +259,10 @@ fn walk(value: &Value, at: &Pointer, kind: Kind, found: &mut Vec<Found>) {
                             // A value without `#` or `/` is the name of a component schema,
                             // unless it names a file (`Dog.yaml`), as split documents write.
                             if let Value::String(text) = target {
-                                let file = [".yaml", ".yml", ".json"].iter().any(|e| text.to_ascii_lowercase().ends_with(e));
+                                let file =
+                                    [".yaml", ".yml", ".json"].iter().any(|e| text.to_ascii_lowercase().ends_with(e));
                                 if text.contains('#') || text.contains('/') || file {
-                                    found.push(Found {
-                                        at: base.join(tag),
-                                        text: text.clone(),
-                                        kind: Kind::Schema,
-                                    });
+                                    found.push(Found { at: base.join(tag), text: text.clone(), kind: Kind::Schema });
                                 }
                             }
                         }
@@ -349,11 +343,7 @@ pub(super) fn bundle(root: &Path, mut value: Value) -> Result<(Value, Sources)> 
 
     let key = identity(root).map_or_else(|_| FileKey::Path(root.to_owned()), |(key, _)| key);
     let mut bundler = Bundler {
-        files: vec![File {
-            path: root.to_owned(),
-            display: root.to_owned(),
-            value: Value::Null,
-        }],
+        files: vec![File { path: root.to_owned(), display: root.to_owned(), value: Value::Null }],
         by_key: HashMap::from([(key, 0)]),
         by_path: HashMap::from([(root.to_owned(), 0)]),
         targets: Vec::new(),
@@ -416,7 +406,9 @@ fn mentions_a_resource(value: &Value) -> bool {
     match value {
         Value::Object(map) => map.iter().any(|(key, child)| match (key.as_str(), child) {
             ("$ref", Value::String(text)) => !text.starts_with('#'),
-            ("mapping", Value::Object(mapping)) => mapping.values().any(|v| v.as_str().is_some_and(|t| !t.starts_with('#') && (t.contains('/') || t.contains('.')))),
+            ("mapping", Value::Object(mapping)) => mapping
+                .values()
+                .any(|v| v.as_str().is_some_and(|t| !t.starts_with('#') && (t.contains('/') || t.contains('.')))),
             _ => mentions_a_resource(child),
         }),
         Value::Array(items) => items.iter().any(mentions_a_resource),
@@ -448,11 +440,7 @@ fn collect_resources(value: &Value, base: &str, resources: &mut HashSet<String>)
 
 impl Bundler {
     fn invalid(&self, file: usize, at: &Pointer, message: String) -> Error {
-        Error::Invalid {
-            file: self.files[file].display.clone(),
-            pointer: at.clone(),
-            message,
-        }
+        Error::Invalid { file: self.files[file].display.clone(), pointer: at.clone(), message }
     }
 
     /// Works out what the reference `found`, written in `file`, points at; reads the file it
@@ -498,7 +486,10 @@ impl Bundler {
             let mut message = format!("`{text}`: {} has nothing at {pointer}", self.files[place].display.display());
             // `#/…` in another file means that file, not the root, which is easy to forget.
             if resource.is_empty() && place != 0 && self.files[0].value.pointer(pointer.as_str()).is_some() {
-                message.push_str(&format!(" (the root document has: refer to it as `{}{pointer}`)", self.relative_to_root(place)));
+                message.push_str(&format!(
+                    " (the root document has: refer to it as `{}{pointer}`)",
+                    self.relative_to_root(place)
+                ));
             }
             return Err(self.invalid(file, &at, message));
         }
@@ -510,11 +501,7 @@ impl Bundler {
                 Some(&index) => index,
                 None => {
                     let index = self.targets.len();
-                    self.targets.push(Target {
-                        file: place,
-                        pointer: key.1.clone(),
-                        kind,
-                    });
+                    self.targets.push(Target { file: place, pointer: key.1.clone(), kind });
                     self.by_place.insert(key, index);
                     index
                 }
@@ -545,7 +532,8 @@ impl Bundler {
             s.len() > 1 && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
         });
         let decoded = |text: &str| {
-            percent_decoded(text).ok_or_else(|| self.invalid(file, at, format!("`{text}` is not a valid URI (bad `%` escape)")))
+            percent_decoded(text)
+                .ok_or_else(|| self.invalid(file, at, format!("`{text}` is not a valid URI (bad `%` escape)")))
         };
         let relative = match scheme.as_deref() {
             Some("http" | "https") => {
@@ -653,7 +641,9 @@ impl Bundler {
                 [components, section, _, reference] => {
                     components == "components" && reference == "$ref" && section == kind.section()
                 }
-                [paths, _, reference] => (paths == "paths" || paths == "webhooks") && reference == "$ref" && kind == Kind::PathItem,
+                [paths, _, reference] => {
+                    (paths == "paths" || paths == "webhooks") && reference == "$ref" && kind == Kind::PathItem
+                }
                 _ => false,
             };
             let holder = segments[..segments.len().saturating_sub(1)].iter().fold(Pointer::root(), |p, s| p.join(s));
@@ -726,11 +716,7 @@ impl Bundler {
             }
             sources.copies.insert(
                 mounts[i].as_str().to_owned(),
-                Copy {
-                    at: mounts[i].clone(),
-                    file: file.display.clone(),
-                    pointer: target.pointer.clone(),
-                },
+                Copy { at: mounts[i].clone(), file: file.display.clone(), pointer: target.pointer.clone() },
             );
             match component {
                 Some((section, name)) => placed.push((section, name, copy)),
@@ -868,7 +854,10 @@ mod tests {
     fn component_names_come_from_the_pointer_or_the_file_and_stay_unique() {
         let pointer = |text: &str| Pointer::from_ref(text).unwrap();
         assert_eq!(component_name(Path::new("schemas/Pet.yaml"), &Pointer::root()), ("Pet".into(), "schemas".into()));
-        assert_eq!(component_name(Path::new("common.yaml"), &pointer("#/components/schemas/Error")), ("Error".into(), "common".into()));
+        assert_eq!(
+            component_name(Path::new("common.yaml"), &pointer("#/components/schemas/Error")),
+            ("Error".into(), "common".into())
+        );
         assert_eq!(component_name(Path::new("params.yaml"), &pointer("#/3")), ("params3".into(), String::new()));
         let mut taken = HashSet::from(["Pet".to_owned()]);
         assert_eq!(unique("Pet".into(), "pets", &mut taken), "pets_Pet");
@@ -883,11 +872,7 @@ mod tests {
         let mut sources = Sources::default();
         sources.copies.insert(
             at.as_str().to_owned(),
-            Copy {
-                at: at.clone(),
-                file: "schemas/pet.yaml".into(),
-                pointer: Pointer::root(),
-            },
+            Copy { at: at.clone(), file: "schemas/pet.yaml".into(), pointer: Pointer::root() },
         );
         let inside = at.join("properties").join("tag");
         let (file, pointer) = sources.locate(&inside).unwrap();
@@ -895,10 +880,7 @@ mod tests {
         // Neither a sibling whose name starts the same nor the root's own parts.
         assert!(sources.locate(&Pointer::root().join("components").join("schemas").join("Pets")).is_none());
         assert!(sources.locate(&Pointer::root().join("paths")).is_none());
-        let warning = sources.relocate_warning(Warning {
-            pointer: inside,
-            message: "m".into(),
-        });
+        let warning = sources.relocate_warning(Warning { pointer: inside, message: "m".into() });
         assert_eq!(warning.to_string(), "schemas/pet.yaml#/properties/tag: m");
     }
 

@@ -57,7 +57,11 @@ pub fn load_with_overlays(path: &Path, overlays: &[PathBuf]) -> Result<Document,
 /// Applies the overlay `overlay` (already parsed; `name` names it in errors and warnings) to
 /// the tree of an OpenAPI document, as [`load_with_overlays`] does with files: the warnings are
 /// the actions whose target matched nothing and what the overlay says that is ignored.
-pub fn apply_overlay(name: &Path, overlay: &serde_json::Value, document: &mut serde_json::Value) -> Result<Vec<Warning>, Error> {
+pub fn apply_overlay(
+    name: &Path,
+    overlay: &serde_json::Value,
+    document: &mut serde_json::Value,
+) -> Result<Vec<Warning>, Error> {
     let mut warnings = Vec::new();
     overlay::apply_value(name, overlay, document, &mut warnings)?;
     Ok(warnings)
@@ -65,10 +69,7 @@ pub fn apply_overlay(name: &Path, overlay: &serde_json::Value, document: &mut se
 
 /// Reads and parses one file into a tree, named in errors as `path` is written.
 fn read_value(path: &Path) -> Result<serde_json::Value, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-        path: path.to_owned(),
-        source,
-    })?;
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_owned(), source })?;
     parse_value(path, &text)
 }
 
@@ -107,11 +108,7 @@ pub fn from_value(file: &Path, raw: serde_json::Value) -> Result<Document, Error
 
 /// Whether the tree is an OpenAPI document of a version this loader reads.
 fn check(file: &Path, raw: &serde_json::Value) -> Result<(), Error> {
-    let invalid = |pointer: Pointer, message: String| Error::Invalid {
-        file: file.to_owned(),
-        pointer,
-        message,
-    };
+    let invalid = |pointer: Pointer, message: String| Error::Invalid { file: file.to_owned(), pointer, message };
     if !raw.is_object() {
         return Err(invalid(Pointer::root(), "an OpenAPI document must be a mapping".into()));
     }

@@ -24,7 +24,12 @@ pub(super) fn apply(path: &Path, document: &mut Value, warnings: &mut Vec<Warnin
 
 /// Checks the overlay tree `overlay` (named `path` in messages) and applies its actions in
 /// order to `document`.
-pub(super) fn apply_value(path: &Path, overlay: &Value, document: &mut Value, warnings: &mut Vec<Warning>) -> Result<()> {
+pub(super) fn apply_value(
+    path: &Path,
+    overlay: &Value,
+    document: &mut Value,
+    warnings: &mut Vec<Warning>,
+) -> Result<()> {
     let actions = read(path, overlay, warnings)?;
     for action in &actions {
         action.apply(path, document, warnings)?;
@@ -48,18 +53,11 @@ enum Change<'o> {
 }
 
 fn invalid(path: &Path, at: &Pointer, message: impl Into<String>) -> Error {
-    Error::Invalid {
-        file: path.to_owned(),
-        pointer: at.clone(),
-        message: message.into(),
-    }
+    Error::Invalid { file: path.to_owned(), pointer: at.clone(), message: message.into() }
 }
 
 fn warn(path: &Path, at: &Pointer, message: impl Into<String>, warnings: &mut Vec<Warning>) {
-    warnings.push(Warning {
-        pointer: at.clone().in_file(path),
-        message: message.into(),
-    });
+    warnings.push(Warning { pointer: at.clone().in_file(path), message: message.into() });
 }
 
 /// A text field of the overlay; numbers are taken as their text (`version: 1.0` in YAML).
@@ -103,13 +101,26 @@ fn read<'o>(path: &Path, overlay: &'o Value, warnings: &mut Vec<Warning>) -> Res
             return Err(invalid(
                 path,
                 &root.join("overlay"),
-                format!("the overlay version must be a string such as \"1.0.0\", not `{}` (quote it in YAML)", short(other)),
+                format!(
+                    "the overlay version must be a string such as \"1.0.0\", not `{}` (quote it in YAML)",
+                    short(other)
+                ),
             ))
         }
         None if map.contains_key("openapi") => {
-            return Err(invalid(path, &root, "this is an OpenAPI document, not an overlay (an overlay has `overlay: 1.0.0`)"))
+            return Err(invalid(
+                path,
+                &root,
+                "this is an OpenAPI document, not an overlay (an overlay has `overlay: 1.0.0`)",
+            ))
         }
-        None => return Err(invalid(path, &root.join("overlay"), "missing `overlay` version field (expected 1.0.x or 1.1.x)")),
+        None => {
+            return Err(invalid(
+                path,
+                &root.join("overlay"),
+                "missing `overlay` version field (expected 1.0.x or 1.1.x)",
+            ))
+        }
     };
 
     let info_at = root.join("info");
@@ -132,7 +143,9 @@ fn read<'o>(path: &Path, overlay: &'o Value, warnings: &mut Vec<Warning>) -> Res
                 warnings,
             ),
             other if other.starts_with("x-") => {}
-            other => warn(path, &root.join(other), format!("`{other}` is not a field of an overlay; ignored"), warnings),
+            other => {
+                warn(path, &root.join(other), format!("`{other}` is not a field of an overlay; ignored"), warnings)
+            }
         }
     }
 
@@ -140,14 +153,12 @@ fn read<'o>(path: &Path, overlay: &'o Value, warnings: &mut Vec<Warning>) -> Res
     let items = match map.get("actions") {
         Some(Value::Array(items)) if !items.is_empty() => items,
         Some(Value::Array(_)) => return Err(invalid(path, &actions_at, "an overlay needs at least one action")),
-        Some(other) => return Err(invalid(path, &actions_at, format!("`actions` must be a list, not `{}`", short(other)))),
+        Some(other) => {
+            return Err(invalid(path, &actions_at, format!("`actions` must be a list, not `{}`", short(other))))
+        }
         None => return Err(invalid(path, &actions_at, "missing `actions` (a list of actions)")),
     };
-    items
-        .iter()
-        .enumerate()
-        .map(|(i, item)| action(path, item, actions_at.join(i), minor, warnings))
-        .collect()
+    items.iter().enumerate().map(|(i, item)| action(path, item, actions_at.join(i), minor, warnings)).collect()
 }
 
 fn action<'o>(path: &Path, item: &'o Value, at: Pointer, minor: u8, warnings: &mut Vec<Warning>) -> Result<Action<'o>> {
@@ -166,7 +177,13 @@ fn action<'o>(path: &Path, item: &'o Value, at: Pointer, minor: u8, warnings: &m
     text(path, map, "description", &at, false)?;
     let target_text = match map.get("target") {
         Some(Value::String(target)) => target.as_str(),
-        Some(other) => return Err(invalid(path, &at.join("target"), format!("`target` must be a JSONPath string, not `{}`", short(other)))),
+        Some(other) => {
+            return Err(invalid(
+                path,
+                &at.join("target"),
+                format!("`target` must be a JSONPath string, not `{}`", short(other)),
+            ))
+        }
         None => return Err(invalid(path, &at, "missing `target` (a JSONPath such as `$.paths`)")),
     };
     let target = JsonPath::parse(target_text)
@@ -174,7 +191,13 @@ fn action<'o>(path: &Path, item: &'o Value, at: Pointer, minor: u8, warnings: &m
     let remove = match map.get("remove") {
         None | Some(Value::Null) => false,
         Some(Value::Bool(remove)) => *remove,
-        Some(other) => return Err(invalid(path, &at.join("remove"), format!("`remove` must be true or false, not `{}`", short(other)))),
+        Some(other) => {
+            return Err(invalid(
+                path,
+                &at.join("remove"),
+                format!("`remove` must be true or false, not `{}`", short(other)),
+            ))
+        }
     };
     let copy = match map.get("copy") {
         None => None,
@@ -185,7 +208,13 @@ fn action<'o>(path: &Path, item: &'o Value, at: Pointer, minor: u8, warnings: &m
             JsonPath::parse(source)
                 .map_err(|e| invalid(path, &at.join("copy"), format!("`{source}` is not an RFC 9535 JSONPath: {e}")))?,
         ),
-        Some(other) => return Err(invalid(path, &at.join("copy"), format!("`copy` must be a JSONPath string, not `{}`", short(other)))),
+        Some(other) => {
+            return Err(invalid(
+                path,
+                &at.join("copy"),
+                format!("`copy` must be a JSONPath string, not `{}`", short(other)),
+            ))
+        }
     };
     let update = map.get("update");
     let change = match (remove, update, copy) {
@@ -203,12 +232,7 @@ fn action<'o>(path: &Path, item: &'o Value, at: Pointer, minor: u8, warnings: &m
             Change::Nothing
         }
     };
-    Ok(Action {
-        at,
-        target,
-        target_text,
-        change,
-    })
+    Ok(Action { at, target, target_text, change })
 }
 
 /// One step of a normalized path, owned, so that the document can be changed after the query.
@@ -235,7 +259,10 @@ impl Action<'_> {
             })
             .collect();
         if targets.is_empty() {
-            let message = format!("overlay action: target `{}` matches nothing in the document; nothing changed", self.target_text);
+            let message = format!(
+                "overlay action: target `{}` matches nothing in the document; nothing changed",
+                self.target_text
+            );
             warn(path, &self.at, message, warnings);
             return Ok(());
         }
@@ -248,7 +275,8 @@ impl Action<'_> {
                     match found.len() {
                         1 => found.all().into_iter().next().cloned().unwrap_or_default(),
                         n => {
-                            let message = format!("`copy` must select exactly one node of the document; it selects {n}");
+                            let message =
+                                format!("`copy` must select exactly one node of the document; it selects {n}");
                             return Err(invalid(path, &self.at.join("copy"), message));
                         }
                     }
@@ -262,7 +290,11 @@ impl Action<'_> {
                 targets.dedup();
                 for target in &targets {
                     let Some((last, parent)) = target.split_last() else {
-                        return Err(invalid(path, &self.at.join("target"), "`remove` cannot remove the whole document"));
+                        return Err(invalid(
+                            path,
+                            &self.at.join("target"),
+                            "`remove` cannot remove the whole document",
+                        ));
                     };
                     // A node inside one removed before is gone already.
                     match (node_mut(document, parent), last) {
@@ -280,7 +312,14 @@ impl Action<'_> {
         }
     }
 
-    fn update(&self, path: &Path, document: &mut Value, targets: &[Vec<Step>], update: &Value, field: &str) -> Result<()> {
+    fn update(
+        &self,
+        path: &Path,
+        document: &mut Value,
+        targets: &[Vec<Step>],
+        update: &Value,
+        field: &str,
+    ) -> Result<()> {
         for target in targets {
             let Some(node) = node_mut(document, target) else { continue };
             match (node, update) {
@@ -288,7 +327,10 @@ impl Action<'_> {
                 // An update to a list is one more item.
                 (Value::Array(items), value) => items.push(value.clone()),
                 (Value::Object(_), other) => {
-                    let message = format!("the target is a mapping, so the `{field}` value must be a mapping, not `{}`", short(other));
+                    let message = format!(
+                        "the target is a mapping, so the `{field}` value must be a mapping, not `{}`",
+                        short(other)
+                    );
                     return Err(invalid(path, &self.at.join(field), message));
                 }
                 // 1.1: a primitive target is replaced.
@@ -382,16 +424,25 @@ mod tests {
     fn an_unmatched_target_warns_with_the_overlay_file_and_action() {
         let (document, warnings) = overlaid(json!({"a": 1}), json!([{"target": "$.b", "update": {"x": 1}}]));
         assert_eq!(document, json!({"a": 1}));
-        assert_eq!(warnings, ["o.yaml#/actions/0: overlay action: target `$.b` matches nothing in the document; nothing changed"]);
+        assert_eq!(
+            warnings,
+            ["o.yaml#/actions/0: overlay action: target `$.b` matches nothing in the document; nothing changed"]
+        );
     }
 
     #[test]
     fn a_mapping_target_wants_a_mapping_and_the_root_stays() {
         let overlay = json!({"overlay": "1.0.0", "info": {"title": "t", "version": "1"}, "actions": [{"target": "$.a", "update": [1]}]});
         let error = apply_value(Path::new("o.yaml"), &overlay, &mut json!({"a": {}}), &mut Vec::new()).unwrap_err();
-        assert_eq!(error.to_string(), "o.yaml#/actions/0/update: the target is a mapping, so the `update` value must be a mapping, not `[1]`");
+        assert_eq!(
+            error.to_string(),
+            "o.yaml#/actions/0/update: the target is a mapping, so the `update` value must be a mapping, not `[1]`"
+        );
         let overlay = json!({"overlay": "1.0.0", "info": {"title": "t", "version": "1"}, "actions": [{"target": "$", "remove": true}]});
         let error = apply_value(Path::new("o.yaml"), &overlay, &mut json!({"a": {}}), &mut Vec::new()).unwrap_err();
-        assert!(error.to_string().starts_with("o.yaml#/actions/0/target: `remove` cannot remove the whole document"), "{error}");
+        assert!(
+            error.to_string().starts_with("o.yaml#/actions/0/target: `remove` cannot remove the whole document"),
+            "{error}"
+        );
     }
 }

@@ -127,18 +127,11 @@ type Result<T> = std::result::Result<T, Error>;
 
 impl<'a> Reader<'a> {
     fn invalid(&self, at: &Pointer, message: impl Into<String>) -> Error {
-        Error::Invalid {
-            file: self.file.to_owned(),
-            pointer: at.clone(),
-            message: message.into(),
-        }
+        Error::Invalid { file: self.file.to_owned(), pointer: at.clone(), message: message.into() }
     }
 
     fn warn(&mut self, at: &Pointer, message: impl Into<String>) {
-        self.warnings.push(Warning {
-            pointer: at.clone(),
-            message: message.into(),
-        });
+        self.warnings.push(Warning { pointer: at.clone(), message: message.into() });
     }
 
     // ----- typed access to JSON values, each error naming where -----
@@ -154,7 +147,9 @@ impl<'a> Reader<'a> {
             Some(Value::String(s)) => Ok(Some(s.clone())),
             Some(Value::Number(n)) => Ok(Some(n.to_string())),
             Some(Value::Bool(b)) => Ok(Some(b.to_string())),
-            Some(other) => Err(self.invalid(&at.join(key), format!("`{key}` must be a string, not {}", describe(other)))),
+            Some(other) => {
+                Err(self.invalid(&at.join(key), format!("`{key}` must be a string, not {}", describe(other))))
+            }
         }
     }
 
@@ -163,7 +158,9 @@ impl<'a> Reader<'a> {
             None | Some(Value::Null) => Ok(None),
             Some(Value::Bool(b)) => Ok(Some(*b)),
             Some(Value::String(s)) if s == "true" || s == "false" => Ok(Some(s == "true")),
-            Some(other) => Err(self.invalid(&at.join(key), format!("`{key}` must be true or false, not {}", describe(other)))),
+            Some(other) => {
+                Err(self.invalid(&at.join(key), format!("`{key}` must be true or false, not {}", describe(other))))
+            }
         }
     }
 
@@ -171,18 +168,26 @@ impl<'a> Reader<'a> {
         match map.get(key) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::Number(n)) => Ok(n.as_f64()),
-            Some(other) => Err(self.invalid(&at.join(key), format!("`{key}` must be a number, not {}", describe(other)))),
+            Some(other) => {
+                Err(self.invalid(&at.join(key), format!("`{key}` must be a number, not {}", describe(other))))
+            }
         }
     }
 
     fn count(&self, map: &Map<String, Value>, key: &str, at: &Pointer) -> Result<Option<u64>> {
         match map.get(key) {
             None | Some(Value::Null) => Ok(None),
-            Some(Value::Number(n)) => match n.as_u64().or_else(|| n.as_f64().filter(|f| f.fract() == 0.0 && *f >= 0.0).map(|f| f as u64)) {
+            Some(Value::Number(n)) => match n
+                .as_u64()
+                .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0 && *f >= 0.0).map(|f| f as u64))
+            {
                 Some(count) => Ok(Some(count)),
                 None => Err(self.invalid(&at.join(key), format!("`{key}` must be a non-negative integer, not {n}"))),
             },
-            Some(other) => Err(self.invalid(&at.join(key), format!("`{key}` must be a non-negative integer, not {}", describe(other)))),
+            Some(other) => {
+                Err(self
+                    .invalid(&at.join(key), format!("`{key}` must be a non-negative integer, not {}", describe(other))))
+            }
         }
     }
 
@@ -195,15 +200,24 @@ impl<'a> Reader<'a> {
                 .map(|(i, item)| match item {
                     Value::String(s) => Ok(s.clone()),
                     Value::Number(n) => Ok(n.to_string()),
-                    other => Err(self.invalid(&at.join(key).join(i), format!("must be a string, not {}", describe(other)))),
+                    other => {
+                        Err(self.invalid(&at.join(key).join(i), format!("must be a string, not {}", describe(other))))
+                    }
                 })
                 .collect(),
-            Some(other) => Err(self.invalid(&at.join(key), format!("`{key}` must be a list of strings, not {}", describe(other)))),
+            Some(other) => {
+                Err(self.invalid(&at.join(key), format!("`{key}` must be a list of strings, not {}", describe(other))))
+            }
         }
     }
 
     /// The entries of a mapping field, `x-` extensions left out.
-    fn entries<'v>(&self, map: &'v Map<String, Value>, key: &str, at: &Pointer) -> Result<Vec<(&'v String, &'v Value, Pointer)>> {
+    fn entries<'v>(
+        &self,
+        map: &'v Map<String, Value>,
+        key: &str,
+        at: &Pointer,
+    ) -> Result<Vec<(&'v String, &'v Value, Pointer)>> {
         match map.get(key) {
             None | Some(Value::Null) => Ok(Vec::new()),
             Some(Value::Object(entries)) => {
@@ -214,7 +228,9 @@ impl<'a> Reader<'a> {
                     .map(|(name, value)| (name, value, base.join(name)))
                     .collect())
             }
-            Some(other) => Err(self.invalid(&at.join(key), format!("`{key}` must be a mapping, not {}", describe(other)))),
+            Some(other) => {
+                Err(self.invalid(&at.join(key), format!("`{key}` must be a mapping, not {}", describe(other))))
+            }
         }
     }
 
@@ -248,8 +264,17 @@ impl<'a> Reader<'a> {
             &root,
             "the OpenAPI object",
             &[
-                "openapi", "$self", "info", "jsonSchemaDialect", "servers", "paths", "webhooks", "components", "security",
-                "tags", "externalDocs",
+                "openapi",
+                "$self",
+                "info",
+                "jsonSchemaDialect",
+                "servers",
+                "paths",
+                "webhooks",
+                "components",
+                "security",
+                "tags",
+                "externalDocs",
             ],
         );
 
@@ -281,19 +306,11 @@ impl<'a> Reader<'a> {
 
         let mut paths = Vec::new();
         for (path, item, at) in self.entries(map, "paths", &root)? {
-            paths.push(Entry {
-                name: path.clone(),
-                value: self.path_item_ref(item, &at, &base)?,
-                pointer: at,
-            });
+            paths.push(Entry { name: path.clone(), value: self.path_item_ref(item, &at, &base)?, pointer: at });
         }
         let mut webhooks = Vec::new();
         for (name, item, at) in self.entries(map, "webhooks", &root)? {
-            webhooks.push(Entry {
-                name: name.clone(),
-                value: self.path_item_ref(item, &at, &base)?,
-                pointer: at,
-            });
+            webhooks.push(Entry { name: name.clone(), value: self.path_item_ref(item, &at, &base)?, pointer: at });
         }
 
         let security = match map.get("security") {
@@ -303,7 +320,12 @@ impl<'a> Reader<'a> {
         let mut tags = Vec::new();
         for (value, at) in self.list(map, "tags", &root)? {
             let tag = self.object(value, &at, "a tag")?;
-            self.unknown_fields(tag, &at, "a tag", &["name", "summary", "description", "externalDocs", "parent", "kind"]);
+            self.unknown_fields(
+                tag,
+                &at,
+                "a tag",
+                &["name", "summary", "description", "externalDocs", "parent", "kind"],
+            );
             tags.push(Tag {
                 name: self.text(tag, "name", &at)?.ok_or_else(|| self.invalid(&at, "a tag needs a `name`"))?,
                 summary: self.text(tag, "summary", &at)?,
@@ -328,7 +350,12 @@ impl<'a> Reader<'a> {
 
     fn info(&mut self, value: &Value, at: &Pointer) -> Result<Info> {
         let map = self.object(value, at, "`info`")?;
-        self.unknown_fields(map, at, "the info object", &["title", "summary", "description", "termsOfService", "contact", "license", "version"]);
+        self.unknown_fields(
+            map,
+            at,
+            "the info object",
+            &["title", "summary", "description", "termsOfService", "contact", "license", "version"],
+        );
         let license = match map.get("license") {
             None | Some(Value::Null) => None,
             Some(value) => {
@@ -382,7 +409,10 @@ impl<'a> Reader<'a> {
         if !urls.is_empty() && urls != self.server_urls {
             self.warn(
                 &at.join("servers"),
-                format!("{level} `servers` ({}) are not supported: requests go to the client's base URL", urls.join(", ")),
+                format!(
+                    "{level} `servers` ({}) are not supported: requests go to the client's base URL",
+                    urls.join(", ")
+                ),
             );
         }
         Ok(())
@@ -412,8 +442,17 @@ impl<'a> Reader<'a> {
             at,
             "the components object",
             &[
-                "schemas", "responses", "parameters", "examples", "requestBodies", "headers", "securitySchemes", "links",
-                "callbacks", "pathItems", "mediaTypes",
+                "schemas",
+                "responses",
+                "parameters",
+                "examples",
+                "requestBodies",
+                "headers",
+                "securitySchemes",
+                "links",
+                "callbacks",
+                "pathItems",
+                "mediaTypes",
             ],
         );
         Ok(Components {
@@ -422,7 +461,8 @@ impl<'a> Reader<'a> {
             request_bodies: self.named(map, "requestBodies", at, |r, value, at| r.request_body_ref(value, at, base))?,
             responses: self.named(map, "responses", at, |r, value, at| r.response_ref(value, at, base))?,
             headers: self.named(map, "headers", at, |r, value, at| r.header_ref(value, at, base))?,
-            security_schemes: self.named(map, "securitySchemes", at, |r, value, at| r.security_scheme_ref(value, at))?,
+            security_schemes: self
+                .named(map, "securitySchemes", at, |r, value, at| r.security_scheme_ref(value, at))?,
             path_items: self.named(map, "pathItems", at, |r, value, at| r.path_item_ref(value, at, base))?,
         })
     }
@@ -568,11 +608,7 @@ impl<'a> Reader<'a> {
             if let Some(value) = map.get(method) {
                 let pointer = at.join(method);
                 let operation = self.operation(value, &pointer, base)?;
-                operations.push(MethodOperation {
-                    method: method.to_ascii_uppercase(),
-                    pointer,
-                    operation,
-                });
+                operations.push(MethodOperation { method: method.to_ascii_uppercase(), pointer, operation });
             }
         }
         for (name, value, pointer) in self.entries(map, "additionalOperations", at)? {
@@ -581,7 +617,9 @@ impl<'a> Reader<'a> {
             }
             let upper = name.to_ascii_uppercase();
             if METHODS.iter().any(|m| m.eq_ignore_ascii_case(name)) {
-                return Err(self.invalid(&pointer, format!("`{name}` has a field of its own in a path item; write it there")));
+                return Err(
+                    self.invalid(&pointer, format!("`{name}` has a field of its own in a path item; write it there"))
+                );
             }
             if operations.iter().any(|o: &MethodOperation| o.method == upper) {
                 return Err(self.invalid(&pointer, format!("method `{upper}` is listed twice")));
@@ -612,8 +650,18 @@ impl<'a> Reader<'a> {
             at,
             "an operation",
             &[
-                "tags", "summary", "description", "externalDocs", "operationId", "parameters", "requestBody", "responses",
-                "callbacks", "deprecated", "security", "servers",
+                "tags",
+                "summary",
+                "description",
+                "externalDocs",
+                "operationId",
+                "parameters",
+                "requestBody",
+                "responses",
+                "callbacks",
+                "deprecated",
+                "security",
+                "servers",
             ],
         );
         if map.get("callbacks").and_then(Value::as_object).is_some_and(|c| !c.is_empty()) {
@@ -663,8 +711,19 @@ impl<'a> Reader<'a> {
             at,
             "a parameter",
             &[
-                "name", "in", "description", "required", "deprecated", "allowEmptyValue", "style", "explode",
-                "allowReserved", "schema", "content", "example", "examples",
+                "name",
+                "in",
+                "description",
+                "required",
+                "deprecated",
+                "allowEmptyValue",
+                "style",
+                "explode",
+                "allowReserved",
+                "schema",
+                "content",
+                "example",
+                "examples",
             ],
         );
         let name = self.text(map, "name", at)?.ok_or_else(|| self.invalid(at, "a parameter needs a `name`"))?;
@@ -680,7 +739,12 @@ impl<'a> Reader<'a> {
                     format!("`in: {other}` is not a parameter location (path, query, querystring, header, cookie)"),
                 ))
             }
-            None => return Err(self.invalid(at, format!("parameter `{name}` needs `in` (path, query, querystring, header or cookie)"))),
+            None => {
+                return Err(self.invalid(
+                    at,
+                    format!("parameter `{name}` needs `in` (path, query, querystring, header or cookie)"),
+                ))
+            }
         };
         let schema = match map.get("schema") {
             None | Some(Value::Null) => None,
@@ -715,11 +779,16 @@ impl<'a> Reader<'a> {
                     match self.example(name, entry, &at.join("examples").join(name)) {
                         Ok(Some(example)) => examples.push(example),
                         Ok(None) => {}
-                        Err(problem) => self.warn(&at.join("examples").join(name), format!("example not read: {problem}")),
+                        Err(problem) => {
+                            self.warn(&at.join("examples").join(name), format!("example not read: {problem}"))
+                        }
                     }
                 }
             }
-            Some(other) => self.warn(&at.join("examples"), format!("`examples` must be a map of Example Objects, not {}; ignored", describe(other))),
+            Some(other) => self.warn(
+                &at.join("examples"),
+                format!("`examples` must be a map of Example Objects, not {}; ignored", describe(other)),
+            ),
         }
         Ok(examples)
     }
@@ -787,7 +856,18 @@ impl<'a> Reader<'a> {
             map,
             at,
             "a header",
-            &["description", "required", "deprecated", "style", "explode", "schema", "content", "example", "examples", "allowEmptyValue"],
+            &[
+                "description",
+                "required",
+                "deprecated",
+                "style",
+                "explode",
+                "schema",
+                "content",
+                "example",
+                "examples",
+                "allowEmptyValue",
+            ],
         );
         let schema = match map.get("schema") {
             None | Some(Value::Null) => None,
@@ -857,18 +937,25 @@ impl<'a> Reader<'a> {
                     other => {
                         return Err(self.invalid(
                             &at.join("in"),
-                            format!("an API key goes in a header, the query or a cookie, not {}", other.unwrap_or("nowhere")),
+                            format!(
+                                "an API key goes in a header, the query or a cookie, not {}",
+                                other.unwrap_or("nowhere")
+                            ),
                         ))
                     }
                 };
                 SecurityScheme::ApiKey {
-                    name: self.text(map, "name", at)?.ok_or_else(|| self.invalid(at, "an API key scheme needs a `name`"))?,
+                    name: self
+                        .text(map, "name", at)?
+                        .ok_or_else(|| self.invalid(at, "an API key scheme needs a `name`"))?,
                     location,
                     description,
                 }
             }
             Some("http") => SecurityScheme::Http {
-                scheme: self.text(map, "scheme", at)?.ok_or_else(|| self.invalid(at, "an http scheme needs a `scheme`"))?,
+                scheme: self
+                    .text(map, "scheme", at)?
+                    .ok_or_else(|| self.invalid(at, "an http scheme needs a `scheme`"))?,
                 bearer_format: self.text(map, "bearerFormat", at)?,
                 description,
             },
@@ -893,10 +980,7 @@ impl<'a> Reader<'a> {
         if let Some(id) = self.schemas.at(at) {
             return Ok(id);
         }
-        let mut schema = Schema {
-            pointer: at.clone(),
-            ..Schema::default()
-        };
+        let mut schema = Schema { pointer: at.clone(), ..Schema::default() };
         let map = match value {
             Value::Bool(true) => return Ok(self.schemas.push(schema)),
             Value::Bool(false) => {
@@ -904,7 +988,11 @@ impl<'a> Reader<'a> {
                 return Ok(self.schemas.push(schema));
             }
             Value::Object(map) => map,
-            other => return Err(self.invalid(at, format!("a schema must be a mapping (or true/false), not {}", describe(other)))),
+            other => {
+                return Err(
+                    self.invalid(at, format!("a schema must be a mapping (or true/false), not {}", describe(other)))
+                )
+            }
         };
 
         // A schema with `$id` starts a resource: the base of everything inside it.
@@ -1091,42 +1179,45 @@ impl<'a> Reader<'a> {
 
         let id = self.schemas.push(schema);
         for (reference, keyword) in references {
-            self.schema_refs.push(PendingSchemaRef {
-                schema: id,
-                reference,
-                base: base.clone(),
-                keyword,
-            });
+            self.schema_refs.push(PendingSchemaRef { schema: id, reference, base: base.clone(), keyword });
         }
         Ok(id)
     }
 
     /// Like [`entries`](Self::entries), but keeping `x-` names: in `properties`, a property may
     /// be called `x-request-id`.
-    fn all_entries<'v>(&self, map: &'v Map<String, Value>, key: &str, at: &Pointer) -> Result<Vec<(&'v String, &'v Value, Pointer)>> {
+    fn all_entries<'v>(
+        &self,
+        map: &'v Map<String, Value>,
+        key: &str,
+        at: &Pointer,
+    ) -> Result<Vec<(&'v String, &'v Value, Pointer)>> {
         match map.get(key) {
             None | Some(Value::Null) => Ok(Vec::new()),
             Some(Value::Object(entries)) => {
                 let base = at.join(key);
                 Ok(entries.iter().map(|(name, value)| (name, value, base.join(name))).collect())
             }
-            Some(other) => Err(self.invalid(&at.join(key), format!("`{key}` must be a mapping, not {}", describe(other)))),
+            Some(other) => {
+                Err(self.invalid(&at.join(key), format!("`{key}` must be a mapping, not {}", describe(other))))
+            }
         }
     }
 
     fn types(&self, value: &Value, at: &Pointer) -> Result<Vec<JsonType>> {
         let one = |value: &Value, at: &Pointer| match value {
             Value::String(name) => JsonType::from_name(name).ok_or_else(|| {
-                self.invalid(at, format!("`{name}` is not a type (string, integer, number, boolean, array, object, null)"))
+                self.invalid(
+                    at,
+                    format!("`{name}` is not a type (string, integer, number, boolean, array, object, null)"),
+                )
             }),
             other => Err(self.invalid(at, format!("a type must be a string, not {}", describe(other)))),
         };
         let mut types = match value {
-            Value::Array(names) => names
-                .iter()
-                .enumerate()
-                .map(|(i, name)| one(name, &at.join(i)))
-                .collect::<Result<Vec<_>>>()?,
+            Value::Array(names) => {
+                names.iter().enumerate().map(|(i, name)| one(name, &at.join(i))).collect::<Result<Vec<_>>>()?
+            }
             single => vec![one(single, at)?],
         };
         types.sort();
@@ -1146,7 +1237,10 @@ impl<'a> Reader<'a> {
                 Some(Value::Bool(true)) => *exclusive = inclusive.take(),
                 Some(Value::Number(n)) => *exclusive = n.as_f64(),
                 Some(other) => {
-                    return Err(self.invalid(&at.join(key), format!("`{key}` must be a number (or true/false in OpenAPI 3.0), not {}", describe(other))))
+                    return Err(self.invalid(
+                        &at.join(key),
+                        format!("`{key}` must be a number (or true/false in OpenAPI 3.0), not {}", describe(other)),
+                    ))
                 }
             }
         }
@@ -1205,7 +1299,10 @@ impl<'a> Reader<'a> {
             // A pointer is relative to its resource; OpenAPI documents often mean the document
             // (`#/components/...` inside a schema with `$id`), which is taken when the resource
             // has no such location.
-            if !root.is_root() && self.raw.pointer(within.as_str()).is_none() && self.raw.pointer(inner.as_str()).is_some() {
+            if !root.is_root()
+                && self.raw.pointer(within.as_str()).is_none()
+                && self.raw.pointer(inner.as_str()).is_some()
+            {
                 return Ok(inner);
             }
             return Ok(within);
@@ -1214,7 +1311,9 @@ impl<'a> Reader<'a> {
         if keyword == "$dynamicRef" && self.dynamic_anchors.get(&anchor).is_some_and(|bases| bases.len() > 1) {
             self.warn(
                 at,
-                format!("`$dynamicRef: {reference}` is resolved statically, to the `{anchor}` anchor of its own resource"),
+                format!(
+                    "`$dynamicRef: {reference}` is resolved statically, to the `{anchor}` anchor of its own resource"
+                ),
             );
         }
         self.anchors
@@ -1226,12 +1325,7 @@ impl<'a> Reader<'a> {
     /// Turns the `index`th schema reference into a pointer, reading its target if nothing else
     /// did (a `$ref` into `$defs` of an unusual place, or into an `x-` extension).
     fn link_schema_ref(&mut self, index: usize) -> Result<()> {
-        let PendingSchemaRef {
-            schema,
-            reference,
-            base,
-            keyword,
-        } = &self.schema_refs[index];
+        let PendingSchemaRef { schema, reference, base, keyword } = &self.schema_refs[index];
         let at = self.schemas[*schema].pointer.join(keyword);
         let target = match reference {
             RefText::Pointer(pointer) => pointer.clone(),
@@ -1296,16 +1390,11 @@ fn status_key(code: &str) -> Option<StatusKey> {
 
 /// A method name HTTP accepts (RFC 9110's token).
 fn is_token(name: &str) -> bool {
-    !name.is_empty()
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+    !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
 fn percent_decoded(text: &str) -> String {
-    Pointer::from_ref(&format!("#/{text}"))
-        .and_then(|p| p.last())
-        .unwrap_or_else(|| text.to_owned())
+    Pointer::from_ref(&format!("#/{text}")).and_then(|p| p.last()).unwrap_or_else(|| text.to_owned())
 }
 
 fn describe(value: &Value) -> String {
@@ -1351,7 +1440,10 @@ mod tests {
         assert!(a.nullable);
         assert_eq!(a.non_null_types(), [JsonType::String]);
         let b = schema(&d, "#/components/schemas/B");
-        assert!(b.nullable && b.types.as_ref().is_some_and(|t| t.contains(&JsonType::Null)), "3.0's nullable adds null to the types");
+        assert!(
+            b.nullable && b.types.as_ref().is_some_and(|t| t.contains(&JsonType::Null)),
+            "3.0's nullable adds null to the types"
+        );
         assert!(schema(&d, "#/components/schemas/C").is_null_only());
         let d_ = schema(&d, "#/components/schemas/D");
         assert!(d_.nullable);
@@ -1405,11 +1497,20 @@ mod tests {
             "{HEAD_31}components:\n  schemas:\n    Tree:\n      $id: https://x.test/tree\n      $dynamicAnchor: node\n      properties:\n        kids: {{type: array, items: {{$dynamicRef: '#node'}}}}\n        leaf: {{$ref: '#/$defs/leaf'}}\n        other: {{$ref: 'label'}}\n      $defs:\n        leaf: {{type: string}}\n    Label:\n      $id: https://x.test/label\n      type: string\n    Use:\n      properties:\n        by_id: {{$ref: 'https://x.test/tree'}}\n        by_anchor: {{$ref: '#here'}}\n    Here: {{$anchor: here, type: integer}}\n"
         ));
         let target = |pointer: &str| schema(&d, pointer).reference.as_ref().map(|r| r.target.to_string());
-        assert_eq!(target("#/components/schemas/Tree/properties/kids/items").as_deref(), Some("#/components/schemas/Tree"));
-        assert_eq!(target("#/components/schemas/Tree/properties/leaf").as_deref(), Some("#/components/schemas/Tree/$defs/leaf"));
+        assert_eq!(
+            target("#/components/schemas/Tree/properties/kids/items").as_deref(),
+            Some("#/components/schemas/Tree")
+        );
+        assert_eq!(
+            target("#/components/schemas/Tree/properties/leaf").as_deref(),
+            Some("#/components/schemas/Tree/$defs/leaf")
+        );
         assert_eq!(target("#/components/schemas/Tree/properties/other").as_deref(), Some("#/components/schemas/Label"));
         assert_eq!(target("#/components/schemas/Use/properties/by_id").as_deref(), Some("#/components/schemas/Tree"));
-        assert_eq!(target("#/components/schemas/Use/properties/by_anchor").as_deref(), Some("#/components/schemas/Here"));
+        assert_eq!(
+            target("#/components/schemas/Use/properties/by_anchor").as_deref(),
+            Some("#/components/schemas/Here")
+        );
     }
 
     #[test]
@@ -1438,10 +1539,19 @@ mod tests {
         let warnings = warnings(&d);
         let has = |needle: &str| warnings.iter().any(|w| w.contains(needle));
         assert!(has("#/paths/~1a/get/servers: operation-level `servers` (https://upload.x.test)"), "{warnings:?}");
-        assert!(!warnings.iter().any(|w| w.starts_with("#/paths/~1a/servers")), "same servers as the document: {warnings:?}");
+        assert!(
+            !warnings.iter().any(|w| w.starts_with("#/paths/~1a/servers")),
+            "same servers as the document: {warnings:?}"
+        );
         assert!(has("#/paths/~1a/get/colour: `colour` is not a field of an operation"), "{warnings:?}");
-        assert!(has("#/components/schemas/A/properties/b/minLenght: `minLenght` is not a schema keyword"), "{warnings:?}");
-        assert!(has("#/components/schemas/A/properties/b/required: `required` must list property names"), "{warnings:?}");
+        assert!(
+            has("#/components/schemas/A/properties/b/minLenght: `minLenght` is not a schema keyword"),
+            "{warnings:?}"
+        );
+        assert!(
+            has("#/components/schemas/A/properties/b/required: `required` must list property names"),
+            "{warnings:?}"
+        );
     }
 
     #[test]
@@ -1458,7 +1568,11 @@ mod tests {
     #[test]
     fn a_foreign_schema_dialect_is_a_warning() {
         let d = load("openapi: 3.1.0\njsonSchemaDialect: https://json-schema.org/draft-07/schema#\ninfo: {title: t, version: '1'}\n");
-        assert!(warnings(&d).iter().any(|w| w.starts_with("#/jsonSchemaDialect: schemas are read as")), "{:?}", warnings(&d));
+        assert!(
+            warnings(&d).iter().any(|w| w.starts_with("#/jsonSchemaDialect: schemas are read as")),
+            "{:?}",
+            warnings(&d)
+        );
         let d = load("openapi: 3.1.0\njsonSchemaDialect: https://spec.openapis.org/oas/3.1/dialect/base\ninfo: {title: t, version: '1'}\n");
         assert!(warnings(&d).is_empty(), "{:?}", warnings(&d));
     }
@@ -1468,7 +1582,10 @@ mod tests {
         let d = load(
             "openapi: 3.2.0\ninfo: {title: t, version: '1', summary: s, license: {name: MIT License, identifier: MIT}}\ntags: [{name: a, summary: A, parent: b, kind: nav}]\npaths:\n  /x:\n    query: {responses: {'200': {description: ok}}}\n    additionalOperations:\n      LINK: {}\n    get:\n      parameters: [{name: q, in: querystring, content: {application/x-www-form-urlencoded: {schema: {type: object}}}}]\n      responses:\n        '200': {description: ok, content: {application/jsonl: {$ref: '#/components/mediaTypes/Lines'}}}\ncomponents:\n  mediaTypes:\n    Lines: {itemSchema: {type: object}}\n",
         );
-        assert_eq!((d.info.summary.as_deref(), d.info.license.as_ref().and_then(|l| l.identifier.as_deref())), (Some("s"), Some("MIT")));
+        assert_eq!(
+            (d.info.summary.as_deref(), d.info.license.as_ref().and_then(|l| l.identifier.as_deref())),
+            (Some("s"), Some("MIT"))
+        );
         assert_eq!((d.tags[0].parent.as_deref(), d.tags[0].kind.as_deref()), (Some("b"), Some("nav")));
         let Ref::Item(item) = &d.paths[0].value else { panic!() };
         let methods: Vec<&str> = item.operations.iter().map(|o| o.method.as_str()).collect();

@@ -17,10 +17,7 @@ pub const FULL_FEATURE: &str = "full";
 pub const WEBHOOKS_FEATURE: &str = "webhooks";
 
 pub fn error(resolved: &Resolved<'_>, message: impl Into<String>) -> Error {
-    Error::Options {
-        file: resolved.document.file.clone(),
-        message: message.into(),
-    }
+    Error::Options { file: resolved.document.file.clone(), message: message.into() }
 }
 
 /// Which operations and webhooks the selection keeps, by index into `resolved.operations` and
@@ -57,7 +54,8 @@ fn operation_names(op: &ResolvedOperation<'_>) -> Vec<String> {
 pub fn select(resolved: &Resolved<'_>, selection: &Selection) -> Result<Selected, Error> {
     let operations: Vec<(&ResolvedOperation<'_>, bool)> =
         resolved.operations.iter().map(|op| (op, false)).chain(resolved.webhooks.iter().map(|op| (op, true))).collect();
-    let all_tags: BTreeSet<&str> = operations.iter().flat_map(|(op, _)| op.operation.tags.iter().map(String::as_str)).collect();
+    let all_tags: BTreeSet<&str> =
+        operations.iter().flat_map(|(op, _)| op.operation.tags.iter().map(String::as_str)).collect();
 
     // Every entry must fit something: a typo is an error, not an empty crate.
     for (list, what) in [(&selection.tags, "tags"), (&selection.exclude_tags, "exclude_tags")] {
@@ -65,7 +63,10 @@ pub fn select(resolved: &Resolved<'_>, selection: &Selection) -> Result<Selected
             if !all_tags.contains(tag.as_str()) {
                 return Err(error(
                     resolved,
-                    format!("selection: {what} entry `{tag}` is the tag of no operation{}", suggest(tag, all_tags.iter().copied())),
+                    format!(
+                        "selection: {what} entry `{tag}` is the tag of no operation{}",
+                        suggest(tag, all_tags.iter().copied())
+                    ),
                 ));
             }
         }
@@ -112,12 +113,20 @@ pub fn select(resolved: &Resolved<'_>, selection: &Selection) -> Result<Selected
 
 /// The method name each operation is renamed to, by index into `resolved.operations`. Every key
 /// must name one operation, every value must be a method name no other operation takes.
-pub fn operation_renames(resolved: &Resolved<'_>, renames: &BTreeMap<String, String>) -> Result<Vec<Option<String>>, Error> {
+pub fn operation_renames(
+    resolved: &Resolved<'_>,
+    renames: &BTreeMap<String, String>,
+) -> Result<Vec<Option<String>>, Error> {
     let mut chosen: Vec<Option<String>> = vec![None; resolved.operations.len()];
     let mut keys: Vec<Option<&str>> = vec![None; resolved.operations.len()];
     for (key, value) in renames {
-        let matched: Vec<usize> =
-            resolved.operations.iter().enumerate().filter(|(_, op)| matches_operation(op, key, false)).map(|(i, _)| i).collect();
+        let matched: Vec<usize> = resolved
+            .operations
+            .iter()
+            .enumerate()
+            .filter(|(_, op)| matches_operation(op, key, false))
+            .map(|(i, _)| i)
+            .collect();
         let i = match matched.as_slice() {
             [only] => *only,
             [] => {
@@ -130,12 +139,18 @@ pub fn operation_renames(resolved: &Resolved<'_>, renames: &BTreeMap<String, Str
                     ),
                 ));
             }
-            _ => return Err(error(resolved, format!("renames: operation `{key}` names {} operations; use `METHOD /path`", matched.len()))),
+            _ => {
+                return Err(error(
+                    resolved,
+                    format!("renames: operation `{key}` names {} operations; use `METHOD /path`", matched.len()),
+                ))
+            }
         };
         if let Some(earlier) = keys[i] {
             return Err(error(resolved, format!("renames: `{earlier}` and `{key}` rename the same operation")));
         }
-        method_identifier(value).map_err(|why| error(resolved, format!("renames: operation `{key}` → `{value}`: {why}")))?;
+        method_identifier(value)
+            .map_err(|why| error(resolved, format!("renames: operation `{key}` → `{value}`: {why}")))?;
         keys[i] = Some(key);
         chosen[i] = Some(value.clone());
     }
@@ -144,7 +159,11 @@ pub fn operation_renames(resolved: &Resolved<'_>, renames: &BTreeMap<String, Str
     let mut taken: BTreeMap<String, String> = BTreeMap::new();
     for (op, rename) in resolved.operations.iter().zip(&chosen) {
         if rename.is_none() {
-            let id = op.operation.operation_id.clone().unwrap_or_else(|| format!("{} {}", op.method.to_ascii_lowercase(), op.path));
+            let id = op
+                .operation
+                .operation_id
+                .clone()
+                .unwrap_or_else(|| format!("{} {}", op.method.to_ascii_lowercase(), op.path));
             taken.entry(super::names::method_name(&id)).or_insert(operation_names(op).remove(0));
         }
     }
@@ -152,7 +171,10 @@ pub fn operation_renames(resolved: &Resolved<'_>, renames: &BTreeMap<String, Str
         let Some(rename) = rename else { continue };
         let key = keys[i].unwrap_or_default();
         if let Some(other) = taken.get(rename) {
-            return Err(error(resolved, format!("renames: operation `{key}` → `{rename}`: operation `{other}` already has that method name")));
+            return Err(error(
+                resolved,
+                format!("renames: operation `{key}` → `{rename}`: operation `{other}` already has that method name"),
+            ));
         }
         taken.insert(rename.clone(), key.to_owned());
     }
@@ -200,7 +222,10 @@ pub fn check_derives(resolved: &Resolved<'_>, derives: &[String]) -> Result<(), 
         let segments: Vec<&str> = path.strip_prefix("::").unwrap_or(path).split("::").collect();
         let valid = !path.is_empty() && segments.iter().all(|s| is_identifier(s) && !RUST_KEYWORDS.contains(s));
         if !valid {
-            return Err(error(resolved, format!("extra derive `{derive}` is not a Rust path such as `Hash` or `serde::Serialize`")));
+            return Err(error(
+                resolved,
+                format!("extra derive `{derive}` is not a Rust path such as `Hash` or `serde::Serialize`"),
+            ));
         }
         if !seen.insert(path) {
             return Err(error(resolved, format!("extra derive `{derive}` is listed twice")));
@@ -242,7 +267,8 @@ pub fn operation_features(resolved: &Resolved<'_>) -> Vec<String> {
         reserved.push(WEBHOOKS_FEATURE);
     }
     // Labels in the order the document declares its tags, then as operations use them.
-    let mut order: Vec<&str> = resolved.document.tags.iter().map(|t| t.name.as_str()).filter(|t| labels.iter().any(|l| l == t)).collect();
+    let mut order: Vec<&str> =
+        resolved.document.tags.iter().map(|t| t.name.as_str()).filter(|t| labels.iter().any(|l| l == t)).collect();
     for label in &labels {
         if !order.contains(&label.as_str()) {
             order.push(label);
@@ -309,7 +335,10 @@ mod tests {
     fn distances_and_suggestions() {
         assert_eq!(edit_distance("kitten", "sitting"), 3);
         assert_eq!(edit_distance("", "ab"), 2);
-        assert_eq!(suggest("Jb Secret", ["Job Secret", "Project Secret", "Other"].into_iter()), " (nearest: `Job Secret`)");
+        assert_eq!(
+            suggest("Jb Secret", ["Job Secret", "Project Secret", "Other"].into_iter()),
+            " (nearest: `Job Secret`)"
+        );
         assert_eq!(suggest("zzzzzz", ["Job Secret"].into_iter()), "");
     }
 
@@ -318,7 +347,10 @@ mod tests {
         let yaml = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\ntags: [{name: default}, {name: Job Secret}, {name: job-secret}]\npaths:\n  /api/v1/users/{id}: {get: {responses: {'200': {description: ok}}}}\n  /api/v1/teams: {get: {responses: {'200': {description: ok}}}}\n  /a: {get: {tags: [default, other], responses: {'200': {description: ok}}}}\n  /b: {get: {tags: [Job Secret], responses: {'200': {description: ok}}}}\n  /c: {get: {tags: [job-secret], responses: {'200': {description: ok}}}}\n  /d: {get: {tags: [full], responses: {'200': {description: ok}}}}\n";
         let document = crate::load::parse(std::path::Path::new("t.yaml"), yaml).unwrap();
         let resolved = crate::resolve::resolve(&document).unwrap();
-        assert_eq!(operation_features(&resolved), ["users", "teams", "default-api", "job-secret", "job-secret-2", "full-api"]);
+        assert_eq!(
+            operation_features(&resolved),
+            ["users", "teams", "default-api", "job-secret", "job-secret-2", "full-api"]
+        );
     }
 
     #[test]

@@ -198,16 +198,31 @@ pub enum Constraint {
     /// An ECMA-262 regular expression the text matches somewhere (anchors are the pattern's).
     Pattern(String),
     /// `minLength`/`maxLength`, in characters.
-    Length { min: Option<u64>, max: Option<u64> },
+    Length {
+        min: Option<u64>,
+        max: Option<u64>,
+    },
     /// A lower bound as the document writes it; `exclusive` when the bound itself is refused.
-    Minimum { value: String, exclusive: bool },
-    Maximum { value: String, exclusive: bool },
+    Minimum {
+        value: String,
+        exclusive: bool,
+    },
+    Maximum {
+        value: String,
+        exclusive: bool,
+    },
     MultipleOf(String),
     /// `minItems`/`maxItems`.
-    Items { min: Option<u64>, max: Option<u64> },
+    Items {
+        min: Option<u64>,
+        max: Option<u64>,
+    },
     UniqueItems,
     /// `minProperties`/`maxProperties`.
-    Properties { min: Option<u64>, max: Option<u64> },
+    Properties {
+        min: Option<u64>,
+        max: Option<u64>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -380,7 +395,11 @@ impl Payload {
     /// The generated type the payload is (de)serialized as, if any.
     pub fn typed(&self) -> Option<&TypeRef> {
         match self {
-            Payload::Json(ty) | Payload::Form(ty) | Payload::Multipart(ty) | Payload::Events(ty) | Payload::Lines(ty, _) => Some(ty),
+            Payload::Json(ty)
+            | Payload::Form(ty)
+            | Payload::Multipart(ty)
+            | Payload::Events(ty)
+            | Payload::Lines(ty, _) => Some(ty),
             Payload::Empty | Payload::Text | Payload::Bytes => None,
         }
     }
@@ -443,11 +462,19 @@ pub struct SecurityScheme {
 #[derive(Clone, Debug, PartialEq)]
 pub enum SchemeKind {
     /// `Authorization: Bearer …` (http bearer, OAuth2 and OpenID Connect access tokens).
-    Bearer { format: Option<String> },
+    Bearer {
+        format: Option<String>,
+    },
     Basic,
-    ApiKeyHeader { header: String },
-    ApiKeyQuery { name: String },
-    ApiKeyCookie { name: String },
+    ApiKeyHeader {
+        header: String,
+    },
+    ApiKeyQuery {
+        name: String,
+    },
+    ApiKeyCookie {
+        name: String,
+    },
 }
 
 /// Builds the model with the user's choices (`options`: selection, renames, extra derives,
@@ -483,7 +510,11 @@ pub fn build(resolved: &Resolved<'_>, options: &Options) -> Result<Api, Error> {
     break_alias_cycles(&mut types, &mut warnings);
     merge_identical(&mut types);
     mark_sent(&mut types, &operations);
-    let features = if options.tag_features { assign_features(&mut groups, &operations, &webhooks, &mut types) } else { Vec::new() };
+    let features = if options.tag_features {
+        assign_features(&mut groups, &operations, &webhooks, &mut types)
+    } else {
+        Vec::new()
+    };
     warnings.extend(document.warnings.iter().cloned());
     warnings.sort();
     warnings.dedup();
@@ -505,20 +536,15 @@ pub fn build(resolved: &Resolved<'_>, options: &Options) -> Result<Api, Error> {
                     description: v.description.clone(),
                 })
                 .collect();
-            let url = variables
-                .iter()
-                .fold(server.url.clone(), |url, v| url.replace(&format!("{{{}}}", v.name), &v.default));
-            ServerUrl {
-                url,
-                template: server.url.clone(),
-                variables,
-                description: server.description.clone(),
-            }
+            let url =
+                variables.iter().fold(server.url.clone(), |url, v| url.replace(&format!("{{{}}}", v.name), &v.default));
+            ServerUrl { url, template: server.url.clone(), variables, description: server.description.clone() }
         })
         .collect();
 
     let info = &document.info;
-    let license = info.license.as_ref().map(|l| l.identifier.clone().unwrap_or_else(|| l.name.clone())).filter(|l| !l.is_empty());
+    let license =
+        info.license.as_ref().map(|l| l.identifier.clone().unwrap_or_else(|| l.name.clone())).filter(|l| !l.is_empty());
     let alias_targets = alias_targets(&types);
     Ok(Api {
         alias_targets,
@@ -543,14 +569,21 @@ pub fn build(resolved: &Resolved<'_>, options: &Options) -> Result<Api, Error> {
 /// whose items are itself) cannot be a Rust type alias, and no struct is there to box the
 /// recursion: such an alias stands for any JSON value, with a warning.
 fn break_alias_cycles(types: &mut [TypeDef], warnings: &mut Vec<Warning>) {
-    fn reaches(by_name: &HashMap<&str, &TypeKind>, ty: &TypeRef, target: &str, seen: &mut std::collections::HashSet<String>) -> bool {
+    fn reaches(
+        by_name: &HashMap<&str, &TypeKind>,
+        ty: &TypeRef,
+        target: &str,
+        seen: &mut std::collections::HashSet<String>,
+    ) -> bool {
         match ty {
             TypeRef::Named(name) if name == target => true,
             TypeRef::Named(name) => match by_name.get(name.as_str()) {
                 Some(TypeKind::Alias(inner)) if seen.insert(name.clone()) => reaches(by_name, inner, target, seen),
                 _ => false,
             },
-            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::OrNull(inner) => reaches(by_name, inner, target, seen),
+            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::OrNull(inner) => {
+                reaches(by_name, inner, target, seen)
+            }
             TypeRef::Tuple(items) => items.iter().any(|item| reaches(by_name, item, target, seen)),
             _ => false,
         }
@@ -697,7 +730,8 @@ fn prune(
         keep
     });
 
-    let roots: Vec<TypeRef> = operations.iter().flat_map(operation_roots).chain(webhooks.iter().flat_map(webhook_roots)).collect();
+    let roots: Vec<TypeRef> =
+        operations.iter().flat_map(operation_roots).chain(webhooks.iter().flat_map(webhook_roots)).collect();
     let reached = reach(types, &type_index(types), roots);
     let mut reached = reached.into_iter();
     types.retain(|t| {
@@ -717,7 +751,12 @@ fn prune(
 
 /// Gives groups and types the features that compile them (see [`TypeDef::features`]) and
 /// returns every feature of the crate, in group order, `webhooks` last.
-fn assign_features(groups: &mut [Group], operations: &[Operation], webhooks: &[Webhook], types: &mut [TypeDef]) -> Vec<String> {
+fn assign_features(
+    groups: &mut [Group],
+    operations: &[Operation],
+    webhooks: &[Webhook],
+    types: &mut [TypeDef],
+) -> Vec<String> {
     let mut features: Vec<String> = Vec::new();
     for group in groups.iter_mut() {
         let mine: BTreeSet<String> = group.operations.iter().filter_map(|&i| operations[i].feature.clone()).collect();
@@ -766,14 +805,17 @@ fn assign_features(groups: &mut [Group], operations: &[Operation], webhooks: &[W
 /// repeat inline schemas (`ports` items in every service request, schedules per event), and one
 /// definition compiles faster than several. Every name stays, so nothing callers see changes.
 fn merge_identical(types: &mut [TypeDef]) {
-    let mut first: std::collections::HashMap<(&Option<String>, bool, &TypeKind, &Vec<Constraint>), usize> = Default::default();
+    let mut first: std::collections::HashMap<(&Option<String>, bool, &TypeKind, &Vec<Constraint>), usize> =
+        Default::default();
     let mut merges = Vec::new();
     for (i, def) in types.iter().enumerate() {
         if matches!(def.kind, TypeKind::Alias(_)) {
             continue;
         }
         match first.entry((&def.docs, def.deprecated, &def.kind, &def.constraints)) {
-            std::collections::hash_map::Entry::Occupied(canonical) => merges.push((i, types[*canonical.get()].name.clone())),
+            std::collections::hash_map::Entry::Occupied(canonical) => {
+                merges.push((i, types[*canonical.get()].name.clone()))
+            }
             std::collections::hash_map::Entry::Vacant(slot) => {
                 slot.insert(i);
             }

@@ -16,10 +16,7 @@ const NOT_RAW: [&str; 5] = ["self", "Self", "super", "crate", "_"];
 
 /// Keeps letters, digits and `_`; everything else separates words.
 fn words(raw: &str) -> String {
-    let cleaned: Vec<char> = raw
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
-        .collect();
+    let cleaned: Vec<char> = raw.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect();
     plural_acronyms(&cleaned).trim().to_owned()
 }
 

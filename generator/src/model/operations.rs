@@ -7,11 +7,13 @@ use heck::ToUpperCamelCase;
 use super::names::{field_name, method_name, type_name, unique};
 use super::types::{docs, TypeBuilder};
 use super::{
-    Body, ErrorResponse, Group, LineFormat, Location, Operation, Param, Payload, ResponseExample, SchemeKind, SecurityScheme,
-    StreamMethod, Success, TypeRef, Webhook,
+    Body, ErrorResponse, Group, LineFormat, Location, Operation, Param, Payload, ResponseExample, SchemeKind,
+    SecurityScheme, StreamMethod, Success, TypeRef, Webhook,
 };
 use crate::diagnostics::{Error, Pointer, Warning};
-use crate::load::{ApiKeyIn, MediaType, Parameter, ParameterIn, SecurityRequirement, SecurityScheme as Scheme, StatusKey};
+use crate::load::{
+    ApiKeyIn, MediaType, Parameter, ParameterIn, SecurityRequirement, SecurityScheme as Scheme, StatusKey,
+};
 use crate::resolve::{status_label, Located, Resolved, ResolvedOperation};
 
 /// Names an operation cannot give a parameter: the generated method uses them itself.
@@ -76,10 +78,7 @@ fn operation(
     rename: Option<String>,
 ) -> Result<(Operation, String), Error> {
     let source = op.operation;
-    let id = source
-        .operation_id
-        .clone()
-        .unwrap_or_else(|| format!("{} {}", op.method.to_ascii_lowercase(), op.path));
+    let id = source.operation_id.clone().unwrap_or_else(|| format!("{} {}", op.method.to_ascii_lowercase(), op.path));
     let fn_name = match rename {
         Some(chosen) => chosen,
         None => unique(method_name(&id), fn_names, "_"),
@@ -122,8 +121,16 @@ fn operation(
                 None => Payload::Empty,
             };
             // Events or lines offered beside JSON: the same response as a stream.
-            if let (Payload::Json(_), Some((content_type, media))) = (&received, sequential_media(&response.response.content)) {
-                streams.push(payload(types, content_type, media, &response.pointer, &format!("{type_prefix}StreamResponse"))?);
+            if let (Payload::Json(_), Some((content_type, media))) =
+                (&received, sequential_media(&response.response.content))
+            {
+                streams.push(payload(
+                    types,
+                    content_type,
+                    media,
+                    &response.pointer,
+                    &format!("{type_prefix}StreamResponse"),
+                )?);
             }
             if response_example.is_none() && matches!(received, Payload::Json(_)) {
                 response_example = chosen
@@ -170,7 +177,9 @@ fn operation(
     let stream_method = stream.as_ref().map(|_| {
         // `stream: true` in the JSON body is how many APIs are asked for the stream.
         let flag = match body.as_ref().map(|b| (&b.payload, b.required)) {
-            Some((Payload::Json(ty), true)) if types.has_field(ty, "stream", &TypeRef::Bool) => Some("stream".to_owned()),
+            Some((Payload::Json(ty), true)) if types.has_field(ty, "stream", &TypeRef::Bool) => {
+                Some("stream".to_owned())
+            }
             _ => None,
         };
         StreamMethod { fn_name: unique(format!("{fn_name}_stream"), fn_names, "_"), flag }
@@ -247,7 +256,9 @@ fn param(
     let media = parameter.content.iter().next();
     if location == Location::QueryString {
         // The whole query string is this one value, written as its media type says.
-        let form = media.is_some_and(|(ct, _)| ct.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"));
+        let form = media.is_some_and(|(ct, _)| {
+            ct.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        });
         if !form {
             return Err(types.error(
                 &located.pointer,
@@ -275,8 +286,12 @@ fn param(
     };
     // Parameters travel as text: a `format: binary` one is a string like any other.
     let ty = if matches!(ty, TypeRef::Bytes | TypeRef::Base64) { TypeRef::String } else { ty };
-    let given: Vec<serde_json::Value> =
-        parameter.examples.iter().chain(media.into_iter().flat_map(|(_, m)| &m.examples)).map(|e| e.value.clone()).collect();
+    let given: Vec<serde_json::Value> = parameter
+        .examples
+        .iter()
+        .chain(media.into_iter().flat_map(|(_, m)| &m.examples))
+        .map(|e| e.value.clone())
+        .collect();
     let (constraints, example) = match schema {
         Some(schema) => (types.constraints_along(schema), types.examples.value(schema, &given)),
         None => (Vec::new(), given.into_iter().next().unwrap_or_else(|| serde_json::Value::from("example"))),
@@ -315,11 +330,7 @@ fn is_text(content_type: &str) -> bool {
 
 /// JSON when the document offers it; otherwise the first content type listed.
 pub(super) fn choose_media(content: &indexmap::IndexMap<String, MediaType>) -> Option<(&str, &MediaType)> {
-    content
-        .iter()
-        .find(|(ct, _)| is_json(ct))
-        .or_else(|| content.iter().next())
-        .map(|(ct, media)| (ct.as_str(), media))
+    content.iter().find(|(ct, _)| is_json(ct)).or_else(|| content.iter().next()).map(|(ct, media)| (ct.as_str(), media))
 }
 
 /// The media type that streams, when there is one: events, or JSON values one after another.
@@ -336,9 +347,11 @@ enum Sequence {
 fn sequence_of(content_type: &str) -> Option<Sequence> {
     match essence(content_type).as_str() {
         "text/event-stream" => Some(Sequence::Events),
-        "application/jsonl" | "application/x-jsonlines" | "application/json-lines" | "application/x-ndjson" | "application/ndjson" => {
-            Some(Sequence::Values(LineFormat::Lines))
-        }
+        "application/jsonl"
+        | "application/x-jsonlines"
+        | "application/json-lines"
+        | "application/x-ndjson"
+        | "application/ndjson" => Some(Sequence::Values(LineFormat::Lines)),
         "application/json-seq" => Some(Sequence::Values(LineFormat::Sequence)),
         _ => None,
     }
@@ -350,7 +363,11 @@ fn essence(content_type: &str) -> String {
 
 /// A request body: the media type chosen, and its payload. A body of events or lines is sent
 /// as the bytes the caller gives.
-fn body(types: &mut TypeBuilder<'_, '_>, located: &Located<'_, crate::load::RequestBody>, hint: &str) -> Result<Option<Body>, Error> {
+fn body(
+    types: &mut TypeBuilder<'_, '_>,
+    located: &Located<'_, crate::load::RequestBody>,
+    hint: &str,
+) -> Result<Option<Body>, Error> {
     let Some((content_type, media)) = choose_media(&located.value.content) else { return Ok(None) };
     let payload = match payload(types, content_type, media, &located.pointer, hint)? {
         Payload::Events(_) | Payload::Lines(..) => Payload::Bytes,
@@ -423,7 +440,12 @@ fn payload(
 /// Events or JSON values arriving one by one. The type of each comes from 3.2's `itemSchema`
 /// (for events: the content of its `data`), or else from `schema` (for values: the items of an
 /// array).
-fn sequence_payload(types: &mut TypeBuilder<'_, '_>, sequence: Sequence, media: &MediaType, hint: &str) -> Result<Payload, Error> {
+fn sequence_payload(
+    types: &mut TypeBuilder<'_, '_>,
+    sequence: Sequence,
+    media: &MediaType,
+    hint: &str,
+) -> Result<Payload, Error> {
     let hint = format!("{hint}Item");
     let item = match (&sequence, media.item_schema, media.schema) {
         (Sequence::Events, Some(item), _) => Some(types.event_data(item).unwrap_or(item)),
@@ -476,16 +498,19 @@ fn outcome_name(status: u16) -> String {
     }
 }
 
-fn merge_payloads(payloads: Vec<(Payload, Pointer)>, at: &Pointer, warnings: &mut Vec<Warning>, has_outcomes: bool) -> Payload {
-    let distinct: Vec<&Payload> = payloads.iter().map(|(p, _)| p).filter(|p| **p != Payload::Empty).fold(
-        Vec::new(),
-        |mut acc, p| {
+fn merge_payloads(
+    payloads: Vec<(Payload, Pointer)>,
+    at: &Pointer,
+    warnings: &mut Vec<Warning>,
+    has_outcomes: bool,
+) -> Payload {
+    let distinct: Vec<&Payload> =
+        payloads.iter().map(|(p, _)| p).filter(|p| **p != Payload::Empty).fold(Vec::new(), |mut acc, p| {
             if !acc.contains(&p) {
                 acc.push(p);
             }
             acc
-        },
-    );
+        });
     match distinct.as_slice() {
         [] => Payload::Empty,
         [only] => (*only).clone(),
@@ -512,16 +537,10 @@ pub fn security_schemes(resolved: &Resolved<'_>, warnings: &mut Vec<Warning>) ->
     let mut schemes = Vec::new();
     for (name, located) in &resolved.security_schemes {
         let (kind, description) = match located.value {
-            Scheme::Http {
-                scheme,
-                bearer_format,
-                description,
-            } => {
+            Scheme::Http { scheme, bearer_format, description } => {
                 let kind = match scheme.to_ascii_lowercase().as_str() {
                     "basic" => SchemeKind::Basic,
-                    "bearer" => SchemeKind::Bearer {
-                        format: bearer_format.clone(),
-                    },
+                    "bearer" => SchemeKind::Bearer { format: bearer_format.clone() },
                     other => {
                         warnings.push(Warning {
                             pointer: located.pointer.clone(),
@@ -532,11 +551,7 @@ pub fn security_schemes(resolved: &Resolved<'_>, warnings: &mut Vec<Warning>) ->
                 };
                 (kind, description)
             }
-            Scheme::ApiKey {
-                location,
-                name: key_name,
-                description,
-            } => {
+            Scheme::ApiKey { location, name: key_name, description } => {
                 let kind = match location {
                     ApiKeyIn::Header => SchemeKind::ApiKeyHeader { header: key_name.clone() },
                     ApiKeyIn::Query => SchemeKind::ApiKeyQuery { name: key_name.clone() },
@@ -544,7 +559,9 @@ pub fn security_schemes(resolved: &Resolved<'_>, warnings: &mut Vec<Warning>) ->
                 };
                 (kind, description)
             }
-            Scheme::OAuth2 { description } | Scheme::OpenIdConnect { description } => (SchemeKind::Bearer { format: None }, description),
+            Scheme::OAuth2 { description } | Scheme::OpenIdConnect { description } => {
+                (SchemeKind::Bearer { format: None }, description)
+            }
             Scheme::MutualTls { .. } => {
                 warnings.push(Warning {
                     pointer: located.pointer.clone(),

@@ -125,7 +125,14 @@ struct Collector<'r, 'd> {
 impl Collector<'_, '_> {
     fn push(&mut self, pointer: String, place: Place, schema: Pointer, ty: &TypeRef, value: &Value) {
         if self.seen.insert(pointer.clone()) {
-            self.found.push(PayloadExample { pointer, place, schema, ty: ty.clone(), value: value.clone(), form: self.form });
+            self.found.push(PayloadExample {
+                pointer,
+                place,
+                schema,
+                ty: ty.clone(),
+                value: value.clone(),
+                form: self.form,
+            });
         }
     }
 
@@ -134,7 +141,8 @@ impl Collector<'_, '_> {
         let schema: &Schema = self.resolved.schema(id);
         let several = schema.examples.len() > 1;
         for (i, value) in schema.examples.iter().enumerate() {
-            let pointer = if several { schema.pointer.join("examples").join(i) } else { schema.pointer.join("example") };
+            let pointer =
+                if several { schema.pointer.join("examples").join(i) } else { schema.pointer.join("example") };
             self.push(pointer.as_str().to_owned(), place, schema.pointer.clone(), ty, value);
         }
     }
@@ -160,7 +168,10 @@ fn request_type(payload: &Payload) -> Option<&TypeRef> {
 
 /// Each response's chosen media type (the one the client decodes) with the type it decodes it
 /// into, when that is JSON.
-fn responses<'a>(op: &'a ResolvedOperation<'_>, model: &'a super::Operation) -> Vec<(&'a MediaType, Option<&'a TypeRef>)> {
+fn responses<'a>(
+    op: &'a ResolvedOperation<'_>,
+    model: &'a super::Operation,
+) -> Vec<(&'a MediaType, Option<&'a TypeRef>)> {
     let has_success = op.responses.iter().any(|r| is_success(r.status));
     let mut found = Vec::new();
     for response in &op.responses {
@@ -198,7 +209,12 @@ fn is_success(status: StatusKey) -> bool {
 
 /// The schema of property `wire` of the object schema `id`: its own, or one of its `allOf`
 /// members' (through references), as the model merges them.
-fn property_schema(resolved: &Resolved<'_>, id: SchemaId, wire: &str, visiting: &mut HashSet<SchemaId>) -> Option<SchemaId> {
+fn property_schema(
+    resolved: &Resolved<'_>,
+    id: SchemaId,
+    wire: &str,
+    visiting: &mut HashSet<SchemaId>,
+) -> Option<SchemaId> {
     if !visiting.insert(id) {
         return None;
     }
@@ -274,7 +290,8 @@ components:
       example: {name: Rex, born: null}
 "##,
         );
-        let summary: Vec<(&str, Place, &TypeRef)> = found.iter().map(|e| (e.pointer.as_str(), e.place, &e.ty)).collect();
+        let summary: Vec<(&str, Place, &TypeRef)> =
+            found.iter().map(|e| (e.pointer.as_str(), e.place, &e.ty)).collect();
         let pet = TypeRef::Named("Pet".into());
         let born = TypeRef::OrNull(Box::new(TypeRef::DateTime));
         let pets = TypeRef::List(Box::new(pet.clone()));

@@ -64,7 +64,9 @@ impl<'r, 'd> Examples<'r, 'd> {
             return false;
         }
         if value.is_null() {
-            return schema.nullable || self.resolved.target(id).is_some_and(|t| self.fits(t, value, depth + 1)) || self.any_branch_fits(schema, value, depth);
+            return schema.nullable
+                || self.resolved.target(id).is_some_and(|t| self.fits(t, value, depth + 1))
+                || self.any_branch_fits(schema, value, depth);
         }
         if let Some(target) = self.resolved.target(id) {
             if !self.fits(target, value, depth + 1) {
@@ -78,7 +80,10 @@ impl<'r, 'd> Examples<'r, 'd> {
         }
         let types = schema.non_null_types();
         let kind = JsonType::of(value);
-        if !types.is_empty() && !types.contains(&kind) && !(kind == JsonType::Integer && types.contains(&JsonType::Number)) {
+        if !types.is_empty()
+            && !types.contains(&kind)
+            && !(kind == JsonType::Integer && types.contains(&JsonType::Number))
+        {
             return false;
         }
         if !self.constraints_hold(schema, value) {
@@ -105,7 +110,8 @@ impl<'r, 'd> Examples<'r, 'd> {
             return false;
         }
         // `oneOf` as validators read it: exactly one branch, whatever the discriminator says.
-        let one_of_holds = schema.one_of.is_empty() || schema.one_of.iter().filter(|&&b| self.fits(b, value, depth + 1)).count() == 1;
+        let one_of_holds =
+            schema.one_of.is_empty() || schema.one_of.iter().filter(|&&b| self.fits(b, value, depth + 1)).count() == 1;
         let any_of_holds = schema.any_of.is_empty() || schema.any_of.iter().any(|&b| self.fits(b, value, depth + 1));
         one_of_holds && any_of_holds
     }
@@ -121,7 +127,9 @@ impl<'r, 'd> Examples<'r, 'd> {
                 let length = text.chars().count() as u64;
                 c.min_length.is_none_or(|min| length >= min)
                     && c.max_length.is_none_or(|max| length <= max)
-                    && c.pattern.as_ref().is_none_or(|p| self.pattern(p).matcher.as_ref().is_none_or(|m| m.is_match(text)))
+                    && c.pattern
+                        .as_ref()
+                        .is_none_or(|p| self.pattern(p).matcher.as_ref().is_none_or(|m| m.is_match(text)))
                     && schema.format.as_deref().is_none_or(|format| format_holds(format, text))
             }
             Value::Number(n) => n.as_f64().is_none_or(|x| within(schema, x)),
@@ -166,7 +174,10 @@ impl<'r, 'd> Examples<'r, 'd> {
         }
         let types = schema.non_null_types();
         let is_object = types.contains(&JsonType::Object)
-            || (types.is_empty() && (!schema.properties.is_empty() || !schema.required.is_empty() || schema.additional_properties.is_some()));
+            || (types.is_empty()
+                && (!schema.properties.is_empty()
+                    || !schema.required.is_empty()
+                    || schema.additional_properties.is_some()));
         // `allOf`, a `$ref` with siblings and `oneOf` next to properties all add up to one object.
         if is_object || self.combines_objects(id) {
             return Value::Object(self.object(id, depth, salt));
@@ -207,8 +218,13 @@ impl<'r, 'd> Examples<'r, 'd> {
     /// what tells two branches apart).
     fn branch_value(&mut self, id: SchemaId, depth: usize, salt: usize) -> Option<(SchemaId, Value)> {
         let schema = self.resolved.schema(id);
-        let branches: Vec<SchemaId> =
-            schema.one_of.iter().chain(&schema.any_of).copied().filter(|&b| !self.resolved.schema(b).is_null_only()).collect();
+        let branches: Vec<SchemaId> = schema
+            .one_of
+            .iter()
+            .chain(&schema.any_of)
+            .copied()
+            .filter(|&b| !self.resolved.schema(b).is_null_only())
+            .collect();
         let first = *branches.first()?;
         let tag_property = schema.discriminator.as_ref().map(|d| d.property_name.clone());
         let value_of = |this: &mut Self, branch: SchemaId, full: bool| {
@@ -294,7 +310,13 @@ impl<'r, 'd> Examples<'r, 'd> {
         // A `oneOf` next to the properties: one branch's members join them.
         let branch = parts.iter().find_map(|&part| {
             let schema = self.resolved.schema(part);
-            schema.one_of.iter().chain(&schema.any_of).copied().find(|&b| !self.resolved.schema(b).is_null_only()).map(|b| (part, b))
+            schema
+                .one_of
+                .iter()
+                .chain(&schema.any_of)
+                .copied()
+                .find(|&b| !self.resolved.schema(b).is_null_only())
+                .map(|b| (part, b))
         });
         if let Some((_, branch)) = branch {
             if let Value::Object(branch_members) = self.make(branch, depth + 1, salt) {
@@ -403,13 +425,16 @@ impl<'r, 'd> Examples<'r, 'd> {
         let c = &schema.constraints;
         // Bytes carried as text (`contentEncoding: base64`) are base64 like `format: byte`.
         let base64 = schema.content_encoding.as_deref().is_some_and(|e| e.starts_with("base64")).then_some("byte");
-        let by_format = schema.format.as_deref().and_then(format_text).or(base64.and_then(format_text)).map(str::to_owned);
+        let by_format =
+            schema.format.as_deref().and_then(format_text).or(base64.and_then(format_text)).map(str::to_owned);
         let fits_lengths = |text: &str| {
             let length = text.chars().count() as u64;
             c.min_length.is_none_or(|min| length >= min) && c.max_length.is_none_or(|max| length <= max)
         };
         if let Some(pattern) = c.pattern.clone() {
-            if let Some(text) = by_format.as_ref().filter(|t| salt == 0 && fits_lengths(t) && self.pattern_matches(&pattern, t)) {
+            if let Some(text) =
+                by_format.as_ref().filter(|t| salt == 0 && fits_lengths(t) && self.pattern_matches(&pattern, t))
+            {
                 return text.clone();
             }
             let samples = self.samples(&pattern, salt);
@@ -440,17 +465,13 @@ impl<'r, 'd> Examples<'r, 'd> {
         let matcher = compiled.matcher.as_ref();
         // A sample comes from the pattern with its anchors and word boundaries taken out; the
         // matcher has the last word.
-        (0..32)
-            .map(|_| rng.sample::<String, _>(sampler))
-            .filter(|s| matcher.is_none_or(|m| m.is_match(s)))
-            .collect()
+        (0..32).map(|_| rng.sample::<String, _>(sampler)).filter(|s| matcher.is_none_or(|m| m.is_match(s))).collect()
     }
 
     fn pattern(&mut self, pattern: &str) -> &Pattern {
-        self.patterns.entry(pattern.to_owned()).or_insert_with(|| Pattern {
-            sampler: sampler(pattern),
-            matcher: regex::Regex::new(pattern).ok(),
-        })
+        self.patterns
+            .entry(pattern.to_owned())
+            .or_insert_with(|| Pattern { sampler: sampler(pattern), matcher: regex::Regex::new(pattern).ok() })
     }
 }
 
@@ -574,7 +595,8 @@ fn integer(schema: &Schema, salt: usize) -> Value {
         (None, Some(b)) => b.ceil() - 1.0,
         (None, None) => f64::MAX,
     };
-    let mut x = if c.minimum.is_none() && c.exclusive_minimum.is_none() && high < 1.0 { high } else { low } + salt as f64;
+    let mut x =
+        if c.minimum.is_none() && c.exclusive_minimum.is_none() && high < 1.0 { high } else { low } + salt as f64;
     if let Some(step) = c.multiple_of.filter(|&m| m >= 1.0 && m.fract() == 0.0) {
         x = (x / step).ceil() * step;
     }
@@ -590,7 +612,8 @@ fn integer(schema: &Schema, salt: usize) -> Value {
 
 fn number(schema: &Schema, salt: usize) -> Value {
     let c = &schema.constraints;
-    let mut x = c.minimum.or(c.exclusive_minimum.map(|m| m + c.multiple_of.unwrap_or(0.5))).unwrap_or(1.0) + salt as f64;
+    let mut x =
+        c.minimum.or(c.exclusive_minimum.map(|m| m + c.multiple_of.unwrap_or(0.5))).unwrap_or(1.0) + salt as f64;
     if let Some(step) = c.multiple_of.filter(|&m| m > 0.0) {
         x = (x / step).ceil() * step;
     }
@@ -622,7 +645,12 @@ mod tests {
 
     #[test]
     fn strings_match_their_pattern_and_lengths() {
-        let value = examples_of(&format!("{HEAD}    Sid: {{type: string, pattern: '^AC[0-9a-fA-F]{{32}}$', minLength: 34, maxLength: 34}}\n"), "Sid");
+        let value = examples_of(
+            &format!(
+                "{HEAD}    Sid: {{type: string, pattern: '^AC[0-9a-fA-F]{{32}}$', minLength: 34, maxLength: 34}}\n"
+            ),
+            "Sid",
+        );
         let text = value.as_str().unwrap();
         assert!(regex::Regex::new("^AC[0-9a-fA-F]{32}$").unwrap().is_match(text), "{text}");
         let value = examples_of(&format!("{HEAD}    Code: {{type: string, minLength: 10}}\n"), "Code");
@@ -631,7 +659,8 @@ mod tests {
 
     #[test]
     fn a_document_example_that_breaks_its_pattern_is_not_used() {
-        let value = examples_of(&format!("{HEAD}    Id: {{type: string, pattern: '^[0-9]+$', example: 'abc'}}\n"), "Id");
+        let value =
+            examples_of(&format!("{HEAD}    Id: {{type: string, pattern: '^[0-9]+$', example: 'abc'}}\n"), "Id");
         assert!(value.as_str().unwrap().chars().all(|c| c.is_ascii_digit()), "{value}");
         let value = examples_of(&format!("{HEAD}    Id: {{type: string, pattern: '^[0-9]+$', example: '42'}}\n"), "Id");
         assert_eq!(value, "42");
@@ -639,15 +668,20 @@ mod tests {
 
     #[test]
     fn a_default_comes_before_a_made_up_value() {
-        let value = examples_of(&format!("{HEAD}    Accept: {{type: string, default: 'application/vnd.x+json;version=2'}}\n"), "Accept");
+        let value = examples_of(
+            &format!("{HEAD}    Accept: {{type: string, default: 'application/vnd.x+json;version=2'}}\n"),
+            "Accept",
+        );
         assert_eq!(value, "application/vnd.x+json;version=2");
     }
 
     #[test]
     fn numbers_respect_bounds_and_steps() {
-        let value = examples_of(&format!("{HEAD}    N: {{type: integer, minimum: 10, maximum: 20, multipleOf: 4}}\n"), "N");
+        let value =
+            examples_of(&format!("{HEAD}    N: {{type: integer, minimum: 10, maximum: 20, multipleOf: 4}}\n"), "N");
         assert_eq!(value, 12);
-        let value = examples_of(&format!("{HEAD}    N: {{type: integer, exclusiveMinimum: 0, exclusiveMaximum: 2}}\n"), "N");
+        let value =
+            examples_of(&format!("{HEAD}    N: {{type: integer, exclusiveMinimum: 0, exclusiveMaximum: 2}}\n"), "N");
         assert_eq!(value, 1);
         let value = examples_of(&format!("{HEAD}    N: {{type: number, exclusiveMinimum: 0, maximum: 1}}\n"), "N");
         let x = value.as_f64().unwrap();
@@ -675,7 +709,10 @@ mod tests {
 
     #[test]
     fn unique_arrays_get_distinct_items() {
-        let value = examples_of(&format!("{HEAD}    L: {{type: array, minItems: 3, uniqueItems: true, items: {{enum: [a, b, c, d]}}}}\n"), "L");
+        let value = examples_of(
+            &format!("{HEAD}    L: {{type: array, minItems: 3, uniqueItems: true, items: {{enum: [a, b, c, d]}}}}\n"),
+            "L",
+        );
         assert_eq!(value, serde_json::json!(["a", "b", "c"]));
     }
 }

@@ -14,8 +14,8 @@ use heck::{ToShoutySnakeCase, ToUpperCamelCase};
 use serde_json::Value;
 
 use super::choices;
-use super::synthesize::Examples;
 use super::names::{field_name, type_name, unique};
+use super::synthesize::Examples;
 use super::{Constraint, EnumValue, Field, IntValue, Struct, TypeDef, TypeKind, TypeRef, Union, Variant};
 use crate::diagnostics::{Error, Pointer, Warning};
 use crate::load::{Constraints, JsonType, Schema, SchemaId, SchemaOrBool};
@@ -87,16 +87,22 @@ struct ChainSummary {
     extensions: indexmap::IndexMap<String, Value>,
 }
 
-const RESERVED: [&str; 11] = ["String", "Vec", "Option", "Box", "Result", "Some", "None", "Ok", "Err", "Default", "Self"];
+const RESERVED: [&str; 11] =
+    ["String", "Vec", "Option", "Box", "Result", "Some", "None", "Ok", "Err", "Default", "Self"];
 
 impl<'r, 'd> TypeBuilder<'r, 'd> {
     /// `renames`: component schema name → the Rust name the user wants for its type.
-    pub fn new(resolved: &'r Resolved<'d>, renames: &BTreeMap<String, String>, date_time: DateTimeType) -> Result<Self, Error> {
+    pub fn new(
+        resolved: &'r Resolved<'d>,
+        renames: &BTreeMap<String, String>,
+        date_time: DateTimeType,
+    ) -> Result<Self, Error> {
         // Names generated code uses unqualified: a schema called `Option` gets `Option2`.
         let mut taken: HashSet<String> = RESERVED.iter().map(|s| s.to_string()).collect();
         let mut names = HashMap::new();
         // Sorted, so that collision suffixes do not depend on document order.
-        let sorted: BTreeMap<&String, SchemaId> = resolved.document.components.schemas.iter().map(|(n, id)| (n, *id)).collect();
+        let sorted: BTreeMap<&String, SchemaId> =
+            resolved.document.components.schemas.iter().map(|(n, id)| (n, *id)).collect();
         // Renamed components first: their names are the user's, and no other type may take them.
         let mut chosen_by: BTreeMap<&str, &str> = BTreeMap::new();
         for (component, rust_name) in renames {
@@ -109,7 +115,8 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
                     ),
                 ));
             };
-            let invalid = |why: String| choices::error(resolved, format!("renames: type `{component}` → `{rust_name}`: {why}"));
+            let invalid =
+                |why: String| choices::error(resolved, format!("renames: type `{component}` → `{rust_name}`: {why}"));
             choices::type_identifier(rust_name).map_err(invalid)?;
             if RESERVED.contains(&rust_name.as_str()) {
                 return Err(invalid("the generated code uses that name for a standard type".into()));
@@ -195,27 +202,21 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
     pub fn usage(&mut self, id: SchemaId, hint: &str) -> Result<Usage, Error> {
         let schema = self.resolved.schema(id);
         if let Some(name) = self.names.get(&id) {
-            return Ok(Usage {
-                ty: TypeRef::Named(name.clone()),
-                nullable: self.accepts_null(id),
-            });
+            return Ok(Usage { ty: TypeRef::Named(name.clone()), nullable: self.accepts_null(id) });
         }
         if let Some((first_hint, name)) = self.deciding.get_mut(&id) {
             // Reached again while deciding it: a recursive type (`allOf` merging a schema
             // that holds this one, references around a loop), which needs a name now.
             let name = name.get_or_insert_with(|| unique(first_hint.clone(), &mut self.taken, "")).clone();
-            return Ok(Usage {
-                ty: TypeRef::Named(name),
-                nullable: false,
-            });
+            return Ok(Usage { ty: TypeRef::Named(name), nullable: false });
         }
         self.deciding.insert(id, (hint.to_owned(), None));
         let decided = match (self.resolved.target(id), schema.is_bare_reference()) {
             // A reference, perhaps annotated (`description`, `nullable`, `default` beside it):
             // a use of what it points at.
-            (Some(target), true) => self
-                .target_usage(target)
-                .map(|inner| (Shape::Use(inner.ty), inner.nullable || schema.nullable)),
+            (Some(target), true) => {
+                self.target_usage(target).map(|inner| (Shape::Use(inner.ty), inner.nullable || schema.nullable))
+            }
             _ => self.shape(id, hint),
         };
         let named_early = self.deciding.remove(&id).and_then(|(_, name)| name);
@@ -315,10 +316,7 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
     }
 
     fn warn(&mut self, pointer: &Pointer, message: impl Into<String>) {
-        self.warnings.push(Warning {
-            pointer: pointer.clone(),
-            message: message.into(),
-        });
+        self.warnings.push(Warning { pointer: pointer.clone(), message: message.into() });
     }
 
     /// Whether `null` is a value of schema `id`: it says so (`nullable`, a `null` type), or
@@ -337,7 +335,9 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
         let mut seen = HashSet::from([id]);
         let mut rest: Option<Rc<ChainSummary>> = None;
         let mut current = id;
-        while let (Some(next), true) = (self.resolved.target(current), self.resolved.schema(current).is_bare_reference()) {
+        while let (Some(next), true) =
+            (self.resolved.target(current), self.resolved.schema(current).is_bare_reference())
+        {
             if let Some(known) = self.chains.borrow().get(&next) {
                 rest = Some(known.clone());
                 break;
@@ -352,7 +352,8 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
         let mut chains = self.chains.borrow_mut();
         for &link in walked.iter().rev() {
             let schema = self.resolved.schema(link);
-            let own_null = schema.nullable || schema.one_of.iter().chain(&schema.any_of).any(|&m| self.resolved.schema(m).is_null_only());
+            let own_null = schema.nullable
+                || schema.one_of.iter().chain(&schema.any_of).any(|&m| self.resolved.schema(m).is_null_only());
             let summary = match &rest {
                 None => ChainSummary {
                     accepts_null: own_null,
@@ -372,7 +373,11 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
                         write_only: schema.write_only || rest.write_only,
                         deprecated: schema.deprecated || rest.deprecated,
                         default: schema.default.clone().or_else(|| rest.default.clone()),
-                        examples: if schema.examples.is_empty() { rest.examples.clone() } else { schema.examples.clone() },
+                        examples: if schema.examples.is_empty() {
+                            rest.examples.clone()
+                        } else {
+                            schema.examples.clone()
+                        },
                         extensions,
                     }
                 }
@@ -513,7 +518,10 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
         if !named.is_empty() || schema.types.is_some() {
             return named;
         }
-        if !schema.properties.is_empty() || schema.additional_properties.is_some() || !schema.pattern_properties.is_empty() {
+        if !schema.properties.is_empty()
+            || schema.additional_properties.is_some()
+            || !schema.pattern_properties.is_empty()
+        {
             return vec![JsonType::Object];
         }
         if schema.items.is_some() || !schema.prefix_items.is_empty() {
@@ -535,7 +543,8 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
     fn typed(&mut self, id: SchemaId, ty: JsonType, name: &str) -> Result<Shape, Error> {
         let schema = self.resolved.schema(id);
         let values_of = |wanted: JsonType| -> Option<Vec<&Value>> {
-            let values: Vec<&Value> = schema.enumeration.iter().flatten().filter(|v| JsonType::of(v) == wanted).collect();
+            let values: Vec<&Value> =
+                schema.enumeration.iter().flatten().filter(|v| JsonType::of(v) == wanted).collect();
             (!values.is_empty()).then_some(values)
         };
         Ok(match ty {
@@ -546,7 +555,9 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
                     let values: Vec<(&str, Option<String>, Option<String>)> = values
                         .iter()
                         .enumerate()
-                        .map(|(i, v)| (v.as_str().unwrap_or_default(), names.get(i).cloned(), descriptions.get(i).cloned()))
+                        .map(|(i, v)| {
+                            (v.as_str().unwrap_or_default(), names.get(i).cloned(), descriptions.get(i).cloned())
+                        })
                         .collect();
                     Shape::Define(TypeKind::Enum(enum_values(values)))
                 }
@@ -570,10 +581,14 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
                             .collect();
                         Shape::Define(TypeKind::IntEnum(int_values(values)))
                     }
-                    _ => Shape::Use(if schema.format.as_deref() == Some("int32") { TypeRef::I32 } else { TypeRef::I64 }),
+                    _ => {
+                        Shape::Use(if schema.format.as_deref() == Some("int32") { TypeRef::I32 } else { TypeRef::I64 })
+                    }
                 }
             }
-            JsonType::Number => Shape::Use(if schema.format.as_deref() == Some("float") { TypeRef::F32 } else { TypeRef::F64 }),
+            JsonType::Number => {
+                Shape::Use(if schema.format.as_deref() == Some("float") { TypeRef::F32 } else { TypeRef::F64 })
+            }
             JsonType::Boolean => Shape::Use(TypeRef::Bool),
             JsonType::Null => Shape::Use(TypeRef::Json),
             JsonType::Array => Shape::Use(self.array(schema, name)?),
@@ -659,7 +674,8 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
             };
             let data = self.annotations(property);
             let required = parts.required.contains(wire);
-            let secret = (is_secret(name, wire, &data) || data.format.as_deref() == Some("password")) && matches!(usage.ty, TypeRef::String);
+            let secret = (is_secret(name, wire, &data) || data.format.as_deref() == Some("password"))
+                && matches!(usage.ty, TypeRef::String);
             fields.push(Field {
                 name: unique(field_name(wire), &mut taken, "_"),
                 wire: wire.clone(),
@@ -727,7 +743,13 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
         data
     }
 
-    fn collect(&mut self, id: SchemaId, parts: &mut ObjectParts, visiting: &mut HashSet<SchemaId>, top: bool) -> Result<(), Error> {
+    fn collect(
+        &mut self,
+        id: SchemaId,
+        parts: &mut ObjectParts,
+        visiting: &mut HashSet<SchemaId>,
+        top: bool,
+    ) -> Result<(), Error> {
         let resolved = self.resolved;
         let schema = resolved.schema(id);
         if !visiting.insert(id) {
@@ -808,7 +830,10 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
             values.push((value, schema.title.clone(), schema.description.clone()));
         }
         if values.iter().all(|(v, _, _)| v.is_string()) {
-            let values = values.iter().map(|(v, title, description)| (v.as_str().unwrap_or_default(), title.clone(), description.clone())).collect();
+            let values = values
+                .iter()
+                .map(|(v, title, description)| (v.as_str().unwrap_or_default(), title.clone(), description.clone()))
+                .collect();
             return Some(TypeKind::Enum(enum_values(values)));
         }
         if values.iter().all(|(v, _, _)| v.is_i64()) {
@@ -816,7 +841,11 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
                 .iter()
                 .map(|(v, title, description)| {
                     let number = v.as_i64().unwrap_or_default();
-                    (number, title.clone().unwrap_or_else(|| format!("VALUE_{number}").replace('-', "MINUS_")), description.clone())
+                    (
+                        number,
+                        title.clone().unwrap_or_else(|| format!("VALUE_{number}").replace('-', "MINUS_")),
+                        description.clone(),
+                    )
                 })
                 .collect();
             return Some(TypeKind::IntEnum(int_values(values)));
@@ -852,7 +881,8 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
             let (tag_values, value_name) = match (discriminator, reference, &implicit) {
                 (Some(d), Some(target), _) => {
                     let target_pointer = &resolved.schema(target).pointer;
-                    let mapped: Vec<String> = d.mapping.iter().filter(|(_, p)| p == target_pointer).map(|(v, _)| v.clone()).collect();
+                    let mapped: Vec<String> =
+                        d.mapping.iter().filter(|(_, p)| p == target_pointer).map(|(v, _)| v.clone()).collect();
                     if mapped.is_empty() {
                         // Without a mapping, the tag value is the schema's name.
                         (target_pointer.last().into_iter().collect(), None)
@@ -871,7 +901,8 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
             };
             // `AiAgentAsk` in `AiAgent` → `Ask`, as for type names; an explicit tag is kept as
             // the document spells it.
-            let value_name = value_name.or_else(|| word_tag.clone().filter(|_| implicit.is_some()).map(|t| without_affix(&t, name)));
+            let value_name =
+                value_name.or_else(|| word_tag.clone().filter(|_| implicit.is_some()).map(|t| without_affix(&t, name)));
             let base = match (value_name.or(word_tag), inline_name, &usage.ty) {
                 (Some(tag), _, _) => tag,
                 (None, Some(property), _) => property,
@@ -918,11 +949,7 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
                 names.push(self.value_name(schema, &value));
                 values.push(text);
             }
-            return Some(ImplicitTag {
-                property: property.clone(),
-                values,
-                names,
-            });
+            return Some(ImplicitTag { property: property.clone(), values, names });
         }
         None
     }
@@ -1148,7 +1175,8 @@ impl TypeBuilder<'_, '_> {
             return Ok(Usage { ty: TypeRef::List(Box::new(item.or_null())), nullable });
         }
         let earlier = resolved.schema(substantive[substantive.len() - 2]);
-        let message = format!("this property conflicts with its definition at {}; this later one is used", earlier.pointer);
+        let message =
+            format!("this property conflicts with its definition at {}; this later one is used", earlier.pointer);
         self.warn(&resolved.schema(last).pointer, message);
         self.usage(last, hint)
     }
@@ -1161,12 +1189,18 @@ fn has_members(schema: &Schema) -> bool {
 
 /// Keywords that describe an object's members.
 fn has_object_keywords(schema: &Schema) -> bool {
-    !schema.properties.is_empty() || !schema.required.is_empty() || schema.additional_properties.is_some() || !schema.pattern_properties.is_empty()
+    !schema.properties.is_empty()
+        || !schema.required.is_empty()
+        || schema.additional_properties.is_some()
+        || !schema.pattern_properties.is_empty()
 }
 
 /// A schema that only annotates (`{description: …}`, `{nullable: true}`) adds no shape.
 fn is_annotation(schema: &Schema) -> bool {
-    !schema.has_structure() && schema.constraints == Constraints::default() && schema.required.is_empty() && schema.types.is_none()
+    !schema.has_structure()
+        && schema.constraints == Constraints::default()
+        && schema.required.is_empty()
+        && schema.types.is_none()
 }
 
 /// Whether two schemas describe the same values: definitions that differ only in wording
@@ -1195,7 +1229,9 @@ fn same_shape(resolved: &Resolved<'_>, a: SchemaId, b: SchemaId) -> bool {
         not: None,
         ..s.clone()
     };
-    let same_all = |p: &[SchemaId], q: &[SchemaId]| p.len() == q.len() && p.iter().zip(q).all(|(&p, &q)| same_shape(resolved, p, q));
+    let same_all = |p: &[SchemaId], q: &[SchemaId]| {
+        p.len() == q.len() && p.iter().zip(q).all(|(&p, &q)| same_shape(resolved, p, q))
+    };
     let same_maps = |p: &indexmap::IndexMap<String, SchemaId>, q: &indexmap::IndexMap<String, SchemaId>| {
         p.len() == q.len() && p.iter().zip(q).all(|((pn, &p), (qn, &q))| pn == qn && same_shape(resolved, p, q))
     };
@@ -1239,10 +1275,8 @@ fn strongly_connected(graph: &HashMap<String, Vec<String>>) -> HashMap<&str, usi
     let mut names: Vec<&str> = graph.keys().map(String::as_str).collect();
     names.sort_unstable();
     let index_of: HashMap<&str, usize> = names.iter().enumerate().map(|(i, n)| (*n, i)).collect();
-    let edges: Vec<Vec<usize>> = names
-        .iter()
-        .map(|n| graph[*n].iter().filter_map(|t| index_of.get(t.as_str()).copied()).collect())
-        .collect();
+    let edges: Vec<Vec<usize>> =
+        names.iter().map(|n| graph[*n].iter().filter_map(|t| index_of.get(t.as_str()).copied()).collect()).collect();
     const UNSEEN: usize = usize::MAX;
     let count = names.len();
     let (mut order, mut low, mut on_stack) = (vec![UNSEEN; count], vec![0; count], vec![false; count]);
@@ -1299,16 +1333,28 @@ fn strongly_connected(graph: &HashMap<String, Vec<String>>) -> HashMap<&str, usi
 /// `#/components/responses/Conflict/content/application~1json/schema` → `Conflict`.
 fn name_from_pointer(pointer: &Pointer) -> String {
     const STRUCTURE: [&str; 17] = [
-        "components", "schemas", "properties", "content", "schema", "items", "additionalProperties", "paths", "webhooks",
-        "responses", "parameters", "requestBodies", "headers", "pathItems", "patternProperties", "prefixItems", "itemSchema",
+        "components",
+        "schemas",
+        "properties",
+        "content",
+        "schema",
+        "items",
+        "additionalProperties",
+        "paths",
+        "webhooks",
+        "responses",
+        "parameters",
+        "requestBodies",
+        "headers",
+        "pathItems",
+        "patternProperties",
+        "prefixItems",
+        "itemSchema",
     ];
     let segments: Vec<String> = pointer.segments().collect();
     let start = segments.iter().rposition(|s| s == "$defs" || s == "definitions").map_or(0, |i| i + 1);
-    let words: Vec<&str> = segments[start..]
-        .iter()
-        .map(String::as_str)
-        .filter(|s| !STRUCTURE.contains(s) && !s.contains('/'))
-        .collect();
+    let words: Vec<&str> =
+        segments[start..].iter().map(String::as_str).filter(|s| !STRUCTURE.contains(s) && !s.contains('/')).collect();
     let name = type_name(&words.join(" "));
     if name == "T" {
         "Schema".to_owned()
@@ -1354,7 +1400,11 @@ fn string_type(schema: &Schema) -> TypeRef {
 
 fn is_textual(media_type: &str) -> bool {
     let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    essence.starts_with("text/") || essence == "application/json" || essence.ends_with("+json") || essence.ends_with("xml") || essence.contains("yaml")
+    essence.starts_with("text/")
+        || essence == "application/json"
+        || essence.ends_with("+json")
+        || essence.ends_with("xml")
+        || essence.contains("yaml")
 }
 
 /// Names the document gives `count` enum values (`x-enum-varnames`, `x-enumNames`): one per
@@ -1490,12 +1540,8 @@ fn is_secret(owner: &str, wire: &str, data: &Schema) -> bool {
 
 /// Title and description joined as rustdoc wants: a short first paragraph, then the rest.
 pub fn docs(title: Option<&str>, description: Option<&str>) -> Option<String> {
-    let parts: Vec<&str> = [title, description]
-        .into_iter()
-        .flatten()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .collect();
+    let parts: Vec<&str> =
+        [title, description].into_iter().flatten().map(str::trim).filter(|s| !s.is_empty()).collect();
     if parts.is_empty() {
         None
     } else {
@@ -1553,7 +1599,8 @@ mod tests {
     fn model(yaml: &str) -> Api {
         let document = crate::load::parse(Path::new("t.yaml"), yaml).unwrap();
         let resolved = crate::resolve::resolve(&document).unwrap();
-        crate::model::build(&resolved, &crate::Options::new("t", crate::RuntimeDependency::Path("r".into()))).unwrap_or_else(|e| panic!("{e}"))
+        crate::model::build(&resolved, &crate::Options::new("t", crate::RuntimeDependency::Path("r".into())))
+            .unwrap_or_else(|e| panic!("{e}"))
     }
 
     fn kind<'a>(api: &'a Api, name: &str) -> &'a TypeKind {
@@ -1596,7 +1643,9 @@ mod tests {
         yaml.push_str("    Alias5000: {$ref: '#/components/schemas/A'}\n");
         let api = model(&yaml);
         let boxed = |name: &str, field: &str| match kind(&api, name) {
-            TypeKind::Struct(s) => s.fields.iter().find(|f| f.wire == field).unwrap_or_else(|| panic!("{name}.{field}")).boxed,
+            TypeKind::Struct(s) => {
+                s.fields.iter().find(|f| f.wire == field).unwrap_or_else(|| panic!("{name}.{field}")).boxed
+            }
             other => panic!("{name}: {other:?}"),
         };
         assert!(boxed("A", "b") && boxed("B", "c") && boxed("C", "a"));
@@ -1624,11 +1673,17 @@ mod tests {
         };
         let refused = |yaml: &str| {
             let document = crate::load::parse(Path::new("t.yaml"), yaml).unwrap();
-            let error = crate::resolve::resolve(&document).and_then(|r| crate::model::build(&r, &crate::Options::new("t", crate::RuntimeDependency::Path("r".into()))).map(|_| ()));
+            let error = crate::resolve::resolve(&document).and_then(|r| {
+                crate::model::build(&r, &crate::Options::new("t", crate::RuntimeDependency::Path("r".into())))
+                    .map(|_| ())
+            });
             error.unwrap_err().to_string()
         };
         let error = refused(&document("application/json", ""));
-        assert!(error.contains("#/paths/~1a/get/parameters/0") && error.contains("application/x-www-form-urlencoded"), "{error}");
+        assert!(
+            error.contains("#/paths/~1a/get/parameters/0") && error.contains("application/x-www-form-urlencoded"),
+            "{error}"
+        );
         let second = "        - {name: r, in: querystring, content: {application/x-www-form-urlencoded: {}}}\n";
         let error = refused(&document("application/x-www-form-urlencoded", second));
         assert!(error.contains("#/paths/~1a/get/parameters/1") && error.contains("at most one"), "{error}");
@@ -1659,7 +1714,10 @@ mod tests {
         let api = model("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        sid: {type: string, pattern: '^AC[0-9a-f]{32}$', minLength: 34, maxLength: 34}\n        n: {type: integer, format: int32, exclusiveMinimum: 0, maximum: 10, multipleOf: 2}\n        l: {type: array, items: {type: string}, minItems: 1, uniqueItems: true}\n");
         let TypeKind::Struct(s) = kind(&api, "A") else { panic!("A is a struct") };
         let of = |name: &str| &s.fields.iter().find(|f| f.name == name).unwrap().constraints;
-        assert_eq!(of("sid"), &[Constraint::Pattern("^AC[0-9a-f]{32}$".into()), Constraint::Length { min: Some(34), max: Some(34) }]);
+        assert_eq!(
+            of("sid"),
+            &[Constraint::Pattern("^AC[0-9a-f]{32}$".into()), Constraint::Length { min: Some(34), max: Some(34) }]
+        );
         assert_eq!(
             of("n"),
             &[
@@ -1677,7 +1735,13 @@ mod tests {
     fn an_alias_that_is_a_list_of_itself_is_any_value() {
         let api = model("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Tree: {type: array, items: {$ref: '#/components/schemas/Tree'}}\n");
         assert_eq!(kind(&api, "Tree"), &TypeKind::Alias(TypeRef::Json));
-        assert!(api.warnings.iter().any(|w| w.pointer.as_str() == "/components/schemas/Tree" && w.message.contains("contains itself")), "{:?}", api.warnings);
+        assert!(
+            api.warnings
+                .iter()
+                .any(|w| w.pointer.as_str() == "/components/schemas/Tree" && w.message.contains("contains itself")),
+            "{:?}",
+            api.warnings
+        );
     }
 
     /// What the contract runs found: a HEAD answer has no body to decode, and `*/*` with an

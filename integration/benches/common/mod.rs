@@ -5,7 +5,11 @@ use std::cell::RefCell;
 use std::time::{Duration, Instant};
 
 /// Runs `call` `iters` times, and records the time per call as well as returning the total.
-pub async fn timed<F: std::future::Future<Output = ()>>(iters: u64, timings: &RefCell<Vec<f64>>, call: impl Fn() -> F) -> Duration {
+pub async fn timed<F: std::future::Future<Output = ()>>(
+    iters: u64,
+    timings: &RefCell<Vec<f64>>,
+    call: impl Fn() -> F,
+) -> Duration {
     let start = Instant::now();
     for _ in 0..iters {
         call().await;
