@@ -52,13 +52,25 @@ mod tests {
     }
 
     /// As rust-analyzer does: regenerate in memory and fail when the committed crate differs.
+    /// A stale crate is rewritten before the test fails, so the fix is already in the tree and
+    /// the failure only asks for a review and a commit, not for a command to remember.
     #[test]
     fn generated_crate_is_up_to_date() {
         let job = committed();
         assert_eq!(job.out, workspace_root().join("generated"));
         let generated = apigen::generate(&job.spec, &job.options).unwrap();
         let stale = apigen::write::check(&generated.files, &job.out).unwrap();
-        assert!(stale.is_empty(), "generated/ is stale ({}); run `cargo xtask codegen`", stale.join(", "));
+        if stale.is_empty() {
+            return;
+        }
+        let report = apigen::write::write(&generated.files, &job.out).unwrap();
+        let mut changes: Vec<String> = report.written.iter().map(|f| format!("rewrote generated/{f}")).collect();
+        changes.extend(report.removed.iter().map(|f| format!("removed generated/{f}")));
+        panic!(
+            "generated/ was stale: {}.\nThe tree now holds the regenerated crate (what `cargo xtask codegen` \
+             writes): review it with `git diff generated/` and commit it.",
+            changes.join(", ")
+        );
     }
 
     #[test]
