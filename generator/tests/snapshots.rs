@@ -3,6 +3,10 @@
 //!
 //! `spec/openapi.yaml` has no snapshot here: its crate is committed as `generated/`, which
 //! xtask's freshness test (`generated_crate_is_up_to_date`) already pins, file by file.
+//!
+//! Each snapshot is a whole crate, and xtask's `fixture_snapshots_compile` test cargo-checks it:
+//! it splits a snapshot at the `// ===== PATH =====` lines that [`generate_with`] writes, so a
+//! change to that layout is a change to that test too.
 
 use std::path::Path;
 
