@@ -24,9 +24,11 @@ const USAGE: &str = "usage:
   cargo xtask check-specs [--out DIR] [--no-check]
                                       generate every document of ../shared/specs and
                                       cargo check them all
-  cargo xtask layers [--graph]        no import cycle between sibling modules of generator/src
+  cargo xtask layers [--graph] [--root DIR]
+                                      no import cycle between sibling modules of generator/src
                                       and runtime/src, the generator's stages importing one
-                                      way only; --graph prints the module graph
+                                      way only; --graph prints the module graph; --root checks
+                                      another checkout
   cargo xtask fuzz [--seconds N] [--seed S]
                                       mutated documents through every stage: no panics
   cargo xtask contract [--spec PATH | --all [--only STEM,…]]
