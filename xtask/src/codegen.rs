@@ -158,9 +158,10 @@ mod tests {
         // to what the fixtures use, hence a fresh copy each time).
         std::fs::copy(workspace_root().join("Cargo.lock"), out.join("Cargo.lock")).unwrap();
         let started = std::time::Instant::now();
-        // The environment is passed on as it is, as `cargo xtask check-specs` passes its own: ring's
-        // build script fingerprints CARGO_MANIFEST_DIR (xtask's, in both), and a different value
-        // would rebuild ring and all that depends on it instead of sharing them.
+        // The environment is passed on as it is, as `cargo xtask check-specs` passes its own (cargo
+        // gives xtask's tests and `cargo run` the same variables): ring's build script fingerprints
+        // some that cargo sets (CARGO_PKG_NAME, CARGO_MANIFEST_DIR), and another value would rebuild
+        // ring and all that depends on it instead of sharing them.
         let output = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
             .args(["check", "--workspace", "--quiet"])
             .current_dir(&out)
