@@ -2,8 +2,10 @@
 //!
 //! ```no_run
 //! // build.rs
+//! use apigen::embed::Builder;
+//!
 //! fn main() {
-//!     apigen::embed::Builder::new("openapi.yaml")
+//!     Builder::new("openapi.yaml")
 //!         .module("crate::petstore")
 //!         .write_to_out_dir()
 //!         .unwrap_or_else(|error| panic!("{error}"));

@@ -7,6 +7,7 @@ mod contract;
 mod examples;
 mod features;
 mod fuzz;
+mod layers;
 mod new_user;
 mod scale;
 mod specs;
@@ -23,6 +24,11 @@ const USAGE: &str = "usage:
   cargo xtask check-specs [--out DIR] [--no-check]
                                       generate every document of ../shared/specs and
                                       cargo check them all
+  cargo xtask layers [--graph] [--root DIR]
+                                      no import cycle between sibling modules of generator/src
+                                      and runtime/src, the generator's stages importing one
+                                      way only; --graph prints the module graph; --root checks
+                                      another checkout
   cargo xtask fuzz [--seconds N] [--seed S]
                                       mutated documents through every stage: no panics
   cargo xtask contract [--spec PATH | --all [--only STEM,…]]
@@ -54,6 +60,7 @@ fn main() -> ExitCode {
         Some("codegen") => return codegen::run(&args[1..]),
         Some("check-specs") => specs::run(&args[1..]),
         Some("fuzz") => fuzz::cli(&args[1..]),
+        Some("layers") => layers::run(&args[1..]),
         Some("contract") => contract::run(&args[1..]),
         Some("examples") => examples::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
