@@ -68,13 +68,14 @@ fn rfc3339_with() -> TokenStream {
 pub fn module(api: &Api, options: &Options) -> TokenStream {
     let derives: Vec<(String, TokenStream)> =
         options.extra_derives.iter().filter_map(|d| Some((d.clone(), derive_path(d)?))).collect();
-    let items = api.types.iter().map(|def| type_def(api, def, &Extras { derives: &derives, gate: cfg(&def.features) }));
+    let items =
+        api.types().iter().map(|def| type_def(api, def, &Extras { derives: &derives, gate: cfg(&def.features) }));
     // Paths, not imports: a schema may be called `Secret` or `Serialize`.
     // Only `union` is imported: it cannot clash with a type name (types are `UpperCamelCase`).
     // With tag features every union may be compiled out, and the import with it unused.
     let import_gate = options.tag_features.then(|| quote!(#[allow(unused_imports)]));
     let union_import = api
-        .types
+        .types()
         .iter()
         .any(|t| matches!(t.kind, TypeKind::Union(_)))
         .then(|| quote!(#import_gate use apigen_runtime::union;));
