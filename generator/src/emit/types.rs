@@ -51,10 +51,9 @@ pub(crate) fn holds_offset_date_time(api: &Api, ty: &TypeRef) -> bool {
     fn holds(api: &Api, ty: &TypeRef, depth: usize) -> bool {
         match unaliased(api, ty) {
             TypeRef::OffsetDateTime => true,
-            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::OrNull(inner) if depth < 32 => {
-                holds(api, inner, depth + 1)
-            }
-            _ => false,
+            // `rfc3339` reads lists, maps and options of date-times, not tuples.
+            TypeRef::Tuple(_) => false,
+            other => depth < 32 && other.children().iter().any(|inner| holds(api, inner, depth + 1)),
         }
     }
     holds(api, ty, 0)
