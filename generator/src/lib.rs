@@ -181,7 +181,7 @@ pub fn generate(spec: &Path, options: &Options) -> Result<Generated, Error> {
     timings.emit = started.elapsed();
 
     let warnings = located_warnings(&document, &api);
-    let (operations, types) = (api.operations.len(), api.types.len());
+    let (operations, types) = (api.operations.len(), api.types().len());
     // Formatting holds the token streams and the text made from them: the document and the
     // model are no longer needed, and on a large document they are a third of the peak.
     drop(resolved);

@@ -114,7 +114,7 @@ fn bench_features(spec: &Path, tag: Option<&str>, out: &Path) -> Result<FeatureF
         api: &'a apigen::model::Api,
         feature: &'a str,
     ) -> impl Iterator<Item = &'a apigen::model::TypeDef> + 'a {
-        api.types.iter().filter(move |t| t.features.is_empty() || t.features.iter().any(|f| f == feature))
+        api.types().iter().filter(move |t| t.features.is_empty() || t.features.iter().any(|f| f == feature))
     }
     let compiled_types = |feature: &str| compiled(&api, feature).count();
     // The cost of a type to the compiler grows with its fields and variants (each a piece of
@@ -151,7 +151,7 @@ fn bench_features(spec: &Path, tag: Option<&str>, out: &Path) -> Result<FeatureF
     Ok(FeatureFigures {
         tag_operations: api.operations.iter().filter(|op| op.feature.as_deref() == Some(tag.as_str())).count(),
         tag_types: compiled_types(&tag),
-        all_types: api.types.len(),
+        all_types: api.types().len(),
         tag,
         all,
         one,

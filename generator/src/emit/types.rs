@@ -51,10 +51,9 @@ pub(crate) fn holds_offset_date_time(api: &Api, ty: &TypeRef) -> bool {
     fn holds(api: &Api, ty: &TypeRef, depth: usize) -> bool {
         match unaliased(api, ty) {
             TypeRef::OffsetDateTime => true,
-            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::OrNull(inner) if depth < 32 => {
-                holds(api, inner, depth + 1)
-            }
-            _ => false,
+            // `rfc3339` reads lists, maps and options of date-times, not tuples.
+            TypeRef::Tuple(_) => false,
+            other => depth < 32 && other.children().iter().any(|inner| holds(api, inner, depth + 1)),
         }
     }
     holds(api, ty, 0)
@@ -68,13 +67,14 @@ fn rfc3339_with() -> TokenStream {
 pub fn module(api: &Api, options: &Options) -> TokenStream {
     let derives: Vec<(String, TokenStream)> =
         options.extra_derives.iter().filter_map(|d| Some((d.clone(), derive_path(d)?))).collect();
-    let items = api.types.iter().map(|def| type_def(api, def, &Extras { derives: &derives, gate: cfg(&def.features) }));
+    let items =
+        api.types().iter().map(|def| type_def(api, def, &Extras { derives: &derives, gate: cfg(&def.features) }));
     // Paths, not imports: a schema may be called `Secret` or `Serialize`.
     // Only `union` is imported: it cannot clash with a type name (types are `UpperCamelCase`).
     // With tag features every union may be compiled out, and the import with it unused.
     let import_gate = options.tag_features.then(|| quote!(#[allow(unused_imports)]));
     let union_import = api
-        .types
+        .types()
         .iter()
         .any(|t| matches!(t.kind, TypeKind::Union(_)))
         .then(|| quote!(#import_gate use apigen_runtime::union;));

@@ -4,12 +4,12 @@ use std::collections::{BTreeSet, HashSet};
 
 use heck::ToUpperCamelCase;
 
-use super::names::{field_name, method_name, type_name, unique};
-use super::types::{docs, TypeBuilder};
-use super::{
-    Body, ErrorResponse, Group, LineFormat, Location, Operation, Param, Payload, ResponseExample, SchemeKind,
+use super::ir::{
+    Body, ErrorResponse, Group, LineFormat, Location, Operation, Outcome, Param, Payload, ResponseExample, SchemeKind,
     SecurityScheme, StreamMethod, Success, TypeRef, Webhook,
 };
+use super::names::{field_name, method_name, type_name, unique};
+use super::types::{docs, TypeBuilder};
 use crate::diagnostics::{Error, Pointer, Warning};
 use crate::load::{
     ApiKeyIn, MediaType, Parameter, ParameterIn, SecurityRequirement, SecurityScheme as Scheme, StatusKey,
@@ -465,14 +465,14 @@ fn sequence_payload(
 /// One payload for every success status: they agree, or the most general one that holds them all.
 /// One outcome per success status when their bodies differ (`200` with a body, `204` without…)
 /// and every status is an exact code.
-fn outcomes(statuses: &[(String, String)], payloads: &[(Payload, Pointer)]) -> Vec<super::Outcome> {
+fn outcomes(statuses: &[(String, String)], payloads: &[(Payload, Pointer)]) -> Vec<Outcome> {
     let all_same = payloads.windows(2).all(|w| w[0].0 == w[1].0);
     let codes: Option<Vec<u16>> = statuses.iter().map(|(s, _)| s.parse().ok()).collect();
     let (false, Some(codes)) = (all_same, codes) else { return Vec::new() };
     codes
         .into_iter()
         .zip(statuses.iter().zip(payloads))
-        .map(|(status, ((_, description), (payload, _)))| super::Outcome {
+        .map(|(status, ((_, description), (payload, _)))| Outcome {
             status,
             name: outcome_name(status),
             description: description.clone(),
@@ -607,4 +607,50 @@ pub fn webhooks(resolved: &Resolved<'_>, types: &mut TypeBuilder<'_, '_>) -> Res
         });
     }
     Ok(webhooks)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::ir::{Location, Payload};
+    use crate::model::testing::{model, refused};
+
+    #[test]
+    fn a_querystring_parameter_needs_form_content_and_comes_alone() {
+        let document = |content: &str, second: &str| {
+            format!(
+                "openapi: 3.2.0\ninfo: {{title: t, version: '1'}}\npaths:\n  /a:\n    get:\n      parameters:\n        - {{name: q, in: querystring, content: {{{content}: {{schema: {{type: object}}}}}}}}\n{second}      responses: {{'200': {{description: ok}}}}\n"
+            )
+        };
+        let error = refused(&document("application/json", ""));
+        assert!(
+            error.contains("#/paths/~1a/get/parameters/0") && error.contains("application/x-www-form-urlencoded"),
+            "{error}"
+        );
+        let second = "        - {name: r, in: querystring, content: {application/x-www-form-urlencoded: {}}}\n";
+        let error = refused(&document("application/x-www-form-urlencoded", second));
+        assert!(error.contains("#/paths/~1a/get/parameters/1") && error.contains("at most one"), "{error}");
+        let api = model(&document("application/x-www-form-urlencoded", ""));
+        assert_eq!(api.operations[0].params[0].location, Location::QueryString);
+    }
+
+    /// What the contract runs found: a HEAD answer has no body to decode, and `*/*` with an
+    /// empty schema is bytes, not JSON (a client asking for JSON there is refused).
+    #[test]
+    fn head_answers_are_empty_and_any_content_is_bytes() {
+        let api = model("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /b:\n    head:\n      operationId: peek\n      responses: {'200': {description: ok, content: {application/json: {schema: {type: object}}}}}\n    get:\n      operationId: download\n      responses: {default: {description: any, content: {'*/*': {schema: {}}}}}\n");
+        let op = |id: &str| api.operations.iter().find(|o| o.id == id).unwrap();
+        assert_eq!(op("peek").success.payload, Payload::Empty);
+        assert_eq!(op("download").success.payload, Payload::Bytes);
+    }
+
+    /// Twilio's payload data: the only declared answer is a `307` with a body; it is the
+    /// operation's result, which the runtime is told to accept.
+    #[test]
+    fn a_redirect_that_is_the_only_answer_is_the_result() {
+        let api = model("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /d:\n    get:\n      operationId: data\n      responses: {'307': {description: here, content: {application/json: {schema: {type: object, properties: {redirect_to: {type: string}}}}}}}\n");
+        let op = &api.operations[0];
+        assert!(op.success.redirect_answers);
+        assert_eq!(op.success.statuses.iter().map(|(s, _)| s.as_str()).collect::<Vec<_>>(), ["307"]);
+        assert!(op.errors.is_empty());
+    }
 }

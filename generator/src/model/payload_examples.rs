@@ -61,7 +61,7 @@ pub struct PayloadExample {
 /// types and their properties first, then operations, then webhooks.
 pub fn collect(api: &Api, resolved: &Resolved<'_>) -> Vec<PayloadExample> {
     let mut out = Collector { resolved, seen: HashSet::new(), found: Vec::new(), form: false };
-    for def in &api.types {
+    for def in api.types() {
         let Some(id) = resolved.schema_at(&def.pointer) else { continue };
         // Properties first: a property's inline object is also a named type, and the field
         // says whether `null` is allowed there.

@@ -80,10 +80,11 @@ impl<'r, 'd> Examples<'r, 'd> {
         }
         let types = schema.non_null_types();
         let kind = JsonType::of(value);
-        if !types.is_empty()
-            && !types.contains(&kind)
-            && !(kind == JsonType::Integer && types.contains(&JsonType::Number))
-        {
+        // An integer is a number too.
+        let of_a_listed_type = types.is_empty()
+            || types.contains(&kind)
+            || (kind == JsonType::Integer && types.contains(&JsonType::Number));
+        if !of_a_listed_type {
             return false;
         }
         if !self.constraints_hold(schema, value) {
@@ -480,7 +481,10 @@ impl<'r, 'd> Examples<'r, 'd> {
 /// refuse a Devanagari digit), falling back to Unicode for patterns that need it.
 fn sampler(pattern: &str) -> Option<rand_regex::Regex> {
     let ascii = regex_syntax::ParserBuilder::new().unicode(false).utf8(true).build().parse(pattern);
-    let hir = ascii.or_else(|_| regex_syntax::Parser::new().parse(pattern)).ok()?;
+    let hir = match ascii {
+        Ok(hir) => hir,
+        Err(_) => regex_syntax::Parser::new().parse(pattern).ok()?,
+    };
     rand_regex::Regex::with_hir(without_assertions(hir), 8).ok()
 }
 
