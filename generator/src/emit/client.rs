@@ -4,9 +4,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs::{clean, code, doc, inline};
-use super::examples::example_call;
-use super::operation_docs::client_expression;
-use super::{cfg, ident};
+use super::examples::{client_expression, example_call};
+use super::rust::{cfg, ident};
 use crate::model::{Api, Operation, Payload, SchemeKind, ServerUrl, TypeRef, FULL_FEATURE};
 use crate::{DateTimeType, Options, RuntimeDependency};
 

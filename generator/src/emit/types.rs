@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::{clean, code, constraints_text, doc};
-use super::{cfg, ident, rust_type, unaliased};
+use super::rust::{cfg, ident, rust_type};
 use crate::model::{Api, EnumValue, Field, IntValue, Struct, TypeDef, TypeKind, TypeRef, Union, Variant};
 use crate::Options;
 
@@ -49,7 +49,7 @@ fn derive_path(written: &str) -> Option<TokenStream> {
 pub(crate) fn holds_offset_date_time(api: &Api, ty: &TypeRef) -> bool {
     // Bounded: an alias may be a list of itself (`A = Vec<A>`), which holds no date-time.
     fn holds(api: &Api, ty: &TypeRef, depth: usize) -> bool {
-        match unaliased(api, ty) {
+        match api.unaliased(ty) {
             TypeRef::OffsetDateTime => true,
             TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::OrNull(inner) if depth < 32 => {
                 holds(api, inner, depth + 1)
@@ -256,7 +256,7 @@ pub(crate) fn construction(s: &Struct) -> Construction {
 /// alias: `SnowflakeType = String`) are taken as `impl Into<String>`.
 fn constructor(api: &Api, name: &proc_macro2::Ident, s: &Struct, gate: &TokenStream) -> TokenStream {
     let required: Vec<&Field> = s.fields.iter().filter(|f| f.required).collect();
-    let is_string = |field: &Field| unaliased(api, &field.ty) == &TypeRef::String;
+    let is_string = |field: &Field| api.unaliased(&field.ty) == &TypeRef::String;
     let params = required.iter().map(|field| {
         let field_name = ident(&field.name);
         let ty = match (is_string(field), field.secret, field.boxed, field.nullable) {
