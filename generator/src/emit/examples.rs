@@ -6,7 +6,7 @@
 use serde_json::Value;
 
 use super::rust::{ident, type_text};
-use super::signature::{BodyPassing, Passing, Signature};
+use super::signature::{BodyArg, BodyPassing, Passing, Signature};
 use super::types::{construction, Construction};
 use crate::model::{Api, Group, Operation, SchemeKind, TypeKind, TypeRef};
 
@@ -14,17 +14,20 @@ use crate::model::{Api, Group, Operation, SchemeKind, TypeKind, TypeRef};
 /// would not read as an example anymore.
 const MAX_DEPTH: usize = 6;
 
-/// Rust source calling `op` (of `group`) on a `client` of the generated crate `krate` (its name
-/// in Rust: `qovery_secrets`) with example arguments: the statements that prepare them (`let body
-/// = …;`), and the call itself, an expression whose value is the method's future. The source
-/// uses `?` on errors of `Box<dyn std::error::Error>`'s kind (a UUID or date parsed from text),
-/// so it belongs in a function returning such a `Result`.
+/// Rust source calling `op`, an operation of `group`, with example arguments, on a `client`
+/// (a `Client` of the generated crate, or a reference to one). `krate` is that crate's name in
+/// Rust (`qovery_secrets`), which the source uses to name its types.
+///
+/// Gives the statements that prepare the arguments (`let body = …;`, possibly none), then the
+/// call itself: an expression whose value is the method's future, not awaited. The source
+/// may use `?` (a UUID or a date parsed from text, a value decoded from JSON), so it belongs in
+/// a function returning `Result<_, Box<dyn std::error::Error>>`.
 pub fn example_call(api: &Api, group: &Group, op: &Operation, krate: &str) -> (Vec<String>, String) {
     let writer = Writer { api, krate };
     let signature = Signature::of(api, op);
     let mut lines = Vec::new();
     let mut args = Vec::new();
-    for arg in &signature.args {
+    for arg in &signature.positional {
         let value = writer.value(&arg.param.ty, Some(&arg.param.example), 0);
         // A string literal is already the `&str` the method takes.
         args.push(match arg.passing {
@@ -32,9 +35,9 @@ pub fn example_call(api: &Api, group: &Group, op: &Operation, krate: &str) -> (V
             Passing::Reference => format!("&{value}"),
         });
     }
-    if let Some(body) = &signature.body {
-        let example = body.body.example.as_ref();
-        let (value, arg) = match body.passing {
+    if let Some(BodyArg { body, passing }) = &signature.body {
+        let example = body.example.as_ref();
+        let (value, arg) = match passing {
             BodyPassing::Reference(ty) => (writer.value(ty, example, 0), "&body"),
             BodyPassing::Text => {
                 let text = example.and_then(Value::as_str).unwrap_or("example");
@@ -43,7 +46,7 @@ pub fn example_call(api: &Api, group: &Group, op: &Operation, krate: &str) -> (V
             BodyPassing::Upload => ("apigen_runtime::Upload::from(\"example\".as_bytes())".to_owned(), "body"),
         };
         lines.push(format!("let body = {value};"));
-        args.push(if body.body.required { arg.to_owned() } else { format!("Some({arg})") });
+        args.push(if body.required { arg.to_owned() } else { format!("Some({arg})") });
     }
     if signature.options.is_some() {
         args.push("&Default::default()".to_owned());

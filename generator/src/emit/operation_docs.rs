@@ -8,7 +8,7 @@
 use super::docs::{clean, code, constraints_text, inline};
 use super::examples::{client_expression, example_call};
 use super::rust::type_text;
-use super::signature::{location_name, OutcomeEnum, Signature};
+use super::signature::{location_name, BodyArg, BodyPassing, OutcomeEnum, Signature};
 use crate::model::{Api, Group, Operation, Param, Payload, SchemeKind, TypeRef};
 
 /// The most of a document's example shown, in lines of pretty-printed JSON and in bytes: some
@@ -57,13 +57,12 @@ pub(super) fn stream_docs(op: &Operation, payload: &Payload) -> String {
 /// Each argument of the method, in order: positional parameters, the body, then the options
 /// struct with the optional parameters it holds. `None` when the method takes none.
 fn parameters(signature: &Signature) -> Option<String> {
-    let mut items: Vec<String> = signature.args.iter().map(|arg| format!("- {}", param_item(arg.param))).collect();
-    if let Some(body) = &signature.op.body {
-        let what = match &body.payload {
-            Payload::Bytes | Payload::Empty | Payload::Events(_) | Payload::Lines(..) => {
-                "bytes from memory, a file or a stream ([`apigen_runtime::Upload`])".to_owned()
-            }
-            payload => payload_text(payload),
+    let mut items: Vec<String> =
+        signature.positional.iter().map(|arg| format!("- {}", param_item(arg.param))).collect();
+    if let Some(BodyArg { body, passing }) = &signature.body {
+        let what = match passing {
+            BodyPassing::Upload => "bytes from memory, a file or a stream ([`apigen_runtime::Upload`])".to_owned(),
+            BodyPassing::Reference(_) | BodyPassing::Text => payload_text(&body.payload),
         };
         let required = if body.required { "required" } else { "optional: `None` sends no body" };
         let mut item = format!("- `body` ({what}, sent as {}, {required})", code(&body.content_type));

@@ -163,7 +163,7 @@ fn one_method(
     let args = signature.arguments();
     let stream = stream.map(|(_, payload)| payload);
     let result = signature.result(stream);
-    match method_body(api, op, signature, errors, stream) {
+    match method_body(api, signature, errors, stream) {
         MethodBody::Async(body) => quote! {
             #docs
             #deprecated

@@ -1,7 +1,7 @@
 //! The body of an operation's method: the chain of runtime calls that builds the request from
 //! the arguments (method and path, security, parameters, body), sends it and reads the answer.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::rust::ident;
@@ -17,24 +17,57 @@ pub(super) enum MethodBody {
     Future(TokenStream),
 }
 
-/// The body of `op`'s method; with `stream`, of the method returning the response as that
-/// stream. `errors` is the operation's table of error statuses.
+/// The body of the method of `signature`; with `stream`, of the method returning the response
+/// as that stream. `errors` is the operation's table of error statuses.
 pub(super) fn method_body(
     api: &Api,
-    op: &Operation,
     signature: &Signature,
     errors: &TokenStream,
     stream: Option<&Payload>,
 ) -> MethodBody {
+    let op = signature.op;
+    let request = request(api, op, stream.is_some());
+    match (&signature.outcome, stream) {
+        (Some(outcome), None) => {
+            let (send_raw, arms) = outcome_arms(api, op, &outcome.name);
+            MethodBody::Async(quote! {
+                let response = self
+                    .client
+                    .#request
+                    .#send_raw()
+                    .await?;
+                match response.status.as_u16() {
+                    #(#arms)*
+                    _ => Err(response.into_error(#errors)),
+                }
+            })
+        }
+        _ => {
+            let Receive { send, then } = match stream {
+                Some(payload) => receive(api, payload, errors, true),
+                None => receive(api, &op.success.payload, errors, false),
+            };
+            let call = quote! {
+                self.client
+                    .#request
+                    #send
+            };
+            match then {
+                Some(then) => MethodBody::Async(quote!(#call.await #then)),
+                None => MethodBody::Future(call),
+            }
+        }
+    }
+}
+
+/// The request, as the runtime calls that build it from the method's arguments: method and
+/// path, security, parameters, body. `streaming`: for the method returning a stream.
+fn request(api: &Api, op: &Operation, streaming: bool) -> TokenStream {
     let path = &op.path;
     let path_args = op.params.iter().filter(|p| p.location == Location::Path).map(|p| {
         let arg = ident(&p.name);
         display(api, &p.ty, quote!(#arg)).unwrap_or(quote!(#arg))
     });
-    let mut security = security(api, op);
-    if op.success.redirect_answers {
-        security.extend(quote!(.redirect_answers()));
-    }
     let start = match method_helper(op) {
         Some(helper) => quote!(#helper(#path, &[#(&#path_args),*])),
         None if method_constant(op) => {
@@ -47,13 +80,30 @@ pub(super) fn method_body(
             quote!(request_custom(#method, #path, &[#(&#path_args),*]))
         }
     };
+    let security = security(api, op);
+    let redirect_answers = op.success.redirect_answers.then(|| quote!(.redirect_answers()));
     let params = op.params.iter().filter(|p| p.location != Location::Path).map(|p| param_call(api, p));
     // The body property that asks for a stream is set by the stream method, cleared by the other.
-    let flag = op.stream.as_ref().and_then(|m| m.flag.as_deref()).map(|flag| (flag, stream.is_some()));
+    let flag = op.stream.as_ref().and_then(|m| m.flag.as_deref()).map(|flag| (flag, streaming));
     let body_call = op.body.as_ref().map(|b| body_call(api, b, flag));
-    if let (Some(outcome), None) = (&signature.outcome, stream) {
-        let outcome = &outcome.name;
-        let arms = op.success.outcomes.iter().map(|o| {
+    quote! {
+        #start
+        #security
+        #redirect_answers
+        #(#params)*
+        #body_call
+    }
+}
+
+/// For an operation whose success statuses carry different bodies (the enum `outcome`): the
+/// runtime call that sends the request and gives the response whole, and one `match` arm per
+/// status making the variant.
+fn outcome_arms(api: &Api, op: &Operation, outcome: &Ident) -> (Ident, Vec<TokenStream>) {
+    let arms = op
+        .success
+        .outcomes
+        .iter()
+        .map(|o| {
             let status = proc_macro2::Literal::u16_unsuffixed(o.status);
             let variant = format_ident!("{}", o.name);
             let value = match &o.payload {
@@ -67,41 +117,11 @@ pub(super) fn method_body(
                 _ => quote!(response.json().map(#outcome::#variant)),
             };
             quote!(#status => #value,)
-        });
-        let any_json = op.success.outcomes.iter().any(|o| matches!(o.payload, Payload::Json(_)));
-        let send_raw = if any_json { format_ident!("send_raw_json") } else { format_ident!("send_raw") };
-        return MethodBody::Async(quote! {
-            let response = self
-                .client
-                .#start
-                #security
-                #(#params)*
-                #body_call
-                .#send_raw()
-                .await?;
-            match response.status.as_u16() {
-                #(#arms)*
-                _ => Err(response.into_error(#errors)),
-            }
-        });
-    }
-    let receive = match stream {
-        Some(payload) => receive(api, payload, errors, true),
-        None => receive(api, &op.success.payload, errors, false),
-    };
-    let send = receive.send;
-    let call = quote! {
-        self.client
-            .#start
-            #security
-            #(#params)*
-            #body_call
-            #send
-    };
-    match receive.then {
-        Some(then) => MethodBody::Async(quote!(#call.await #then)),
-        None => MethodBody::Future(call),
-    }
+        })
+        .collect();
+    let any_json = op.success.outcomes.iter().any(|o| matches!(o.payload, Payload::Json(_)));
+    let send_raw = if any_json { format_ident!("send_raw_json") } else { format_ident!("send_raw") };
+    (send_raw, arms)
 }
 
 /// Whether the method's body names `apigen_runtime::Method` (`Method::HEAD`), which its module
@@ -327,7 +347,7 @@ fn method_constant(op: &Operation) -> bool {
 }
 
 /// The runtime's shorthand for the operation's method (`client.get(…)`), if it has one.
-fn method_helper(op: &Operation) -> Option<proc_macro2::Ident> {
+fn method_helper(op: &Operation) -> Option<Ident> {
     matches!(op.method.as_str(), "GET" | "POST" | "PUT" | "PATCH" | "DELETE")
         .then(|| format_ident!("{}", op.method.to_ascii_lowercase()))
 }

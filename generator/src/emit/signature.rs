@@ -17,12 +17,13 @@ pub(super) fn apis_type(ty: &TypeRef) -> TokenStream {
     rust_type(ty, &quote!(types::))
 }
 
-/// What the method of an operation takes and returns.
+/// What the method of an operation takes and returns. Its arguments, after `&self`, are the
+/// positional ones, then the body, then the options.
 pub(super) struct Signature<'a> {
+    /// The operation the method calls.
     pub op: &'a Operation,
-    /// The required parameters, in the document's order: the first arguments.
-    pub args: Vec<Arg<'a>>,
-    /// The body argument, after them.
+    /// The required parameters, in the document's order.
+    pub positional: Vec<Arg<'a>>,
     pub body: Option<BodyArg<'a>>,
     /// The last argument, when the operation has optional parameters.
     pub options: Option<OptionsStruct<'a>>,
@@ -39,7 +40,7 @@ pub(super) struct Arg<'a> {
 /// How an argument is passed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Passing {
-    /// Text as `&str`, also through an alias (`SnowflakeType = String`): a literal is one.
+    /// Text as `&str`, also through an alias (`SnowflakeType = String`): a string literal will do.
     Str,
     /// A cheap scalar (a number, `bool`, `Uuid`) by value.
     Value,
@@ -84,7 +85,7 @@ pub(super) struct OutcomeEnum<'a> {
 impl<'a> Signature<'a> {
     pub fn of(api: &Api, op: &'a Operation) -> Self {
         let upper = || heck::ToUpperCamelCase::to_upper_camel_case(op.fn_name.as_str());
-        let args = op
+        let positional = op
             .params
             .iter()
             .filter(|p| p.required)
@@ -95,13 +96,13 @@ impl<'a> Signature<'a> {
         let options = (!fields.is_empty()).then(|| OptionsStruct { name: format_ident!("{}Options", upper()), fields });
         let outcome = (!op.success.outcomes.is_empty())
             .then(|| OutcomeEnum { name: format_ident!("{}Outcome", upper()), outcomes: &op.success.outcomes });
-        Signature { op, args, body, options, outcome }
+        Signature { op, positional, body, options, outcome }
     }
 
     /// The arguments after `&self`: `pet_id: i64, body: &types::Pet, options: &ListPetsOptions`.
     pub fn arguments(&self) -> Vec<TokenStream> {
         let mut arguments: Vec<TokenStream> = self
-            .args
+            .positional
             .iter()
             .map(|arg| {
                 let name = ident(&arg.param.name);
@@ -180,7 +181,7 @@ impl<'a> Signature<'a> {
         for ty in payloads.filter_map(Payload::typed) {
             named(ty, &mut out);
         }
-        let params = self.args.iter().filter(|arg| arg.passing != Passing::Str).map(|arg| arg.param);
+        let params = self.positional.iter().filter(|arg| arg.passing != Passing::Str).map(|arg| arg.param);
         for p in params.chain(self.options.iter().flat_map(|o| o.fields.iter().copied())) {
             named(&p.ty, &mut out);
         }
@@ -227,7 +228,7 @@ impl<'a> BodyPassing<'a> {
 
 impl BodyArg<'_> {
     /// Whether the argument's type is the method's type parameter `U` (a required upload).
-    pub fn is_type_parameter(&self) -> bool {
+    fn is_type_parameter(&self) -> bool {
         self.body.required && self.passing == BodyPassing::Upload
     }
 
