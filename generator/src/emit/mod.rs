@@ -4,25 +4,30 @@
 //! `webhooks.rs`, the client, credentials and crate docs to `lib.rs` and `auth.rs`. This stage
 //! knows nothing of YAML: it reads only the model.
 //!
-//! The modules are layers, each using only those listed before it (and `ident`, below, through
-//! `rust`):
+//! The modules are layers: each uses only modules of the layers above it, so that none
+//! imports one that imports it back.
 //!
-//! - `docs`: document text made safe for rustdoc; `rust`: identifiers, types, `cfg` gates.
-//! - `types` (`types.rs`) and `webhooks` (`webhooks.rs`).
-//! - `signature`: an operation's method signature (arguments, options struct, outcome enum,
-//!   return type), which the three below all read.
-//! - `examples`: example calls (doc examples, the contract program); `operation_docs`: a
-//!   method's rustdoc; `request`: a method's body, the runtime calls that build the request
-//!   and read the answer; `error_tables`: the error statuses operations share.
-//! - `operations` (`apis.rs`, `apis/<tag>.rs`) and `client` (`lib.rs`, `auth.rs`,
-//!   `Cargo.toml`), then `emit` here.
+//! 1. `docs` (document text made safe for rustdoc) and `rust` (identifiers, types and `cfg`
+//!    gates as Rust writes them; `ident` itself is still defined here, and `rust` passes it on).
+//! 2. `types` (`types.rs`), `webhooks` (`webhooks.rs`), `auth` (`auth.rs`), `manifest`
+//!    (`Cargo.toml`), `error_tables` (the error statuses the operations share), and `signature`:
+//!    an operation's method signature (its arguments, the options struct, the outcome enum, the
+//!    result), which the method's body, its docs and the example calls all read.
+//! 3. `examples` (example calls of an operation, in Rust source) and `request` (a method's body:
+//!    the runtime calls that build the request and read the answer).
+//! 4. `operation_docs`: a method's rustdoc, its example included.
+//! 5. `operations` (`apis.rs`, `apis/<tag>.rs`) and `client` (`lib.rs`), which [`emit`] calls.
+//!
+//! `contract` and `conformance` write test programs for xtask commands, and are to move there.
 
+mod auth;
 mod client;
 mod conformance;
 mod contract;
 mod docs;
 mod error_tables;
 mod examples;
+mod manifest;
 mod operation_docs;
 mod operations;
 mod request;
@@ -51,7 +56,7 @@ pub fn emit(api: &Api, options: &Options) -> CrateTokens {
     let errors = error_tables::ErrorTables::new(api);
     let mut rust = vec![
         ("src/lib.rs".to_owned(), client::lib(api, options)),
-        ("src/auth.rs".to_owned(), client::auth(api)),
+        ("src/auth.rs".to_owned(), auth::module(api)),
         ("src/types.rs".to_owned(), types::module(api, options)),
         ("src/apis.rs".to_owned(), operations::index(api, &errors)),
     ];
@@ -62,7 +67,7 @@ pub fn emit(api: &Api, options: &Options) -> CrateTokens {
     if !api.webhooks.is_empty() {
         rust.push(("src/webhooks.rs".to_owned(), webhooks::module(api)));
     }
-    CrateTokens { rust, manifest: client::manifest(api, options) }
+    CrateTokens { rust, manifest: manifest::manifest(api, options) }
 }
 
 const KEYWORDS: [&str; 51] = [
