@@ -71,6 +71,7 @@ impl ErrorTables {
         }
     }
 
+    /// The tables as `const`s, for `apis.rs`, with the import of `ErrorStatus` they need.
     pub(super) fn consts(&self) -> TokenStream {
         let consts = self.tables.iter().zip(&self.gates).map(|((name, errors), gate)| {
             let gate = cfg(gate);

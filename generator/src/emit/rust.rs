@@ -7,9 +7,8 @@ use quote::quote;
 
 use crate::model::TypeRef;
 
-// `ident` (and the keyword list it reads) is defined in `emit/mod.rs` while the keyword lists
-// are being unified elsewhere; every emitter takes it from here, so that moving it changes
-// this one line and no emitter imports the module that declares it.
+// `ident` and its keyword list live in `emit/mod.rs`. The emitters take it from here, so that
+// none of them imports the module that declares them all, and moving it changes this line only.
 pub(super) use super::ident;
 
 /// `#[cfg(…)]` compiling an item when any of `features` is on; nothing when the list is empty
