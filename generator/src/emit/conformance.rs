@@ -4,7 +4,7 @@
 
 use proc_macro2::TokenStream;
 
-use super::rust_type;
+use super::rust::rust_type;
 use crate::model::payload_examples::PayloadExample;
 use crate::Options;
 

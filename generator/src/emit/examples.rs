@@ -1,51 +1,81 @@
 //! Rust source for calling an operation with example arguments: the values the model chose
 //! for each parameter and body (the document's examples, or values made to satisfy the schema),
-//! written as a person would build them. The doc examples and the contract program share it.
+//! written as a person would build them, and passed as the method's [`Signature`] takes them.
+//! The doc examples, the crate docs' usage and the contract program share it.
 
 use serde_json::Value;
 
-use super::operations::{arg_type, optional, positional};
+use super::rust::{ident, type_text};
+use super::signature::{BodyArg, BodyPassing, Passing, Signature};
 use super::types::{construction, Construction};
-use super::{ident, rust_type, unaliased};
-use crate::model::{Api, Group, Operation, Payload, TypeKind, TypeRef};
+use crate::model::{Api, Group, Operation, SchemeKind, TypeKind, TypeRef};
 
 /// Values nested deeper than this are written as JSON text and decoded: a literal that deep
 /// would not read as an example anymore.
 const MAX_DEPTH: usize = 6;
 
-/// Statements that prepare the arguments, and the call of the operation on `client` (a future).
-pub(crate) fn example_call(api: &Api, group: &Group, op: &Operation, krate: &str) -> (Vec<String>, String) {
+/// Rust source calling `op`, an operation of `group`, with example arguments, on a `client`
+/// (a `Client` of the generated crate, or a reference to one). `krate` is that crate's name in
+/// Rust (`qovery_secrets`), which the source uses to name its types.
+///
+/// Gives the statements that prepare the arguments (`let body = …;`, possibly none), then the
+/// call itself: an expression whose value is the method's future, not awaited. The source
+/// may use `?` (a UUID or a date parsed from text, a value decoded from JSON), so it belongs in
+/// a function returning `Result<_, Box<dyn std::error::Error>>`.
+pub fn example_call(api: &Api, group: &Group, op: &Operation, krate: &str) -> (Vec<String>, String) {
     let writer = Writer { api, krate };
+    let signature = Signature::of(api, op);
     let mut lines = Vec::new();
     let mut args = Vec::new();
-    for p in positional(op) {
-        let value = writer.value(&p.ty, Some(&p.example), 0);
-        args.push(match (unaliased(api, &p.ty), arg_type(api, &p.ty).to_string().starts_with('&')) {
-            (TypeRef::String, _) => value,
-            (_, true) => format!("&{value}"),
-            _ => value,
+    for arg in &signature.positional {
+        let value = writer.value(&arg.param.ty, Some(&arg.param.example), 0);
+        // A string literal is already the `&str` the method takes.
+        args.push(match arg.passing {
+            Passing::Str | Passing::Value => value,
+            Passing::Reference => format!("&{value}"),
         });
     }
-    if let Some(body) = &op.body {
-        let (value, arg) = match &body.payload {
-            Payload::Json(ty) | Payload::Form(ty) | Payload::Multipart(ty) => {
-                (writer.value(ty, body.example.as_ref(), 0), "&body")
-            }
-            Payload::Text => {
-                let text = body.example.as_ref().and_then(Value::as_str).unwrap_or("example");
+    if let Some(BodyArg { body, passing }) = &signature.body {
+        let example = body.example.as_ref();
+        let (value, arg) = match passing {
+            BodyPassing::Reference(ty) => (writer.value(ty, example, 0), "&body"),
+            BodyPassing::Text => {
+                let text = example.and_then(Value::as_str).unwrap_or("example");
                 (format!("String::from({})", string_literal(text)), "body")
             }
-            Payload::Bytes | Payload::Empty | Payload::Events(_) | Payload::Lines(..) => {
-                ("apigen_runtime::Upload::from(\"example\".as_bytes())".to_owned(), "body")
-            }
+            BodyPassing::Upload => ("apigen_runtime::Upload::from(\"example\".as_bytes())".to_owned(), "body"),
         };
         lines.push(format!("let body = {value};"));
         args.push(if body.required { arg.to_owned() } else { format!("Some({arg})") });
     }
-    if optional(op).next().is_some() {
+    if signature.options.is_some() {
         args.push("&Default::default()".to_owned());
     }
     (lines, format!("client.{}().{}({})", group.module, op.fn_name, args.join(", ")))
+}
+
+/// A client with the credentials the operation needs (the first of its alternatives), as the
+/// examples build it: Rust source for the `{krate}::Client` (a `Result` to `?`).
+pub(super) fn client_expression(api: &Api, op: &Operation, krate: &str) -> String {
+    // The first alternative, as the runtime chooses it when the client has its credentials.
+    let credentials: Vec<String> = match op.security.first() {
+        Some(schemes) => schemes
+            .iter()
+            .filter_map(|name| api.security_schemes.iter().find(|s| &s.name == name))
+            .map(|scheme| {
+                let args = if scheme.kind == SchemeKind::Basic { "\"user\", \"password\"" } else { "\"…\"" };
+                format!("{krate}::auth::{}({args})", scheme.fn_name)
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    match credentials.as_slice() {
+        [one] => format!("{krate}::Client::new({one})?"),
+        several => {
+            let calls: String = several.iter().map(|c| format!(".credential({c})")).collect();
+            format!("{krate}::Client::builder(){calls}.build()?")
+        }
+    }
 }
 
 struct Writer<'a> {
@@ -89,8 +119,7 @@ impl Writer<'_> {
             TypeRef::DateTime | TypeRef::Date => {
                 let fallback = if *ty == TypeRef::Date { "2024-01-15" } else { "2024-01-15T09:30:00Z" };
                 let text = value.and_then(Value::as_str).unwrap_or(fallback);
-                let ty = rust_type(ty, &Default::default()).to_string().replace(' ', "");
-                format!("{}.parse::<{ty}>()?", string_literal(text))
+                format!("{}.parse::<{}>()?", string_literal(text), type_text(ty))
             }
             TypeRef::OffsetDateTime => {
                 let text = value.and_then(Value::as_str).unwrap_or("2024-01-15T09:30:00Z");
@@ -144,7 +173,7 @@ impl Writer<'_> {
 
     /// An element of a list or map: it gets no `Into` conversion, so a string is a `String`.
     fn element(&self, ty: &TypeRef, value: Option<&Value>, depth: usize) -> String {
-        match unaliased(self.api, ty) {
+        match self.api.unaliased(ty) {
             TypeRef::String => format!("String::from({})", string_literal(&text_of(value))),
             _ => self.value(ty, value, depth),
         }
@@ -217,7 +246,7 @@ impl Writer<'_> {
                     .filter(|f| f.required)
                     .map(|f| {
                         let member = members.and_then(|m| m.get(&f.wire));
-                        let is_string = unaliased(self.api, &f.ty) == &TypeRef::String;
+                        let is_string = self.api.unaliased(&f.ty) == &TypeRef::String;
                         let mut value = match member {
                             Some(Value::Null) if f.nullable => return field(literal, &f.name, "None".to_owned()),
                             _ => self.value(&f.ty, member, depth + 1),
@@ -268,7 +297,7 @@ impl Writer<'_> {
         if depth > MAX_DEPTH {
             return false;
         }
-        match (unaliased(self.api, ty), value) {
+        match (self.api.unaliased(ty), value) {
             (TypeRef::OrNull(inner), value) => value.is_null() || self.shape_fits(inner, value, depth + 1),
             (TypeRef::Json, _) => true,
             (TypeRef::Named(name), value) => match self.api.type_named(name).map(|d| &d.kind) {

@@ -3,25 +3,47 @@
 //! Types go to `types.rs`, each tag's operations to `apis/<tag>.rs`, webhooks' payload types to
 //! `webhooks.rs`, the client, credentials and crate docs to `lib.rs` and `auth.rs`. This stage
 //! knows nothing of YAML: it reads only the model.
+//!
+//! The modules are layers: each uses only modules of the layers above it, so that none
+//! imports one that imports it back.
+//!
+//! 1. `docs` (document text made safe for rustdoc) and `rust` (identifiers, types and `cfg`
+//!    gates as Rust writes them; `ident` itself is still defined here, and `rust` passes it on).
+//! 2. `types` (`types.rs`), `webhooks` (`webhooks.rs`), `auth` (`auth.rs`), `manifest`
+//!    (`Cargo.toml`), `error_tables` (the error statuses the operations share), and `signature`:
+//!    an operation's method signature (its arguments, the options struct, the outcome enum, the
+//!    result), which the method's body, its docs and the example calls all read.
+//! 3. `examples` (example calls of an operation, in Rust source) and `request` (a method's body:
+//!    the runtime calls that build the request and read the answer).
+//! 4. `operation_docs`: a method's rustdoc, its example included.
+//! 5. `operations` (`apis.rs`, `apis/<tag>.rs`) and `client` (`lib.rs`), which [`emit`] calls.
+//!
+//! `contract` and `conformance` write test programs for xtask commands, and are to move there.
 
+mod auth;
 mod client;
 mod conformance;
 mod contract;
 mod docs;
+mod error_tables;
 mod examples;
+mod manifest;
 mod operation_docs;
 mod operations;
+mod request;
+mod rust;
+mod signature;
 mod types;
 mod webhooks;
 
 use proc_macro2::{Ident, Span, TokenStream};
-use quote::quote;
 
-use crate::model::{Api, TypeRef};
+use crate::model::Api;
 use crate::Options;
 
 pub use conformance::examples_test;
 pub use contract::contract_test;
+pub use examples::example_call;
 
 /// The generated crate before formatting: Rust files as tokens, the manifest as text.
 pub struct CrateTokens {
@@ -31,10 +53,10 @@ pub struct CrateTokens {
 }
 
 pub fn emit(api: &Api, options: &Options) -> CrateTokens {
-    let errors = operations::ErrorTables::new(api);
+    let errors = error_tables::ErrorTables::new(api);
     let mut rust = vec![
         ("src/lib.rs".to_owned(), client::lib(api, options)),
-        ("src/auth.rs".to_owned(), client::auth(api)),
+        ("src/auth.rs".to_owned(), auth::module(api)),
         ("src/types.rs".to_owned(), types::module(api, options)),
         ("src/apis.rs".to_owned(), operations::index(api, &errors)),
     ];
@@ -45,7 +67,7 @@ pub fn emit(api: &Api, options: &Options) -> CrateTokens {
     if !api.webhooks.is_empty() {
         rust.push(("src/webhooks.rs".to_owned(), webhooks::module(api)));
     }
-    CrateTokens { rust, manifest: client::manifest(api, options) }
+    CrateTokens { rust, manifest: manifest::manifest(api, options) }
 }
 
 const KEYWORDS: [&str; 51] = [
@@ -61,60 +83,5 @@ pub(crate) fn ident(name: &str) -> Ident {
         Ident::new_raw(name, Span::call_site())
     } else {
         Ident::new(name, Span::call_site())
-    }
-}
-
-/// `#[cfg(…)]` compiling an item when any of `features` is on; nothing when the list is empty
-/// (the item always compiles).
-pub(crate) fn cfg(features: &[String]) -> TokenStream {
-    match features {
-        [] => TokenStream::new(),
-        [one] => quote!(#[cfg(feature = #one)]),
-        several => quote!(#[cfg(any(#(feature = #several),*))]),
-    }
-}
-
-/// The type an alias (or a chain of them) stands for.
-pub(crate) fn unaliased<'a>(api: &'a Api, ty: &'a TypeRef) -> &'a TypeRef {
-    api.unaliased(ty)
-}
-
-/// How a type is written. `prefix` qualifies named types (`types::` outside the types module).
-pub(crate) fn rust_type(ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
-    match ty {
-        TypeRef::Named(name) => {
-            let name = ident(name);
-            quote!(#prefix #name)
-        }
-        TypeRef::String => quote!(String),
-        // Binary content inside a schema: a file part of a multipart body, mostly.
-        TypeRef::Bytes => quote!(apigen_runtime::FilePart),
-        TypeRef::Base64 => quote!(apigen_runtime::Base64),
-        TypeRef::Bool => quote!(bool),
-        TypeRef::I32 => quote!(i32),
-        TypeRef::I64 => quote!(i64),
-        TypeRef::F32 => quote!(f32),
-        TypeRef::F64 => quote!(f64),
-        TypeRef::Uuid => quote!(uuid::Uuid),
-        TypeRef::DateTime => quote!(chrono::DateTime<chrono::FixedOffset>),
-        TypeRef::OffsetDateTime => quote!(time::OffsetDateTime),
-        TypeRef::Date => quote!(chrono::NaiveDate),
-        TypeRef::Json => quote!(serde_json::Value),
-        TypeRef::List(item) => {
-            let item = rust_type(item, prefix);
-            quote!(Vec<#item>)
-        }
-        TypeRef::Map(value) => {
-            let value = rust_type(value, prefix);
-            quote!(std::collections::BTreeMap<String, #value>)
-        }
-        TypeRef::OrNull(inner) => {
-            let inner = rust_type(inner, prefix);
-            quote!(Option<#inner>)
-        }
-        TypeRef::Tuple(items) => {
-            let items = items.iter().map(|item| rust_type(item, prefix));
-            quote!((#(#items,)*))
-        }
     }
 }

@@ -5,12 +5,10 @@
 //! response JSON the document gives). The headings keep the document's own Markdown (its
 //! lists, its paragraphs) from running into what the generator adds.
 
-use proc_macro2::TokenStream;
-
 use super::docs::{clean, code, constraints_text, inline};
-use super::examples::example_call;
-use super::operations::{location_name, optional, options_name, outcome_name, positional};
-use super::rust_type;
+use super::examples::{client_expression, example_call};
+use super::rust::type_text;
+use super::signature::{location_name, BodyArg, BodyPassing, OutcomeEnum, Signature};
 use crate::model::{Api, Group, Operation, Param, Payload, SchemeKind, TypeRef};
 
 /// The most of a document's example shown, in lines of pretty-printed JSON and in bytes: some
@@ -19,7 +17,9 @@ use crate::model::{Api, Group, Operation, Param, Payload, SchemeKind, TypeRef};
 const EXAMPLE_MAX_LINES: usize = 40;
 const EXAMPLE_MAX_BYTES: usize = 2500;
 
-pub(super) fn method_docs(api: &Api, group: &Group, op: &Operation, krate: &str) -> String {
+/// The docs of `op`'s method. `krate`: the crate's name in Rust, for the example.
+pub(super) fn method_docs(api: &Api, group: &Group, signature: &Signature, krate: &str) -> String {
+    let op = signature.op;
     let mut sections = Vec::new();
     let summary = op.summary.as_deref().map(str::trim).filter(|s| !s.is_empty());
     sections.extend(summary.map(inline));
@@ -29,10 +29,10 @@ pub(super) fn method_docs(api: &Api, group: &Group, op: &Operation, krate: &str)
             sections.push(clean(description));
         }
     }
-    if let Some(parameters) = parameters(op) {
+    if let Some(parameters) = parameters(signature) {
         sections.push(format!("# Parameters\n\n{parameters}"));
     }
-    sections.push(format!("# Returns\n\n{}", returns(op)));
+    sections.push(format!("# Returns\n\n{}", returns(signature)));
     sections.push(format!("# Errors\n\n{}", errors(op)));
     if let Some(auth) = authentication(api, op) {
         sections.push(format!("# Authentication\n\n{auth}"));
@@ -41,16 +41,28 @@ pub(super) fn method_docs(api: &Api, group: &Group, op: &Operation, krate: &str)
     sections.join("\n\n")
 }
 
+/// Docs of a stream method: what it returns, and the plain method for the rest.
+pub(super) fn stream_docs(op: &Operation, payload: &Payload) -> String {
+    let what = match payload {
+        Payload::Bytes => "the response body as a stream of bytes, read as it arrives ([`apigen_runtime::ByteStream`]: never held whole in memory)".to_owned(),
+        other => format!("the response as {}", payload_text(other)),
+    };
+    let mut text = format!("[`{}`](Self::{}), returning {what}.", op.fn_name, op.fn_name);
+    if let Some(flag) = op.stream.as_ref().and_then(|m| m.flag.as_deref()) {
+        text.push_str(&format!(" It sends the body with `\"{flag}\": true`, which asks for the stream."));
+    }
+    text
+}
+
 /// Each argument of the method, in order: positional parameters, the body, then the options
 /// struct with the optional parameters it holds. `None` when the method takes none.
-fn parameters(op: &Operation) -> Option<String> {
-    let mut items: Vec<String> = positional(op).map(|p| format!("- {}", param_item(p))).collect();
-    if let Some(body) = &op.body {
-        let what = match &body.payload {
-            Payload::Bytes | Payload::Empty | Payload::Events(_) | Payload::Lines(..) => {
-                "bytes from memory, a file or a stream ([`apigen_runtime::Upload`])".to_owned()
-            }
-            payload => payload_text(payload),
+fn parameters(signature: &Signature) -> Option<String> {
+    let mut items: Vec<String> =
+        signature.positional.iter().map(|arg| format!("- {}", param_item(arg.param))).collect();
+    if let Some(BodyArg { body, passing }) = &signature.body {
+        let what = match passing {
+            BodyPassing::Upload => "bytes from memory, a file or a stream ([`apigen_runtime::Upload`])".to_owned(),
+            BodyPassing::Reference(_) | BodyPassing::Text => payload_text(&body.payload),
         };
         let required = if body.required { "required" } else { "optional: `None` sends no body" };
         let mut item = format!("- `body` ({what}, sent as {}, {required})", code(&body.content_type));
@@ -59,10 +71,9 @@ fn parameters(op: &Operation) -> Option<String> {
         }
         items.push(item);
     }
-    let optional: Vec<&Param> = optional(op).collect();
-    if !optional.is_empty() {
-        items.push(format!("- `options` ([`{}`]), the optional parameters, each `None` by default:", options_name(op)));
-        items.extend(optional.iter().map(|p| format!("  - {}", param_item(p))));
+    if let Some(options) = &signature.options {
+        items.push(format!("- `options` ([`{}`]), the optional parameters, each `None` by default:", options.name));
+        items.extend(options.fields.iter().map(|p| format!("  - {}", param_item(p))));
     }
     (!items.is_empty()).then(|| items.join("\n"))
 }
@@ -83,12 +94,10 @@ fn param_item(p: &Param) -> String {
 }
 
 /// The success value and the statuses it comes with.
-fn returns(op: &Operation) -> String {
-    let mut text = if !op.success.outcomes.is_empty() {
-        let outcome = outcome_name(op);
-        let variants: Vec<String> = op
-            .success
-            .outcomes
+fn returns(signature: &Signature) -> String {
+    let op = signature.op;
+    let mut text = if let Some(OutcomeEnum { name: outcome, outcomes }) = &signature.outcome {
+        let variants: Vec<String> = outcomes
             .iter()
             .map(|o| {
                 let body = match &o.payload {
@@ -232,30 +241,6 @@ fn example(api: &Api, group: &Group, op: &Operation, krate: &str) -> String {
     text
 }
 
-/// A client with the credentials the operation needs (the first of its alternatives), as the
-/// examples build it.
-pub(super) fn client_expression(api: &Api, op: &Operation, krate: &str) -> String {
-    // The first alternative, as the runtime chooses it when the client has its credentials.
-    let credentials: Vec<String> = match op.security.first() {
-        Some(schemes) => schemes
-            .iter()
-            .filter_map(|name| api.security_schemes.iter().find(|s| &s.name == name))
-            .map(|scheme| {
-                let args = if scheme.kind == SchemeKind::Basic { "\"user\", \"password\"" } else { "\"…\"" };
-                format!("{krate}::auth::{}({args})", scheme.fn_name)
-            })
-            .collect(),
-        _ => Vec::new(),
-    };
-    match credentials.as_slice() {
-        [one] => format!("{krate}::Client::new({one})?"),
-        several => {
-            let calls: String = several.iter().map(|c| format!(".credential({c})")).collect();
-            format!("{krate}::Client::builder(){calls}.build()?")
-        }
-    }
-}
-
 /// The document's example as pretty-printed JSON, cut to the first lines when long.
 fn json_block(title: &str, value: &serde_json::Value) -> String {
     let pretty = serde_json::to_string_pretty(value).unwrap_or_default();
@@ -285,16 +270,16 @@ fn json_block(title: &str, value: &serde_json::Value) -> String {
 
 /// A type in docs, linked when it is a generated one. The link is explicit: not every module
 /// imports `types` (and where one does, rustdoc calls `[`types::Pet`]` with a target redundant).
-pub(super) fn type_link(ty: &TypeRef) -> String {
+fn type_link(ty: &TypeRef) -> String {
     match ty {
         TypeRef::Named(name) => format!("[`{name}`](crate::types::{name})"),
         TypeRef::List(item) => format!("list of {}", type_link(item)),
         TypeRef::Map(value) => format!("map of {}", type_link(value)),
-        other => format!("`{}`", rust_type(other, &TokenStream::new()).to_string().replace(' ', "")),
+        other => format!("`{}`", type_text(other)),
     }
 }
 
-pub(super) fn payload_text(payload: &Payload) -> String {
+fn payload_text(payload: &Payload) -> String {
     match payload {
         Payload::Empty => "no body".to_owned(),
         Payload::Json(ty) => type_link(ty),

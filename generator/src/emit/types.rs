@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::{clean, code, constraints_text, doc};
-use super::{cfg, ident, rust_type, unaliased};
+use super::rust::{cfg, ident, rust_type};
 use crate::model::{Api, EnumValue, Field, IntValue, Struct, TypeDef, TypeKind, TypeRef, Union, Variant};
 use crate::Options;
 
@@ -46,10 +46,10 @@ fn derive_path(written: &str) -> Option<TokenStream> {
 /// Whether values of `ty` hold `time::OffsetDateTime`s in a shape `apigen_runtime::rfc3339`
 /// reads and writes (the value itself, or inside lists, maps and `Option`s, through aliases):
 /// such a field needs `#[serde(with = …)]`, as `time`'s own serde format is not RFC 3339.
-pub(crate) fn holds_offset_date_time(api: &Api, ty: &TypeRef) -> bool {
+pub(super) fn holds_offset_date_time(api: &Api, ty: &TypeRef) -> bool {
     // Bounded: an alias may be a list of itself (`A = Vec<A>`), which holds no date-time.
     fn holds(api: &Api, ty: &TypeRef, depth: usize) -> bool {
-        match unaliased(api, ty) {
+        match api.unaliased(ty) {
             TypeRef::OffsetDateTime => true,
             // `rfc3339` reads lists, maps and options of date-times, not tuples.
             TypeRef::Tuple(_) => false,
@@ -231,7 +231,7 @@ fn structure(api: &Api, name: &proc_macro2::Ident, s: &Struct, sent: bool, extra
 
 /// How callers build a struct.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub(crate) enum Construction {
+pub(super) enum Construction {
     /// Nothing is required: the empty value is a sensible `Default`.
     Default,
     /// Required fields and optional ones: `new` takes the required and leaves the rest absent.
@@ -241,7 +241,7 @@ pub(crate) enum Construction {
     Literal,
 }
 
-pub(crate) fn construction(s: &Struct) -> Construction {
+pub(super) fn construction(s: &Struct) -> Construction {
     let required = s.fields.iter().filter(|f| f.required).count();
     if required == 0 {
         Construction::Default
@@ -256,7 +256,7 @@ pub(crate) fn construction(s: &Struct) -> Construction {
 /// alias: `SnowflakeType = String`) are taken as `impl Into<String>`.
 fn constructor(api: &Api, name: &proc_macro2::Ident, s: &Struct, gate: &TokenStream) -> TokenStream {
     let required: Vec<&Field> = s.fields.iter().filter(|f| f.required).collect();
-    let is_string = |field: &Field| unaliased(api, &field.ty) == &TypeRef::String;
+    let is_string = |field: &Field| api.unaliased(&field.ty) == &TypeRef::String;
     let params = required.iter().map(|field| {
         let field_name = ident(&field.name);
         let ty = match (is_string(field), field.secret, field.boxed, field.nullable) {

@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::docs::{clean, code, doc, inline};
-use super::rust_type;
+use super::rust::rust_type;
 use crate::model::{Api, Payload, TypeRef, Webhook};
 
 /// The type a webhook's body decodes into, if it has a body.
