@@ -161,14 +161,6 @@ impl<'a> Signature<'a> {
     /// The generated types the signature names (and so needs `use crate::types` for): a
     /// positional parameter of an alias to `String` is a `&str`, and names none.
     pub fn named_types(&self) -> Vec<&'a str> {
-        fn named<'a>(ty: &'a TypeRef, out: &mut Vec<&'a str>) {
-            match ty {
-                TypeRef::Named(name) => out.push(name),
-                TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::OrNull(inner) => named(inner, out),
-                TypeRef::Tuple(items) => items.iter().for_each(|item| named(item, out)),
-                _ => {}
-            }
-        }
         let op = self.op;
         let mut out = Vec::new();
         let payloads = op
@@ -179,14 +171,14 @@ impl<'a> Signature<'a> {
             .chain(op.body.as_ref().map(|b| &b.payload))
             .chain([&op.success.payload]);
         for ty in payloads.filter_map(Payload::typed) {
-            named(ty, &mut out);
+            out.extend(ty.named_types());
         }
         let params = self.positional.iter().filter(|arg| arg.passing != Passing::Str).map(|arg| arg.param);
         for p in params.chain(self.options.iter().flat_map(|o| o.fields.iter().copied())) {
-            named(&p.ty, &mut out);
+            out.extend(p.ty.named_types());
         }
         if let Some(ty) = &op.error_type {
-            named(ty, &mut out);
+            out.extend(ty.named_types());
         }
         out
     }

@@ -273,6 +273,14 @@ impl TypeRef {
             Some(ty)
         })
     }
+
+    /// The names of the generated types this type uses, itself included, in [`walk`](Self::walk) order.
+    pub fn named_types(&self) -> impl Iterator<Item = &str> {
+        self.walk().filter_map(|ty| match ty {
+            TypeRef::Named(name) => Some(name.as_str()),
+            _ => None,
+        })
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
