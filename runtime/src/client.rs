@@ -7,30 +7,15 @@ use std::time::Duration;
 
 use crate::auth::{Credential, Security};
 use crate::error::Error;
+use crate::middleware::{Middleware, SharedMiddleware};
 use crate::request::RequestBuilder;
-use crate::retry::{Middleware, RetryPolicy, SharedMiddleware};
+use crate::retry::RetryPolicy;
+use crate::state::ClientState;
 
 /// Shared by every request of a client; cheap to clone.
 #[derive(Clone)]
 pub struct Client {
-    pub(crate) inner: Arc<Inner>,
-}
-
-#[derive(Clone)]
-pub(crate) struct Inner {
-    pub base_url: String,
-    pub http: reqwest::Client,
-    pub credentials: Vec<Credential>,
-    /// `None` until a builder or [`Client::or_default_security`] sets it; requests then need nothing.
-    pub default_security: Option<Security>,
-    pub user_agent: String,
-    pub retry: RetryPolicy,
-    pub middleware: Vec<SharedMiddleware>,
-    /// The most a response body (or one event, or one line of a stream) may hold in memory.
-    pub body_limit: usize,
-    /// Time allowed for a whole response, set on each request; `None` with a `reqwest::Client`
-    /// of the user's, whose own timeouts apply.
-    pub request_timeout: Option<Duration>,
+    state: Arc<ClientState>,
 }
 
 impl Client {
@@ -40,32 +25,32 @@ impl Client {
     }
 
     pub fn base_url(&self) -> &str {
-        &self.inner.base_url
+        &self.state.base_url
     }
 
     /// This client with another body limit, for calls that expect more (or less) than the
     /// builder's: `client.with_body_limit(1 << 30)`. Shares the connection pool.
     pub fn with_body_limit(&self, limit: usize) -> Client {
-        let mut inner = Inner::clone(&self.inner);
-        inner.body_limit = limit;
-        Client { inner: Arc::new(inner) }
+        let mut state = ClientState::clone(&self.state);
+        state.body_limit = limit;
+        Client { state: Arc::new(state) }
     }
 
     /// The most a buffered response body may hold ([`DEFAULT_BODY_LIMIT`] unless set).
     pub fn body_limit(&self) -> usize {
-        self.inner.body_limit
+        self.state.body_limit
     }
 
     /// This client, with `security` as the default security unless its builder already set one
     /// (even `&[]`). A generated client calls this when it wraps a runtime client, so that a
     /// runtime client built by hand still authenticates as the document says.
     pub fn or_default_security(self, security: Security) -> Client {
-        if self.inner.default_security.is_some() {
+        if self.state.default_security.is_some() {
             return self;
         }
-        let mut inner = Arc::unwrap_or_clone(self.inner);
-        inner.default_security = Some(security);
-        Client { inner: Arc::new(inner) }
+        let mut state = Arc::unwrap_or_clone(self.state);
+        state.default_security = Some(security);
+        Client { state: Arc::new(state) }
     }
 
     /// Starts a request. `path_template` is the document's path (`/job/{jobId}/secret`) and
@@ -77,7 +62,7 @@ impl Client {
         path_template: &'static str,
         path_args: &[&dyn fmt::Display],
     ) -> RequestBuilder<'_> {
-        RequestBuilder::new(self, method, path_template, path_args)
+        RequestBuilder::new(&self.state, method, path_template, path_args)
     }
 
     /// [`request`](Self::request) with a method named by its text (`QUERY`, or a method an
@@ -90,8 +75,8 @@ impl Client {
         path_args: &[&dyn fmt::Display],
     ) -> RequestBuilder<'_> {
         match reqwest::Method::from_bytes(method.as_bytes()) {
-            Ok(method) => RequestBuilder::new(self, method, path_template, path_args),
-            Err(_) => RequestBuilder::new(self, reqwest::Method::GET, path_template, path_args)
+            Ok(method) => RequestBuilder::new(&self.state, method, path_template, path_args),
+            Err(_) => RequestBuilder::new(&self.state, reqwest::Method::GET, path_template, path_args)
                 .refuse(format!("`{method}` is not an HTTP method name")),
         }
     }
@@ -125,10 +110,10 @@ impl Client {
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
-            .field("base_url", &self.inner.base_url)
-            .field("user_agent", &self.inner.user_agent)
-            .field("credentials", &self.inner.credentials)
-            .field("retry", &self.inner.retry)
+            .field("base_url", &self.state.base_url)
+            .field("user_agent", &self.state.user_agent)
+            .field("credentials", &self.state.credentials)
+            .field("retry", &self.state.retry)
             .finish_non_exhaustive()
     }
 }
@@ -188,7 +173,7 @@ impl<C: From<Client>> ClientBuilder<C> {
 
     /// A hook on every request and attempt; several run in the order added.
     pub fn middleware(mut self, middleware: impl Middleware) -> Self {
-        self.middleware.push(std::sync::Arc::new(middleware));
+        self.middleware.push(Arc::new(middleware));
         self
     }
 
@@ -268,7 +253,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             }
         };
         Ok(C::from(Client {
-            inner: Arc::new(Inner {
+            state: Arc::new(ClientState {
                 base_url,
                 http,
                 credentials: self.credentials,

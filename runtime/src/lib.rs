@@ -11,11 +11,15 @@ mod fields;
 pub mod form;
 #[doc(hidden)]
 pub mod json;
+mod middleware;
 mod request;
+mod response;
 mod retry;
 #[cfg(feature = "time")]
 pub mod rfc3339;
+mod state;
 pub mod stream;
+mod transport;
 pub mod union;
 
 pub use auth::{Credential, Security};
@@ -25,9 +29,11 @@ pub use client::{Client, ClientBuilder, DEFAULT_BODY_LIMIT, DEFAULT_TIMEOUT};
 pub use error::{ApiError, DecodeError, Error, ErrorStatus, Result};
 pub use fields::{Base64, Nullable, ParamText, Secret};
 pub use http::{HeaderMap, StatusCode};
-pub use request::{RawResponse, RequestBuilder};
+pub use middleware::{AttemptInfo, Middleware, RequestInfo};
+pub use request::RequestBuilder;
 pub use reqwest::{self, Method};
-pub use retry::{AttemptInfo, Middleware, RequestInfo, RetryPolicy};
+pub use response::RawResponse;
+pub use retry::RetryPolicy;
 pub use stream::{ByteStream, Event, EventStream, LineFormat, LineStream};
 
 #[doc(hidden)]

@@ -1,21 +1,26 @@
 //! One request: every generated operation is a short chain of these calls.
 
-use std::fmt::{self, Display};
+use std::fmt::Display;
 use std::pin::Pin;
+use std::sync::Arc;
 
 use bytes::Bytes;
 use http::header::{ACCEPT, CONTENT_TYPE, USER_AGENT};
-use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
+use http::{HeaderMap, HeaderName, HeaderValue};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::auth::{self, Security};
-use crate::body::{Payload, Upload};
-use crate::client::Client;
-use crate::error::{ApiError, DecodeError, Error, ErrorStatus};
-use crate::retry::{Mode, Received, RequestInfo};
-use crate::stream::{ByteStream, Decode, EventStream, LineFormat, LineStream, Live};
+use crate::body::{Multipart, Payload, Upload};
+use crate::error::{Error, ErrorStatus};
+use crate::fields::ParamText;
+use crate::middleware::RequestInfo;
+use crate::response::RawResponse;
+use crate::retry::Attempts;
+use crate::state::ClientState;
+use crate::stream::{ByteStream, Decode, EventStream, LineFormat, LineStream, Live, Reconnect};
+use crate::transport::{Mode, Received, Transport};
 
 /// Everything but RFC 3986's unreserved characters is encoded: a value can never add a path
 /// segment (`/`), start a query (`?`) or fragment (`#`), or look already encoded (`%`).
@@ -24,7 +29,7 @@ const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(
 /// A request being built. The first problem met (a value that cannot be sent) is kept and
 /// reported by `send_*`, so that generated code stays one chain of calls.
 pub struct RequestBuilder<'c> {
-    client: &'c Client,
+    state: &'c Arc<ClientState>,
     method: reqwest::Method,
     template: &'static str,
     path: String,
@@ -39,13 +44,13 @@ pub struct RequestBuilder<'c> {
 
 impl<'c> RequestBuilder<'c> {
     pub(crate) fn new(
-        client: &'c Client,
+        state: &'c Arc<ClientState>,
         method: reqwest::Method,
         template: &'static str,
         args: &[&dyn Display],
     ) -> Self {
         let mut builder = RequestBuilder {
-            client,
+            state,
             method,
             template,
             path: String::with_capacity(template.len() + 40),
@@ -53,7 +58,7 @@ impl<'c> RequestBuilder<'c> {
             headers: HeaderMap::new(),
             cookies: Vec::new(),
             body: None,
-            security: client.inner.default_security.unwrap_or(&[]),
+            security: state.default_security.unwrap_or(&[]),
             error: None,
             redirect_answers: false,
         };
@@ -130,7 +135,7 @@ impl<'c> RequestBuilder<'c> {
 
     /// An array query parameter without `explode` (`name=a,b`), or space/pipe delimited.
     pub fn query_joined<T: Display>(self, name: &str, values: impl IntoIterator<Item = T>, separator: char) -> Self {
-        let joined = crate::ParamText::joined(values, separator);
+        let joined = ParamText::joined(values, separator);
         self.query(name, &joined)
     }
 
@@ -157,7 +162,7 @@ impl<'c> RequestBuilder<'c> {
 
     /// An array header parameter (`simple` style): values joined by commas.
     pub fn header_joined<T: Display>(self, name: &str, values: impl IntoIterator<Item = T>, separator: char) -> Self {
-        let joined = crate::ParamText::joined(values, separator);
+        let joined = ParamText::joined(values, separator);
         self.header(name, &joined)
     }
 
@@ -184,7 +189,7 @@ impl<'c> RequestBuilder<'c> {
 
     /// An array cookie parameter without `explode`: values joined.
     pub fn cookie_joined<T: Display>(self, name: &str, values: impl IntoIterator<Item = T>, separator: char) -> Self {
-        let joined = crate::ParamText::joined(values, separator);
+        let joined = ParamText::joined(values, separator);
         self.cookie(name, &joined)
     }
 
@@ -238,12 +243,12 @@ impl<'c> RequestBuilder<'c> {
     }
 
     /// A `multipart/form-data` body.
-    pub fn multipart(mut self, form: crate::Multipart) -> Self {
+    pub fn multipart(mut self, form: Multipart) -> Self {
         self.body = Some(Payload::Multipart(form));
         self
     }
 
-    pub fn multipart_opt(self, form: Option<crate::Multipart>) -> Self {
+    pub fn multipart_opt(self, form: Option<Multipart>) -> Self {
         match form {
             Some(form) => self.multipart(form),
             None => self,
@@ -267,7 +272,7 @@ impl<'c> RequestBuilder<'c> {
     pub fn upload(mut self, content_type: &'static str, upload: impl Into<Upload>) -> Self {
         self.body = Some(Payload::Upload {
             content_type: HeaderValue::from_static(content_type),
-            upload: std::sync::Arc::new(upload.into()),
+            upload: Arc::new(upload.into()),
         });
         self
     }
@@ -334,13 +339,13 @@ impl<'c> RequestBuilder<'c> {
     ) -> Result<EventStream<T>, Error<E>> {
         let prepared = self.prepare(Some("text/event-stream"))?;
         let live = prepared.send_live(errors).await?;
-        let limit = prepared.client.inner.body_limit;
+        let limit = prepared.state.body_limit;
         // Reconnecting sends the same request, with the last event id, when its body can be
         // sent again.
-        let reconnect: Option<crate::stream::Reconnect> = prepared.repeatable().then(|| {
-            let prepared = std::sync::Arc::new(prepared);
-            std::sync::Arc::new(move |last_event_id: Option<String>| {
-                let prepared = std::sync::Arc::clone(&prepared);
+        let reconnect: Option<Reconnect> = prepared.repeatable().then(|| {
+            let prepared = Arc::new(prepared);
+            Arc::new(move |last_event_id: Option<String>| {
+                let prepared = Arc::clone(&prepared);
                 Box::pin(async move {
                     let mut again = (*prepared).clone();
                     if let Some(id) = last_event_id.and_then(|id| HeaderValue::from_str(&id).ok()) {
@@ -348,7 +353,7 @@ impl<'c> RequestBuilder<'c> {
                     }
                     again.send_live::<serde_json::Value>(errors).await
                 }) as Pin<Box<dyn std::future::Future<Output = Result<Live, Error>> + Send>>
-            }) as crate::stream::Reconnect
+            }) as Reconnect
         });
         Ok(EventStream::new(live, decode, limit, reconnect))
     }
@@ -366,7 +371,7 @@ impl<'c> RequestBuilder<'c> {
         };
         let prepared = self.prepare(Some(accept))?;
         let live = prepared.send_live(errors).await?;
-        Ok(LineStream::new(live, format, decode, prepared.client.inner.body_limit))
+        Ok(LineStream::new(live, format, decode, prepared.state.body_limit))
     }
 
     /// A whole success response, or the error for any other status.
@@ -392,16 +397,15 @@ impl<'c> RequestBuilder<'c> {
         if let Some(message) = self.error.take() {
             return Err(Error::InvalidRequest(message));
         }
-        let client = self.client.clone();
-        let inner = &client.inner;
+        let state = Arc::clone(self.state);
         let info = RequestInfo { method: self.method.clone(), path_template: self.template };
-        let mut url = reqwest::Url::parse(&format!("{}{}", inner.base_url, self.path))
-            .map_err(|e| Error::InvalidRequest(format!("`{}{}` is not a valid URL: {e}", inner.base_url, self.path)))?;
+        let mut url = reqwest::Url::parse(&format!("{}{}", state.base_url, self.path))
+            .map_err(|e| Error::InvalidRequest(format!("`{}{}` is not a valid URL: {e}", state.base_url, self.path)))?;
         if !self.query.is_empty() {
             url.set_query(Some(&self.query.join("&")));
         }
         let mut headers = self.headers;
-        if let Ok(agent) = HeaderValue::from_str(&inner.user_agent) {
+        if let Ok(agent) = HeaderValue::from_str(&state.user_agent) {
             headers.insert(USER_AGENT, agent);
         }
         if let Some(accept) = accept {
@@ -435,7 +439,7 @@ impl<'c> RequestBuilder<'c> {
             template.headers_mut().insert(CONTENT_TYPE, content_type.clone());
             *template.body_mut() = Some(bytes.clone().into());
         }
-        for middleware in &inner.middleware {
+        for middleware in &state.middleware {
             middleware.on_request(&mut template, &info);
         }
         if let Some(Payload::Bytes { bytes, .. }) = &mut body {
@@ -444,7 +448,7 @@ impl<'c> RequestBuilder<'c> {
             }
             template.headers_mut().remove(CONTENT_TYPE);
         }
-        if auth::choose(self.security, &inner.credentials).is_none() {
+        if auth::choose(self.security, &state.credentials).is_none() {
             // The user may authenticate in their own reqwest client or a proxy: send as is.
             tracing::debug!(required = ?self.security, "no credential for this operation's security schemes");
         }
@@ -452,7 +456,7 @@ impl<'c> RequestBuilder<'c> {
             method: template.method().clone(),
             url: template.url().clone(),
             headers: template.headers().clone(),
-            client,
+            state,
             body,
             security: self.security,
             info,
@@ -462,39 +466,54 @@ impl<'c> RequestBuilder<'c> {
 
 /// A request ready to be sent, as many times as retries and reconnections need.
 #[derive(Clone)]
-pub(crate) struct Prepared {
-    pub client: Client,
-    pub method: reqwest::Method,
-    pub url: reqwest::Url,
-    pub headers: HeaderMap,
-    pub body: Option<Payload>,
-    pub security: Security,
-    pub info: RequestInfo,
+struct Prepared {
+    state: Arc<ClientState>,
+    method: reqwest::Method,
+    url: reqwest::Url,
+    headers: HeaderMap,
+    body: Option<Payload>,
+    security: Security,
+    info: RequestInfo,
 }
 
 impl Prepared {
     /// Whether the body can be sent again (not one taken from a stream).
-    pub(crate) fn repeatable(&self) -> bool {
+    fn repeatable(&self) -> bool {
         !matches!(&self.body, Some(Payload::Upload { upload, .. }) if !upload.repeatable())
     }
 
     /// One attempt's request, credentials not yet added. A whole response is bounded in time
     /// by the client's timeout; a streamed one only per read.
-    pub(crate) async fn attempt(&self, mode: Mode) -> Result<reqwest::Request, String> {
-        let inner = &self.client.inner;
-        let mut request = inner.http.request(self.method.clone(), self.url.clone()).headers(self.headers.clone());
+    async fn attempt(&self, mode: Mode) -> Result<reqwest::Request, String> {
+        let mut request = self.state.http.request(self.method.clone(), self.url.clone()).headers(self.headers.clone());
         if let Some(body) = &self.body {
             request = body.apply(request).await?;
         }
-        if let (Mode::Whole, Some(timeout)) = (mode, inner.request_timeout) {
+        if let (Mode::Whole, Some(timeout)) = (mode, self.state.request_timeout) {
             request = request.timeout(timeout);
         }
         request.build().map_err(|e| e.to_string())
     }
 
-    pub(crate) async fn send<E>(&self, mode: Mode) -> Result<Received, Error<E>> {
-        let credentials = auth::choose(self.security, &self.client.inner.credentials);
-        crate::retry::send(self, mode, credentials).await
+    /// Sends with the client's retry policy, adding the credentials the operation's security
+    /// asks for to each attempt (after middleware has seen the request: it never sees them).
+    async fn send<E>(&self, mode: Mode) -> Result<Received, Error<E>> {
+        let state = &*self.state;
+        let credentials = auth::choose(self.security, &state.credentials);
+        let credentials = credentials.as_deref().unwrap_or_default();
+        let attempts = Attempts {
+            transport: Transport { http: &state.http, body_limit: state.body_limit },
+            policy: &state.retry,
+            middleware: &state.middleware,
+        };
+        let build = move || async move {
+            let mut request = self.attempt(mode).await?;
+            for credential in credentials {
+                credential.apply(&mut request)?;
+            }
+            Ok(request)
+        };
+        attempts.send(&self.info, self.repeatable(), mode, build).await
     }
 
     /// A streamed success response, or the error for any other status.
@@ -534,56 +553,6 @@ fn fill_path(template: &str, args: &[&dyn Display], out: &mut String) -> Result<
 
 fn encode(text: &str) -> String {
     utf8_percent_encode(text, COMPONENT).to_string()
-}
-
-/// A response of any status, body read.
-#[derive(Debug)]
-pub struct RawResponse {
-    pub status: StatusCode,
-    pub headers: HeaderMap,
-    pub body: Bytes,
-}
-
-impl RawResponse {
-    /// The body decoded as JSON `T`; the error names `T` and shows the start of the body.
-    pub fn json<T: DeserializeOwned, E>(&self) -> Result<T, Error<E>> {
-        serde_json::from_slice(&self.body).map_err(|e| {
-            Error::Decode(DecodeError::new(
-                std::any::type_name::<T>(),
-                e.to_string(),
-                e.line(),
-                e.column(),
-                self.status,
-                &self.body,
-            ))
-        })
-    }
-
-    /// The body as UTF-8 text.
-    pub fn text<E>(&self) -> Result<String, Error<E>> {
-        String::from_utf8(self.body.to_vec()).map_err(|e| {
-            Error::Decode(DecodeError::new("String", format!("invalid UTF-8: {e}"), 0, 0, self.status, &self.body))
-        })
-    }
-
-    /// The error for a non-success status, with the declared description and typed body.
-    pub fn into_error<E: DeserializeOwned>(self, errors: &[ErrorStatus]) -> Error<E> {
-        let declared = ErrorStatus::find(errors, self.status.as_u16());
-        let typed = declared.filter(|d| d.typed).and_then(|_| serde_json::from_slice(&self.body).ok());
-        Error::Status(Box::new(ApiError {
-            status: self.status,
-            headers: self.headers,
-            body: self.body,
-            typed,
-            description: declared.map(|d| d.description),
-        }))
-    }
-}
-
-impl fmt::Display for RawResponse {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "HTTP {} ({} bytes)", self.status.as_u16(), self.body.len())
-    }
 }
 
 #[cfg(test)]

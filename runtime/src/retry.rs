@@ -2,19 +2,17 @@
 //! stop. The defaults follow what trusted SDKs do: idempotent methods only, exponential backoff
 //! with full jitter, `Retry-After` honoured, bounded attempts and a total deadline.
 
+use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use http::{HeaderMap, StatusCode};
 use reqwest::Method;
 use tracing::Instrument;
 
-use crate::auth::Credential;
-use crate::client::Inner;
 use crate::error::Error;
-use crate::request::{Prepared, RawResponse};
-use crate::stream::Live;
+use crate::middleware::{AttemptInfo, RequestInfo, SharedMiddleware};
+use crate::transport::{Failure, Mode, Received, Transport};
 
 /// When and how a request is sent again.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -71,195 +69,102 @@ fn idempotent(method: &Method) -> bool {
     matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS | Method::PUT | Method::DELETE | Method::TRACE)
 }
 
-/// What a request is, for middleware and logs: never its credentials.
-#[derive(Clone, Debug)]
-pub struct RequestInfo {
-    pub method: Method,
-    /// The document's path (`/job/{jobId}/secret`): low-cardinality, no identifiers in it.
-    pub path_template: &'static str,
+/// What the retry loop sends with, handed to it so that it knows nothing of the client: the
+/// transport, when to try again, and the middleware told of every attempt.
+pub(crate) struct Attempts<'a> {
+    pub transport: Transport<'a>,
+    pub policy: &'a RetryPolicy,
+    pub middleware: &'a [SharedMiddleware],
 }
 
-/// How one attempt ended.
-#[derive(Debug)]
-pub struct AttemptInfo<'a> {
-    /// 1 for the first.
-    pub attempt: u32,
-    pub status: Option<StatusCode>,
-    pub headers: Option<&'a HeaderMap>,
-    /// The transport error, when there was no response.
-    pub error: Option<&'a reqwest::Error>,
-    pub elapsed: Duration,
-}
-
-/// Observes and changes requests and responses: add a request id, log, measure.
-///
-/// `on_request` runs once, before credentials are added, so a hook that logs the request can
-/// never log a credential.
-pub trait Middleware: Send + Sync + 'static {
-    /// Once per call, before credentials are added.
-    fn on_request(&self, _request: &mut reqwest::Request, _info: &RequestInfo) {}
-    /// After every attempt, retried or not.
-    fn on_attempt(&self, _info: &RequestInfo, _attempt: &AttemptInfo<'_>) {}
-    /// Once per call, on the response that will be decoded: it may be changed.
-    fn on_response(&self, _info: &RequestInfo, _response: &mut RawResponse) {}
-}
-
-/// How much of a response to read before returning it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Mode {
-    /// The whole body, up to the client's limit.
-    Whole,
-    /// A success body is left to be read as a stream; any other is read whole.
-    Live,
-}
-
-/// A response as [`send`] returns it.
-pub(crate) enum Received {
-    Whole(RawResponse),
-    Live(Live),
-}
-
-impl Received {
-    fn status(&self) -> StatusCode {
-        match self {
-            Received::Whole(response) => response.status,
-            Received::Live(live) => live.status,
-        }
-    }
-
-    fn headers(&self) -> &HeaderMap {
-        match self {
-            Received::Whole(response) => &response.headers,
-            Received::Live(live) => &live.headers,
-        }
-    }
-}
-
-/// Why an attempt got no usable response.
-enum Failure {
-    Transport(reqwest::Error),
-    TooLarge {
-        limit: usize,
-        status: StatusCode,
-        headers: HeaderMap,
-    },
-    /// The request could not be built again (a file that cannot be read).
-    Request(String),
-}
-
-pub(crate) async fn send<E>(
-    prepared: &Prepared,
-    mode: Mode,
-    credentials: Option<Vec<&Credential>>,
-) -> Result<Received, Error<E>> {
-    let inner = &prepared.client.inner;
-    let info = &prepared.info;
-    let policy = &inner.retry;
-    // A body from a stream can be sent once only.
-    let may_retry = (policy.retry_non_idempotent || idempotent(&info.method)) && prepared.repeatable();
-    let started = Instant::now();
-    let mut attempt = 1;
-    loop {
-        let span = tracing::debug_span!(
-            "http_request",
-            method = %info.method,
-            path = info.path_template,
-            attempt,
-            status = tracing::field::Empty,
-            duration_ms = tracing::field::Empty,
-        );
-        let attempt_started = Instant::now();
-        let remaining = policy.total_deadline.saturating_sub(started.elapsed());
-        let exchange = async {
-            let mut request = prepared.attempt(mode).await.map_err(Failure::Request)?;
-            for credential in credentials.iter().flatten() {
-                credential.apply(&mut request).map_err(Failure::Request)?;
+impl Attempts<'_> {
+    /// Sends the request `info` describes until an answer is final or the policy says stop.
+    /// `build` makes each attempt's request afresh, credentials included (a body is consumed
+    /// by sending it); `repeatable` says whether that body can be made again at all.
+    pub(crate) async fn send<E, Fut>(
+        &self,
+        info: &RequestInfo,
+        repeatable: bool,
+        mode: Mode,
+        build: impl Fn() -> Fut,
+    ) -> Result<Received, Error<E>>
+    where
+        Fut: Future<Output = Result<reqwest::Request, String>>,
+    {
+        let policy = self.policy;
+        // A body from a stream can be sent once only.
+        let may_retry = (policy.retry_non_idempotent || idempotent(&info.method)) && repeatable;
+        let started = Instant::now();
+        let mut attempt = 1;
+        loop {
+            let span = tracing::debug_span!(
+                "http_request",
+                method = %info.method,
+                path = info.path_template,
+                attempt,
+                status = tracing::field::Empty,
+                duration_ms = tracing::field::Empty,
+            );
+            let attempt_started = Instant::now();
+            let remaining = policy.total_deadline.saturating_sub(started.elapsed());
+            let exchange = async {
+                let request = build().await.map_err(Failure::Request)?;
+                self.transport.exchange(request, mode).await
+            };
+            let outcome = tokio::time::timeout(remaining, exchange.instrument(span.clone())).await;
+            let elapsed = attempt_started.elapsed();
+            span.record("duration_ms", elapsed.as_millis() as u64);
+            let outcome = match outcome {
+                Ok(outcome) => outcome,
+                Err(_) => return Err(Error::Deadline { attempts: attempt, elapsed: started.elapsed() }),
+            };
+            let (status, headers, transport) = match &outcome {
+                Ok(received) => (Some(received.status()), Some(received.headers()), None),
+                Err(Failure::TooLarge { status, headers, .. }) => (Some(*status), Some(headers), None),
+                Err(Failure::Transport(error)) => (None, None, Some(error)),
+                Err(Failure::Request(_)) => (None, None, None),
+            };
+            if let Some(status) = status {
+                span.record("status", status.as_u16());
             }
-            exchange(&inner.http, request, mode, inner.body_limit).await
-        };
-        let outcome = tokio::time::timeout(remaining, exchange.instrument(span.clone())).await;
-        let elapsed = attempt_started.elapsed();
-        span.record("duration_ms", elapsed.as_millis() as u64);
-        let outcome = match outcome {
-            Ok(outcome) => outcome,
-            Err(_) => return Err(Error::Deadline { attempts: attempt, elapsed: started.elapsed() }),
-        };
-        let (status, headers, transport) = match &outcome {
-            Ok(received) => (Some(received.status()), Some(received.headers()), None),
-            Err(Failure::TooLarge { status, headers, .. }) => (Some(*status), Some(headers), None),
-            Err(Failure::Transport(error)) => (None, None, Some(error)),
-            Err(Failure::Request(_)) => (None, None, None),
-        };
-        if let Some(status) = status {
-            span.record("status", status.as_u16());
-        }
-        let report = AttemptInfo { attempt, status, headers, error: transport, elapsed };
-        for middleware in &inner.middleware {
-            middleware.on_attempt(info, &report);
-        }
-        // `Some(hint)`: worth another attempt, after `hint` if the server said how long.
-        let retry = match &outcome {
-            Ok(received) if RETRY_STATUSES.contains(&received.status()) => Some(retry_after(received.headers())),
-            Err(Failure::Transport(error)) if transient(error) => Some(None),
-            _ => None,
-        };
-        let delay = match retry {
-            Some(hint) if may_retry && attempt < policy.max_attempts => hint.unwrap_or_else(|| policy.backoff(attempt)),
-            _ => return finish(inner, info, outcome),
-        };
-        if started.elapsed() + delay > policy.total_deadline {
-            return finish(inner, info, outcome);
-        }
-        tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, path = info.path_template, "retrying");
-        tokio::time::sleep(delay).await;
-        attempt += 1;
-    }
-}
-
-/// The final outcome, after middleware has had its say on a whole response.
-fn finish<E>(inner: &Inner, info: &RequestInfo, outcome: Result<Received, Failure>) -> Result<Received, Error<E>> {
-    match outcome {
-        Ok(Received::Whole(mut response)) => {
-            for middleware in &inner.middleware {
-                middleware.on_response(info, &mut response);
+            let report = AttemptInfo { attempt, status, headers, error: transport, elapsed };
+            for middleware in self.middleware {
+                middleware.on_attempt(info, &report);
             }
-            Ok(Received::Whole(response))
-        }
-        Ok(live) => Ok(live),
-        Err(Failure::Transport(error)) => Err(Error::Transport(error)),
-        Err(Failure::Request(message)) => Err(Error::InvalidRequest(message)),
-        Err(Failure::TooLarge { limit, status, headers }) => {
-            Err(Error::TooLarge { limit, what: "body", status, headers: Box::new(headers) })
+            // `Some(hint)`: worth another attempt, after `hint` if the server said how long.
+            let retry = match &outcome {
+                Ok(received) if RETRY_STATUSES.contains(&received.status()) => Some(retry_after(received.headers())),
+                Err(Failure::Transport(error)) if transient(error) => Some(None),
+                _ => None,
+            };
+            let delay = match retry {
+                Some(hint) if may_retry && attempt < policy.max_attempts => {
+                    hint.unwrap_or_else(|| policy.backoff(attempt))
+                }
+                _ => return self.finish(info, outcome),
+            };
+            if started.elapsed() + delay > policy.total_deadline {
+                return self.finish(info, outcome);
+            }
+            tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, path = info.path_template, "retrying");
+            tokio::time::sleep(delay).await;
+            attempt += 1;
         }
     }
-}
 
-async fn exchange(
-    http: &reqwest::Client,
-    request: reqwest::Request,
-    mode: Mode,
-    limit: usize,
-) -> Result<Received, Failure> {
-    let mut response = http.execute(request).await.map_err(Failure::Transport)?;
-    let status = response.status();
-    let headers = response.headers().clone();
-    if mode == Mode::Live && status.is_success() {
-        return Ok(Received::Live(Live { status, headers, response }));
-    }
-    // What the server declares is refused before a byte of it is read; what it sends beyond
-    // the limit stops the reading.
-    let too_large = |headers: HeaderMap| Failure::TooLarge { limit, status, headers };
-    if response.content_length().is_some_and(|length| length > limit as u64) {
-        return Err(too_large(headers));
-    }
-    let mut body = bytes::BytesMut::with_capacity(response.content_length().map_or(0, |l| l as usize));
-    while let Some(chunk) = response.chunk().await.map_err(Failure::Transport)? {
-        if body.len() + chunk.len() > limit {
-            return Err(too_large(headers));
+    /// The final outcome, after middleware has had its say on a whole response.
+    fn finish<E>(&self, info: &RequestInfo, outcome: Result<Received, Failure>) -> Result<Received, Error<E>> {
+        match outcome {
+            Ok(Received::Whole(mut response)) => {
+                for middleware in self.middleware {
+                    middleware.on_response(info, &mut response);
+                }
+                Ok(Received::Whole(response))
+            }
+            Ok(live) => Ok(live),
+            Err(failure) => Err(failure.into_error()),
         }
-        body.extend_from_slice(&chunk);
     }
-    Ok(Received::Whole(RawResponse { status, headers, body: body.freeze() }))
 }
 
 /// A failure that another attempt may not meet: the connection, a timeout, a body cut short
@@ -290,9 +195,6 @@ fn jitter() -> f64 {
     x ^= x << 17;
     (x >> 11) as f64 / (1u64 << 53) as f64
 }
-
-/// Middleware as stored by the client.
-pub(crate) type SharedMiddleware = Arc<dyn Middleware>;
 
 #[cfg(test)]
 mod tests {

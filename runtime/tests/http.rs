@@ -410,3 +410,31 @@ async fn an_accept_parameter_comes_first_and_json_is_still_accepted() {
     assert_eq!(requests[1].header("accept"), Some("*/*"));
     assert_eq!(requests[2].header("accept"), Some("application/json"));
 }
+
+/// Generated calls are awaited in spawned tasks, so every `send_*` future must stay `Send`;
+/// the retry loop is generic over how each attempt is built, which would hide a lapse here.
+#[tokio::test]
+async fn every_send_future_can_be_spawned() {
+    let server = Server::start(|_| Reply::json(200, "{}")).await;
+    let client = client(&server);
+    let spawned = [
+        tokio::spawn({
+            let client = client.clone();
+            async move { client.get("/a", &[]).send_json::<serde_json::Value, serde_json::Value>(&[]).await.map(drop) }
+        }),
+        tokio::spawn({
+            let client = client.clone();
+            async move { client.get("/b", &[]).send_stream::<serde_json::Value>(&[]).await.map(drop) }
+        }),
+        tokio::spawn({
+            let client = client.clone();
+            async move {
+                let decode: apigen_runtime::stream::Decode<serde_json::Value> = |text| serde_json::from_str(text);
+                client.get("/c", &[]).send_events::<_, serde_json::Value>(&[], decode).await.map(drop)
+            }
+        }),
+    ];
+    for task in spawned {
+        task.await.unwrap().unwrap();
+    }
+}
