@@ -260,12 +260,9 @@ pub fn deref<'d, T: Referable>(
 }
 
 fn lookup<'d, T: Referable>(document: &'d Document, target: &Pointer) -> Option<&'d Ref<T>> {
-    let segments: Vec<String> = target.segments().collect();
-    match segments.as_slice() {
-        [components, section, name] if components == "components" && section == T::SECTION => {
-            T::components(&document.components).get(name)
-        }
-        _ => T::elsewhere(&document.elsewhere).get(target),
+    match target.component(T::SECTION) {
+        Some(name) => T::components(&document.components).get(&name),
+        None => T::elsewhere(&document.elsewhere).get(target),
     }
 }
 
