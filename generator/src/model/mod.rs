@@ -12,7 +12,7 @@ pub mod synthesize;
 mod types;
 
 pub use choices::{FULL_FEATURE, WEBHOOKS_FEATURE};
-pub use names::{field_name, method_name, type_name};
+pub use names::{field_name, method_name, type_name, RUST_KEYWORDS};
 
 use std::collections::{BTreeSet, HashMap};
 
