@@ -3,8 +3,9 @@
 use std::fmt;
 use std::path::PathBuf;
 
-// Every error and warning carries a pointer: re-exported here, from its own module, so that
-// `crate::diagnostics::Pointer` stays the one import a stage needs for both.
+// Pointers have a module of their own now; re-exported here so that the files that import
+// `crate::diagnostics::Pointer` (model/, and `apigen::Pointer` through lib.rs) keep compiling
+// until they import `crate::pointer::Pointer`.
 pub use crate::pointer::Pointer;
 
 /// Why generation stopped.

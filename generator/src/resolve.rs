@@ -8,11 +8,12 @@
 
 use std::collections::HashSet;
 
-use crate::diagnostics::{Error, Pointer};
+use crate::diagnostics::Error;
 use crate::load::{
     Components, Document, Elsewhere, Header, Operation, Parameter, ParameterIn, PathItem, Ref, Reference, RequestBody,
     Response, Schema, SchemaId, SecurityRequirement, SecurityScheme, Server, StatusKey,
 };
+use crate::pointer::Pointer;
 
 /// A value and the pointer of the place that defines it (the `$ref` target, when there was one).
 #[derive(Clone, Debug)]

@@ -38,8 +38,8 @@ use super::sources::Sources;
 use super::tree::parse_value;
 use super::uri;
 use super::walk::{walk, Found, Kind};
-use crate::diagnostics::{Error, Pointer};
-use crate::pointer::percent_decode;
+use crate::diagnostics::Error;
+use crate::pointer::{percent_decode, Pointer};
 
 /// What a reference becomes in the bundled tree.
 #[derive(Clone, Debug)]

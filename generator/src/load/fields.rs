@@ -5,7 +5,7 @@
 use serde_json::{Map, Value};
 
 use super::reader::{Reader, Result};
-use crate::diagnostics::Pointer;
+use crate::pointer::Pointer;
 
 impl Reader<'_> {
     pub(super) fn object<'v>(&self, value: &'v Value, at: &Pointer, what: &str) -> Result<&'v Map<String, Value>> {

@@ -45,7 +45,8 @@ use std::path::{Path, PathBuf};
 pub use document::*;
 pub use sources::Sources;
 
-use crate::diagnostics::{Error, Pointer, Warning};
+use crate::diagnostics::{Error, Warning};
+use crate::pointer::Pointer;
 use tree::{parse_value, read_value};
 
 /// The OpenAPI versions this loader reads.

@@ -9,7 +9,7 @@ use super::document::*;
 use super::fields::describe;
 use super::reader::{Base, Kind, Reader, Result};
 use super::uri;
-use crate::diagnostics::Pointer;
+use crate::pointer::Pointer;
 
 impl Reader<'_> {
     pub(super) fn document(&mut self) -> Result<Document> {

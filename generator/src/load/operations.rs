@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 use super::document::*;
 use super::fields::describe;
 use super::reader::{Base, Kind, Reader, Result};
-use crate::diagnostics::Pointer;
+use crate::pointer::Pointer;
 
 impl<'a> Reader<'a> {
     pub(super) fn path_item_ref(&mut self, value: &Value, at: &Pointer, base: &Base) -> Result<Ref<PathItem>> {

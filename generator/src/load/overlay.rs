@@ -13,7 +13,8 @@ use serde_json::{Map, Value};
 use serde_json_path::{JsonPath, PathElement};
 
 use super::tree::read_value;
-use crate::diagnostics::{Error, Pointer, Warning};
+use crate::diagnostics::{Error, Warning};
+use crate::pointer::Pointer;
 
 type Result<T> = std::result::Result<T, Error>;
 

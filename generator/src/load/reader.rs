@@ -22,7 +22,8 @@ use std::rc::Rc;
 use serde_json::Value;
 
 use super::document::*;
-use crate::diagnostics::{Error, Pointer, Warning};
+use crate::diagnostics::{Error, Warning};
+use crate::pointer::Pointer;
 
 pub(super) fn read(file: &Path, raw: &Value) -> Result<Document> {
     let mut reader = Reader::new(file, raw);

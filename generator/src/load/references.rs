@@ -8,8 +8,7 @@ use super::document::*;
 use super::fields::describe;
 use super::reader::{Base, Kind, PendingSchemaRef, Reader, RefText, Result};
 use super::uri;
-use crate::diagnostics::Pointer;
-use crate::pointer::percent_decode;
+use crate::pointer::{percent_decode, Pointer};
 
 impl Reader<'_> {
     /// The reference, if `map` is one: `#/…` pointers only (external documents are refused).

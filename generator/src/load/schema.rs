@@ -9,7 +9,7 @@ use super::document::*;
 use super::fields::describe;
 use super::reader::{Base, PendingSchemaRef, Reader, RefText, Result};
 use super::uri;
-use crate::diagnostics::Pointer;
+use crate::pointer::Pointer;
 
 /// Schema keywords that only annotate or validate in ways no Rust type expresses, read and
 /// left aside on purpose.

@@ -6,7 +6,8 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::diagnostics::{Error, Pointer, Warning};
+use crate::diagnostics::{Error, Warning};
+use crate::pointer::Pointer;
 
 /// Where the parts of a bundled document came from: each copy of a place in another file.
 #[derive(Clone, Debug, Default)]

@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use super::document::METHODS;
-use crate::diagnostics::Pointer;
+use crate::pointer::Pointer;
 
 /// What a value is in the OpenAPI structure, which says where its `$ref`s may be and what a
 /// `$ref` written in it stands for.
