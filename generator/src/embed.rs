@@ -109,7 +109,7 @@ impl Builder {
         let mut files = vec![self.spec.clone()];
         files.extend(read);
         let tokens = crate::emit::emit(&api, &self.options);
-        let crate_ident = self.options.crate_name.replace('-', "_");
+        let crate_ident = config::crate_ident(&self.options.crate_name);
         let code = crate::write::format_module(tokens, &self.mount, &crate_ident)?;
         let name = self.mount.last().cloned().unwrap_or_default();
         Ok(Module { code, file_name: format!("{name}.rs"), warnings: api.warnings, files })

@@ -19,6 +19,7 @@ pub mod embed;
 pub mod emit;
 pub mod load;
 pub mod model;
+mod pointer;
 pub mod resolve;
 pub mod write;
 

@@ -8,11 +8,12 @@
 
 use std::collections::HashSet;
 
-use crate::diagnostics::{Error, Pointer};
+use crate::diagnostics::Error;
 use crate::load::{
     Components, Document, Elsewhere, Header, Operation, Parameter, ParameterIn, PathItem, Ref, Reference, RequestBody,
     Response, Schema, SchemaId, SecurityRequirement, SecurityScheme, Server, StatusKey,
 };
+use crate::pointer::Pointer;
 
 /// A value and the pointer of the place that defines it (the `$ref` target, when there was one).
 #[derive(Clone, Debug)]
@@ -260,12 +261,9 @@ pub fn deref<'d, T: Referable>(
 }
 
 fn lookup<'d, T: Referable>(document: &'d Document, target: &Pointer) -> Option<&'d Ref<T>> {
-    let segments: Vec<String> = target.segments().collect();
-    match segments.as_slice() {
-        [components, section, name] if components == "components" && section == T::SECTION => {
-            T::components(&document.components).get(name)
-        }
-        _ => T::elsewhere(&document.elsewhere).get(target),
+    match target.component(T::SECTION) {
+        Some(name) => T::components(&document.components).get(&name),
+        None => T::elsewhere(&document.elsewhere).get(target),
     }
 }
 

@@ -22,29 +22,13 @@ pub fn documents() -> Result<Vec<(PathBuf, String)>, String> {
         .filter_map(|entry| entry.ok().map(|e| e.path()))
         .filter(|path| path.extension().is_some_and(|e| e == "yaml" || e == "yml" || e == "json"))
         .map(|path| {
-            let name = crate_name(&path.file_stem().unwrap_or_default().to_string_lossy());
+            // The library's rule, as `apigen` names packages: `box.json` → `box-api`.
+            let name = apigen::config::package_name(&path.file_stem().unwrap_or_default().to_string_lossy(), "");
             (path, name)
         })
         .collect();
     found.sort();
     Ok(found)
-}
-
-/// A cargo package name for a document: its file name, lower case, and not a Rust keyword
-/// (`box.json` → `box-api`: the library would be called `box`).
-fn crate_name(stem: &str) -> String {
-    let name: String =
-        stem.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
-    const KEYWORDS: [&str; 38] = [
-        "as", "async", "await", "box", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern", "false",
-        "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return",
-        "self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where",
-    ];
-    if KEYWORDS.contains(&name.as_str()) || name.starts_with(|c: char| c.is_ascii_digit()) {
-        format!("{name}-api")
-    } else {
-        name
-    }
 }
 
 pub struct Row {

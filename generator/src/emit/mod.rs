@@ -70,16 +70,9 @@ pub fn emit(api: &Api, options: &Options) -> CrateTokens {
     CrateTokens { rust, manifest: manifest::manifest(api, options) }
 }
 
-const KEYWORDS: [&str; 51] = [
-    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for", "if", "impl", "in",
-    "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "Self", "static", "struct", "super",
-    "trait", "true", "type", "unsafe", "use", "where", "while", "async", "await", "dyn", "abstract", "become", "box",
-    "do", "final", "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "try",
-];
-
 /// An identifier; keywords become raw identifiers (`r#type`).
 pub(crate) fn ident(name: &str) -> Ident {
-    if KEYWORDS.contains(&name) || name == "gen" {
+    if crate::model::RUST_KEYWORDS.contains(&name) {
         Ident::new_raw(name, Span::call_site())
     } else {
         Ident::new(name, Span::call_site())

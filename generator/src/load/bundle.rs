@@ -34,247 +34,12 @@ use std::path::{Component, Path, PathBuf};
 
 use serde_json::{Map, Value};
 
+use super::sources::Sources;
+use super::tree::parse_value;
 use super::uri;
-use crate::diagnostics::{Error, Pointer, Warning};
-
-/// Where the parts of a bundled document came from: each copy of a place in another file.
-#[derive(Clone, Debug, Default)]
-pub struct Sources {
-    /// By the pointer of the copy in the bundled tree (as written, escaped).
-    copies: HashMap<String, Copy>,
-}
-
-#[derive(Clone, Debug)]
-struct Copy {
-    at: Pointer,
-    file: PathBuf,
-    pointer: Pointer,
-}
-
-impl Sources {
-    /// Every file besides the root that parts of the document came from, in order (for a
-    /// build script's `rerun-if-changed`).
-    pub fn files(&self) -> Vec<&Path> {
-        let files: std::collections::BTreeSet<&Path> = self.copies.values().map(|copy| copy.file.as_path()).collect();
-        files.into_iter().collect()
-    }
-
-    /// The file and the pointer inside it of `pointer` (into the bundled tree), when that place
-    /// came from another file than the root.
-    pub fn locate(&self, pointer: &Pointer) -> Option<(&Path, Pointer)> {
-        if self.copies.is_empty() || pointer.file().is_some() {
-            return None;
-        }
-        // Copies never nest, so the first prefix that is a copy is the one.
-        let text = pointer.as_str();
-        let ends = text.match_indices('/').map(|(i, _)| i).skip(1).chain([text.len()]);
-        for end in ends {
-            if let Some(copy) = self.copies.get(&text[..end]) {
-                let rest = pointer.relative_to(&copy.at)?;
-                return Some((&copy.file, copy.pointer.concat(&rest)));
-            }
-        }
-        None
-    }
-
-    /// The warning, naming the file it is about when that is not the root.
-    pub fn relocate_warning(&self, warning: Warning) -> Warning {
-        match self.locate(&warning.pointer) {
-            Some((file, pointer)) => Warning { pointer: pointer.in_file(file), message: warning.message },
-            None => warning,
-        }
-    }
-
-    /// The error, naming the file it is about when that is not the root.
-    pub fn relocate_error(&self, error: Error) -> Error {
-        match error {
-            Error::Invalid { file, pointer, message } => match self.locate(&pointer) {
-                Some((file, pointer)) => Error::Invalid { file: file.to_owned(), pointer, message },
-                None => Error::Invalid { file, pointer, message },
-            },
-            other => other,
-        }
-    }
-}
-
-/// What a value is in the OpenAPI structure, which says where its `$ref`s may be and what a
-/// `$ref` written in it stands for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Kind {
-    Document,
-    Components,
-    PathItem,
-    Operation,
-    Parameter,
-    RequestBody,
-    Response,
-    Header,
-    MediaType,
-    Encoding,
-    SecurityScheme,
-    Schema,
-}
-
-impl Kind {
-    /// The section of `components` a copy of this kind goes to.
-    fn section(self) -> &'static str {
-        match self {
-            Kind::PathItem => "pathItems",
-            Kind::Parameter => "parameters",
-            Kind::RequestBody => "requestBodies",
-            Kind::Response => "responses",
-            Kind::Header => "headers",
-            Kind::MediaType => "mediaTypes",
-            Kind::SecurityScheme => "securitySchemes",
-            // Never met: no reference of these kinds is followed.
-            Kind::Schema | Kind::Document | Kind::Components | Kind::Operation | Kind::Encoding => "schemas",
-        }
-    }
-}
-
-/// The methods a path item names as fields.
-const METHODS: [&str; 9] = ["get", "put", "post", "delete", "options", "head", "patch", "trace", "query"];
-
-/// A reference met while walking: where its text is, the text, and what it stands for.
-struct Found {
-    at: Pointer,
-    text: String,
-    kind: Kind,
-}
-
-/// Collects the references of `value`, a `kind`, written at `at`.
-fn walk(value: &Value, at: &Pointer, kind: Kind, found: &mut Vec<Found>) {
-    let Value::Object(map) = value else { return };
-    // Inside a schema resource, references are relative to its `$id`: the reader's to resolve.
-    if kind == Kind::Schema && map.get("$id").is_some_and(Value::is_string) {
-        return;
-    }
-    if let Some(Value::String(text)) = map.get("$ref") {
-        // Only what OpenAPI lets a `$ref` stand for (an operation or an encoding is never one).
-        if !matches!(kind, Kind::Document | Kind::Components | Kind::Operation | Kind::Encoding) {
-            found.push(Found { at: at.join("$ref"), text: text.clone(), kind });
-            // Beside a `$ref`, a document object has only a summary and a description.
-            if kind != Kind::Schema {
-                return;
-            }
-        }
-    }
-    let one = |key: &str, kind: Kind, found: &mut Vec<Found>| {
-        if let Some(value) = map.get(key) {
-            walk(value, &at.join(key), kind, found);
-        }
-    };
-    let list = |key: &str, kind: Kind, found: &mut Vec<Found>| {
-        if let Some(Value::Array(items)) = map.get(key) {
-            let base = at.join(key);
-            for (i, item) in items.iter().enumerate() {
-                walk(item, &base.join(i), kind, found);
-            }
-        }
-    };
-    // `x-` entries are extensions, except where the names are the document's own (properties).
-    let named = |key: &str, kind: Kind, extensions_too: bool, found: &mut Vec<Found>| {
-        if let Some(Value::Object(entries)) = map.get(key) {
-            let base = at.join(key);
-            for (name, value) in entries {
-                if extensions_too || !name.starts_with("x-") {
-                    walk(value, &base.join(name), kind, found);
-                }
-            }
-        }
-    };
-    match kind {
-        Kind::Document => {
-            named("paths", Kind::PathItem, false, found);
-            named("webhooks", Kind::PathItem, false, found);
-            one("components", Kind::Components, found);
-        }
-        Kind::Components => {
-            named("schemas", Kind::Schema, false, found);
-            named("responses", Kind::Response, false, found);
-            named("parameters", Kind::Parameter, false, found);
-            named("requestBodies", Kind::RequestBody, false, found);
-            named("headers", Kind::Header, false, found);
-            named("securitySchemes", Kind::SecurityScheme, false, found);
-            named("pathItems", Kind::PathItem, false, found);
-            named("mediaTypes", Kind::MediaType, false, found);
-        }
-        Kind::PathItem => {
-            list("parameters", Kind::Parameter, found);
-            for method in METHODS {
-                one(method, Kind::Operation, found);
-            }
-            named("additionalOperations", Kind::Operation, false, found);
-        }
-        Kind::Operation => {
-            list("parameters", Kind::Parameter, found);
-            one("requestBody", Kind::RequestBody, found);
-            named("responses", Kind::Response, false, found);
-        }
-        Kind::Parameter | Kind::Header => {
-            one("schema", Kind::Schema, found);
-            named("content", Kind::MediaType, false, found);
-        }
-        Kind::RequestBody => named("content", Kind::MediaType, false, found),
-        Kind::Response => {
-            named("headers", Kind::Header, false, found);
-            named("content", Kind::MediaType, false, found);
-        }
-        Kind::MediaType => {
-            one("schema", Kind::Schema, found);
-            one("itemSchema", Kind::Schema, found);
-            named("encoding", Kind::Encoding, false, found);
-            list("prefixEncoding", Kind::Encoding, found);
-            one("itemEncoding", Kind::Encoding, found);
-        }
-        Kind::Encoding => {
-            named("headers", Kind::Header, false, found);
-            named("encoding", Kind::Encoding, false, found);
-        }
-        Kind::SecurityScheme => {}
-        Kind::Schema => {
-            for (key, value) in map {
-                match key.as_str() {
-                    "properties" | "patternProperties" | "$defs" | "definitions" | "dependentSchemas" => {
-                        named(key, Kind::Schema, true, found)
-                    }
-                    "allOf" | "anyOf" | "oneOf" | "prefixItems" => list(key, Kind::Schema, found),
-                    "items" if value.is_array() => list(key, Kind::Schema, found),
-                    "items"
-                    | "not"
-                    | "additionalProperties"
-                    | "unevaluatedProperties"
-                    | "unevaluatedItems"
-                    | "additionalItems"
-                    | "propertyNames"
-                    | "contains"
-                    | "if"
-                    | "then"
-                    | "else"
-                    | "contentSchema" => one(key, Kind::Schema, found),
-                    "discriminator" => {
-                        let Some(Value::Object(mapping)) = value.get("mapping") else { continue };
-                        let base = at.join(key).join("mapping");
-                        for (tag, target) in mapping {
-                            // A value without `#` or `/` is the name of a component schema,
-                            // unless it names a file (`Dog.yaml`), as split documents write.
-                            if let Value::String(text) = target {
-                                let file =
-                                    [".yaml", ".yml", ".json"].iter().any(|e| text.to_ascii_lowercase().ends_with(e));
-                                if text.contains('#') || text.contains('/') || file {
-                                    found.push(Found { at: base.join(tag), text: text.clone(), kind: Kind::Schema });
-                                }
-                            }
-                        }
-                    }
-                    // Everything else is data (`example`, `default`, `enum`, `const`), an
-                    // annotation or an extension: a `$ref` in it is not a reference.
-                    _ => {}
-                }
-            }
-        }
-    }
-}
+use super::walk::{walk, Found, Kind};
+use crate::diagnostics::Error;
+use crate::pointer::{percent_decode, Pointer};
 
 /// What a reference becomes in the bundled tree.
 #[derive(Clone, Debug)]
@@ -472,7 +237,7 @@ impl Bundler {
         };
         let pointer = match fragment {
             None | Some("") => Pointer::root(),
-            Some(fragment) if fragment.starts_with('/') => Pointer::from_ref(&format!("#{fragment}"))
+            Some(fragment) if fragment.starts_with('/') => Pointer::from_fragment(fragment)
                 .ok_or_else(|| self.invalid(file, &at, format!("`{text}`: `#{fragment}` is not a valid JSON pointer")))?,
             Some(fragment) => {
                 return Err(self.invalid(
@@ -532,7 +297,7 @@ impl Bundler {
             s.len() > 1 && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
         });
         let decoded = |text: &str| {
-            percent_decoded(text)
+            percent_decode(text)
                 .ok_or_else(|| self.invalid(file, at, format!("`{text}` is not a valid URI (bad `%` escape)")))
         };
         let relative = match scheme.as_deref() {
@@ -589,7 +354,7 @@ impl Bundler {
             return Err(self.invalid(file, at, message));
         }
         let contents = std::fs::read_to_string(&path).map_err(unreadable)?;
-        let value = super::parse_value(&display, &contents)?;
+        let value = parse_value(&display, &contents)?;
         let index = self.files.len();
         self.by_path.insert(path.clone(), index);
         self.files.push(File { path, display, value });
@@ -646,7 +411,7 @@ impl Bundler {
                 }
                 _ => false,
             };
-            let holder = segments[..segments.len().saturating_sub(1)].iter().fold(Pointer::root(), |p, s| p.join(s));
+            let holder = at.parent().unwrap_or_default();
             let only_reference = root.pointer(holder.as_str()).and_then(Value::as_object).is_some_and(|m| m.len() == 1);
             if fits && only_reference {
                 in_place.insert(*t, holder);
@@ -690,8 +455,7 @@ impl Bundler {
                 Rewrite::Root(pointer) => pointer,
                 Rewrite::Target(i) => &mounts[*i],
             };
-            // A fragment is percent-encoded: `%` in a name is written `%25`.
-            format!("#{}", pointer.as_str().replace('%', "%25"))
+            pointer.to_ref()
         };
         for (at, rewrite) in &self.rewrites[0] {
             if let Some(slot) = root.pointer_mut(at.as_str()) {
@@ -714,10 +478,7 @@ impl Bundler {
                     *slot = Value::String(text_of(rewrite));
                 }
             }
-            sources.copies.insert(
-                mounts[i].as_str().to_owned(),
-                Copy { at: mounts[i].clone(), file: file.display.clone(), pointer: target.pointer.clone() },
-            );
+            sources.add(mounts[i].clone(), file.display.clone(), target.pointer.clone());
             match component {
                 Some((section, name)) => placed.push((section, name, copy)),
                 None => {
@@ -811,25 +572,6 @@ fn tidy(path: &Path) -> PathBuf {
     out
 }
 
-fn percent_decoded(text: &str) -> Option<String> {
-    if !text.contains('%') {
-        return Some(text.to_owned());
-    }
-    let mut bytes = Vec::with_capacity(text.len());
-    let mut rest = text.as_bytes();
-    while let Some((&first, tail)) = rest.split_first() {
-        if first == b'%' {
-            let hex = std::str::from_utf8(tail.get(..2)?).ok()?;
-            bytes.push(u8::from_str_radix(hex, 16).ok()?);
-            rest = &tail[2..];
-        } else {
-            bytes.push(first);
-            rest = tail;
-        }
-    }
-    String::from_utf8(bytes).ok()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -839,15 +581,6 @@ mod tests {
         assert_eq!(tidy(Path::new("spec/paths/../schemas/./pet.yaml")), Path::new("spec/schemas/pet.yaml"));
         assert_eq!(tidy(Path::new("../a/../../b.yaml")), Path::new("../../b.yaml"));
         assert_eq!(tidy(Path::new("/x/../y.yaml")), Path::new("/y.yaml"));
-    }
-
-    #[test]
-    fn percent_escapes_are_decoded_or_refused() {
-        assert_eq!(percent_decoded("my%20pet.yaml").as_deref(), Some("my pet.yaml"));
-        assert_eq!(percent_decoded("plain.yaml").as_deref(), Some("plain.yaml"));
-        assert_eq!(percent_decoded("bad%zz"), None);
-        assert_eq!(percent_decoded("cut%2"), None);
-        assert_eq!(percent_decoded("%ff%fe"), None);
     }
 
     #[test]
@@ -864,35 +597,5 @@ mod tests {
         assert_eq!(unique("Pet".into(), "pets", &mut taken), "Pet2");
         assert_eq!(unique("Pet".into(), "", &mut taken), "Pet3");
         assert_eq!(unique("Tag".into(), "pets", &mut taken), "Tag");
-    }
-
-    #[test]
-    fn sources_give_back_the_file_and_pointer_of_a_copy() {
-        let at = Pointer::root().join("components").join("schemas").join("Pet");
-        let mut sources = Sources::default();
-        sources.copies.insert(
-            at.as_str().to_owned(),
-            Copy { at: at.clone(), file: "schemas/pet.yaml".into(), pointer: Pointer::root() },
-        );
-        let inside = at.join("properties").join("tag");
-        let (file, pointer) = sources.locate(&inside).unwrap();
-        assert_eq!((file, pointer.as_str()), (Path::new("schemas/pet.yaml"), "/properties/tag"));
-        // Neither a sibling whose name starts the same nor the root's own parts.
-        assert!(sources.locate(&Pointer::root().join("components").join("schemas").join("Pets")).is_none());
-        assert!(sources.locate(&Pointer::root().join("paths")).is_none());
-        let warning = sources.relocate_warning(Warning { pointer: inside, message: "m".into() });
-        assert_eq!(warning.to_string(), "schemas/pet.yaml#/properties/tag: m");
-    }
-
-    #[test]
-    fn references_in_data_and_extensions_are_not_followed() {
-        let value: Value = serde_json::from_str(
-            r##"{"paths": {"/a": {"get": {"x-a": {"$ref": "x.yaml"}, "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"default": {"$ref": "d.yaml"}, "example": {"$ref": "e.yaml"}, "enum": [{"$ref": "f.yaml"}], "properties": {"default": {"$ref": "p.yaml"}, "x-name": {"$ref": "q.yaml"}}, "discriminator": {"propertyName": "k", "mapping": {"a": "A", "b": "b.yaml#/B", "c": "C.json"}}}, "examples": {"one": {"$ref": "ex.yaml"}}}}}}}}}}"##,
-        )
-        .unwrap();
-        let mut found = Vec::new();
-        walk(&value, &Pointer::root(), Kind::Document, &mut found);
-        let texts: Vec<&str> = found.iter().map(|f| f.text.as_str()).collect();
-        assert_eq!(texts, ["p.yaml", "q.yaml", "b.yaml#/B", "C.json"]);
     }
 }

@@ -15,7 +15,12 @@ use std::path::PathBuf;
 use indexmap::IndexMap;
 use serde_json::Value;
 
-use crate::diagnostics::{Pointer, Warning};
+use crate::diagnostics::Warning;
+use crate::pointer::Pointer;
+
+/// The methods a path item names as fields (3.2 adds `query`), in the order the reader lists a
+/// path item's operations and the bundler visits them.
+pub(super) const METHODS: [&str; 9] = ["get", "put", "post", "delete", "options", "head", "patch", "trace", "query"];
 
 /// A loaded document.
 #[derive(Debug, Default)]

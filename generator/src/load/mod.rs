@@ -9,20 +9,45 @@
 //! overlays to its tree (`overlay.rs`), then bundles whatever it references in other files into
 //! that one tree (`bundle.rs`), so that `resolve` and `model` see a single document; the
 //! [`Sources`] it keeps lets every error and warning name the file a part came from.
+//!
+//! One concern a file, each named by what it holds:
+//!
+//! - reading files: `tree` (a file → a JSON tree), `yaml` (YAML text → a JSON tree),
+//!   `overlay` (overlays applied to the root's tree);
+//! - one document out of several files: `bundle` (references to other files followed, their
+//!   targets copied in), `walk` (where a tree's `$ref`s are), `sources` (where each copy came
+//!   from), `uri` (`$id`s and `$ref`s resolved against each other);
+//! - the dialect: `document`, and the reader, an `impl Reader` block a concern: `reader` (its
+//!   state, and the way in), `fields` (typed access to fields), `objects` (the document's own
+//!   objects), `operations` (path items, operations and what they hold), `schema` (the schema
+//!   reader), `references` (`$ref`s turned into pointers).
+//!
+//! Imports go one way: `reader` imports none of the files that extend it, `tree` and `walk`
+//! none of `bundle`'s, and no file imports this one.
 
 mod bundle;
 pub mod document;
+mod fields;
+mod objects;
+mod operations;
 mod overlay;
 mod reader;
+mod references;
+mod schema;
+mod sources;
+mod tree;
 mod uri;
+mod walk;
 mod yaml;
 
 use std::path::{Path, PathBuf};
 
-pub use bundle::Sources;
 pub use document::*;
+pub use sources::Sources;
 
-use crate::diagnostics::{Error, Pointer, Warning};
+use crate::diagnostics::{Error, Warning};
+use crate::pointer::Pointer;
+use tree::{parse_value, read_value};
 
 /// The OpenAPI versions this loader reads.
 const SUPPORTED: &str = "3.0.x, 3.1.x and 3.2.x";
@@ -65,33 +90,6 @@ pub fn apply_overlay(
     let mut warnings = Vec::new();
     overlay::apply_value(name, overlay, document, &mut warnings)?;
     Ok(warnings)
-}
-
-/// Reads and parses one file into a tree, named in errors as `path` is written.
-fn read_value(path: &Path) -> Result<serde_json::Value, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_owned(), source })?;
-    parse_value(path, &text)
-}
-
-/// Parses text into a tree; `file` only names it in errors. JSON files go through
-/// `serde_json` (faster, same result); anything else is YAML, a superset of JSON.
-fn parse_value(file: &Path, text: &str) -> Result<serde_json::Value, Error> {
-    let is_json = file.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
-    if is_json {
-        serde_json::from_str(text).map_err(|e| Error::Syntax {
-            file: file.to_owned(),
-            line: e.line(),
-            column: e.column(),
-            message: e.to_string(),
-        })
-    } else {
-        yaml::parse(text).map_err(|(line, column, message)| Error::Syntax {
-            file: file.to_owned(),
-            line,
-            column,
-            message,
-        })
-    }
 }
 
 /// Parses document text; `file` only names it in errors. Only this text is read: a `$ref` to

@@ -12,13 +12,15 @@ use std::path::Path;
 use serde_json::{Map, Value};
 use serde_json_path::{JsonPath, PathElement};
 
-use crate::diagnostics::{Error, Pointer, Warning};
+use super::tree::read_value;
+use crate::diagnostics::{Error, Warning};
+use crate::pointer::Pointer;
 
 type Result<T> = std::result::Result<T, Error>;
 
 /// Reads the overlay at `path`, checks it, and applies its actions in order to `document`.
 pub(super) fn apply(path: &Path, document: &mut Value, warnings: &mut Vec<Warning>) -> Result<()> {
-    let overlay = super::read_value(path)?;
+    let overlay = read_value(path)?;
     apply_value(path, &overlay, document, warnings)
 }
 

@@ -2,8 +2,13 @@
 
 use heck::{ToKebabCase, ToSnakeCase, ToUpperCamelCase};
 
-/// Strict and reserved keywords (2021 edition, and `gen` of 2024): names the user chooses must
-/// not be one.
+/// The keywords of Rust 2024, the edition generated crates are written in: every strict keyword
+/// and every reserved one (`gen` is new in 2024; `try`, `async`, `await` and `dyn` in 2018). The
+/// one list the generator has: the model refuses a name the user chooses that is one, the
+/// emitter writes one as a raw identifier (`r#type`), and a package whose crate would be one gets
+/// another name. Weak keywords (`union`, `raw`, `safe`, `macro_rules`) are left out: they are
+/// identifiers wherever a generated name goes. The strict keywords come first, the reserved ones
+/// from `abstract` on.
 pub const RUST_KEYWORDS: [&str; 52] = [
     "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for", "if", "impl", "in",
     "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "Self", "static", "struct", "super",
