@@ -357,38 +357,7 @@ pub fn default_crate_name(spec: &Path) -> Result<String, String> {
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .ok_or_else(|| format!("{}: cannot name a crate after this path; set `name`", spec.display()))?;
-    Ok(package_name(&stem, "client"))
-}
-
-/// The cargo package name for a document whose file is called `stem`, as a package that is
-/// `suffix` (`client`, `contract`; or nothing): `Pet Store.v2` and `client` → `pet-store-v2-client`.
-/// Every place that names a package after a file calls this, so that they all agree.
-///
-/// ASCII letters and digits are kept, in lower case, and every other character becomes `-`
-/// (none is left at either end). Cargo wants a name that starts with a letter, so `api-` goes in
-/// front of one that would not (`2024.yaml` → `api-2024-client`); and a name whose crate would be
-/// a Rust keyword gets `-api` after it (`box.json` → `box-api`), since `use box::…` cannot compile.
-pub fn package_name(stem: &str, suffix: &str) -> String {
-    let name: String =
-        stem.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
-    let name = name.trim_matches('-');
-    let name = match name.chars().next() {
-        Some(c) if c.is_ascii_alphabetic() => name.to_owned(),
-        Some(_) => format!("api-{name}"),
-        None => "api".to_owned(),
-    };
-    let name = if suffix.is_empty() { name } else { format!("{name}-{suffix}") };
-    if crate::model::RUST_KEYWORDS.contains(&crate_ident(&name).as_str()) {
-        format!("{name}-api")
-    } else {
-        name
-    }
-}
-
-/// The identifier Rust code names a package's library by: cargo's, `-` → `_`
-/// (`qovery-secrets` → `qovery_secrets`).
-pub fn crate_ident(package: &str) -> String {
-    package.replace('-', "_")
+    Ok(crate::model::package_name(&stem, "client"))
 }
 
 /// Cargo's rule for package names: ASCII letters, digits, `-` and `_`, starting with a letter.
@@ -575,17 +544,5 @@ date-time = "time"
         assert_eq!(default_crate_name(Path::new("specs/Pet Store.v2.yaml")).unwrap(), "pet-store-v2-client");
         assert_eq!(default_crate_name(Path::new("2024.yaml")).unwrap(), "api-2024-client");
         assert_eq!(default_crate_name(Path::new("-.yaml")).unwrap(), "api-client");
-    }
-
-    #[test]
-    fn package_names_from_stems_and_their_crate_identifiers() {
-        assert_eq!(package_name("oai-petstore", ""), "oai-petstore");
-        assert_eq!(package_name("K8s_Apps.v1", ""), "k8s-apps-v1");
-        assert_eq!(package_name("box", ""), "box-api", "`box` is a reserved keyword");
-        assert_eq!(package_name("gen", ""), "gen-api", "`gen` is a 2024 keyword");
-        assert_eq!(package_name("box", "client"), "box-client");
-        assert_eq!(package_name("_pets_", "contract"), "pets-contract");
-        assert_eq!(package_name("2024", "features"), "api-2024-features");
-        assert_eq!(crate_ident("qovery-secrets"), "qovery_secrets");
     }
 }

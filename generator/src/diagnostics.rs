@@ -3,10 +3,7 @@
 use std::fmt;
 use std::path::PathBuf;
 
-// Pointers have a module of their own now; re-exported here so that the files that import
-// `crate::diagnostics::Pointer` (model/, and `apigen::Pointer` through lib.rs) keep compiling
-// until they import `crate::pointer::Pointer`.
-pub use crate::pointer::Pointer;
+use crate::pointer::Pointer;
 
 /// Why generation stopped.
 #[derive(Debug, thiserror::Error)]

@@ -98,7 +98,9 @@ impl Builder {
 
     /// Generates the module in memory.
     pub fn generate(&self) -> Result<Module, Error> {
-        let valid = |s: &String| syn::parse_str::<syn::Ident>(s).is_ok() || s == "crate";
+        let valid = |s: &String| {
+            s == "crate" || (crate::model::is_identifier(s) && !crate::model::RUST_KEYWORDS.contains(&s.as_str()))
+        };
         if self.mount.len() < 2 || self.mount[0] != "crate" || !self.mount.iter().all(valid) {
             return Err(Error::Config {
                 file: PathBuf::from("build script"),
@@ -109,7 +111,7 @@ impl Builder {
         let mut files = vec![self.spec.clone()];
         files.extend(read);
         let tokens = crate::emit::emit(&api, &self.options);
-        let crate_ident = config::crate_ident(&self.options.crate_name);
+        let crate_ident = crate::model::crate_ident(&self.options.crate_name);
         let code = crate::write::format_module(tokens, &self.mount, &crate_ident)?;
         let name = self.mount.last().cloned().unwrap_or_default();
         Ok(Module { code, file_name: format!("{name}.rs"), warnings: api.warnings, files })

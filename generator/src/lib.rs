@@ -27,7 +27,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 pub use config::Job;
-pub use diagnostics::{Error, Pointer, Warning};
+pub use diagnostics::{Error, Warning};
+pub use pointer::Pointer;
 pub use write::{CrateFiles, WriteReport};
 
 /// What the generated crate is called, where its runtime lives, and what the user chose.

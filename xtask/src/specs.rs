@@ -23,7 +23,7 @@ pub fn documents() -> Result<Vec<(PathBuf, String)>, String> {
         .filter(|path| path.extension().is_some_and(|e| e == "yaml" || e == "yml" || e == "json"))
         .map(|path| {
             // The library's rule, as `apigen` names packages: `box.json` → `box-api`.
-            let name = apigen::config::package_name(&path.file_stem().unwrap_or_default().to_string_lossy(), "");
+            let name = apigen::model::package_name(&path.file_stem().unwrap_or_default().to_string_lossy(), "");
             (path, name)
         })
         .collect();

@@ -169,7 +169,7 @@ fn server_url(server: &ServerUrl) -> TokenStream {
 }
 
 fn crate_docs(api: &Api, options: &Options) -> String {
-    let krate = options.crate_name.replace('-', "_");
+    let krate = crate::model::crate_ident(&options.crate_name);
     let mut text = format!("Client for the {} (version {}).", api.title, api.version);
     if let Some(summary) = api.summary.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         text.push_str(&format!(" {}", inline(summary)));

@@ -60,7 +60,7 @@ pub fn emit(api: &Api, options: &Options) -> CrateTokens {
         ("src/types.rs".to_owned(), types::module(api, options)),
         ("src/apis.rs".to_owned(), operations::index(api, &errors)),
     ];
-    let krate = options.crate_name.replace('-', "_");
+    let krate = crate::model::crate_ident(&options.crate_name);
     for group in &api.groups {
         rust.push((format!("src/apis/{}.rs", group.module), operations::group(api, group, &errors, &krate)));
     }

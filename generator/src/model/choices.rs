@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-use super::names::{feature_name, RUST_KEYWORDS};
+use super::names::{feature_name, is_identifier, RUST_KEYWORDS};
 use crate::diagnostics::Error;
 use crate::resolve::{Resolved, ResolvedOperation};
 use crate::Selection;
@@ -204,13 +204,6 @@ fn method_identifier(name: &str) -> Result<(), String> {
         return Err("`new` is the API struct's constructor".into());
     }
     Ok(())
-}
-
-fn is_identifier(name: &str) -> bool {
-    let mut chars = name.chars();
-    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-        && name != "_"
 }
 
 /// Each extra derive must be a Rust path (`Hash`, `serde::Serialize`, `::schemars::JsonSchema`):

@@ -2,7 +2,7 @@
 //! all decided (names, merged `allOf`, boxing, features). Plain values with no behaviour beyond
 //! small queries; the [`Api`](super::Api) that holds them keeps its own invariants.
 
-use crate::diagnostics::Pointer;
+use crate::pointer::Pointer;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct ServerUrl {

@@ -24,7 +24,7 @@ mod types;
 pub use api::Api;
 pub use choices::{FULL_FEATURE, WEBHOOKS_FEATURE};
 pub use ir::*;
-pub use names::{field_name, method_name, type_name, RUST_KEYWORDS};
+pub use names::{crate_ident, field_name, is_identifier, method_name, package_name, type_name, RUST_KEYWORDS};
 
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};

@@ -64,6 +64,15 @@ fn not_reserved(name: String) -> String {
     }
 }
 
+/// Whether `name` is an ASCII Rust identifier (not `_`). Keywords pass: ask [`RUST_KEYWORDS`]
+/// too when one may not be used.
+pub fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && name != "_"
+}
+
 /// `io.k8s.api.apps.v1.Deployment` → `IoK8sApiAppsV1Deployment`, `secret-request` → `SecretRequest`.
 pub fn type_name(raw: &str) -> String {
     not_reserved(not_digit_first(words(raw).to_upper_camel_case(), "T"))
@@ -99,6 +108,37 @@ pub fn unique(base: String, taken: &mut std::collections::HashSet<String>, separ
         .map(|n| format!("{base}{separator}{n}"))
         .find(|candidate| taken.insert(candidate.clone()))
         .expect("an unbounded range always yields a free name")
+}
+
+/// The cargo package name for a document whose file is called `stem`, as a package that is
+/// `suffix` (`client`, `contract`; or nothing): `Pet Store.v2` and `client` → `pet-store-v2-client`.
+/// Every place that names a package after a file calls this, so that they all agree.
+///
+/// ASCII letters and digits are kept, in lower case, and every other character becomes `-`
+/// (none is left at either end). Cargo wants a name that starts with a letter, so `api-` goes in
+/// front of one that would not (`2024.yaml` → `api-2024-client`); and a name whose crate would be
+/// a Rust keyword gets `-api` after it (`box.json` → `box-api`), since `use box::…` cannot compile.
+pub fn package_name(stem: &str, suffix: &str) -> String {
+    let name: String =
+        stem.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+    let name = name.trim_matches('-');
+    let name = match name.chars().next() {
+        Some(c) if c.is_ascii_alphabetic() => name.to_owned(),
+        Some(_) => format!("api-{name}"),
+        None => "api".to_owned(),
+    };
+    let name = if suffix.is_empty() { name } else { format!("{name}-{suffix}") };
+    if RUST_KEYWORDS.contains(&crate_ident(&name).as_str()) {
+        format!("{name}-api")
+    } else {
+        name
+    }
+}
+
+/// The identifier Rust code names a package's library by: cargo's, `-` → `_`
+/// (`qovery-secrets` → `qovery_secrets`).
+pub fn crate_ident(package: &str) -> String {
+    package.replace('-', "_")
 }
 
 #[cfg(test)]
@@ -149,5 +189,17 @@ mod tests {
         assert_eq!(unique("A".into(), &mut taken, ""), "A");
         assert_eq!(unique("A".into(), &mut taken, ""), "A2");
         assert_eq!(unique("A".into(), &mut taken, ""), "A3");
+    }
+
+    #[test]
+    fn package_names_from_stems_and_their_crate_identifiers() {
+        assert_eq!(package_name("oai-petstore", ""), "oai-petstore");
+        assert_eq!(package_name("K8s_Apps.v1", ""), "k8s-apps-v1");
+        assert_eq!(package_name("box", ""), "box-api", "`box` is a reserved keyword");
+        assert_eq!(package_name("gen", ""), "gen-api", "`gen` is a 2024 keyword");
+        assert_eq!(package_name("box", "client"), "box-client");
+        assert_eq!(package_name("_pets_", "contract"), "pets-contract");
+        assert_eq!(package_name("2024", "features"), "api-2024-features");
+        assert_eq!(crate_ident("qovery-secrets"), "qovery_secrets");
     }
 }

@@ -10,10 +10,11 @@ use super::ir::{
 };
 use super::names::{field_name, method_name, type_name, unique};
 use super::types::{docs, TypeBuilder};
-use crate::diagnostics::{Error, Pointer, Warning};
+use crate::diagnostics::{Error, Warning};
 use crate::load::{
     ApiKeyIn, MediaType, Parameter, ParameterIn, SecurityRequirement, SecurityScheme as Scheme, StatusKey,
 };
+use crate::pointer::Pointer;
 use crate::resolve::{status_label, Located, Resolved, ResolvedOperation};
 
 /// Names an operation cannot give a parameter: the generated method uses them itself.

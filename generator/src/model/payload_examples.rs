@@ -11,8 +11,8 @@ use std::collections::HashSet;
 use serde_json::Value;
 
 use super::{Api, Payload, TypeKind, TypeRef};
-use crate::diagnostics::Pointer;
 use crate::load::{MediaType, Schema, SchemaId, StatusKey};
+use crate::pointer::Pointer;
 use crate::resolve::{Resolved, ResolvedOperation};
 
 /// Where an example is given.

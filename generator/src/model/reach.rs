@@ -6,7 +6,8 @@ use std::collections::{BTreeSet, HashMap};
 
 use super::choices::{Selected, FULL_FEATURE};
 use super::ir::{Group, Operation, Payload, TypeDef, TypeKind, TypeRef, Webhook};
-use crate::diagnostics::{Pointer, Warning};
+use crate::diagnostics::Warning;
+use crate::pointer::Pointer;
 
 /// The types an operation names: parameters, body, every success payload, error bodies.
 fn operation_roots(op: &Operation) -> Vec<TypeRef> {

@@ -399,8 +399,7 @@ impl<'r, 'd> Examples<'r, 'd> {
         if schema.properties.get(property).is_some_and(|&p| self.resolved.schema(p).enumeration.is_some()) {
             return None;
         }
-        let text = pointer.as_str();
-        text.strip_prefix("/components/schemas/").filter(|name| !name.contains('/')).map(str::to_owned)
+        pointer.component("schemas")
     }
 
     fn array(&mut self, schema: &Schema, depth: usize) -> Value {
@@ -641,7 +640,7 @@ mod tests {
     }
 
     fn schema_named(document: &Document, name: &str) -> SchemaId {
-        let pointer = crate::diagnostics::Pointer::root().join("components").join("schemas").join(name);
+        let pointer = crate::pointer::Pointer::root().join("components").join("schemas").join(name);
         document.schemas.at(&pointer).expect("schema exists")
     }
 

@@ -6,10 +6,11 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use super::keywords::is_annotation;
 use super::{TypeBuilder, Usage};
-use crate::diagnostics::{Error, Pointer};
+use crate::diagnostics::Error;
 use crate::load::{JsonType, Schema, SchemaId, SchemaOrBool};
 use crate::model::ir::{TypeKind, TypeRef};
 use crate::model::names::unique;
+use crate::pointer::Pointer;
 use crate::resolve::Resolved;
 
 /// What an object allows beyond its named properties: values of one schema, or anything.

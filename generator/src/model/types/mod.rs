@@ -31,12 +31,13 @@ use serde_json::Value;
 use self::chains::ReferenceChains;
 use self::naming::{component_names, name_from_pointer, ComponentNames};
 use self::text::constraints;
-use crate::diagnostics::{Error, Pointer, Warning};
+use crate::diagnostics::{Error, Warning};
 use crate::load::{JsonType, Schema, SchemaId, SchemaOrBool};
 use crate::model::cycles::box_recursive_fields;
 use crate::model::ir::{Constraint, TypeDef, TypeKind, TypeRef};
 use crate::model::names::unique;
 use crate::model::synthesize::Examples;
+use crate::pointer::Pointer;
 use crate::resolve::Resolved;
 use crate::DateTimeType;
 

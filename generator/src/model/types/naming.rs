@@ -4,11 +4,12 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use crate::diagnostics::{Error, Pointer};
+use crate::diagnostics::Error;
 use crate::load::{JsonType, SchemaId};
 use crate::model::choices;
 use crate::model::ir::TypeRef;
 use crate::model::names::{type_name, unique};
+use crate::pointer::Pointer;
 use crate::resolve::Resolved;
 
 /// Names generated code uses unqualified: a schema called `Option` gets `Option2`.
