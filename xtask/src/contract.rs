@@ -243,11 +243,12 @@ pub fn prepare(spec: &Path) -> Result<Prepared, String> {
     let runtime = apigen::RuntimeDependency::Path(root.join("runtime").to_string_lossy().into_owned());
     let options = apigen::Options { standalone: true, ..apigen::Options::new(name.clone(), runtime) };
     let err = |e: apigen::Error| format!("{}: {e}", spec.display());
-    let document = apigen::load::load(spec).map_err(err)?;
-    let resolved = apigen::resolve::resolve(&document).map_err(err)?;
-    let api = apigen::model::build(&resolved, &options).map_err(err)?;
-    let examples = apigen::model::payload_examples::collect(&api, &resolved);
-    let mut files = apigen::write::format(apigen::emit::emit(&api, &options), &options).map_err(err)?;
+    let (modelled, examples) = apigen::stages::Loaded::read(spec, &options)
+        .and_then(|loaded| loaded.model_with(|resolved, api| apigen::model::payload_examples::collect(api, resolved)))
+        .map_err(err)?;
+    // The test programs are written from the model after the crate is formatted.
+    let api = modelled.api().clone();
+    let mut files = modelled.emit().format().map_err(err)?.files;
     if let Some(manifest) = files.get_mut("Cargo.toml") {
         manifest.push_str(
             "\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"rt-multi-thread\", \"macros\"] }\n",
