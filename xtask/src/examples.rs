@@ -16,12 +16,15 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use apigen::model::payload_examples::PayloadExample;
 use apigen::model::{Api, TypeKind, TypeRef};
 use serde_json::Value;
 
 use crate::codegen::workspace_root;
-use crate::contract;
+use crate::test_crate::TestCrate;
+use collect::PayloadExample;
+
+mod collect;
+mod program;
 
 const USAGE: &str = "usage: cargo xtask examples (--spec PATH ... | --all) [--expect FILE] [--write-expected FILE] [--quiet | --verbose]";
 
@@ -208,24 +211,23 @@ fn compare_expected(path: &Path, rows: &[Row]) -> Result<Vec<String>, String> {
 fn check_document(spec: &Path, quiet: bool, verbose: bool) -> Result<Counts, String> {
     let root = workspace_root();
     let started = Instant::now();
-    let mut prepared = contract::prepare(spec)?;
+    let (mut prepared, examples) = TestCrate::generate(spec, |resolved, api| collect::collect(api, resolved))?;
     let name = spec.file_name().unwrap_or_default().to_string_lossy().into_owned();
-    if prepared.examples.is_empty() {
+    if examples.is_empty() {
         // Nothing to decode: the crate is not built.
         println!("{name}: no examples");
         return Ok(Counts::default());
     }
     // A form body's example is form text read as JSON: `"true"` for a boolean, one value for
     // a list. It is read as the form it is before it is decoded (and judged).
-    let inputs: Vec<PayloadExample> = prepared
-        .examples
+    let inputs: Vec<PayloadExample> = examples
         .iter()
         .map(|e| PayloadExample {
             value: if e.form { form_value(&prepared.api, &e.ty, &e.value) } else { e.value.clone() },
             ..e.clone()
         })
         .collect();
-    let (program, data) = apigen::emit::examples_test(&inputs, &prepared.options);
+    let (program, data) = program::program(&inputs, &prepared.options.crate_name)?;
     prepared.files.insert("tests/examples.rs".into(), program);
     prepared.files.insert("tests/examples.json".into(), data);
     prepared.write()?;
@@ -247,8 +249,8 @@ fn check_document(spec: &Path, quiet: bool, verbose: bool) -> Result<Counts, Str
     let text = std::fs::read_to_string(&out).map_err(|e| format!("{}: {e}", out.display()))?;
     let results: Vec<Value> =
         text.lines().map(serde_json::from_str).collect::<Result<_, _>>().map_err(|e| e.to_string())?;
-    if results.len() != prepared.examples.len() {
-        return Err(format!("{} results for {} examples", results.len(), prepared.examples.len()));
+    if results.len() != examples.len() {
+        return Err(format!("{} results for {} examples", results.len(), examples.len()));
     }
     let started = Instant::now();
     let mut validator = SchemaCheck::new(spec)?;
@@ -256,7 +258,7 @@ fn check_document(spec: &Path, quiet: bool, verbose: bool) -> Result<Counts, Str
     let mut faults: Vec<String> = Vec::new();
     let mut bugs: Vec<String> = Vec::new();
     let mut lost_members: BTreeMap<String, usize> = BTreeMap::new();
-    for ((example, input), result) in prepared.examples.iter().zip(&inputs).zip(&results) {
+    for ((example, input), result) in examples.iter().zip(&inputs).zip(&results) {
         let outcome = match (result.get("encoded"), result.get("error")) {
             (Some(encoded), _) if example.form => compare_form(&prepared.api, &mut validator, example, encoded),
             (Some(encoded), _) => compare(&prepared.api, &mut validator, example, encoded),
@@ -1016,11 +1018,11 @@ mod tests {
         let yaml = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /calls:\n    post:\n      requestBody:\n        content:\n          application/x-www-form-urlencoded:\n            schema:\n              type: object\n              properties:\n                Record: {type: boolean}\n                Price: {type: number}\n                Event: {type: array, items: {type: string}}\n            example: {Record: 'true', Price: '12.00', Event: ringing, Extra: x}\n      responses:\n        '204': {description: ok}\n";
         let path = std::env::temp_dir().join(format!("examples-form-{}.yaml", std::process::id()));
         std::fs::write(&path, yaml).unwrap();
-        let document = apigen::load::load(&path).unwrap();
-        let resolved = apigen::resolve::resolve(&document).unwrap();
         let options = apigen::Options::new("t", apigen::RuntimeDependency::Path("rt".into()));
-        let api = apigen::model::build(&resolved, &options).unwrap();
-        let examples = apigen::model::payload_examples::collect(&api, &resolved);
+        let (modelled, examples) = apigen::stages::Loaded::read(&path, &options)
+            .and_then(|loaded| loaded.model_with(|resolved, api| collect::collect(api, resolved)))
+            .unwrap();
+        let api = modelled.into_api();
         let [example] = examples.as_slice() else { panic!("{examples:?}") };
         assert!(example.form);
         let read = form_value(&api, &example.ty, &example.value);

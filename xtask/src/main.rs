@@ -10,6 +10,7 @@ mod fuzz;
 mod new_user;
 mod scale;
 mod specs;
+mod test_crate;
 mod unions;
 
 use std::process::ExitCode;

@@ -14,7 +14,7 @@ use crate::model::{Api, Group, Operation, Payload, TypeKind, TypeRef};
 const MAX_DEPTH: usize = 6;
 
 /// Statements that prepare the arguments, and the call of the operation on `client` (a future).
-pub(crate) fn example_call(api: &Api, group: &Group, op: &Operation, krate: &str) -> (Vec<String>, String) {
+pub fn example_call(api: &Api, group: &Group, op: &Operation, krate: &str) -> (Vec<String>, String) {
     let writer = Writer { api, krate };
     let mut lines = Vec::new();
     let mut args = Vec::new();

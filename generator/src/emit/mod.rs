@@ -5,8 +5,6 @@
 //! knows nothing of YAML: it reads only the model.
 
 mod client;
-mod conformance;
-mod contract;
 mod docs;
 mod examples;
 mod operation_docs;
@@ -20,8 +18,7 @@ use quote::quote;
 use crate::model::{Api, TypeRef};
 use crate::Options;
 
-pub use conformance::examples_test;
-pub use contract::contract_test;
+pub use examples::example_call;
 
 /// The generated crate before formatting: Rust files as tokens, the manifest as text.
 pub struct CrateTokens {
@@ -80,7 +77,7 @@ pub(crate) fn unaliased<'a>(api: &'a Api, ty: &'a TypeRef) -> &'a TypeRef {
 }
 
 /// How a type is written. `prefix` qualifies named types (`types::` outside the types module).
-pub(crate) fn rust_type(ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
+pub fn rust_type(ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
     match ty {
         TypeRef::Named(name) => {
             let name = ident(name);

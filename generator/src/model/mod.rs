@@ -7,12 +7,12 @@
 mod choices;
 mod names;
 mod operations;
-pub mod payload_examples;
 pub mod synthesize;
 mod types;
 
 pub use choices::{FULL_FEATURE, WEBHOOKS_FEATURE};
 pub use names::{field_name, method_name, type_name};
+pub use operations::is_json;
 
 use std::collections::{BTreeSet, HashMap};
 
