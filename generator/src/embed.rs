@@ -21,10 +21,14 @@
 //! `derive`), `serde_json`, `uuid` (with `serde`) and `chrono` (with `serde`) — the dependencies a
 //! generated crate's own `Cargo.toml` lists.
 
+// The example above is a whole build script, whose `fn main` is the point.
+#![allow(clippy::needless_doctest_main)]
+
 use std::path::{Path, PathBuf};
 
 use crate::config::{self, Overrides};
 use crate::diagnostics::Error;
+use crate::stages::Loaded;
 use crate::{Options, RuntimeDependency, Warning};
 
 /// What to generate and where the module goes.
@@ -107,14 +111,14 @@ impl Builder {
                 message: format!("`{}` is not a module path such as `crate::api`", self.mount.join("::")),
             });
         }
-        let (api, read) = crate::modelled(&self.spec, &self.options)?;
+        let modelled = Loaded::read(&self.spec, &self.options)?.model()?;
         let mut files = vec![self.spec.clone()];
-        files.extend(read);
-        let tokens = crate::emit::emit(&api, &self.options);
-        let crate_ident = crate::model::crate_ident(&self.options.crate_name);
-        let code = crate::write::format_module(tokens, &self.mount, &crate_ident)?;
+        files.extend(modelled.files_read());
+        let emitted = modelled.emit();
+        let warnings = emitted.warnings().to_vec();
+        let code = emitted.format_module(&self.mount)?;
         let name = self.mount.last().cloned().unwrap_or_default();
-        Ok(Module { code, file_name: format!("{name}.rs"), warnings: api.warnings, files })
+        Ok(Module { code, file_name: format!("{name}.rs"), warnings, files })
     }
 
     /// Generates into `$OUT_DIR/{name}.rs` (rewritten only when it changed), tells cargo to run

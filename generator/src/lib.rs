@@ -8,7 +8,8 @@
 //!      ──write──▶ formatted files on disk
 //! ```
 //!
-//! `model` knows nothing of `syn`; `emit` knows nothing of YAML. [`generate`] runs every stage
+//! `model` knows nothing of `syn`; `emit` knows nothing of YAML. [`stages`] is the one way to run
+//! them (a type per stage, each consuming the one before, timed); [`generate`] runs every stage
 //! in memory and [`write`] puts the result on disk.
 
 #[cfg(feature = "cli")]
@@ -21,14 +22,15 @@ pub mod load;
 pub mod model;
 mod pointer;
 pub mod resolve;
+pub mod stages;
 pub mod write;
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
 pub use config::Job;
 pub use diagnostics::{Error, Warning};
 pub use pointer::Pointer;
+pub use stages::{Generated, Timings};
 pub use write::{CrateFiles, WriteReport};
 
 /// What the generated crate is called, where its runtime lives, and what the user chose.
@@ -142,83 +144,14 @@ pub enum DateTimeType {
     String,
 }
 
-/// Time spent in each stage, for the codegen summary and benchmarks.
-#[derive(Clone, Debug, Default)]
-pub struct Timings {
-    pub load: Duration,
-    pub resolve: Duration,
-    pub model: Duration,
-    pub emit: Duration,
-    pub format: Duration,
-}
-
-/// A generated crate held in memory, plus what it took to make it.
-#[derive(Debug)]
-pub struct Generated {
-    pub files: CrateFiles,
-    pub operations: usize,
-    pub types: usize,
-    pub warnings: Vec<Warning>,
-    pub timings: Timings,
-}
-
-/// Runs load → resolve → model → emit → format for the document at `spec`, in memory.
+/// Runs load → resolve → model → emit → format for the document at `spec`, in memory (the
+/// [`stages`] one after another).
 pub fn generate(spec: &Path, options: &Options) -> Result<Generated, Error> {
-    let mut timings = Timings::default();
-
-    let started = Instant::now();
-    let document = load::load_with_overlays(spec, &options.overlays)?;
-    timings.load = started.elapsed();
-
-    let started = Instant::now();
-    let resolved = resolve::resolve(&document)?;
-    timings.resolve = started.elapsed();
-
-    let started = Instant::now();
-    let api = model::build(&resolved, options)?;
-    timings.model = started.elapsed();
-
-    let started = Instant::now();
-    let tokens = emit::emit(&api, options);
-    timings.emit = started.elapsed();
-
-    let warnings = located_warnings(&document, &api);
-    let (operations, types) = (api.operations.len(), api.types().len());
-    // Formatting holds the token streams and the text made from them: the document and the
-    // model are no longer needed, and on a large document they are a third of the peak.
-    drop(resolved);
-    drop(api);
-    drop(document);
-
-    let started = Instant::now();
-    let files = write::format(tokens, options)?;
-    timings.format = started.elapsed();
-
-    Ok(Generated { files, operations, types, warnings, timings })
+    stages::Loaded::read(spec, options)?.model()?.emit().format()
 }
 
 /// The document at `spec` read, resolved and modelled: what the generated crate would contain,
 /// before any Rust is written (for listings and tools).
 pub fn api(spec: &Path, options: &Options) -> Result<model::Api, Error> {
-    modelled(spec, options).map(|(api, _)| api)
-}
-
-/// [`api`], and every file read besides `spec` itself: those of a split document, then the
-/// overlays (what a build script reruns on).
-pub(crate) fn modelled(spec: &Path, options: &Options) -> Result<(model::Api, Vec<PathBuf>), Error> {
-    let document = load::load_with_overlays(spec, &options.overlays)?;
-    let resolved = resolve::resolve(&document)?;
-    let mut api = model::build(&resolved, options)?;
-    api.warnings = located_warnings(&document, &api);
-    let mut files: Vec<PathBuf> = document.sources.files().into_iter().map(Path::to_owned).collect();
-    files.extend(options.overlays.iter().cloned());
-    Ok((api, files))
-}
-
-/// Warnings about parts of a split document name the file each part came from.
-fn located_warnings(document: &load::Document, api: &model::Api) -> Vec<Warning> {
-    let mut warnings: Vec<Warning> =
-        api.warnings.iter().cloned().map(|w| document.sources.relocate_warning(w)).collect();
-    warnings.sort();
-    warnings
+    Ok(stages::Loaded::read(spec, options)?.model()?.into_api())
 }

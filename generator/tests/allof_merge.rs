@@ -4,12 +4,13 @@
 //! earlier one's properties. An `allOf` of annotations only is any value.
 
 use apigen::model::{Api, TypeKind, TypeRef};
+use apigen::stages::Loaded;
 use apigen::{Options, RuntimeDependency};
 
 fn model(yaml: &str) -> Api {
     let document = apigen::load::parse(std::path::Path::new("merge.yaml"), yaml).unwrap();
-    let resolved = apigen::resolve::resolve(&document).unwrap();
-    apigen::model::build(&resolved, &Options::new("t", RuntimeDependency::Path("rt".into()))).unwrap()
+    let options = Options::new("t", RuntimeDependency::Path("rt".into()));
+    Loaded::from_document(document, &options).model().unwrap().into_api()
 }
 
 fn fields(api: &Api, ty: &TypeRef) -> Vec<(String, TypeRef)> {

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use apigen::stages::Loaded;
 use apigen::{Options, RuntimeDependency};
 
 use crate::codegen::workspace_root;
@@ -106,9 +107,8 @@ fn bench_features(spec: &Path, tag: Option<&str>, out: &Path) -> Result<FeatureF
     let runtime = RuntimeDependency::Path(workspace_root().join("runtime").to_string_lossy().into_owned());
     let options = Options { standalone: true, tag_features: true, ..Options::new("bench-features-client", runtime) };
     let err = |e: apigen::Error| e.to_string();
-    let document = apigen::load::load(spec).map_err(err)?;
-    let resolved = apigen::resolve::resolve(&document).map_err(err)?;
-    let api = apigen::model::build(&resolved, &options).map_err(err)?;
+    let modelled = Loaded::read(spec, &options).and_then(Loaded::model).map_err(err)?;
+    let api = modelled.api();
     // What one feature compiles: the types it gates in, and those always compiled.
     fn compiled<'a>(
         api: &'a apigen::model::Api,
@@ -116,11 +116,11 @@ fn bench_features(spec: &Path, tag: Option<&str>, out: &Path) -> Result<FeatureF
     ) -> impl Iterator<Item = &'a apigen::model::TypeDef> + 'a {
         api.types().iter().filter(move |t| t.features.is_empty() || t.features.iter().any(|f| f == feature))
     }
-    let compiled_types = |feature: &str| compiled(&api, feature).count();
+    let compiled_types = |feature: &str| compiled(api, feature).count();
     // The cost of a type to the compiler grows with its fields and variants (each a piece of
     // serde's derived code), more than with the number of types.
     let weight = |feature: &str| -> usize {
-        compiled(&api, feature)
+        compiled(api, feature)
             .map(|t| {
                 1 + match &t.kind {
                     apigen::model::TypeKind::Struct(s) => s.fields.len(),
@@ -142,20 +142,15 @@ fn bench_features(spec: &Path, tag: Option<&str>, out: &Path) -> Result<FeatureF
             .cloned()
             .ok_or("the document has no tags, paths or webhooks to make features of")?,
     };
-    let files = apigen::write::format(apigen::emit::emit(&api, &options), &options).map_err(err)?;
+    let tag_operations = api.operations.iter().filter(|op| op.feature.as_deref() == Some(tag.as_str())).count();
+    let (tag_types, all_types) = (compiled_types(&tag), api.types().len());
+    let files = modelled.emit().format().map_err(err)?.files;
     let dir = out.join("apigen-features");
     let _ = std::fs::remove_dir_all(&dir);
     apigen::write::write(&files, &dir).map_err(err)?;
     let all = crate_only(&dir, &[])?;
     let one = crate_only(&dir, &["--no-default-features", "--features", &tag])?;
-    Ok(FeatureFigures {
-        tag_operations: api.operations.iter().filter(|op| op.feature.as_deref() == Some(tag.as_str())).count(),
-        tag_types: compiled_types(&tag),
-        all_types: api.types().len(),
-        tag,
-        all,
-        one,
-    })
+    Ok(FeatureFigures { tag, tag_operations, tag_types, all_types, all, one })
 }
 
 fn print_features(figures: &FeatureFigures) {

@@ -1,6 +1,9 @@
 //! `cargo xtask contract`: the generated client against the Prism mock server, an independent
 //! validator of requests and responses. Prism is installed from the npm registry into
-//! `target/prism` (once) and started on the document with request validation.
+//! `target/prism` (once) and started on the document with request validation. The program that
+//! calls every operation is written by [`program`].
+
+mod program;
 
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -8,6 +11,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::codegen::workspace_root;
+use crate::test_crate::TestCrate;
 
 const PRISM: &str = "@stoplight/prism-cli@5.16.0";
 const PORT: u16 = 4010;
@@ -207,70 +211,20 @@ fn outcome(stdout: &str) -> Outcome {
     outcome
 }
 
-/// A crate generated for a document under `target/contract/<name>-contract`, shared by
-/// `contract` and `examples` (the library compiles once for both), with what it was made from.
-pub struct Prepared {
-    pub dir: PathBuf,
-    pub options: apigen::Options,
-    pub api: apigen::model::Api,
-    /// The document's example payloads and the types that decode them.
-    pub examples: Vec<apigen::model::payload_examples::PayloadExample>,
-    /// The crate's files, `Cargo.toml` with the test dependencies; callers add their test
-    /// programs and then [`Prepared::write`].
-    pub files: apigen::CrateFiles,
-}
-
-impl Prepared {
-    /// Writes what changed (an unchanged library is not rebuilt).
-    pub fn write(&self) -> Result<(), String> {
-        apigen::write::write(&self.files, &self.dir).map_err(|e| e.to_string())?;
-        if let Ok(lock) = std::fs::read(workspace_root().join("Cargo.lock")) {
-            if std::fs::read(self.dir.join("Cargo.lock")).ok().as_ref() != Some(&lock) {
-                let _ = std::fs::write(self.dir.join("Cargo.lock"), lock);
-            }
-        }
-        Ok(())
-    }
-}
-
-/// Generates (in memory) the standalone crate for `spec`.
-pub fn prepare(spec: &Path) -> Result<Prepared, String> {
-    let root = workspace_root();
-    let stem = spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let name: String =
-        stem.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
-    let name = format!("{}-contract", name.trim_matches('-'));
-    let runtime = apigen::RuntimeDependency::Path(root.join("runtime").to_string_lossy().into_owned());
-    let options = apigen::Options { standalone: true, ..apigen::Options::new(name.clone(), runtime) };
-    let err = |e: apigen::Error| format!("{}: {e}", spec.display());
-    let document = apigen::load::load(spec).map_err(err)?;
-    let resolved = apigen::resolve::resolve(&document).map_err(err)?;
-    let api = apigen::model::build(&resolved, &options).map_err(err)?;
-    let examples = apigen::model::payload_examples::collect(&api, &resolved);
-    let mut files = apigen::write::format(apigen::emit::emit(&api, &options), &options).map_err(err)?;
-    if let Some(manifest) = files.get_mut("Cargo.toml") {
-        manifest.push_str(
-            "\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"rt-multi-thread\", \"macros\"] }\n",
-        );
-    }
-    let dir = root.join("target/contract").join(&name);
-    Ok(Prepared { dir, options, api, examples, files })
-}
-
 /// Generates a standalone crate for `spec` under `target/contract/` with `tests/contract.rs`;
 /// with the number of operations it calls.
 fn generate_with_contract(spec: &Path) -> Result<(PathBuf, usize), String> {
-    let mut prepared = prepare(spec)?;
-    let test = apigen::emit::contract_test(&prepared.api, &prepared.options);
-    prepared.files.insert("tests/contract.rs".into(), test);
-    prepared.write()?;
-    let operations = prepared.api.operations.len();
+    let (mut test_crate, ()) = TestCrate::generate(spec, |_, _| ())?;
+    let program = program::program(&test_crate.api, &test_crate.options.crate_name)?;
+    test_crate.files.insert("tests/contract.rs".into(), program);
+    test_crate.write()?;
+    let operations = test_crate.api.operations.len();
     println!(
         "{}: {operations} operations; contract test in {}",
         spec.display(),
-        prepared.dir.join("tests/contract.rs").display()
+        test_crate.dir.join("tests/contract.rs").display()
     );
-    Ok((prepared.dir, operations))
+    Ok((test_crate.dir, operations))
 }
 
 fn install(dir: &Path) -> Result<(), String> {

@@ -51,9 +51,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let args = parse(args)?;
     let root = workspace_root();
     let stem = args.spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let name: String =
-        stem.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
-    let name = format!("{}-features", name.trim_matches('-'));
+    let name = apigen::model::package_name(&stem, "features");
     let options = Options {
         standalone: true,
         tag_features: true,

@@ -10,6 +10,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use apigen::stages::Loaded;
 use apigen::{Error, Options, RuntimeDependency};
 use serde_json::Value;
 
@@ -135,7 +136,6 @@ fn located(error: &Error) -> bool {
 pub fn one(seeds: &[(PathBuf, Value)], seed: u64) -> Result<(), Error> {
     let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
     let (path, base) = &seeds[rng.below(seeds.len())];
-    let options = Options { standalone: true, ..Options::new("fuzzed", RuntimeDependency::Path("../runtime".into())) };
     let document = if rng.below(10) == 0 {
         // Raw noise on the text: the parser's turn.
         let mut text = serde_yaml::to_string(base).unwrap_or_default().into_bytes();
@@ -155,11 +155,7 @@ pub fn one(seeds: &[(PathBuf, Value)], seed: u64) -> Result<(), Error> {
         }
         apigen::load::from_value(path, value)?
     };
-    let resolved = apigen::resolve::resolve(&document)?;
-    let api = apigen::model::build(&resolved, &options)?;
-    let tokens = apigen::emit::emit(&api, &options);
-    apigen::write::format(tokens, &options)?;
-    Ok(())
+    through_the_rest(document)
 }
 
 /// A seed document with a random overlay applied, then every stage.
@@ -182,7 +178,7 @@ pub fn one_overlaid(seeds: &[(PathBuf, Value)], seed: u64) -> Result<(), Error> 
     }
     apigen::load::apply_overlay(Path::new("fuzzed-overlay.yaml"), &overlay, &mut document)?;
     let document = apigen::load::from_value(path, document)?;
-    through_the_rest(&document)
+    through_the_rest(document)
 }
 
 fn random_action(document: &Value, pointers: &[String], rng: &mut Rng) -> Value {
@@ -297,8 +293,8 @@ impl Split {
             };
             let _ = std::fs::write(&path, text);
         }
-        let document = apigen::load::load(&self.dir.join("openapi.yaml"))?;
-        through_the_rest(&document)
+        Loaded::read(&self.dir.join("openapi.yaml"), &options())?.model()?.emit().format()?;
+        Ok(())
     }
 
     /// A reference written in `from` to a place (existing or not) in another file, or to no file.
@@ -323,12 +319,14 @@ impl Drop for Split {
     }
 }
 
-fn through_the_rest(document: &apigen::load::Document) -> Result<(), Error> {
-    let options = Options { standalone: true, ..Options::new("fuzzed", RuntimeDependency::Path("../runtime".into())) };
-    let resolved = apigen::resolve::resolve(document)?;
-    let api = apigen::model::build(&resolved, &options)?;
-    let tokens = apigen::emit::emit(&api, &options);
-    apigen::write::format(tokens, &options)?;
+/// The fuzzer makes no choices: default options.
+fn options() -> Options {
+    Options { standalone: true, ..Options::new("fuzzed", RuntimeDependency::Path("../runtime".into())) }
+}
+
+/// The stages after loading, on a document the fuzzer loaded (and changed) itself.
+fn through_the_rest(document: apigen::load::Document) -> Result<(), Error> {
+    Loaded::from_document(document, &options()).model()?.emit().format()?;
     Ok(())
 }
 

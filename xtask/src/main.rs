@@ -11,6 +11,7 @@ mod layers;
 mod new_user;
 mod scale;
 mod specs;
+mod test_crate;
 mod unions;
 
 use std::process::ExitCode;

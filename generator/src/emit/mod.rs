@@ -8,7 +8,7 @@
 //! imports one that imports it back.
 //!
 //! 1. `docs` (document text made safe for rustdoc) and `rust` (identifiers, types and `cfg`
-//!    gates as Rust writes them; `ident` itself is still defined here, and `rust` passes it on).
+//!    gates as Rust writes them).
 //! 2. `types` (`types.rs`), `webhooks` (`webhooks.rs`), `auth` (`auth.rs`), `manifest`
 //!    (`Cargo.toml`), `error_tables` (the error statuses the operations share), and `signature`:
 //!    an operation's method signature (its arguments, the options struct, the outcome enum, the
@@ -18,12 +18,11 @@
 //! 4. `operation_docs`: a method's rustdoc, its example included.
 //! 5. `operations` (`apis.rs`, `apis/<tag>.rs`) and `client` (`lib.rs`), which [`emit`] calls.
 //!
-//! `contract` and `conformance` write test programs for xtask commands, and are to move there.
+//! [`example_call`] and [`rust_type`] are public for xtask's test programs (the contract and
+//! the example conformance programs), which call every operation and name every type.
 
 mod auth;
 mod client;
-mod conformance;
-mod contract;
 mod docs;
 mod error_tables;
 mod examples;
@@ -36,14 +35,13 @@ mod signature;
 mod types;
 mod webhooks;
 
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::TokenStream;
 
 use crate::model::Api;
 use crate::Options;
 
-pub use conformance::examples_test;
-pub use contract::contract_test;
 pub use examples::example_call;
+pub use rust::rust_type;
 
 /// The generated crate before formatting: Rust files as tokens, the manifest as text.
 pub struct CrateTokens {
@@ -68,13 +66,4 @@ pub fn emit(api: &Api, options: &Options) -> CrateTokens {
         rust.push(("src/webhooks.rs".to_owned(), webhooks::module(api)));
     }
     CrateTokens { rust, manifest: manifest::manifest(api, options) }
-}
-
-/// An identifier; keywords become raw identifiers (`r#type`).
-pub(crate) fn ident(name: &str) -> Ident {
-    if crate::model::RUST_KEYWORDS.contains(&name) {
-        Ident::new_raw(name, Span::call_site())
-    } else {
-        Ident::new(name, Span::call_site())
-    }
 }

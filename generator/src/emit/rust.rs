@@ -2,14 +2,19 @@
 //! text for docs and example source) and `#[cfg(feature = …)]` gates. The bottom layer of the
 //! emitters, with `docs`: it knows no operation, type definition or file.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::model::TypeRef;
+use crate::model::{TypeRef, RUST_KEYWORDS};
 
-// `ident` and its keyword list live in `emit/mod.rs`. The emitters take it from here, so that
-// none of them imports the module that declares them all, and moving it changes this line only.
-pub(super) use super::ident;
+/// An identifier; keywords become raw identifiers (`r#type`).
+pub(super) fn ident(name: &str) -> Ident {
+    if RUST_KEYWORDS.contains(&name) {
+        Ident::new_raw(name, Span::call_site())
+    } else {
+        Ident::new(name, Span::call_site())
+    }
+}
 
 /// `#[cfg(…)]` compiling an item when any of `features` is on; nothing when the list is empty
 /// (the item always compiles).
@@ -22,7 +27,7 @@ pub(super) fn cfg(features: &[String]) -> TokenStream {
 }
 
 /// How a type is written. `prefix` qualifies named types (`types::` outside the types module).
-pub(super) fn rust_type(ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
+pub fn rust_type(ty: &TypeRef, prefix: &TokenStream) -> TokenStream {
     match ty {
         TypeRef::Named(name) => {
             let name = ident(name);

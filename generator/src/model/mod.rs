@@ -14,7 +14,6 @@ mod cycles;
 mod ir;
 mod names;
 mod operations;
-pub mod payload_examples;
 mod reach;
 pub mod synthesize;
 #[cfg(test)]
@@ -25,6 +24,7 @@ pub use api::Api;
 pub use choices::{FULL_FEATURE, WEBHOOKS_FEATURE};
 pub use ir::*;
 pub use names::{crate_ident, field_name, is_identifier, method_name, package_name, type_name, RUST_KEYWORDS};
+pub use operations::is_json;
 
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};

@@ -4,16 +4,16 @@
 //! type's `example`/`examples`, `components/examples` they refer to, and its schema's own).
 //!
 //! `cargo xtask examples` decodes each into its type and encodes it again: what a document shows
-//! is what the client must read and send back unchanged.
+//! is what the client must read and send back unchanged. Only the media type the client decodes
+//! counts: a request body's (the model names it), and a response's JSON one.
 
 use std::collections::HashSet;
 
+use apigen::load::{MediaType, RequestBody, Schema, SchemaId, StatusKey};
+use apigen::model::{Api, Body, Operation, Payload, TypeKind, TypeRef};
+use apigen::resolve::{Resolved, ResolvedOperation};
+use apigen::Pointer;
 use serde_json::Value;
-
-use super::{Api, Payload, TypeKind, TypeRef};
-use crate::load::{MediaType, Schema, SchemaId, StatusKey};
-use crate::pointer::Pointer;
-use crate::resolve::{Resolved, ResolvedOperation};
 
 /// Where an example is given.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -90,11 +90,7 @@ pub fn collect(api: &Api, resolved: &Resolved<'_>) -> Vec<PayloadExample> {
             continue;
         }
         if let (Some(body), Some(located)) = (&model.body, &op.request_body) {
-            if let Some((_, media)) = super::operations::choose_media(&located.value.content) {
-                out.form = matches!(body.payload, Payload::Form(_));
-                out.media(media, Place::Request, request_type(&body.payload));
-                out.form = false;
-            }
+            out.request(body, located.value);
         }
         for (response, ty) in responses(op, model) {
             if let Some(ty) = ty {
@@ -104,11 +100,7 @@ pub fn collect(api: &Api, resolved: &Resolved<'_>) -> Vec<PayloadExample> {
     }
     for (hook, model) in resolved.webhooks.iter().zip(&api.webhooks) {
         if let (Some(body), Some(located)) = (&model.body, &hook.request_body) {
-            if let Some((_, media)) = super::operations::choose_media(&located.value.content) {
-                out.form = matches!(body.payload, Payload::Form(_));
-                out.media(media, Place::Request, request_type(&body.payload));
-                out.form = false;
-            }
+            out.request(body, located.value);
         }
     }
     out.found
@@ -147,6 +139,15 @@ impl Collector<'_, '_> {
         }
     }
 
+    /// A request body's examples, from the media type the client sends (the model's choice).
+    fn request(&mut self, body: &Body, request: &RequestBody) {
+        if let Some(media) = request.content.get(&body.content_type) {
+            self.form = matches!(body.payload, Payload::Form(_));
+            self.media(media, Place::Request, request_type(&body.payload));
+            self.form = false;
+        }
+    }
+
     fn media(&mut self, media: &MediaType, place: Place, ty: Option<&TypeRef>) {
         let (Some(ty), Some(schema)) = (ty, media.schema) else { return };
         let schema_pointer = self.resolved.schema(schema).pointer.clone();
@@ -168,17 +169,15 @@ fn request_type(payload: &Payload) -> Option<&TypeRef> {
 
 /// Each response's chosen media type (the one the client decodes) with the type it decodes it
 /// into, when that is JSON.
-fn responses<'a>(
-    op: &'a ResolvedOperation<'_>,
-    model: &'a super::Operation,
-) -> Vec<(&'a MediaType, Option<&'a TypeRef>)> {
+fn responses<'a>(op: &'a ResolvedOperation<'_>, model: &'a Operation) -> Vec<(&'a MediaType, Option<&'a TypeRef>)> {
     let has_success = op.responses.iter().any(|r| is_success(r.status));
     let mut found = Vec::new();
     for response in &op.responses {
-        let Some((content_type, media)) = super::operations::choose_media(&response.response.content) else { continue };
-        if !super::operations::is_json(content_type) {
+        // The client decodes JSON when a response offers it, and its examples are JSON values:
+        // the first JSON media type, or none.
+        let Some((_, media)) = response.response.content.iter().find(|(ct, _)| apigen::model::is_json(ct)) else {
             continue;
-        }
+        };
         let ty = if is_success(response.status) || (!has_success && response.status == StatusKey::Default) {
             let payload = match response.status {
                 StatusKey::Code(code) if !model.success.outcomes.is_empty() => {
@@ -233,14 +232,14 @@ fn property_schema(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Options, RuntimeDependency};
+    use apigen::stages::Loaded;
+    use apigen::{Options, RuntimeDependency};
 
     fn examples(yaml: &str) -> Vec<PayloadExample> {
-        let document = crate::load::parse(std::path::Path::new("t.yaml"), yaml).unwrap();
-        let resolved = crate::resolve::resolve(&document).unwrap();
+        let document = apigen::load::parse(std::path::Path::new("t.yaml"), yaml).unwrap();
         let options = Options::new("t", RuntimeDependency::Path("rt".into()));
-        let api = super::super::build(&resolved, &options).unwrap();
-        collect(&api, &resolved)
+        let (_, examples) = Loaded::from_document(document, &options).model_with(|r, api| collect(api, r)).unwrap();
+        examples
     }
 
     #[test]
