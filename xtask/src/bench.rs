@@ -44,6 +44,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     match args.first().map(String::as_str) {
         Some("--scale") => return crate::scale::run(&args[1..]),
         Some("--unions") => return crate::unions::run(&args[1..]),
+        Some("--against") => return crate::against::run(args),
         _ => {}
     }
     let mut spec = workspace_root().join("../shared/specs/qovery.yaml");

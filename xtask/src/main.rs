@@ -1,6 +1,7 @@
 //! Project tasks: `cargo xtask codegen [--check] [--spec PATH --out DIR [--name CRATE]]`, and the
 //! checks and measurements listed in [`USAGE`].
 
+mod against;
 mod bench;
 mod codegen;
 mod contract;
@@ -51,6 +52,9 @@ const USAGE: &str = "usage:
   cargo xtask bench --scale [--sizes 1000,4000,16000]
                                       generation time by stage and peak memory on synthetic
                                       documents (reference cycles, chains, alias chains)
+  cargo xtask bench --against BIN [--spec PATH]... [--runs N]
+                                      generation time of another apigen binary (an earlier
+                                      build) and of this checkout's, alternating, in one run
   cargo xtask bench --unions [--test]
                                       criterion: 1,000 Qovery jobs (a oneOf) decoded by the
                                       generated client and by hand-written serde(tag)";
