@@ -10,6 +10,8 @@ use std::borrow::Cow;
 use std::fmt;
 use std::path::Path;
 
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+
 /// A JSON pointer (RFC 6901) into the document, built as the generator walks it.
 ///
 /// A pointer is into the document the pipeline reads unless it names a file of its own: a
@@ -64,6 +66,14 @@ impl Pointer {
     /// `%25`); everything else is written as it is, so that the text stays readable.
     pub fn to_ref(&self) -> String {
         format!("#{}", self.0.replace('%', "%25"))
+    }
+
+    /// This pointer as the text of a local `$ref` that a strict URI parser accepts (the
+    /// `jsonschema` crate's): `#` and the pointer with everything a URI fragment may not hold
+    /// percent-encoded (`{`, space, `%`, non-ASCII…), so `/paths/~1a~1{id}` is written
+    /// `#/paths/~1a~1%7Bid%7D`. [`Pointer::from_ref`] reads it back to this pointer.
+    pub fn to_uri_ref(&self) -> String {
+        format!("#{}", utf8_percent_encode(&self.0, FRAGMENT))
     }
 
     /// This pointer with one more segment, escaped as RFC 6901 wants (`/` → `~1`, `~` → `~0`).
@@ -159,6 +169,29 @@ impl fmt::Display for Pointer {
     }
 }
 
+/// The bytes a URI fragment (RFC 3986, section 3.5) holds percent-encoded: all but `pchar`
+/// (unreserved, sub-delims, `:` and `@`), `/` and `?`.
+const FRAGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'!')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b'*')
+    .remove(b'+')
+    .remove(b',')
+    .remove(b';')
+    .remove(b'=')
+    .remove(b':')
+    .remove(b'@')
+    .remove(b'/')
+    .remove(b'?');
+
 /// Percent-decoded URI text (RFC 3986, section 2.1): `my%20pet.yaml` → `my pet.yaml`. `None` when
 /// a `%` is not followed by two hex digits (`%zz`, `%2` at the end) or the bytes are not UTF-8:
 /// such a reference is malformed, and guessing what it meant would name the wrong thing.
@@ -206,6 +239,15 @@ mod tests {
         let p = Pointer::from_segments(["components", "schemas", "100%"]);
         assert_eq!(p.to_ref(), "#/components/schemas/100%25");
         assert_eq!(Pointer::from_ref(&p.to_ref()), Some(p));
+    }
+
+    #[test]
+    fn uri_refs_encode_what_a_fragment_may_not_hold_and_read_back() {
+        let p = Pointer::from_segments(["paths", "/a/{id} x", "100%", "café", "a~b", "k=v;q?"]);
+        let uri = p.to_uri_ref();
+        assert_eq!(uri, "#/paths/~1a~1%7Bid%7D%20x/100%25/caf%C3%A9/a~0b/k=v;q?");
+        assert_eq!(Pointer::from_ref(&uri), Some(p));
+        assert_eq!(Pointer::root().to_uri_ref(), "#");
     }
 
     #[test]

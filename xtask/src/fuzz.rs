@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use apigen::stages::Loaded;
-use apigen::{Error, Options, RuntimeDependency};
+use apigen::{Error, Options, Pointer, RuntimeDependency};
 use serde_json::Value;
 
 use crate::codegen::workspace_root;
@@ -181,14 +181,13 @@ pub fn one_overlaid(seeds: &[(PathBuf, Value)], seed: u64) -> Result<(), Error> 
     through_the_rest(document)
 }
 
-fn random_action(document: &Value, pointers: &[String], rng: &mut Rng) -> Value {
+fn random_action(document: &Value, pointers: &[Pointer], rng: &mut Rng) -> Value {
     // A path to a node that exists, or one of a few shapes RFC 9535 allows (and one it does not).
     let target = match rng.below(3) {
         0 => {
             let pointer = &pointers[rng.below(pointers.len())];
             let mut path = String::from("$");
-            for step in pointer.split('/').skip(1) {
-                let step = step.replace("~1", "/").replace("~0", "~");
+            for step in pointer.segments() {
                 match step.parse::<usize>() {
                     Ok(index) => path.push_str(&format!("[{index}]")),
                     Err(_) => path.push_str(&format!("[{}]", Value::from(step))),
@@ -215,7 +214,7 @@ fn random_action(document: &Value, pointers: &[String], rng: &mut Rng) -> Value 
         ][rng.below(15)]
         .to_owned(),
     };
-    let value = document.pointer(&pointers[rng.below(pointers.len())]).cloned().unwrap_or(Value::Null);
+    let value = document.pointer(pointers[rng.below(pointers.len())].as_str()).cloned().unwrap_or(Value::Null);
     match rng.below(5) {
         0 => serde_json::json!({"target": target, "remove": true}),
         1 => {
@@ -276,7 +275,7 @@ impl Split {
                         mutate(&mut value, &pointers, &mut rng);
                     } else {
                         let reference = self.reference_from(relative, &mut rng);
-                        if let Some(slot) = value.pointer_mut(&pointers[rng.below(pointers.len())]) {
+                        if let Some(slot) = value.pointer_mut(pointers[rng.below(pointers.len())].as_str()) {
                             *slot = serde_json::json!({ "$ref": reference });
                         }
                     }
@@ -308,7 +307,7 @@ impl Split {
             1 => format!("{up}{}#/no/such/place", to.display()),
             2 => format!("https://x.test/{}", to.display()),
             3 => format!("{up}{}#anchor", to.display()),
-            _ => format!("{up}{}#{pointer}", to.display()),
+            _ => format!("{up}{}{}", to.display(), pointer.to_ref()),
         }
     }
 }
@@ -330,34 +329,35 @@ fn through_the_rest(document: apigen::load::Document) -> Result<(), Error> {
     Ok(())
 }
 
-fn all_pointers(value: &Value) -> Vec<String> {
-    fn walk(value: &Value, at: String, out: &mut Vec<String>) {
+/// The pointer of every node of `value`, the root first, in document order.
+fn all_pointers(value: &Value) -> Vec<Pointer> {
+    fn walk(value: &Value, at: Pointer, out: &mut Vec<Pointer>) {
         out.push(at.clone());
         match value {
             Value::Object(map) => {
                 for (key, child) in map {
-                    walk(child, format!("{at}/{}", key.replace('~', "~0").replace('/', "~1")), out);
+                    walk(child, at.join(key), out);
                 }
             }
             Value::Array(items) => {
                 for (i, child) in items.iter().enumerate() {
-                    walk(child, format!("{at}/{i}"), out);
+                    walk(child, at.join(i), out);
                 }
             }
             _ => {}
         }
     }
     let mut out = Vec::new();
-    walk(value, String::new(), &mut out);
+    walk(value, Pointer::root(), &mut out);
     out
 }
 
-fn mutate(value: &mut Value, pointers: &[String], rng: &mut Rng) {
+fn mutate(value: &mut Value, pointers: &[Pointer], rng: &mut Rng) {
     let target = &pointers[rng.below(pointers.len())];
     let replacement = match rng.below(11) {
         // JSON Schema 2020-12 as 3.1 documents write it, with references to anywhere.
         9 => {
-            let elsewhere = format!("#{}", pointers[rng.below(pointers.len())]);
+            let elsewhere = pointers[rng.below(pointers.len())].to_ref();
             match rng.below(10) {
                 0 => serde_json::json!({"type": ["string", "null"]}),
                 1 => serde_json::json!({"type": ["integer", "string", "object"], "properties": {"a": {}}}),
@@ -392,14 +392,14 @@ fn mutate(value: &mut Value, pointers: &[String], rng: &mut Rng) {
         3 => Value::Bool(rng.below(2) == 0),
         4 => Value::Array(Vec::new()),
         5 => serde_json::json!({}),
-        6 => serde_json::json!({"$ref": format!("#{}", pointers[rng.below(pointers.len())])}),
-        7 => value.pointer(&pointers[rng.below(pointers.len())]).cloned().unwrap_or(Value::Null),
+        6 => serde_json::json!({"$ref": pointers[rng.below(pointers.len())].to_ref()}),
+        7 => value.pointer(pointers[rng.below(pointers.len())].as_str()).cloned().unwrap_or(Value::Null),
         _ => {
             // Drop the key or element.
-            if let Some((parent, last)) = target.rsplit_once('/') {
-                match value.pointer_mut(parent) {
+            if let (Some(parent), Some(last)) = (target.parent(), target.last()) {
+                match value.pointer_mut(parent.as_str()) {
                     Some(Value::Object(map)) => {
-                        map.shift_remove(&last.replace("~1", "/").replace("~0", "~"));
+                        map.shift_remove(&last);
                     }
                     Some(Value::Array(items)) => {
                         if let Ok(i) = last.parse::<usize>() {
@@ -414,7 +414,7 @@ fn mutate(value: &mut Value, pointers: &[String], rng: &mut Rng) {
             return;
         }
     };
-    if let Some(slot) = value.pointer_mut(target) {
+    if let Some(slot) = value.pointer_mut(target.as_str()) {
         *slot = replacement;
     }
 }

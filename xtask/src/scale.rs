@@ -14,6 +14,7 @@
 use std::path::PathBuf;
 use std::process::Command;
 
+use apigen::Pointer;
 use serde_json::{json, Map, Value};
 
 use crate::bench::peak_rss_kib;
@@ -117,7 +118,7 @@ pub fn document(shape: &str, size: usize) -> Result<Value, String> {
         let schema = match shape {
             "cycle" => object(Some((i + 1) % size)),
             "chains" => object(((i + 1) % 8 != 0 && i + 1 < size).then_some(i + 1)),
-            "aliases" if i + 1 < size => json!({ "$ref": format!("#/components/schemas/Schema{}", i + 1) }),
+            "aliases" if i + 1 < size => json!({ "$ref": schema_ref(i + 1) }),
             "aliases" => object(None),
             other => return Err(format!("unknown shape `{other}` (cycle, chains, aliases)")),
         };
@@ -132,7 +133,7 @@ pub fn document(shape: &str, size: usize) -> Result<Value, String> {
                     "responses": {
                         "200": {
                             "description": "The resource",
-                            "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/Schema{i}") } } }
+                            "content": { "application/json": { "schema": { "$ref": schema_ref(i) } } }
                         },
                         "404": { "description": "Not found" }
                     }
@@ -148,6 +149,11 @@ pub fn document(shape: &str, size: usize) -> Result<Value, String> {
     }))
 }
 
+/// The `$ref` to schema `i` (`#/components/schemas/Schema{i}`).
+fn schema_ref(i: usize) -> String {
+    Pointer::from_segments(["components", "schemas"]).join(format_args!("Schema{i}")).to_ref()
+}
+
 fn object(next: Option<usize>) -> Value {
     let mut properties = json!({
         "id": { "type": "string", "format": "uuid" },
@@ -155,7 +161,7 @@ fn object(next: Option<usize>) -> Value {
         "count": { "type": "integer", "format": "int64" },
     });
     if let Some(next) = next {
-        properties["next"] = json!({ "$ref": format!("#/components/schemas/Schema{next}") });
+        properties["next"] = json!({ "$ref": schema_ref(next) });
     }
     json!({ "type": "object", "required": ["id"], "properties": properties })
 }

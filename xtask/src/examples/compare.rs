@@ -4,6 +4,7 @@
 //! schema both, through unions to the variants that can hold the value.
 
 use apigen::model::{Api, TypeKind, TypeRef};
+use apigen::Pointer;
 use serde_json::Value;
 
 use super::collect::PayloadExample;
@@ -17,7 +18,7 @@ pub enum Outcome {
     /// (`.000Z` → `Z`).
     Respelled,
     /// Equal but for members its type does not know (the paths of the members lost).
-    LostUnknown(Vec<String>),
+    LostUnknown(Vec<Pointer>),
     NotDecoded(String),
     /// Decoded, but what came back differs otherwise.
     Changed(Vec<String>),
@@ -89,6 +90,8 @@ pub fn compare_form(api: &Api, schemas: &mut SchemaCheck, example: &PayloadExamp
     want.sort_by(|a, b| a.0.cmp(&b.0));
     got.sort_by(|a, b| a.0.cmp(&b.0));
     let same = |a: &str, b: &str| a == b || matches!((a.parse::<f64>(), b.parse::<f64>()), (Ok(x), Ok(y)) if x == y);
+    // A pair's place is its name as a member of the object the example is.
+    let at = |name: &str| Pointer::root().join(name);
     let mut lost = Vec::new();
     let mut other = Vec::new();
     let (mut i, mut j) = (0, 0);
@@ -96,23 +99,23 @@ pub fn compare_form(api: &Api, schemas: &mut SchemaCheck, example: &PayloadExamp
         match (want.get(i), got.get(j)) {
             (Some(w), Some(g)) if w.0 == g.0 => {
                 if !same(&w.1, &g.1) {
-                    other.push(format!("/{}: {:?} became {:?}", w.0, w.1, g.1));
+                    other.push(format!("{}: {:?} became {:?}", at(&w.0).as_str(), w.1, g.1));
                 }
                 i += 1;
                 j += 1;
             }
             (Some(w), g) if g.is_none_or(|g| w.0 < g.0) => {
                 if knows_member(api, schemas, &example.ty, original, &[], &w.0) {
-                    other.push(format!("/{}: lost, although the type declares it", w.0));
+                    other.push(format!("{}: lost, although the type declares it", at(&w.0).as_str()));
                 } else if schemas.declares(&example.schema, original, &[], &w.0) {
-                    other.push(format!("/{}: lost: the schema declares it, the type does not", w.0));
+                    other.push(format!("{}: lost: the schema declares it, the type does not", at(&w.0).as_str()));
                 } else {
-                    lost.push(format!("/{}", w.0));
+                    lost.push(at(&w.0));
                 }
                 i += 1;
             }
             (_, Some(g)) => {
-                other.push(format!("/{}: added ({:?})", g.0, g.1));
+                other.push(format!("{}: added ({:?})", at(&g.0).as_str(), g.1));
                 j += 1;
             }
             _ => break,
@@ -128,7 +131,7 @@ pub fn compare_form(api: &Api, schemas: &mut SchemaCheck, example: &PayloadExamp
 /// The example against what came back, with the members lost judged against the type.
 pub fn compare(api: &Api, schemas: &mut SchemaCheck, example: &PayloadExample, encoded: &Value) -> Outcome {
     let mut diffs = Vec::new();
-    differences(&example.value, encoded, "", &mut diffs);
+    differences(&example.value, encoded, &Pointer::root(), &mut diffs);
     if diffs.is_empty() {
         return Outcome::Exact;
     }
@@ -138,12 +141,13 @@ pub fn compare(api: &Api, schemas: &mut SchemaCheck, example: &PayloadExample, e
         match diff {
             Diff::Respelled => {}
             Diff::Lost(path) => {
-                let (container, member) = path.rsplit_once('/').unwrap_or(("", &path));
-                let segments: Vec<&str> = container.split('/').skip(1).collect();
-                if knows_member(api, schemas, &example.ty, &example.value, &segments, member) {
-                    other.push(format!("{path}: lost, although the type declares it"));
-                } else if schemas.declares(&example.schema, &example.value, &segments, member) {
-                    other.push(format!("{path}: lost: the schema declares it, the type does not"));
+                // A member's path: never the root.
+                let (Some(container), Some(member)) = (path.parent(), path.last()) else { continue };
+                let segments: Vec<String> = container.segments().collect();
+                if knows_member(api, schemas, &example.ty, &example.value, &segments, &member) {
+                    other.push(format!("{}: lost, although the type declares it", path.as_str()));
+                } else if schemas.declares(&example.schema, &example.value, &segments, &member) {
+                    other.push(format!("{}: lost: the schema declares it, the type does not", path.as_str()));
                 } else {
                     lost.push(path);
                 }
@@ -162,17 +166,17 @@ pub fn compare(api: &Api, schemas: &mut SchemaCheck, example: &PayloadExample, e
 
 enum Diff {
     /// A member of the example that did not come back.
-    Lost(String),
+    Lost(Pointer),
     /// A date-time written otherwise, with the same instant and offset.
     Respelled,
     Other(String),
 }
 
-fn differences(original: &Value, encoded: &Value, path: &str, out: &mut Vec<Diff>) {
+fn differences(original: &Value, encoded: &Value, path: &Pointer, out: &mut Vec<Diff>) {
     match (original, encoded) {
         (Value::Object(a), Value::Object(b)) => {
             for (key, value) in a {
-                let here = format!("{path}/{}", key.replace('~', "~0").replace('/', "~1"));
+                let here = path.join(key);
                 match b.get(key) {
                     Some(other) => differences(value, other, &here, out),
                     None => out.push(Diff::Lost(here)),
@@ -180,13 +184,14 @@ fn differences(original: &Value, encoded: &Value, path: &str, out: &mut Vec<Diff
             }
             for (key, value) in b {
                 if !a.contains_key(key) {
-                    out.push(Diff::Other(format!("{path}/{key}: added ({})", excerpt(&value.to_string()))));
+                    let here = path.join(key);
+                    out.push(Diff::Other(format!("{}: added ({})", here.as_str(), excerpt(&value.to_string()))));
                 }
             }
         }
         (Value::Array(a), Value::Array(b)) if a.len() == b.len() => {
             for (i, (x, y)) in a.iter().zip(b).enumerate() {
-                differences(x, y, &format!("{path}/{i}"), out);
+                differences(x, y, &path.join(i), out);
             }
         }
         (Value::Number(a), Value::Number(b)) if same_number(a, b) => {}
@@ -194,7 +199,7 @@ fn differences(original: &Value, encoded: &Value, path: &str, out: &mut Vec<Diff
         (Value::String(a), Value::String(b)) if same_date_time(a, b) => out.push(Diff::Respelled),
         (a, b) => out.push(Diff::Other(format!(
             "{}: {} became {}",
-            if path.is_empty() { "/" } else { path },
+            if path.is_root() { "/" } else { path.as_str() },
             excerpt(&a.to_string()),
             excerpt(&b.to_string())
         ))),
@@ -216,24 +221,23 @@ fn same_number(a: &serde_json::Number, b: &serde_json::Number) -> bool {
     }
 }
 
-/// Whether the container at `path` inside `value`, a value of `ty`, has a type that declares
-/// `member` (or keeps every member: a map, free-form JSON, `additionalProperties`). Through a
-/// union, the variants whose schemas accept the value there count (all of them when none does):
-/// a member one of those declares was not lost by design; one only a variant that cannot hold
-/// the value declares was.
+/// Whether the container at `path` (its unescaped segments) inside `value`, a value of `ty`,
+/// has a type that declares `member` (or keeps every member: a map, free-form JSON,
+/// `additionalProperties`). Through a union, the variants whose schemas accept the value there
+/// count (all of them when none does): a member one of those declares was not lost by design;
+/// one only a variant that cannot hold the value declares was.
 fn knows_member(
     api: &Api,
     schemas: &mut SchemaCheck,
     ty: &TypeRef,
     value: &Value,
-    path: &[&str],
+    path: &[String],
     member: &str,
 ) -> bool {
     let mut value = value;
     let mut current = concrete(api, schemas, ty, value);
     for segment in path {
-        let segment = segment.replace("~1", "/").replace("~0", "~");
-        let Some(inner) = child(value, &segment) else { return false };
+        let Some(inner) = child(value, segment) else { return false };
         value = inner;
         let mut next = Vec::new();
         for ty in &current {
@@ -248,7 +252,7 @@ fn knows_member(
                 TypeRef::Json => return true,
                 TypeRef::Named(name) => {
                     if let Some(TypeKind::Struct(s)) = api.type_named(name).map(|d| &d.kind) {
-                        match s.fields.iter().find(|f| f.wire == segment) {
+                        match s.fields.iter().find(|f| &f.wire == segment) {
                             Some(field) => next.extend(concrete(api, schemas, &field.ty, value)),
                             None => {
                                 if let Some(additional) = &s.additional {
@@ -293,7 +297,7 @@ fn concrete(api: &Api, schemas: &mut SchemaCheck, ty: &TypeRef, value: &Value) -
                         .iter()
                         .filter(|v| match &v.ty {
                             TypeRef::Named(variant) => match api.type_named(variant) {
-                                Some(def) => schemas.violation(def.pointer.as_str(), value).is_none(),
+                                Some(def) => schemas.violation(&def.pointer, value).is_none(),
                                 None => true,
                             },
                             _ => true,
@@ -333,13 +337,24 @@ mod tests {
     #[test]
     fn numbers_compare_as_numbers_and_lost_members_are_told_apart() {
         let mut diffs = Vec::new();
-        differences(&json!({"a": 1.0, "b": [1, 2], "c": "x"}), &json!({"a": 1, "b": [1, 2]}), "", &mut diffs);
-        assert!(matches!(diffs.as_slice(), [Diff::Lost(path)] if path == "/c"));
+        let root = Pointer::root();
+        differences(&json!({"a": 1.0, "b": [1, 2], "c": "x"}), &json!({"a": 1, "b": [1, 2]}), &root, &mut diffs);
+        assert!(matches!(diffs.as_slice(), [Diff::Lost(path)] if path.as_str() == "/c"));
         let mut diffs = Vec::new();
-        differences(&json!({"t": "2024-01-01T10:00:00-05:00"}), &json!({"t": "2024-01-01T15:00:00Z"}), "", &mut diffs);
+        differences(
+            &json!({"t": "2024-01-01T10:00:00-05:00"}),
+            &json!({"t": "2024-01-01T15:00:00Z"}),
+            &root,
+            &mut diffs,
+        );
         assert!(matches!(diffs.as_slice(), [Diff::Other(_)]));
         let mut diffs = Vec::new();
-        differences(&json!(["2024-01-01T10:00:00.000-05:00"]), &json!(["2024-01-01T10:00:00-05:00"]), "", &mut diffs);
+        differences(
+            &json!(["2024-01-01T10:00:00.000-05:00"]),
+            &json!(["2024-01-01T10:00:00-05:00"]),
+            &root,
+            &mut diffs,
+        );
         assert!(matches!(diffs.as_slice(), [Diff::Respelled]));
     }
 
@@ -358,12 +373,12 @@ mod tests {
         let read = form_value(&api, &example.ty, &example.value);
         assert_eq!(read, json!({"Record": true, "Price": 12.0, "Event": ["ringing"], "Extra": "x"}));
         let mut schemas = SchemaCheck::new(&path).unwrap();
-        assert_eq!(schemas.violation(example.schema.as_str(), &read), None);
-        assert!(schemas.violation(example.schema.as_str(), &example.value).is_some(), "form text is not JSON's types");
+        assert_eq!(schemas.violation(&example.schema, &read), None);
+        assert!(schemas.violation(&example.schema, &example.value).is_some(), "form text is not JSON's types");
         // What the client sends for it (`apigen_runtime::form::pairs`): `Extra` is not a field.
         let sent = json!([["Record", "true"], ["Price", "12.0"], ["Event", "ringing"]]);
         assert!(
-            matches!(compare_form(&api, &mut schemas, example, &sent), Outcome::LostUnknown(lost) if lost == ["/Extra"])
+            matches!(compare_form(&api, &mut schemas, example, &sent), Outcome::LostUnknown(lost) if lost == [Pointer::root().join("Extra")])
         );
         let changed = json!([["Record", "false"], ["Price", "12.0"], ["Event", "ringing"]]);
         assert!(matches!(compare_form(&api, &mut schemas, example, &changed), Outcome::Changed(_)));

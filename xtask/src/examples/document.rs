@@ -91,9 +91,10 @@ pub fn check(spec: &Path, quiet: bool, verbose: bool) -> Result<Counts, String> 
                 counts.decoded += 1;
                 counts.lost_unknown += 1;
                 for member in members {
-                    *lost_members.entry(last_segment(member)).or_default() += 1;
+                    *lost_members.entry(member.last().unwrap_or_default()).or_default() += 1;
                 }
                 if verbose {
+                    let members: Vec<&str> = members.iter().map(|m| m.as_str()).collect();
                     println!(
                         "  lost unknown members: {} ({}): {}",
                         example.pointer,
@@ -111,7 +112,7 @@ pub fn check(spec: &Path, quiet: bool, verbose: bool) -> Result<Counts, String> 
         };
         let place = example.place.name();
         let ty = type_text(&example.ty);
-        match validator.violation(example.schema.as_str(), &input.value) {
+        match validator.violation(&example.schema, &input.value) {
             Some(why) => {
                 counts.document_fault += 1;
                 faults.push(format!("  {} ({place}, {ty}): {} — {what}", example.pointer, excerpt(&why)));
@@ -164,10 +165,6 @@ pub fn check(spec: &Path, quiet: bool, verbose: bool) -> Result<Counts, String> 
         }
     }
     Ok(counts)
-}
-
-fn last_segment(path: &str) -> String {
-    path.rsplit('/').next().unwrap_or(path).to_owned()
 }
 
 /// How a type is named in the report: `Pet`, `Vec<Pet>`, `Option<String>`.
