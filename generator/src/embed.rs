@@ -17,6 +17,9 @@
 //! include!(concat!(env!("OUT_DIR"), "/petstore.rs"));
 //! ```
 //!
+//! A document already in memory as an `openapiv3::OpenAPI` value (what progenitor's build scripts
+//! hand it) goes through [`Builder::from_openapiv3`] instead of [`Builder::new`].
+//!
 //! The including crate depends on what the generated code uses: `apigen-runtime`, `serde` (with
 //! `derive`), `serde_json`, `uuid` (with `serde`) and `chrono` (with `serde`) — the dependencies a
 //! generated crate's own `Cargo.toml` lists.
@@ -34,9 +37,33 @@ use crate::{Options, RuntimeDependency, Warning};
 /// What to generate and where the module goes.
 #[derive(Clone, Debug)]
 pub struct Builder {
-    spec: PathBuf,
+    spec: Spec,
     options: Options,
     mount: Vec<String>,
+}
+
+/// Where the document comes from.
+#[derive(Clone, Debug)]
+enum Spec {
+    File(PathBuf),
+    /// Boxed: the value is large beside a path, and a builder is moved at every call.
+    OpenApiV3(Box<openapiv3::OpenAPI>),
+}
+
+impl Spec {
+    /// The file cargo should watch; a value has none (whatever the build script read to make
+    /// it is the build script's to declare).
+    fn file(&self) -> Option<&Path> {
+        match self {
+            Spec::File(path) => Some(path),
+            Spec::OpenApiV3(_) => None,
+        }
+    }
+
+    /// How warnings name the document.
+    fn name(&self) -> &Path {
+        self.file().unwrap_or(Path::new(crate::load::OPENAPIV3_SOURCE))
+    }
 }
 
 /// A generated module, in memory.
@@ -47,7 +74,8 @@ pub struct Module {
     /// The file name it goes by in `OUT_DIR`: `{name}.rs`.
     pub file_name: String,
     pub warnings: Vec<Warning>,
-    /// Every file read: the document, the files it refers to, the overlays.
+    /// Every file read: the document (unless it was a value), the files it refers to, the
+    /// overlays.
     pub files: Vec<PathBuf>,
 }
 
@@ -55,7 +83,21 @@ impl Builder {
     /// The document at `spec` (relative paths are relative to the build script's package),
     /// mounted as `crate::api`.
     pub fn new(spec: impl Into<PathBuf>) -> Builder {
-        let spec = package_relative(spec.into());
+        Builder::with_spec(Spec::File(package_relative(spec.into())))
+    }
+
+    /// The document an `openapiv3::OpenAPI` value holds (what progenitor's `generate_tokens`
+    /// takes, or what a Dropshot server describes itself as), mounted as `crate::api`: the same
+    /// module as from the equivalent file. The options' overlays apply to it as to a file.
+    ///
+    /// The build script should print `cargo:rerun-if-changed` for what it built the value
+    /// from: once any such line is printed (this prints one per overlay), cargo reruns the
+    /// script for those files only.
+    pub fn from_openapiv3(spec: openapiv3::OpenAPI) -> Builder {
+        Builder::with_spec(Spec::OpenApiV3(Box::new(spec)))
+    }
+
+    fn with_spec(spec: Spec) -> Builder {
         // The including package names the client (its `User-Agent`); the runtime dependency
         // only matters for a crate's Cargo.toml, which a module has not.
         let package = std::env::var("CARGO_PKG_NAME").unwrap_or_else(|_| "api-client".into());
@@ -78,7 +120,7 @@ impl Builder {
             });
         }
         let job = jobs.remove(0);
-        Ok(Builder { spec: job.spec, options: job.options, mount: default_mount() })
+        Ok(Builder { spec: Spec::File(job.spec), options: job.options, mount: default_mount() })
     }
 
     /// Where the including crate puts the module: `crate::api` (the default), or deeper, such
@@ -111,8 +153,12 @@ impl Builder {
                 message: format!("`{}` is not a module path such as `crate::api`", self.mount.join("::")),
             });
         }
-        let modelled = Loaded::read(&self.spec, &self.options)?.model()?;
-        let mut files = vec![self.spec.clone()];
+        let loaded = match &self.spec {
+            Spec::File(path) => Loaded::read(path, &self.options)?,
+            Spec::OpenApiV3(spec) => Loaded::from_openapiv3(spec, &self.options)?,
+        };
+        let modelled = loaded.model()?;
+        let mut files: Vec<PathBuf> = self.spec.file().map(Path::to_owned).into_iter().collect();
         files.extend(modelled.files_read());
         let emitted = modelled.emit();
         let warnings = emitted.warnings().to_vec();
@@ -130,7 +176,9 @@ impl Builder {
             message: "OUT_DIR is not set: call this from a build script (build.rs)".into(),
         })?;
         // Before generating, so that a document that fails is looked at again once fixed.
-        println!("cargo:rerun-if-changed={}", self.spec.display());
+        if let Some(file) = self.spec.file() {
+            println!("cargo:rerun-if-changed={}", file.display());
+        }
         for overlay in &self.options.overlays {
             println!("cargo:rerun-if-changed={}", overlay.display());
         }
@@ -139,7 +187,7 @@ impl Builder {
             println!("cargo:rerun-if-changed={}", file.display());
         }
         for warning in &module.warnings {
-            println!("cargo:warning={}: {}", self.spec.display(), warning.to_string().replace('\n', " "));
+            println!("cargo:warning={}: {}", self.spec.name().display(), warning.to_string().replace('\n', " "));
         }
         let path = out_dir.join(&module.file_name);
         if std::fs::read(&path).ok().as_deref() != Some(module.code.as_bytes()) {

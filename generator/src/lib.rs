@@ -29,6 +29,8 @@ use std::path::{Path, PathBuf};
 
 pub use config::Job;
 pub use diagnostics::{Error, Warning};
+/// The `openapiv3` crate this one reads values of, so that a caller's version matches.
+pub use openapiv3;
 pub use pointer::Pointer;
 pub use stages::{Generated, Timings};
 pub use write::{CrateFiles, WriteReport};
@@ -148,6 +150,12 @@ pub enum DateTimeType {
 /// [`stages`] one after another).
 pub fn generate(spec: &Path, options: &Options) -> Result<Generated, Error> {
     stages::Loaded::read(spec, options)?.model()?.emit().format()
+}
+
+/// [`generate`] for a document held as an `openapiv3::OpenAPI` value rather than a file (what
+/// progenitor's `generate_tokens` takes): the same crate as from the equivalent file.
+pub fn generate_from_openapiv3(spec: &openapiv3::OpenAPI, options: &Options) -> Result<Generated, Error> {
+    stages::Loaded::from_openapiv3(spec, options)?.model()?.emit().format()
 }
 
 /// The document at `spec` read, resolved and modelled: what the generated crate would contain,

@@ -88,6 +88,16 @@ impl<'o> Loaded<'o> {
         Ok(Loaded { document, options, timings })
     }
 
+    /// The document an `openapiv3::OpenAPI` value holds (as Dropshot and other Rust servers
+    /// build it, and as progenitor takes it), with the options' overlays applied as to a file's
+    /// (see [`crate::load::from_openapiv3`]): the same crate as from the equivalent file.
+    pub fn from_openapiv3(spec: &openapiv3::OpenAPI, options: &'o Options) -> Result<Loaded<'o>, Error> {
+        let started = Instant::now();
+        let document = crate::load::from_openapiv3(spec, &options.overlays)?;
+        let timings = Timings { load: started.elapsed(), ..Timings::default() };
+        Ok(Loaded { document, options, timings })
+    }
+
     /// A document loaded otherwise (parsed from text, built from a JSON value, changed by hand):
     /// the later stages run on it as they would on one [`Loaded::read`] gave. The options'
     /// overlays are not applied (the document is taken as final); no load time is counted.

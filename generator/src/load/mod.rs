@@ -104,6 +104,38 @@ pub fn from_value(file: &Path, raw: serde_json::Value) -> Result<Document, Error
     reader::read(file, &raw)
 }
 
+/// What a document given as an `openapiv3::OpenAPI` value is called in errors and warnings:
+/// `openapiv3::OpenAPI#/paths/~1pets/get: …`, as a file's name would be.
+pub const OPENAPIV3_SOURCE: &str = "openapiv3::OpenAPI";
+
+/// Reads an `openapiv3::OpenAPI` value (what Dropshot and other Rust servers build in memory,
+/// and what progenitor takes) as [`load_with_overlays`] reads the same document from a file:
+/// the value is serialised to a JSON tree, the overlays are applied to that tree in order, and
+/// the one reader every file goes through reads it. Going through the tree, rather than
+/// converting `openapiv3`'s types one by one, is what makes the crate the same as from the file,
+/// warnings and pointers included.
+///
+/// The value is one document: a `$ref` to another file is an error (there is no directory to
+/// look in). `openapiv3` models OpenAPI 3.0 only, and keeps only what it models: a field it
+/// does not know (outside the `x-` extensions it keeps) is gone before this reads the value.
+pub fn from_openapiv3(spec: &openapiv3::OpenAPI, overlays: &[PathBuf]) -> Result<Document, Error> {
+    let name = Path::new(OPENAPIV3_SOURCE);
+    let mut raw = serde_json::to_value(spec).map_err(|e| Error::Invalid {
+        file: name.to_owned(),
+        pointer: Pointer::root(),
+        message: format!("the value does not serialise to JSON: {e}"),
+    })?;
+    // As in `load_with_overlays`: overlay warnings first, then the reader's.
+    let mut warnings = Vec::new();
+    for overlay in overlays {
+        overlay::apply(overlay, &mut raw, &mut warnings)?;
+    }
+    let mut document = from_value(name, raw)?;
+    warnings.append(&mut document.warnings);
+    document.warnings = warnings;
+    Ok(document)
+}
+
 /// Whether the tree is an OpenAPI document of a version this loader reads.
 fn check(file: &Path, raw: &serde_json::Value) -> Result<(), Error> {
     let invalid = |pointer: Pointer, message: String| Error::Invalid { file: file.to_owned(), pointer, message };
