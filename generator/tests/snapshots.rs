@@ -64,6 +64,9 @@ fixture!(
     streams,
     // The user's choices: here with none made
     choices,
+    // The long tail of real documents
+    pasted_defs,
+    x_names,
 );
 
 fn fixture_path(name: &str) -> std::path::PathBuf {
