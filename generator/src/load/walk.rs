@@ -23,6 +23,10 @@ pub(super) enum Kind {
     Encoding,
     SecurityScheme,
     Schema,
+    /// A plain value (a description, a summary) or an object of them (`info`, a tag, a
+    /// server): a `$ref` written here stands for the value itself, as bundlers such as Redocly
+    /// take it (`description: {$ref: description.yml#/introduction}`), and is replaced by it.
+    Plain,
 }
 
 impl Kind {
@@ -36,8 +40,10 @@ impl Kind {
             Kind::Header => "headers",
             Kind::MediaType => "mediaTypes",
             Kind::SecurityScheme => "securitySchemes",
-            // Never met: no reference of these kinds is followed.
-            Kind::Schema | Kind::Document | Kind::Components | Kind::Operation | Kind::Encoding => "schemas",
+            // Never met: no reference of these kinds is copied (a plain value is put in place).
+            Kind::Schema | Kind::Document | Kind::Components | Kind::Operation | Kind::Encoding | Kind::Plain => {
+                "schemas"
+            }
         }
     }
 }
@@ -47,6 +53,16 @@ pub(super) struct Found {
     pub(super) at: Pointer,
     pub(super) text: String,
     pub(super) kind: Kind,
+}
+
+/// Whether `value` may stand where the plain-value `$ref` at `at` is written: text for a
+/// description or a summary, an object for the rest (`info`, a tag, a server).
+pub(super) fn fits_plain(at: &Pointer, value: &Value) -> bool {
+    let holder = at.parent().and_then(|p| p.last());
+    match holder.as_deref() {
+        Some("description" | "summary") => value.is_string(),
+        _ => value.is_object(),
+    }
 }
 
 /// Collects the references of `value`, a `kind`, written at `at`.
@@ -92,8 +108,18 @@ pub(super) fn walk(value: &Value, at: &Pointer, kind: Kind, found: &mut Vec<Foun
             }
         }
     };
+    // The text fields every object may have; a schema's `summary` is no keyword, only data.
+    one("description", Kind::Plain, found);
+    if kind != Kind::Schema {
+        one("summary", Kind::Plain, found);
+    }
     match kind {
+        Kind::Plain => {}
         Kind::Document => {
+            one("info", Kind::Plain, found);
+            list("tags", Kind::Plain, found);
+            list("servers", Kind::Plain, found);
+            one("externalDocs", Kind::Plain, found);
             named("paths", Kind::PathItem, false, found);
             named("webhooks", Kind::PathItem, true, found);
             one("components", Kind::Components, found);
@@ -116,6 +142,7 @@ pub(super) fn walk(value: &Value, at: &Pointer, kind: Kind, found: &mut Vec<Foun
             named("additionalOperations", Kind::Operation, true, found);
         }
         Kind::Operation => {
+            one("externalDocs", Kind::Plain, found);
             list("parameters", Kind::Parameter, found);
             one("requestBody", Kind::RequestBody, found);
             named("responses", Kind::Response, false, found);
