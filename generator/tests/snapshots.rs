@@ -64,6 +64,9 @@ fixture!(
     streams,
     // The user's choices: here with none made
     choices,
+    // The long tail of real documents
+    pasted_defs,
+    x_names,
 );
 
 fn fixture_path(name: &str) -> std::path::PathBuf {
@@ -105,4 +108,12 @@ fn choices_features_and_text_dates() {
 fn split_document() {
     let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/split/openapi.yaml");
     insta::assert_snapshot!("split", generate(&spec));
+}
+
+/// `$ref`s where OpenAPI expects text (`description`, `summary`), to another file and to the
+/// document itself: put in place, or left out with a warning when they do not name text.
+#[test]
+fn split_values() {
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/split_values/openapi.yaml");
+    insta::assert_snapshot!("split_values", generate(&spec));
 }

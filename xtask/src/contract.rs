@@ -50,18 +50,17 @@ struct Outcome {
     failed: usize,
 }
 
-/// Every document of `../shared/specs` (or those `--only` names), one after another, and a table.
+/// Every document `check-specs` covers (or those `--only` names), one after another, and a table.
 fn run_all(args: &[String]) -> Result<(), String> {
     let only: Option<Vec<String>> = match args {
         [] => None,
         [flag, list] if flag == "--only" => Some(list.split(',').map(str::to_owned).collect()),
         _ => return Err("usage: cargo xtask contract --all [--only STEM,STEM…]".into()),
     };
-    let specs = workspace_root().join("../shared/specs");
-    let mut documents: Vec<PathBuf> = std::fs::read_dir(&specs)
-        .map_err(|e| format!("{}: {e}", specs.display()))?
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json")))
+    // The documents `check-specs` covers: `specs/`, and those of `specs-next/` that load.
+    let mut documents: Vec<PathBuf> = crate::specs::documents()?
+        .into_iter()
+        .map(|(path, _)| path)
         .filter(|p| {
             only.as_ref()
                 .is_none_or(|only| only.iter().any(|o| Some(o.as_str()) == p.file_stem().and_then(|s| s.to_str())))
@@ -70,7 +69,10 @@ fn run_all(args: &[String]) -> Result<(), String> {
     documents.sort();
     if let Some(only) = &only {
         if documents.len() != only.len() {
-            return Err(format!("--only {}: not every name is a document of {}", only.join(","), specs.display()));
+            return Err(format!(
+                "--only {}: not every name is a document of ../shared/specs or specs-next",
+                only.join(",")
+            ));
         }
     }
     let mut rows = Vec::new();

@@ -1,5 +1,6 @@
-//! `cargo xtask check-specs`: every real document in `../shared/specs/` → a crate, and all of
-//! them `cargo check`ed together in one scratch workspace, so dependencies build once.
+//! `cargo xtask check-specs`: every real document in `../shared/specs/` (and those of
+//! `../shared/specs-next/` whose version the loader reads) → a crate, and all of them
+//! `cargo check`ed together in one scratch workspace, so dependencies build once.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -13,12 +14,33 @@ pub fn specs_dir() -> PathBuf {
     workspace_root().join("../shared/specs")
 }
 
-/// Every OpenAPI document of `../shared/specs/` (all of them: none is skipped), sorted, with
-/// the crate each becomes.
+/// The documents that join `specs/` once they load (`../shared/specs-next/README.md`).
+pub fn specs_next_dir() -> PathBuf {
+    workspace_root().join("../shared/specs-next")
+}
+
+/// Every OpenAPI document of `../shared/specs/` (all of them: none is skipped), then those of
+/// `../shared/specs-next/` whose version the loader reads, sorted, with the crate each becomes.
+/// A left-out document is named on stderr with the loader's reason, so that a run says what it
+/// did not cover, and each joins by itself once the loader reads its version (no file names
+/// here to keep up to date).
 pub fn documents() -> Result<Vec<(PathBuf, String)>, String> {
-    let dir = specs_dir();
-    let mut found: Vec<(PathBuf, String)> = std::fs::read_dir(&dir)
-        .map_err(|e| format!("{}: {e} (../shared/specs beside the repository)", dir.display()))?
+    let mut found = documents_in(&specs_dir())?;
+    let next = specs_next_dir();
+    if next.is_dir() {
+        for (path, name) in documents_in(&next)? {
+            match version_refused(&path) {
+                None => found.push((path, name)),
+                Some(reason) => eprintln!("{}: left out ({reason})", path.display()),
+            }
+        }
+    }
+    Ok(found)
+}
+
+fn documents_in(dir: &Path) -> Result<Vec<(PathBuf, String)>, String> {
+    let mut found: Vec<(PathBuf, String)> = std::fs::read_dir(dir)
+        .map_err(|e| format!("{}: {e} (beside the repository)", dir.display()))?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
         .filter(|path| path.extension().is_some_and(|e| e == "yaml" || e == "yml" || e == "json"))
         .map(|path| {
@@ -29,6 +51,21 @@ pub fn documents() -> Result<Vec<(PathBuf, String)>, String> {
         .collect();
     found.sort();
     Ok(found)
+}
+
+/// Why the loader refuses the document's version (its error at `/openapi` or `/swagger`), or
+/// `None` when it reads it. Any other load error keeps the document in, so that a regression
+/// fails the check rather than quietly shrinking what it covers.
+fn version_refused(path: &Path) -> Option<String> {
+    match apigen::load::load(path) {
+        Err(apigen::Error::Invalid { pointer, message, .. })
+            if pointer.parent().is_some_and(|p| p.is_root())
+                && matches!(pointer.last().as_deref(), Some("openapi" | "swagger")) =>
+        {
+            Some(message)
+        }
+        _ => None,
+    }
 }
 
 pub struct Row {
@@ -156,7 +193,7 @@ pub fn generate_all(out: &Path) -> Result<Vec<Row>, String> {
     }
     let members: Vec<String> = documents.iter().map(|(_, name)| format!("\"{name}\"")).collect();
     let manifest = format!(
-        "# Scratch workspace of crates generated from ../shared/specs by `cargo xtask check-specs`.\n[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
+        "# Scratch workspace of crates generated from ../shared/specs (and specs-next) by `cargo xtask check-specs`.\n[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
         members.join(", ")
     );
     std::fs::write(out.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;

@@ -37,7 +37,7 @@ use serde_json::{Map, Value};
 use super::sources::Sources;
 use super::tree::parse_value;
 use super::uri;
-use super::walk::{walk, Found, Kind};
+use super::walk::{fits_plain, walk, Found, Kind};
 use crate::diagnostics::Error;
 use crate::pointer::{percent_decode, Pointer};
 
@@ -48,6 +48,8 @@ enum Rewrite {
     Root(Pointer),
     /// The `n`th place copied from another file.
     Target(usize),
+    /// A plain value (a description in another file) put where its `$ref` was.
+    Value(Value),
 }
 
 struct File {
@@ -247,6 +249,14 @@ impl Bundler {
                 ))
             }
         };
+        if kind == Kind::Plain {
+            // Put in place when it fits; otherwise left as written, for the reader to warn about.
+            if let Some(value) = self.files[place].value.pointer(pointer.as_str()).filter(|v| fits_plain(&at, v)) {
+                let value = value.clone();
+                self.rewrites[file].insert(at, Rewrite::Value(value));
+            }
+            return Ok(());
+        }
         if self.files[place].value.pointer(pointer.as_str()).is_none() {
             let mut message = format!("`{text}`: {} has nothing at {pointer}", self.files[place].display.display());
             // `#/…` in another file means that file, not the root, which is easy to forget.
@@ -450,17 +460,22 @@ impl Bundler {
             }
         }
 
-        let text_of = |rewrite: &Rewrite| -> String {
-            let pointer = match rewrite {
-                Rewrite::Root(pointer) => pointer,
-                Rewrite::Target(i) => &mounts[*i],
+        // A reference's text becomes its target's pointer; a plain value replaces the mapping
+        // that held its `$ref`.
+        let apply = |tree: &mut Value, at: &Pointer, rewrite: &Rewrite| {
+            let (slot, value) = match rewrite {
+                Rewrite::Root(pointer) => (tree.pointer_mut(at.as_str()), Value::String(pointer.to_ref())),
+                Rewrite::Target(i) => (tree.pointer_mut(at.as_str()), Value::String(mounts[*i].to_ref())),
+                Rewrite::Value(value) => {
+                    (at.parent().and_then(|holder| tree.pointer_mut(holder.as_str())), value.clone())
+                }
             };
-            pointer.to_ref()
+            if let Some(slot) = slot {
+                *slot = value;
+            }
         };
         for (at, rewrite) in &self.rewrites[0] {
-            if let Some(slot) = root.pointer_mut(at.as_str()) {
-                *slot = Value::String(text_of(rewrite));
-            }
+            apply(&mut root, at, rewrite);
         }
 
         let mut sources = Sources::default();
@@ -474,9 +489,7 @@ impl Bundler {
                     break;
                 }
                 let Some(inner) = at.relative_to(&target.pointer) else { continue };
-                if let Some(slot) = copy.pointer_mut(inner.as_str()) {
-                    *slot = Value::String(text_of(rewrite));
-                }
+                apply(&mut copy, &inner, rewrite);
             }
             sources.add(mounts[i].clone(), file.display.clone(), target.pointer.clone());
             match component {

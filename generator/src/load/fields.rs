@@ -83,7 +83,10 @@ impl Reader<'_> {
         }
     }
 
-    /// The entries of a mapping field, `x-` extensions left out.
+    /// The entries of a mapping field, every key kept: in a map of names (components, headers,
+    /// properties, mappings, server variables) a key is a name even when it begins with `x-` (a
+    /// header component `x-rate-limit-limit`, a property `x-request-id`). Only the Paths and
+    /// Responses objects take `x-` keys as extensions, and their readers leave those out.
     pub(super) fn entries<'v>(
         &self,
         map: &'v Map<String, Value>,
@@ -94,11 +97,7 @@ impl Reader<'_> {
             None | Some(Value::Null) => Ok(Vec::new()),
             Some(Value::Object(entries)) => {
                 let base = at.join(key);
-                Ok(entries
-                    .iter()
-                    .filter(|(name, _)| !name.starts_with("x-"))
-                    .map(|(name, value)| (name, value, base.join(name)))
-                    .collect())
+                Ok(entries.iter().map(|(name, value)| (name, value, base.join(name))).collect())
             }
             Some(other) => {
                 Err(self.invalid(&at.join(key), format!("`{key}` must be a mapping, not {}", describe(other))))
@@ -126,26 +125,6 @@ impl Reader<'_> {
         for key in map.keys() {
             if !key.starts_with("x-") && !known.contains(&key.as_str()) {
                 self.warn(&at.join(key), format!("`{key}` is not a field of {what}; ignored"));
-            }
-        }
-    }
-
-    /// Like [`entries`](Self::entries), but keeping `x-` names: in `properties`, a property may
-    /// be called `x-request-id`.
-    pub(super) fn all_entries<'v>(
-        &self,
-        map: &'v Map<String, Value>,
-        key: &str,
-        at: &Pointer,
-    ) -> Result<Vec<(&'v String, &'v Value, Pointer)>> {
-        match map.get(key) {
-            None | Some(Value::Null) => Ok(Vec::new()),
-            Some(Value::Object(entries)) => {
-                let base = at.join(key);
-                Ok(entries.iter().map(|(name, value)| (name, value, base.join(name))).collect())
-            }
-            Some(other) => {
-                Err(self.invalid(&at.join(key), format!("`{key}` must be a mapping, not {}", describe(other))))
             }
         }
     }

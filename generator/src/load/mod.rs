@@ -16,7 +16,8 @@
 //!   `overlay` (overlays applied to the root's tree);
 //! - one document out of several files: `bundle` (references to other files followed, their
 //!   targets copied in), `walk` (where a tree's `$ref`s are), `sources` (where each copy came
-//!   from), `uri` (`$id`s and `$ref`s resolved against each other);
+//!   from), `uri` (`$id`s and `$ref`s resolved against each other), `values` (a `$ref` where a
+//!   plain value belongs replaced by that value);
 //! - the dialect: `document`, and the reader, an `impl Reader` block a concern: `reader` (its
 //!   state, and the way in), `fields` (typed access to fields), `objects` (the document's own
 //!   objects), `operations` (path items, operations and what they hold), `schema` (the schema
@@ -37,6 +38,7 @@ mod schema;
 mod sources;
 mod tree;
 mod uri;
+mod values;
 mod walk;
 mod yaml;
 
@@ -70,9 +72,12 @@ pub fn load_with_overlays(path: &Path, overlays: &[PathBuf]) -> Result<Document,
         overlay::apply(overlay, &mut raw, &mut warnings)?;
     }
     check(path, &raw)?;
-    let (raw, sources) = bundle::bundle(path, raw)?;
+    let (mut raw, sources) = bundle::bundle(path, raw)?;
+    let mut plain = Vec::new();
+    values::put_in_place(&mut raw, &mut plain);
     let mut document = reader::read(path, &raw).map_err(|e| sources.relocate_error(e))?;
-    document.warnings = document.warnings.into_iter().map(|w| sources.relocate_warning(w)).collect();
+    plain.append(&mut document.warnings);
+    document.warnings = plain.into_iter().map(|w| sources.relocate_warning(w)).collect();
     warnings.append(&mut document.warnings);
     document.warnings = warnings;
     document.sources = sources;
@@ -99,9 +104,14 @@ pub fn parse(file: &Path, text: &str) -> Result<Document, Error> {
 }
 
 /// Checks the version and reads an already parsed tree (one file: see [`parse`]).
-pub fn from_value(file: &Path, raw: serde_json::Value) -> Result<Document, Error> {
+pub fn from_value(file: &Path, mut raw: serde_json::Value) -> Result<Document, Error> {
     check(file, &raw)?;
-    reader::read(file, &raw)
+    let mut plain = Vec::new();
+    values::put_in_place(&mut raw, &mut plain);
+    let mut document = reader::read(file, &raw)?;
+    plain.append(&mut document.warnings);
+    document.warnings = plain;
+    Ok(document)
 }
 
 /// What a document given as an `openapiv3::OpenAPI` value is called in errors and warnings:

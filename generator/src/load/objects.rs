@@ -62,7 +62,11 @@ impl Reader<'_> {
         };
 
         let mut paths = Vec::new();
-        for (path, item, at) in self.entries(map, "paths", &root)? {
+        // The Paths object may be extended: there, and only there among these maps, an `x-` key
+        // is an extension rather than a name.
+        for (path, item, at) in
+            self.entries(map, "paths", &root)?.into_iter().filter(|(path, ..)| !path.starts_with("x-"))
+        {
             paths.push(Entry { name: path.clone(), value: self.path_item_ref(item, &at, &base)?, pointer: at });
         }
         let mut webhooks = Vec::new();

@@ -158,6 +158,17 @@ impl Reader<'_> {
             {
                 return Ok(inner);
             }
+            if self.raw.pointer(within.as_str()).is_none() {
+                if let Some(nearest) = self.nearest_defs(&inner, at) {
+                    self.warn(
+                        at,
+                        format!(
+                            "`{reference}` names nothing in the document; taken as {nearest}, the `$defs` of the schema around it (JSON Schema tools write their own `$defs` this way)"
+                        ),
+                    );
+                    return Ok(nearest);
+                }
+            }
             return Ok(within);
         }
         // An anchor is a plain name, percent-encoded in the fragment like any URI text; a
@@ -175,6 +186,24 @@ impl Reader<'_> {
             .get(&(resource.to_owned(), anchor.clone()))
             .cloned()
             .ok_or_else(|| self.invalid(at, format!("`{reference}`: no schema declares the anchor `{anchor}`")))
+    }
+
+    /// Where `#/$defs/Name` (or `#/definitions/Name`) means the definitions of the schema around
+    /// the reference at `at`: schemas pasted from JSON Schema tools (Pydantic, zod-to-json-schema)
+    /// carry their own `$defs` and name them from their own root, which inside an OpenAPI
+    /// document is no longer the root. The nearest enclosing place that holds the target wins,
+    /// as the innermost schema is the one the tool wrote.
+    fn nearest_defs(&self, pointer: &Pointer, at: &Pointer) -> Option<Pointer> {
+        let first = pointer.segments().next()?;
+        if first != "$defs" && first != "definitions" {
+            return None;
+        }
+        let places: Vec<Pointer> = at.prefixes().collect();
+        places
+            .into_iter()
+            .rev()
+            .map(|place| place.concat(pointer))
+            .find(|candidate| self.raw.pointer(candidate.as_str()).is_some())
     }
 
     /// Turns the `index`th schema reference into a pointer, reading its target if nothing else
@@ -224,6 +253,21 @@ mod tests {
             target("#/components/schemas/Use/properties/by_anchor").as_deref(),
             Some("#/components/schemas/Here")
         );
+    }
+
+    #[test]
+    fn pasted_defs_are_found_in_the_nearest_schema_around_them() {
+        let d = load(&format!(
+            "{HEAD_31}components:\n  schemas:\n    A:\n      properties:\n        b: {{$ref: '#/$defs/B'}}\n        c:\n          properties: {{d: {{$ref: '#/$defs/B'}}}}\n          $defs: {{B: {{type: integer}}}}\n      $defs: {{B: {{type: string}}}}\n"
+        ));
+        let target = |pointer: &str| schema(&d, pointer).reference.as_ref().map(|r| r.target.to_string());
+        assert_eq!(target("#/components/schemas/A/properties/b").as_deref(), Some("#/components/schemas/A/$defs/B"));
+        assert_eq!(
+            target("#/components/schemas/A/properties/c/properties/d").as_deref(),
+            Some("#/components/schemas/A/properties/c/$defs/B")
+        );
+        let warning = d.warnings.iter().map(ToString::to_string).find(|w| w.contains("properties/b/$ref")).unwrap();
+        assert!(warning.contains("taken as #/components/schemas/A/$defs/B"), "{warning}");
     }
 
     #[test]

@@ -98,7 +98,7 @@ impl Reader<'_> {
                 }
                 "$id" | "$anchor" | "$dynamicAnchor" => {}
                 "$defs" | "definitions" => {
-                    for (_, child, child_at) in self.all_entries(map, key, at)? {
+                    for (_, child, child_at) in self.entries(map, key, at)? {
                         self.schema(child, &child_at, &base)?;
                     }
                 }
@@ -126,19 +126,19 @@ impl Reader<'_> {
                 "minProperties" => schema.constraints.min_properties = self.count(map, key, at)?,
                 "maxProperties" => schema.constraints.max_properties = self.count(map, key, at)?,
                 "properties" => {
-                    for (name, child, child_at) in self.all_entries(map, key, at)? {
+                    for (name, child, child_at) in self.entries(map, key, at)? {
                         let id = self.schema(child, &child_at, &base)?;
                         schema.properties.insert(name.clone(), id);
                     }
                 }
                 "patternProperties" => {
-                    for (name, child, child_at) in self.all_entries(map, key, at)? {
+                    for (name, child, child_at) in self.entries(map, key, at)? {
                         let id = self.schema(child, &child_at, &base)?;
                         schema.pattern_properties.insert(name.clone(), id);
                     }
                 }
                 "dependentSchemas" | "dependencies" => {
-                    for (_, child, child_at) in self.all_entries(map, key, at)? {
+                    for (_, child, child_at) in self.entries(map, key, at)? {
                         // `dependencies` (draft 7) mixes schemas and lists of names.
                         if child.is_object() || child.is_boolean() {
                             self.schema(child, &child_at, &base)?;

@@ -23,6 +23,10 @@ pub(super) enum Kind {
     Encoding,
     SecurityScheme,
     Schema,
+    /// A plain value (a description, a summary) or an object of them (`info`, a tag, a
+    /// server): a `$ref` written here stands for the value itself, as bundlers such as Redocly
+    /// take it (`description: {$ref: description.yml#/introduction}`), and is replaced by it.
+    Plain,
 }
 
 impl Kind {
@@ -36,8 +40,10 @@ impl Kind {
             Kind::Header => "headers",
             Kind::MediaType => "mediaTypes",
             Kind::SecurityScheme => "securitySchemes",
-            // Never met: no reference of these kinds is followed.
-            Kind::Schema | Kind::Document | Kind::Components | Kind::Operation | Kind::Encoding => "schemas",
+            // Never met: no reference of these kinds is copied (a plain value is put in place).
+            Kind::Schema | Kind::Document | Kind::Components | Kind::Operation | Kind::Encoding | Kind::Plain => {
+                "schemas"
+            }
         }
     }
 }
@@ -47,6 +53,16 @@ pub(super) struct Found {
     pub(super) at: Pointer,
     pub(super) text: String,
     pub(super) kind: Kind,
+}
+
+/// Whether `value` may stand where the plain-value `$ref` at `at` is written: text for a
+/// description or a summary, an object for the rest (`info`, a tag, a server).
+pub(super) fn fits_plain(at: &Pointer, value: &Value) -> bool {
+    let holder = at.parent().and_then(|p| p.last());
+    match holder.as_deref() {
+        Some("description" | "summary") => value.is_string(),
+        _ => value.is_object(),
+    }
 }
 
 /// Collects the references of `value`, a `kind`, written at `at`.
@@ -79,7 +95,9 @@ pub(super) fn walk(value: &Value, at: &Pointer, kind: Kind, found: &mut Vec<Foun
             }
         }
     };
-    // `x-` entries are extensions, except where the names are the document's own (properties).
+    // `x-` entries are extensions only where the object may be extended (Paths, Responses);
+    // everywhere else a key is a name (a header component `x-rate-limit-limit`), as the reader
+    // takes it.
     let named = |key: &str, kind: Kind, extensions_too: bool, found: &mut Vec<Found>| {
         if let Some(Value::Object(entries)) = map.get(key) {
             let base = at.join(key);
@@ -90,53 +108,64 @@ pub(super) fn walk(value: &Value, at: &Pointer, kind: Kind, found: &mut Vec<Foun
             }
         }
     };
+    // The text fields every object may have; a schema's `summary` is no keyword, only data.
+    one("description", Kind::Plain, found);
+    if kind != Kind::Schema {
+        one("summary", Kind::Plain, found);
+    }
     match kind {
+        Kind::Plain => {}
         Kind::Document => {
+            one("info", Kind::Plain, found);
+            list("tags", Kind::Plain, found);
+            list("servers", Kind::Plain, found);
+            one("externalDocs", Kind::Plain, found);
             named("paths", Kind::PathItem, false, found);
-            named("webhooks", Kind::PathItem, false, found);
+            named("webhooks", Kind::PathItem, true, found);
             one("components", Kind::Components, found);
         }
         Kind::Components => {
-            named("schemas", Kind::Schema, false, found);
-            named("responses", Kind::Response, false, found);
-            named("parameters", Kind::Parameter, false, found);
-            named("requestBodies", Kind::RequestBody, false, found);
-            named("headers", Kind::Header, false, found);
-            named("securitySchemes", Kind::SecurityScheme, false, found);
-            named("pathItems", Kind::PathItem, false, found);
-            named("mediaTypes", Kind::MediaType, false, found);
+            named("schemas", Kind::Schema, true, found);
+            named("responses", Kind::Response, true, found);
+            named("parameters", Kind::Parameter, true, found);
+            named("requestBodies", Kind::RequestBody, true, found);
+            named("headers", Kind::Header, true, found);
+            named("securitySchemes", Kind::SecurityScheme, true, found);
+            named("pathItems", Kind::PathItem, true, found);
+            named("mediaTypes", Kind::MediaType, true, found);
         }
         Kind::PathItem => {
             list("parameters", Kind::Parameter, found);
             for method in METHODS {
                 one(method, Kind::Operation, found);
             }
-            named("additionalOperations", Kind::Operation, false, found);
+            named("additionalOperations", Kind::Operation, true, found);
         }
         Kind::Operation => {
+            one("externalDocs", Kind::Plain, found);
             list("parameters", Kind::Parameter, found);
             one("requestBody", Kind::RequestBody, found);
             named("responses", Kind::Response, false, found);
         }
         Kind::Parameter | Kind::Header => {
             one("schema", Kind::Schema, found);
-            named("content", Kind::MediaType, false, found);
+            named("content", Kind::MediaType, true, found);
         }
-        Kind::RequestBody => named("content", Kind::MediaType, false, found),
+        Kind::RequestBody => named("content", Kind::MediaType, true, found),
         Kind::Response => {
-            named("headers", Kind::Header, false, found);
-            named("content", Kind::MediaType, false, found);
+            named("headers", Kind::Header, true, found);
+            named("content", Kind::MediaType, true, found);
         }
         Kind::MediaType => {
             one("schema", Kind::Schema, found);
             one("itemSchema", Kind::Schema, found);
-            named("encoding", Kind::Encoding, false, found);
+            named("encoding", Kind::Encoding, true, found);
             list("prefixEncoding", Kind::Encoding, found);
             one("itemEncoding", Kind::Encoding, found);
         }
         Kind::Encoding => {
-            named("headers", Kind::Header, false, found);
-            named("encoding", Kind::Encoding, false, found);
+            named("headers", Kind::Header, true, found);
+            named("encoding", Kind::Encoding, true, found);
         }
         Kind::SecurityScheme => {}
         Kind::Schema => {
@@ -186,6 +215,19 @@ pub(super) fn walk(value: &Value, at: &Pointer, kind: Kind, found: &mut Vec<Foun
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_that_begin_with_x_are_names_outside_paths_and_responses() {
+        let value: Value = serde_json::from_str(
+            r##"{"paths": {"x-p": {"$ref": "p.yaml"}, "/a": {"get": {"responses": {"x-r": {"$ref": "r.yaml"}, "200": {"$ref": "ok.yaml", "headers": {}}}}}}, "components": {"headers": {"x-rate-limit": {"$ref": "h.yaml"}}, "responses": {"x-too-many": {"headers": {"x-id": {"$ref": "id.yaml"}}}}}}"##,
+        )
+        .unwrap();
+        let mut found = Vec::new();
+        walk(&value, &Pointer::root(), Kind::Document, &mut found);
+        let mut texts: Vec<&str> = found.iter().map(|f| f.text.as_str()).collect();
+        texts.sort_unstable();
+        assert_eq!(texts, ["h.yaml", "id.yaml", "ok.yaml"]);
+    }
 
     #[test]
     fn references_in_data_and_extensions_are_not_followed() {
