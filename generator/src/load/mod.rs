@@ -35,6 +35,7 @@ mod reader;
 mod references;
 mod schema;
 mod sources;
+mod swagger2;
 mod tree;
 mod uri;
 mod walk;
@@ -69,9 +70,26 @@ pub fn load_with_overlays(path: &Path, overlays: &[PathBuf]) -> Result<Document,
     for overlay in overlays {
         overlay::apply(overlay, &mut raw, &mut warnings)?;
     }
-    check(path, &raw)?;
-    let (raw, sources) = bundle::bundle(path, raw)?;
-    let mut document = reader::read(path, &raw).map_err(|e| sources.relocate_error(e))?;
+    let mut swagger2 = match check(path, &raw)? {
+        Version::Swagger2 => {
+            let (converted, swagger2) = swagger2::convert(path, &raw)?;
+            raw = converted;
+            Some(swagger2)
+        }
+        Version::OpenApi3 => None,
+    };
+    let (mut raw, mut sources) = bundle::bundle(path, raw)?;
+    if let Some(swagger2) = &mut swagger2 {
+        swagger2.after_bundle(&mut raw, &sources)?;
+        swagger2.record(&mut sources);
+        warnings.append(&mut swagger2.warnings);
+    }
+    read(path, &raw, sources, warnings)
+}
+
+/// Reads the (bundled, rewritten) tree; errors and warnings name the places as written.
+fn read(path: &Path, raw: &serde_json::Value, sources: Sources, mut warnings: Vec<Warning>) -> Result<Document, Error> {
+    let mut document = reader::read(path, raw).map_err(|e| sources.relocate_error(e))?;
     document.warnings = document.warnings.into_iter().map(|w| sources.relocate_warning(w)).collect();
     warnings.append(&mut document.warnings);
     document.warnings = warnings;
@@ -100,18 +118,32 @@ pub fn parse(file: &Path, text: &str) -> Result<Document, Error> {
 
 /// Checks the version and reads an already parsed tree (one file: see [`parse`]).
 pub fn from_value(file: &Path, raw: serde_json::Value) -> Result<Document, Error> {
-    check(file, &raw)?;
-    reader::read(file, &raw)
+    match check(file, &raw)? {
+        Version::OpenApi3 => reader::read(file, &raw),
+        Version::Swagger2 => {
+            let (converted, mut swagger2) = swagger2::convert(file, &raw)?;
+            let mut sources = Sources::default();
+            swagger2.record(&mut sources);
+            let warnings = std::mem::take(&mut swagger2.warnings);
+            read(file, &converted, sources, warnings)
+        }
+    }
 }
 
-/// Whether the tree is an OpenAPI document of a version this loader reads.
-fn check(file: &Path, raw: &serde_json::Value) -> Result<(), Error> {
+/// The family of versions a document is written in: Swagger 2.0 is rewritten as 3.0 first.
+enum Version {
+    Swagger2,
+    OpenApi3,
+}
+
+/// Whether the tree is an OpenAPI document of a version this loader reads, and which.
+fn check(file: &Path, raw: &serde_json::Value) -> Result<Version, Error> {
     let invalid = |pointer: Pointer, message: String| Error::Invalid { file: file.to_owned(), pointer, message };
     if !raw.is_object() {
         return Err(invalid(Pointer::root(), "an OpenAPI document must be a mapping".into()));
     }
     match raw.get("openapi") {
-        Some(serde_json::Value::String(version)) if is_supported(version) => Ok(()),
+        Some(serde_json::Value::String(version)) if is_supported(version) => Ok(Version::OpenApi3),
         Some(serde_json::Value::String(version)) => Err(invalid(
             Pointer::root().join("openapi"),
             format!("OpenAPI {version} is not supported; this generator reads OpenAPI {SUPPORTED}"),
@@ -120,14 +152,19 @@ fn check(file: &Path, raw: &serde_json::Value) -> Result<(), Error> {
             Pointer::root().join("openapi"),
             format!("the version must be a string such as \"3.1.0\", not `{other}` (quote it in YAML)"),
         )),
-        None if raw.get("swagger").is_some() => Err(invalid(
-            Pointer::root().join("swagger"),
-            "Swagger 2.0 is not supported; convert the document to OpenAPI 3 first".into(),
-        )),
-        None => Err(invalid(
-            Pointer::root().join("openapi"),
-            format!("missing `openapi` version field (expected {SUPPORTED})"),
-        )),
+        None => match raw.get("swagger") {
+            Some(serde_json::Value::String(version)) if version == "2.0" => Ok(Version::Swagger2),
+            Some(other) => Err(invalid(
+                Pointer::root().join("swagger"),
+                format!(
+                    "Swagger `{other}` is not supported; this generator reads Swagger \"2.0\" and OpenAPI {SUPPORTED}"
+                ),
+            )),
+            None => Err(invalid(
+                Pointer::root().join("openapi"),
+                format!("missing `openapi` version field (expected {SUPPORTED}, or `swagger: \"2.0\"`)"),
+            )),
+        },
     }
 }
 
@@ -179,8 +216,9 @@ mod tests {
         assert!(err.to_string().contains("#/openapi: OpenAPI 4.0.0 is not supported"), "{err}");
         let err = parse_str("v.yaml", "openapi: 3.1\ninfo: {title: t, version: '1'}\n").unwrap_err();
         assert!(err.to_string().contains("quote it"), "{err}");
-        let err = parse_str("v.yaml", "swagger: '2.0'\n").unwrap_err();
-        assert!(err.to_string().contains("Swagger 2.0"), "{err}");
+        let err = parse_str("v.yaml", "swagger: 2.0\n").unwrap_err();
+        assert!(err.to_string().contains("#/swagger: Swagger `2.0` is not supported"), "{err}");
+        assert!(parse_str("v.yaml", "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n").is_ok());
         let err = parse_str("v.yaml", "- 1\n").unwrap_err();
         assert!(err.to_string().contains("must be a mapping"), "{err}");
     }
