@@ -22,10 +22,14 @@ pub struct Sources {
     /// read, the pointer as written. Moves nest (a parameter moved, and its `schema` made of
     /// the parameter's own fields), so the longest prefix that moved is the one.
     moves: HashMap<Pointer, Pointer>,
-    /// The root file, once something in it moved: a moved warning names it, which also tells
-    /// that the warning was relocated (a warning may be relocated twice, by `load` and after
-    /// `model`, and a move must be undone once only).
-    root: Option<PathBuf>,
+}
+
+/// The pointer, marked as a place of the root file as written. A warning may be relocated
+/// twice (by `load`, then with the model's warnings), and a move must be undone once only: the
+/// mark says it was. The root's file name is empty, so the pointer shows as any root pointer
+/// does (`#/definitions/Pet`).
+pub(super) fn as_written(pointer: Pointer) -> Pointer {
+    pointer.in_file(Path::new(""))
 }
 
 /// The place a copy was made from: a file, and the pointer inside it.
@@ -42,8 +46,7 @@ impl Sources {
     }
 
     /// Records that the root's tree has at `at` what the file as written has at `from`.
-    pub(super) fn moved(&mut self, root: &Path, at: Pointer, from: Pointer) {
-        self.root.get_or_insert_with(|| root.to_owned());
+    pub(super) fn moved(&mut self, at: Pointer, from: Pointer) {
         self.moves.insert(at, from);
     }
 
@@ -93,10 +96,7 @@ impl Sources {
         match self.locate(&warning.pointer) {
             Some((file, pointer)) => Warning { pointer: pointer.in_file(file), message: warning.message },
             None => match self.unmove(&warning.pointer) {
-                Some(pointer) => {
-                    let root = self.root.as_deref().unwrap_or(Path::new(""));
-                    Warning { pointer: pointer.in_file(root), message: warning.message }
-                }
+                Some(pointer) => Warning { pointer: as_written(pointer), message: warning.message },
                 None => warning,
             },
         }
@@ -141,13 +141,13 @@ mod tests {
         let mut sources = Sources::default();
         let parameter = Pointer::from_segments(["components", "parameters", "limit"]);
         let root = Path::new("api.yaml");
-        sources.moved(root, parameter.clone(), Pointer::from_segments(["parameters", "limit"]));
-        sources.moved(root, parameter.join("schema"), Pointer::from_segments(["parameters", "limit"]));
+        sources.moved(parameter.clone(), Pointer::from_segments(["parameters", "limit"]));
+        sources.moved(parameter.join("schema"), Pointer::from_segments(["parameters", "limit"]));
         let warning =
             sources.relocate_warning(Warning { pointer: parameter.join("schema").join("enum"), message: "m".into() });
-        assert_eq!(warning.to_string(), "api.yaml#/parameters/limit/enum: m");
+        assert_eq!(warning.to_string(), "#/parameters/limit/enum: m");
         // Relocated once only.
-        assert_eq!(sources.relocate_warning(warning).to_string(), "api.yaml#/parameters/limit/enum: m");
+        assert_eq!(sources.relocate_warning(warning).to_string(), "#/parameters/limit/enum: m");
         let error = Error::Invalid { file: root.into(), pointer: parameter.join("in"), message: "m".into() };
         assert_eq!(sources.relocate_error(error).to_string(), "api.yaml#/parameters/limit/in: m");
     }

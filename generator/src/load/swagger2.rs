@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{json, Map, Value};
 
 use super::document::METHODS;
-use super::sources::Sources;
+use super::sources::{as_written, Sources};
 use crate::diagnostics::{Error, Warning};
 use crate::pointer::Pointer;
 
@@ -81,9 +81,9 @@ impl Swagger2 {
         Error::Invalid { file: self.file.clone(), pointer: at.clone(), message: message.into() }
     }
 
-    /// A warning about a place as written: it names the file, as relocated warnings do.
+    /// A warning about a place as written (marked so, as relocated warnings are).
     fn warn(&mut self, at: &Pointer, message: impl Into<String>) {
-        self.warnings.push(Warning { pointer: at.clone().in_file(&self.file), message: message.into() });
+        self.warnings.push(Warning { pointer: as_written(at.clone()), message: message.into() });
     }
 
     fn moved(&mut self, at: Pointer, from: Pointer) {
@@ -95,7 +95,7 @@ impl Swagger2 {
     /// Gives the moves to `sources`, which then names every rewritten place as written.
     pub(super) fn record(&mut self, sources: &mut Sources) {
         for (at, from) in self.moves.drain(..) {
-            sources.moved(&self.file, at, from);
+            sources.moved(at, from);
         }
     }
 
@@ -590,19 +590,20 @@ impl Swagger2 {
             Some("apiKey") => copy(scheme, &mut out, &["type", "name", "in"]),
             Some("oauth2") => {
                 let flow = scheme.get("flow").and_then(Value::as_str).unwrap_or_default();
-                let name =
-                    match flow {
-                        "implicit" => "implicit",
-                        "password" => "password",
-                        "application" => "clientCredentials",
-                        "accessCode" => "authorizationCode",
-                        other => return Err(self.invalid(
+                let name = match flow {
+                    "implicit" => "implicit",
+                    "password" => "password",
+                    "application" => "clientCredentials",
+                    "accessCode" => "authorizationCode",
+                    other => {
+                        return Err(self.invalid(
                             &from.join("flow"),
                             format!(
                                 "`flow: {other}` is not an OAuth 2 flow (implicit, password, application, accessCode)"
                             ),
-                        )),
-                    };
+                        ))
+                    }
+                };
                 let flow_at = at.join("flows").join(name);
                 self.moved(flow_at.clone(), from.clone());
                 let mut flow_out = Map::new();
