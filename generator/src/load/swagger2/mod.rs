@@ -458,6 +458,13 @@ impl Swagger2 {
             out.insert("explode".into(), explode.into());
         }
         extensions(parameter, &mut out);
+        // Whatever else is written is left for the reader to warn about, where it is.
+        let read = ["name", "in", "description", "required", "allowEmptyValue", "schema", "items", "collectionFormat"];
+        for (key, value) in map {
+            if !read.contains(&key.as_str()) && !KEYWORDS.contains(&key.as_str()) && !key.starts_with("x-") {
+                out.insert(key.clone(), value.clone());
+            }
+        }
         Value::Object(out)
     }
 
@@ -494,24 +501,6 @@ impl Swagger2 {
     /// The schema of a parameter, header or items object: the keywords 2.0 writes beside
     /// `name` and `in`.
     fn simple_schema(&mut self, parameter: &Value, at: &Pointer) -> Value {
-        const KEYWORDS: &[&str] = &[
-            "type",
-            "format",
-            "default",
-            "maximum",
-            "exclusiveMaximum",
-            "minimum",
-            "exclusiveMinimum",
-            "maxLength",
-            "minLength",
-            "pattern",
-            "maxItems",
-            "minItems",
-            "uniqueItems",
-            "enum",
-            "multipleOf",
-            "x-nullable",
-        ];
         let mut out = Map::new();
         copy(parameter, &mut out, KEYWORDS);
         if let Some(items) = parameter.get("items") {
@@ -574,6 +563,11 @@ impl Swagger2 {
             out.insert("headers".into(), Value::Object(out_headers));
         }
         extensions(response, &mut out);
+        for (key, value) in map {
+            if !matches!(key.as_str(), "description" | "schema" | "examples" | "headers") && !key.starts_with("x-") {
+                out.insert(key.clone(), value.clone());
+            }
+        }
         Value::Object(out)
     }
 
@@ -655,6 +649,26 @@ impl Swagger2 {
     }
 }
 
+/// The keywords of a parameter, header or items object that are its schema's in 3.0.
+const KEYWORDS: &[&str] = &[
+    "type",
+    "format",
+    "default",
+    "maximum",
+    "exclusiveMaximum",
+    "minimum",
+    "exclusiveMinimum",
+    "maxLength",
+    "minLength",
+    "pattern",
+    "maxItems",
+    "minItems",
+    "uniqueItems",
+    "enum",
+    "multipleOf",
+    "x-nullable",
+];
+
 fn clone_param(param: &Param) -> Param {
     Param { value: param.value.clone(), at: param.at.clone(), component: param.component.clone() }
 }
@@ -696,3 +710,6 @@ fn extensions(from: &Value, to: &mut Map<String, Value>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;
