@@ -44,6 +44,9 @@ pub(super) struct Swagger2 {
     /// By the pointer in the rewritten tree, the pointer as written.
     moves: Vec<(Pointer, Pointer)>,
     pub(super) warnings: Vec<Warning>,
+    /// Whether what is rewritten is a copy of another file's place (`after_bundle`): its
+    /// pointers are then into the bundled tree, for [`Sources`] to relocate.
+    in_copies: bool,
 }
 
 /// A parameter of an operation, after following a `$ref` to the root's `parameters`.
@@ -65,6 +68,7 @@ pub(super) fn convert(file: &Path, raw: &Value) -> Result<(Value, Swagger2)> {
         parameters: root.get("parameters").and_then(Value::as_object).cloned().unwrap_or_default(),
         moves: Vec::new(),
         warnings: Vec::new(),
+        in_copies: false,
     };
     let value = this.document(&root)?;
     Ok((value, this))
@@ -83,7 +87,8 @@ impl Swagger2 {
 
     /// A warning about a place as written (marked so, as relocated warnings are).
     fn warn(&mut self, at: &Pointer, message: impl Into<String>) {
-        self.warnings.push(Warning { pointer: as_written(at.clone()), message: message.into() });
+        let pointer = if self.in_copies { at.clone() } else { as_written(at.clone()) };
+        self.warnings.push(Warning { pointer, message: message.into() });
     }
 
     fn moved(&mut self, at: Pointer, from: Pointer) {
@@ -104,6 +109,8 @@ impl Swagger2 {
     pub(super) fn after_bundle(&mut self, tree: &mut Value, sources: &Sources) -> Result<()> {
         let mut copies: Vec<Pointer> = sources.copies().cloned().collect();
         copies.sort();
+        let before = self.warnings.len();
+        self.in_copies = true;
         for at in copies {
             let Some(value) = tree.pointer(at.as_str()) else { continue };
             let segments: Vec<String> = at.segments().collect();
@@ -114,7 +121,7 @@ impl Swagger2 {
                     "body" | "formData" => {
                         let message = "a body or form parameter in another file cannot become a request body; \
                                        move it into the operation or the root's `parameters`";
-                        return Err(self.invalid(&at, message));
+                        return Err(sources.relocate_error(self.invalid(&at, message)));
                     }
                     _ => self.parameter(&value.clone(), &at, &at),
                 },
@@ -122,12 +129,16 @@ impl Swagger2 {
                     let produces = self.produces.clone();
                     self.response(&value.clone(), &at, &at, &produces)
                 }
-                ["paths", _] => self.path_item(&value.clone(), &at)?,
+                ["paths", _] => self.path_item(&value.clone(), &at).map_err(|e| sources.relocate_error(e))?,
                 _ => continue,
             };
             if let Some(place) = tree.pointer_mut(at.as_str()) {
                 *place = converted;
             }
+        }
+        self.in_copies = false;
+        for warning in &mut self.warnings[before..] {
+            *warning = sources.relocate_warning(warning.clone());
         }
         Ok(())
     }
