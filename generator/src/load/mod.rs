@@ -3,7 +3,9 @@
 //! OpenAPI 3.0, 3.1 and 3.2 are all read here, and only here: [`document`] defines the dialect
 //! (one form for each thing the versions say differently), [`reader`] reads every version's
 //! wording into it, with a warning (and its JSON pointer) for anything the dialect cannot carry.
-//! The stages after this one never ask which version they are reading.
+//! The stages after this one never ask which version they are reading. Swagger 2.0 is
+//! rewritten as OpenAPI 3.0 first (`swagger2`), before the root is bundled, and what the
+//! rewrite moved is kept in [`Sources`] so that messages name the 2.0 places.
 //!
 //! Files are known here only, too. [`load_with_overlays`] reads the root file, applies the
 //! overlays to its tree (`overlay.rs`), then bundles whatever it references in other files into
@@ -17,6 +19,8 @@
 //! - one document out of several files: `bundle` (references to other files followed, their
 //!   targets copied in), `walk` (where a tree's `$ref`s are), `sources` (where each copy came
 //!   from), `uri` (`$id`s and `$ref`s resolved against each other);
+//! - Swagger 2.0: `swagger2` (the 2.0 tree rewritten as a 3.0 one, and what the bundler copies
+//!   from other files after it);
 //! - the dialect: `document`, and the reader, an `impl Reader` block a concern: `reader` (its
 //!   state, and the way in), `fields` (typed access to fields), `objects` (the document's own
 //!   objects), `operations` (path items, operations and what they hold), `schema` (the schema
