@@ -282,3 +282,25 @@ fn invalid_overlays_are_errors_naming_the_overlay_and_pointer() {
     let Error::Io { path, .. } = &error else { panic!("{error}") };
     assert!(path.ends_with("overlays/missing.yaml"), "{error}");
 }
+
+// ----- Swagger 2.0 split over files -----
+
+#[test]
+fn swagger2_split_over_files_is_rewritten_after_bundling() {
+    let document = load(&fixture("split_swagger2/swagger.yaml")).unwrap();
+    assert_eq!(schema_names(&document), ["Pet", "Tag"]);
+    let limit = document.components.parameters.get("limit").expect("the parameter copied");
+    let apigen::load::Ref::Item(limit) = limit else { panic!("{limit:?}") };
+    assert_eq!(limit.name, "limit");
+    assert!(limit.schema.is_some(), "its type and format are its schema");
+    assert!(document.components.responses.contains_key("NotFound"));
+    let warnings: Vec<String> = document.warnings.iter().map(ToString::to_string).collect();
+    // The reader's warning about the copied parameter names the other file.
+    let nonsense = warnings.iter().find(|w| w.contains("nonsense")).unwrap_or_else(|| panic!("{warnings:?}"));
+    assert!(nonsense.contains("common.yaml#/parameters/limit"), "{nonsense}");
+    // And so does the rewrite's own.
+    let tsv = warnings.iter().find(|w| w.contains("tsv")).unwrap_or_else(|| panic!("{warnings:?}"));
+    assert!(tsv.contains("common.yaml#/parameters/ids/collectionFormat"), "{tsv}");
+    let generated = apigen::generate(&fixture("split_swagger2/swagger.yaml"), &options()).unwrap();
+    assert!(generated.files.iter().any(|(path, _)| path.ends_with("types.rs")));
+}

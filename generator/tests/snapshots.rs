@@ -60,6 +60,8 @@ fixture!(
     v31_keywords,
     v31_webhooks,
     v32_features,
+    // Swagger 2.0, read as OpenAPI 3.0
+    swagger2,
     // Streams, downloads and uploads
     streams,
     // The user's choices: here with none made

@@ -3,7 +3,9 @@
 //! OpenAPI 3.0, 3.1 and 3.2 are all read here, and only here: [`document`] defines the dialect
 //! (one form for each thing the versions say differently), [`reader`] reads every version's
 //! wording into it, with a warning (and its JSON pointer) for anything the dialect cannot carry.
-//! The stages after this one never ask which version they are reading.
+//! The stages after this one never ask which version they are reading. Swagger 2.0 is
+//! rewritten as OpenAPI 3.0 first (`swagger2`), before the root is bundled, and what the
+//! rewrite moved is kept in [`Sources`] so that messages name the 2.0 places.
 //!
 //! Files are known here only, too. [`load_with_overlays`] reads the root file, applies the
 //! overlays to its tree (`overlay.rs`), then bundles whatever it references in other files into
@@ -18,6 +20,8 @@
 //!   targets copied in), `walk` (where a tree's `$ref`s are), `sources` (where each copy came
 //!   from), `uri` (`$id`s and `$ref`s resolved against each other), `values` (a `$ref` where a
 //!   plain value belongs replaced by that value);
+//! - Swagger 2.0: `swagger2` (the 2.0 tree rewritten as a 3.0 one, and what the bundler copies
+//!   from other files after it);
 //! - the dialect: `document`, and the reader, an `impl Reader` block a concern: `reader` (its
 //!   state, and the way in), `fields` (typed access to fields), `objects` (the document's own
 //!   objects), `operations` (path items, operations and what they hold), `schema` (the schema
@@ -36,6 +40,7 @@ mod reader;
 mod references;
 mod schema;
 mod sources;
+mod swagger2;
 mod tree;
 mod uri;
 mod values;
@@ -71,8 +76,31 @@ pub fn load_with_overlays(path: &Path, overlays: &[PathBuf]) -> Result<Document,
     for overlay in overlays {
         overlay::apply(overlay, &mut raw, &mut warnings)?;
     }
-    check(path, &raw)?;
-    let (mut raw, sources) = bundle::bundle(path, raw)?;
+    let mut swagger2 = match check(path, &raw)? {
+        Version::Swagger2 => {
+            let (converted, swagger2) = swagger2::convert(path, &raw)?;
+            raw = converted;
+            Some(swagger2)
+        }
+        Version::OpenApi3 => None,
+    };
+    let (mut raw, mut sources) = bundle::bundle(path, raw)?;
+    if let Some(swagger2) = &mut swagger2 {
+        swagger2.after_bundle(&mut raw, &sources)?;
+        swagger2.record(&mut sources);
+        warnings.append(&mut swagger2.warnings);
+    }
+    read(path, raw, sources, warnings)
+}
+
+/// Reads the (bundled, rewritten) tree, once every `$ref` that stands for a plain value is
+/// replaced by it; errors and warnings name the places as written.
+fn read(
+    path: &Path,
+    mut raw: serde_json::Value,
+    sources: Sources,
+    mut warnings: Vec<Warning>,
+) -> Result<Document, Error> {
     let mut plain = Vec::new();
     values::put_in_place(&mut raw, &mut plain);
     let mut document = reader::read(path, &raw).map_err(|e| sources.relocate_error(e))?;
@@ -104,14 +132,17 @@ pub fn parse(file: &Path, text: &str) -> Result<Document, Error> {
 }
 
 /// Checks the version and reads an already parsed tree (one file: see [`parse`]).
-pub fn from_value(file: &Path, mut raw: serde_json::Value) -> Result<Document, Error> {
-    check(file, &raw)?;
-    let mut plain = Vec::new();
-    values::put_in_place(&mut raw, &mut plain);
-    let mut document = reader::read(file, &raw)?;
-    plain.append(&mut document.warnings);
-    document.warnings = plain;
-    Ok(document)
+pub fn from_value(file: &Path, raw: serde_json::Value) -> Result<Document, Error> {
+    match check(file, &raw)? {
+        Version::OpenApi3 => read(file, raw, Sources::default(), Vec::new()),
+        Version::Swagger2 => {
+            let (converted, mut swagger2) = swagger2::convert(file, &raw)?;
+            let mut sources = Sources::default();
+            swagger2.record(&mut sources);
+            let warnings = std::mem::take(&mut swagger2.warnings);
+            read(file, converted, sources, warnings)
+        }
+    }
 }
 
 /// What a document given as an `openapiv3::OpenAPI` value is called in errors and warnings:
@@ -146,14 +177,20 @@ pub fn from_openapiv3(spec: &openapiv3::OpenAPI, overlays: &[PathBuf]) -> Result
     Ok(document)
 }
 
-/// Whether the tree is an OpenAPI document of a version this loader reads.
-fn check(file: &Path, raw: &serde_json::Value) -> Result<(), Error> {
+/// The family of versions a document is written in: Swagger 2.0 is rewritten as 3.0 first.
+enum Version {
+    Swagger2,
+    OpenApi3,
+}
+
+/// Whether the tree is an OpenAPI document of a version this loader reads, and which.
+fn check(file: &Path, raw: &serde_json::Value) -> Result<Version, Error> {
     let invalid = |pointer: Pointer, message: String| Error::Invalid { file: file.to_owned(), pointer, message };
     if !raw.is_object() {
         return Err(invalid(Pointer::root(), "an OpenAPI document must be a mapping".into()));
     }
     match raw.get("openapi") {
-        Some(serde_json::Value::String(version)) if is_supported(version) => Ok(()),
+        Some(serde_json::Value::String(version)) if is_supported(version) => Ok(Version::OpenApi3),
         Some(serde_json::Value::String(version)) => Err(invalid(
             Pointer::root().join("openapi"),
             format!("OpenAPI {version} is not supported; this generator reads OpenAPI {SUPPORTED}"),
@@ -162,14 +199,19 @@ fn check(file: &Path, raw: &serde_json::Value) -> Result<(), Error> {
             Pointer::root().join("openapi"),
             format!("the version must be a string such as \"3.1.0\", not `{other}` (quote it in YAML)"),
         )),
-        None if raw.get("swagger").is_some() => Err(invalid(
-            Pointer::root().join("swagger"),
-            "Swagger 2.0 is not supported; convert the document to OpenAPI 3 first".into(),
-        )),
-        None => Err(invalid(
-            Pointer::root().join("openapi"),
-            format!("missing `openapi` version field (expected {SUPPORTED})"),
-        )),
+        None => match raw.get("swagger") {
+            Some(serde_json::Value::String(version)) if version == "2.0" => Ok(Version::Swagger2),
+            Some(other) => Err(invalid(
+                Pointer::root().join("swagger"),
+                format!(
+                    "Swagger `{other}` is not supported; this generator reads Swagger \"2.0\" and OpenAPI {SUPPORTED}"
+                ),
+            )),
+            None => Err(invalid(
+                Pointer::root().join("openapi"),
+                format!("missing `openapi` version field (expected {SUPPORTED}, or `swagger: \"2.0\"`)"),
+            )),
+        },
     }
 }
 
@@ -221,8 +263,9 @@ mod tests {
         assert!(err.to_string().contains("#/openapi: OpenAPI 4.0.0 is not supported"), "{err}");
         let err = parse_str("v.yaml", "openapi: 3.1\ninfo: {title: t, version: '1'}\n").unwrap_err();
         assert!(err.to_string().contains("quote it"), "{err}");
-        let err = parse_str("v.yaml", "swagger: '2.0'\n").unwrap_err();
-        assert!(err.to_string().contains("Swagger 2.0"), "{err}");
+        let err = parse_str("v.yaml", "swagger: 2.0\n").unwrap_err();
+        assert!(err.to_string().contains("#/swagger: Swagger `2.0` is not supported"), "{err}");
+        assert!(parse_str("v.yaml", "swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n").is_ok());
         let err = parse_str("v.yaml", "- 1\n").unwrap_err();
         assert!(err.to_string().contains("must be a mapping"), "{err}");
     }

@@ -2,6 +2,10 @@
 //! holds into the root's tree; [`Sources`] remembers each copy, so that an error or a warning
 //! about a part of the bundled tree names the file and the pointer the user wrote:
 //! `schemas/pet.yaml#/properties/tag`, not `#/components/schemas/Pet/properties/tag`.
+//!
+//! A Swagger 2.0 root is rewritten as OpenAPI 3.0 before it is bundled (`swagger2`), which
+//! moves parts within the root file (`#/definitions/Pet` → `#/components/schemas/Pet`): each
+//! move is remembered here too, the same way, so that a message names the place as written.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -14,6 +18,18 @@ use crate::pointer::Pointer;
 pub struct Sources {
     /// By the pointer of the copy in the bundled tree.
     copies: HashMap<Pointer, Copy>,
+    /// Places of the root file that a version's rewriting moved: by the pointer in the tree
+    /// read, the pointer as written. Moves nest (a parameter moved, and its `schema` made of
+    /// the parameter's own fields), so the longest prefix that moved is the one.
+    moves: HashMap<Pointer, Pointer>,
+}
+
+/// The pointer, marked as a place of the root file as written. A warning may be relocated
+/// twice (by `load`, then with the model's warnings), and a move must be undone once only: the
+/// mark says it was. The root's file name is empty, so the pointer shows as any root pointer
+/// does (`#/definitions/Pet`).
+pub(super) fn as_written(pointer: Pointer) -> Pointer {
+    pointer.in_file(Path::new(""))
 }
 
 /// The place a copy was made from: a file, and the pointer inside it.
@@ -27,6 +43,29 @@ impl Sources {
     /// Records that the bundled tree has at `at` a copy of what `file` has at `pointer`.
     pub(super) fn add(&mut self, at: Pointer, file: PathBuf, pointer: Pointer) {
         self.copies.insert(at, Copy { file, pointer });
+    }
+
+    /// Records that the root's tree has at `at` what the file as written has at `from`.
+    pub(super) fn moved(&mut self, at: Pointer, from: Pointer) {
+        self.moves.insert(at, from);
+    }
+
+    /// Where copies of other files' places are, in the bundled tree.
+    pub(super) fn copies(&self) -> impl Iterator<Item = &Pointer> {
+        self.copies.keys()
+    }
+
+    /// The pointer as written in the root file of `pointer` (into the tree read), when a
+    /// rewriting moved that place.
+    fn unmove(&self, pointer: &Pointer) -> Option<Pointer> {
+        if self.moves.is_empty() || pointer.file().is_some() {
+            return None;
+        }
+        let prefixes: Vec<Pointer> = pointer.prefixes().collect();
+        prefixes.into_iter().rev().find_map(|prefix| {
+            let from = self.moves.get(&prefix)?;
+            Some(from.concat(&pointer.relative_to(&prefix)?))
+        })
     }
 
     /// Every file besides the root that parts of the document came from, in order (for a
@@ -56,7 +95,10 @@ impl Sources {
     pub fn relocate_warning(&self, warning: Warning) -> Warning {
         match self.locate(&warning.pointer) {
             Some((file, pointer)) => Warning { pointer: pointer.in_file(file), message: warning.message },
-            None => warning,
+            None => match self.unmove(&warning.pointer) {
+                Some(pointer) => Warning { pointer: as_written(pointer), message: warning.message },
+                None => warning,
+            },
         }
     }
 
@@ -65,7 +107,10 @@ impl Sources {
         match error {
             Error::Invalid { file, pointer, message } => match self.locate(&pointer) {
                 Some((file, pointer)) => Error::Invalid { file: file.to_owned(), pointer, message },
-                None => Error::Invalid { file, pointer, message },
+                None => match self.unmove(&pointer) {
+                    Some(pointer) => Error::Invalid { file, pointer, message },
+                    None => Error::Invalid { file, pointer, message },
+                },
             },
             other => other,
         }
@@ -89,5 +134,21 @@ mod tests {
         assert!(sources.locate(&Pointer::root().join("paths")).is_none());
         let warning = sources.relocate_warning(Warning { pointer: inside, message: "m".into() });
         assert_eq!(warning.to_string(), "schemas/pet.yaml#/properties/tag: m");
+    }
+
+    #[test]
+    fn moves_give_back_the_place_as_written_by_the_longest_prefix() {
+        let mut sources = Sources::default();
+        let parameter = Pointer::from_segments(["components", "parameters", "limit"]);
+        let root = Path::new("api.yaml");
+        sources.moved(parameter.clone(), Pointer::from_segments(["parameters", "limit"]));
+        sources.moved(parameter.join("schema"), Pointer::from_segments(["parameters", "limit"]));
+        let warning =
+            sources.relocate_warning(Warning { pointer: parameter.join("schema").join("enum"), message: "m".into() });
+        assert_eq!(warning.to_string(), "#/parameters/limit/enum: m");
+        // Relocated once only.
+        assert_eq!(sources.relocate_warning(warning).to_string(), "#/parameters/limit/enum: m");
+        let error = Error::Invalid { file: root.into(), pointer: parameter.join("in"), message: "m".into() };
+        assert_eq!(sources.relocate_error(error).to_string(), "api.yaml#/parameters/limit/in: m");
     }
 }

@@ -153,6 +153,8 @@ pub(super) fn walk(value: &Value, at: &Pointer, kind: Kind, found: &mut Vec<Foun
         }
         Kind::RequestBody => named("content", Kind::MediaType, true, found),
         Kind::Response => {
+            // Swagger 2.0's response schema, for a 2.0 response in another file (3.x has none).
+            one("schema", Kind::Schema, found);
             named("headers", Kind::Header, true, found);
             named("content", Kind::MediaType, true, found);
         }
