@@ -254,36 +254,59 @@ macro_rules! json_enum {
     };
 }
 
-thread_local! {
-    /// Set while an untagged union looks for the variant that fits a value exactly.
-    static EXACT: Cell<bool> = const { Cell::new(false) };
+/// How closely a value must fit the type it decodes into. An untagged union tries its variants
+/// at each level in turn, strictest first, so that a variant whose members are all optional does
+/// not take a value another variant describes better, and lose what it does not know.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Fit {
+    /// Whatever decodes: members a struct does not declare are skipped, values an enum or a
+    /// tagged union does not know are kept as `Unknown`.
+    Any,
+    /// Nothing lost: a member a struct does not declare is an error, but a value kept whole as
+    /// `Unknown` is not (it goes back out as it came in).
+    Whole,
+    /// Every member declared and every value known.
+    Exact,
 }
 
-/// Runs `decode` asking for an exact fit: a member a struct does not declare (without
-/// `additionalProperties`), or a value an enum does not know, is an error instead of being
-/// skipped or kept as `Unknown`. An untagged union tries its variants this way first, so that a
-/// variant whose members are all optional does not take a value another variant describes
-/// whole (and lose the members it does not know); only when none fits exactly does the first
-/// that decodes at all win. Exact already (a union inside a variant being tried): one pass.
-pub fn exactly<T>(decode: impl FnOnce() -> T) -> T {
-    struct Restore(bool);
+thread_local! {
+    /// The fit asked for while an untagged union looks for its variant.
+    static FIT: Cell<Fit> = const { Cell::new(Fit::Any) };
+}
+
+/// Runs `decode` asking for `fit` at least (a stricter fit already asked for stays), and
+/// restores what was asked before, also when `decode` panics.
+pub fn with_fit<T>(fit: Fit, decode: impl FnOnce() -> T) -> T {
+    struct Restore(Fit);
     impl Drop for Restore {
         fn drop(&mut self) {
-            EXACT.with(|exact| exact.set(self.0));
+            FIT.with(|current| current.set(self.0));
         }
     }
-    let _restore = Restore(EXACT.with(|exact| exact.replace(true)));
+    let _restore = Restore(FIT.with(|current| current.replace(fit.max(current.get()))));
     decode()
+}
+
+/// Runs `decode` asking for an exact fit ([`Fit::Exact`]): a member a struct does not declare
+/// (without `additionalProperties`), or a value an enum does not know, is an error instead of
+/// being skipped or kept as `Unknown`.
+pub fn exactly<T>(decode: impl FnOnce() -> T) -> T {
+    with_fit(Fit::Exact, decode)
+}
+
+/// The fit asked for now (see [`Fit`]).
+pub fn fit() -> Fit {
+    FIT.with(Cell::get)
 }
 
 /// Whether an exact fit is being asked for (see [`exactly`]).
 pub fn is_exact() -> bool {
-    EXACT.with(Cell::get)
+    fit() == Fit::Exact
 }
 
-/// A member the struct does not declare: skipped, unless an exact fit is asked for.
+/// A member the struct does not declare: skipped, unless a fit that loses nothing is asked for.
 pub fn unknown_member<'de, A: de::MapAccess<'de>>(_: &A, key: &str) -> Result<(), A::Error> {
-    if is_exact() {
+    if fit() >= Fit::Whole {
         Err(de::Error::custom(format_args!("unknown member `{key}`")))
     } else {
         Ok(())

@@ -7,6 +7,8 @@ use serde::ser::{Error as _, Serialize, Serializer};
 use serde_json::value::RawValue;
 use serde_json::Value;
 
+use crate::json::Fit;
+
 /// A union's value as received: its JSON text, checked but not turned into a tree, so that the
 /// variant decodes straight from it (building a `serde_json::Value` first made a list of union
 /// items decode half again as slowly as serde's own tagged enums).
@@ -200,12 +202,15 @@ impl Untagged {
         E::custom(self)
     }
 
-    /// Tries the variants (`attempts`: each in order, the first that decodes) for a variant
-    /// that fits the value exactly, then, when none does, for the first that decodes at all
-    /// (see [`crate::json::exactly`]). The error lists why each variant failed the second time.
+    /// Tries the variants (`attempts`: each in order, the first that decodes) for one that fits
+    /// the value exactly; when none does, for one that loses nothing of it (a value it does not
+    /// know kept whole as `Unknown`, no member skipped); then for the first that decodes at all
+    /// (see [`Fit`]). A union inside a variant being tried starts from the fit already asked
+    /// for. The error lists why each variant failed the last time.
     pub fn decide<T, E: serde::de::Error>(mut self, attempts: impl Fn(&mut Self) -> Option<T>) -> Result<T, E> {
-        if !crate::json::is_exact() {
-            if let Some(found) = crate::json::exactly(|| attempts(&mut self)) {
+        let asked = crate::json::fit();
+        for fit in [Fit::Exact, Fit::Whole].into_iter().filter(|fit| *fit > asked) {
+            if let Some(found) = crate::json::with_fit(fit, || attempts(&mut self)) {
                 return Ok(found);
             }
             self.tried.clear();
@@ -284,6 +289,62 @@ mod tests {
                 .map(Action::Template)
                 .or_else(|| tried.attempt("Extraction").map(Action::Extraction))
         })
+    }
+
+    /// A tagged union whose tag is missing or unknown: kept whole as `Unknown`.
+    #[derive(Debug, PartialEq, serde::Serialize)]
+    #[serde(untagged)]
+    enum Config {
+        Unknown(Value),
+    }
+
+    impl<'de> Deserialize<'de> for Config {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            unknown(value(deserializer)?).map(Config::Unknown)
+        }
+    }
+
+    #[derive(Debug, PartialEq)]
+    struct Single {
+        kind: Option<String>,
+        payload: Option<Value>,
+    }
+    crate::json_object!(Single { kind: Option<String> = optional "kind", payload: Option<Value> = optional "payload" });
+
+    #[derive(Debug, PartialEq)]
+    struct Scenario {
+        kind: Option<String>,
+        config: Option<Config>,
+    }
+    crate::json_object!(Scenario { kind: Option<String> = optional "kind", config: Option<Config> = optional "config" });
+
+    #[derive(Debug, PartialEq)]
+    enum Simulation {
+        Single(Single),
+        Scenario(Scenario),
+    }
+
+    fn simulation(text: &str) -> Result<Simulation, serde_json::Error> {
+        Untagged::new("Simulation", buffered(text)).decide(|tried| {
+            tried
+                .attempt("Single")
+                .map(Simulation::Single)
+                .or_else(|| tried.attempt("Scenario").map(Simulation::Scenario))
+        })
+    }
+
+    #[test]
+    fn untagged_unions_prefer_a_variant_that_loses_nothing_to_one_that_drops_members() {
+        // No variant fits exactly (the config's tag is unknown), and the first decodes by
+        // skipping `config`: the second keeps it whole, and wins (as Paddle's simulations).
+        let text = r#"{"kind": "renewal", "config": {"renewal": {"id": 1}}}"#;
+        let Simulation::Scenario(scenario) = simulation(text).unwrap() else {
+            panic!("the variant that keeps `config`")
+        };
+        assert_eq!(scenario.config, Some(Config::Unknown(serde_json::json!({"renewal": {"id": 1}}))));
+        assert_eq!(crate::json::fit(), Fit::Any, "the fit asked for is over");
+        // Nothing at all fits whole: the first that decodes, as before.
+        assert!(matches!(simulation(r#"{"kind": "x", "other": 1}"#).unwrap(), Simulation::Single(_)));
     }
 
     #[test]
