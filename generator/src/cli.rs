@@ -76,6 +76,9 @@ struct GenerateArgs {
     /// Print errors only.
     #[arg(long, short)]
     quiet: bool,
+    /// Print every warning on its own line, rather than repeated ones grouped by kind.
+    #[arg(long, short, conflicts_with = "quiet")]
+    verbose: bool,
     /// Print one JSON summary on stdout (for CI) instead of text.
     #[arg(long)]
     json: bool,
@@ -194,10 +197,9 @@ fn generate(args: &GenerateArgs, check_only: bool) -> Result<(), Failure> {
         }
         let started = Instant::now();
         let generated = crate::generate(&job.spec, &job.options)?;
+        let fallbacks = crate::diagnostics::fallbacks(&generated.warnings);
         if !args.quiet && !args.json {
-            for warning in &generated.warnings {
-                eprintln!("warning: {}: {warning}", job.spec.display());
-            }
+            print_warnings(&job.spec, &generated.warnings, args.verbose);
         }
         let mut report = json!({
             "name": job.options.crate_name,
@@ -205,7 +207,8 @@ fn generate(args: &GenerateArgs, check_only: bool) -> Result<(), Failure> {
             "out": job.out.display().to_string(),
             "operations": generated.operations,
             "types": generated.types,
-            "warnings": generated.warnings.iter().map(|w| json!({ "pointer": w.pointer.to_string(), "message": w.message })).collect::<Vec<_>>(),
+            "warnings": generated.warnings.iter().map(|w| json!({ "pointer": w.pointer.to_string(), "message": w.message, "kind": w.kind(), "fell_back": w.fell_back })).collect::<Vec<_>>(),
+            "fell_back": { "operations": fallbacks.operations, "types": fallbacks.types },
         });
         let line = if check_only {
             let stale = crate::write::check(&generated.files, &job.out)?;
@@ -239,8 +242,16 @@ fn generate(args: &GenerateArgs, check_only: bool) -> Result<(), Failure> {
         let seconds = started.elapsed().as_secs_f64();
         report["seconds"] = json!((seconds * 1000.0).round() / 1000.0);
         if !args.quiet && !args.json {
+            let fell_back = match (fallbacks.operations, fallbacks.types) {
+                (0, 0) => String::new(),
+                (operations, types) => format!(
+                    " ({} and {} fell back to a safe type)",
+                    count(operations, "operation"),
+                    count(types, "type")
+                ),
+            };
             eprintln!(
-                "{}: {}, {}, {} → {line} in {seconds:.2} s",
+                "{}: {}, {}, {}{fell_back} → {line} in {seconds:.2} s",
                 job.options.crate_name,
                 count(generated.operations, "operation"),
                 count(generated.types, "type"),
@@ -343,6 +354,34 @@ fn list(args: &ListArgs) -> Result<(), Failure> {
 }
 
 /// `1 type`, `2 types`.
+/// How many examples of a repeated warning the grouped output shows.
+const EXAMPLES_PER_KIND: usize = 3;
+
+/// Warnings on stderr: each on its own line when `verbose`, otherwise a kind that repeats is one
+/// line with its count, followed by a few of its warnings and how many more there are.
+fn print_warnings(spec: &std::path::Path, warnings: &[crate::Warning], verbose: bool) {
+    let spec = spec.display();
+    if verbose {
+        for warning in warnings {
+            eprintln!("warning: {spec}: {warning}");
+        }
+        return;
+    }
+    for group in crate::diagnostics::group(warnings) {
+        if let [warning] = group.warnings.as_slice() {
+            eprintln!("warning: {spec}: {warning}");
+            continue;
+        }
+        eprintln!("warning: {spec}: {} × {}", group.warnings.len(), group.kind);
+        for warning in group.warnings.iter().take(EXAMPLES_PER_KIND) {
+            eprintln!("    {warning}");
+        }
+        if let Some(more) = group.warnings.len().checked_sub(EXAMPLES_PER_KIND).filter(|&more| more > 0) {
+            eprintln!("    … and {more} more like these (--verbose prints every one)");
+        }
+    }
+}
+
 fn count(n: usize, noun: &str) -> String {
     format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }

@@ -4,7 +4,9 @@
 //!
 //! Mutations work on the parsed tree (replace a value with one of another type, drop a key,
 //! point a `$ref` somewhere else, graft a subtree elsewhere), so most inputs get past the
-//! parser and exercise resolve, model and emit; raw byte noise covers the parser too.
+//! parser and exercise resolve, model and emit; raw byte noise covers the parser too. Swagger
+//! 2.0 documents (a fixture, whole and split over files) are mutated as often as one input in
+//! four, with 2.0's own constructs among the replacements, since `load` rewrites them.
 
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
@@ -36,8 +38,8 @@ impl Rng {
     }
 }
 
-/// The documents mutations start from: the fixtures (3.0, 3.1 and 3.2), our spec and the small
-/// real documents of every version.
+/// The documents mutations start from: the fixtures (2.0, 3.0, 3.1 and 3.2), our spec and the
+/// small real documents of every version.
 pub fn seeds() -> Vec<(PathBuf, Value)> {
     let root = workspace_root();
     let mut paths: Vec<PathBuf> = std::fs::read_dir(root.join("generator/tests/fixtures"))
@@ -79,7 +81,8 @@ pub struct Report {
 
 pub fn run(budget: Duration, first_seed: u64) -> Report {
     let seeds = seeds();
-    let split = Split::new();
+    let split = Split::new("split", "openapi.yaml");
+    let split_swagger2 = Split::new("split_swagger2", "swagger.yaml");
     let mut report = Report::default();
     let started = Instant::now();
     let previous_hook = panic::take_hook();
@@ -93,10 +96,12 @@ pub fn run(budget: Duration, first_seed: u64) -> Report {
         if trace {
             eprintln!("fuzz: seed {seed}");
         }
-        // One input in eight goes through an overlay, one in sixteen is a split document.
+        // One input in eight goes through an overlay, one in eight is a split document (half of
+        // them Swagger 2.0).
         let outcome = panic::catch_unwind(AssertUnwindSafe(|| match seed % 16 {
             3 | 11 => one_overlaid(&seeds, seed),
             7 => split.as_ref().map_or(Ok(()), |split| split.one(seed)),
+            15 => split_swagger2.as_ref().map_or(Ok(()), |split| split.one(seed)),
             _ => one(&seeds, seed),
         }));
         report.runs += 1;
@@ -135,7 +140,12 @@ fn located(error: &Error) -> bool {
 /// One input, built from `seed`, through every stage.
 pub fn one(seeds: &[(PathBuf, Value)], seed: u64) -> Result<(), Error> {
     let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
-    let (path, base) = &seeds[rng.below(seeds.len())];
+    // 2.0 seeds are few beside the 3.x fixtures: they get a quarter of the inputs of their own.
+    let swagger2: Vec<&(PathBuf, Value)> = seeds.iter().filter(|(_, value)| is_swagger2(value)).collect();
+    let (path, base) = match rng.below(4) {
+        0 if !swagger2.is_empty() => swagger2[rng.below(swagger2.len())],
+        _ => &seeds[rng.below(seeds.len())],
+    };
     let document = if rng.below(10) == 0 {
         // Raw noise on the text: the parser's turn.
         let mut text = serde_yaml::to_string(base).unwrap_or_default().into_bytes();
@@ -156,6 +166,10 @@ pub fn one(seeds: &[(PathBuf, Value)], seed: u64) -> Result<(), Error> {
         apigen::load::from_value(path, value)?
     };
     through_the_rest(document)
+}
+
+fn is_swagger2(document: &Value) -> bool {
+    document.get("swagger").is_some()
 }
 
 /// A seed document with a random overlay applied, then every stage.
@@ -228,15 +242,17 @@ fn random_action(document: &Value, pointers: &[Pointer], rng: &mut Rng) -> Value
     }
 }
 
-/// The split fixture, copied to a folder of its own and changed there, one file at a time.
+/// A split fixture, copied to a folder of its own and changed there, one file at a time.
 pub struct Split {
     dir: PathBuf,
+    /// The root document, relative to the folder.
+    root: &'static str,
     /// Each file, relative to the folder, and its tree.
     files: Vec<(PathBuf, Value)>,
 }
 
 impl Split {
-    fn new() -> Option<Split> {
+    fn new(fixture: &str, root: &'static str) -> Option<Split> {
         fn collect(dir: &Path, relative: &Path, out: &mut Vec<(PathBuf, Value)>) {
             let Ok(entries) = std::fs::read_dir(dir) else { return };
             let mut entries: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
@@ -253,12 +269,12 @@ impl Split {
             }
         }
         let mut files = Vec::new();
-        collect(&workspace_root().join("generator/tests/fixtures/split"), Path::new(""), &mut files);
+        collect(&workspace_root().join("generator/tests/fixtures").join(fixture), Path::new(""), &mut files);
         // One folder per instance: tests run side by side in one process.
         static INSTANCES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let instance = INSTANCES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!("apigen-fuzz-split-{}-{instance}", std::process::id()));
-        (!files.is_empty()).then_some(Split { dir, files })
+        let dir = std::env::temp_dir().join(format!("apigen-fuzz-{fixture}-{}-{instance}", std::process::id()));
+        (!files.is_empty()).then_some(Split { dir, root, files })
     }
 
     /// Changes one file (its values, or a reference to a place in another file), writes them
@@ -292,7 +308,7 @@ impl Split {
             };
             let _ = std::fs::write(&path, text);
         }
-        Loaded::read(&self.dir.join("openapi.yaml"), &options())?.model()?.emit().format()?;
+        Loaded::read(&self.dir.join(self.root), &options())?.model()?.emit().format()?;
         Ok(())
     }
 
@@ -354,7 +370,25 @@ fn all_pointers(value: &Value) -> Vec<Pointer> {
 
 fn mutate(value: &mut Value, pointers: &[Pointer], rng: &mut Rng) {
     let target = &pointers[rng.below(pointers.len())];
-    let replacement = match rng.below(11) {
+    let replacement = match rng.below(12) {
+        // Swagger 2.0's own constructs, which `load` rewrites as 3.0.
+        11 => {
+            let elsewhere = pointers[rng.below(pointers.len())].to_ref();
+            match rng.below(6) {
+                0 => serde_json::json!({"in": "body", "name": "body", "schema": {"$ref": elsewhere}}),
+                1 => serde_json::json!({"in": "formData", "name": "f", "type": "file", "required": true}),
+                2 => serde_json::json!({"in": "query", "name": "q", "type": "array", "items": {"type": "string"},
+                    "collectionFormat": (["csv", "ssv", "tsv", "pipes", "multi", "bogus"][rng.below(6)])}),
+                3 => serde_json::json!({"type": "object", "x-nullable": true, "discriminator": "kind",
+                    "required": ["kind"], "properties": {"kind": {"type": "string"}}}),
+                4 => serde_json::json!({"description": "d", "schema": {"$ref": elsewhere},
+                    "headers": {"X-Rate": {"type": "integer"}}, "examples": {"application/json": {"a": 1}}}),
+                _ => {
+                    serde_json::json!({"type": "oauth2", "flow": (["implicit", "password", "application", "accessCode", "other"][rng.below(5)]),
+                    "tokenUrl": "https://x.test/token", "scopes": {"read": "r"}})
+                }
+            }
+        }
         // JSON Schema 2020-12 as 3.1 documents write it, with references to anywhere.
         9 => {
             let elsewhere = pointers[rng.below(pointers.len())].to_ref();
@@ -383,7 +417,7 @@ fn mutate(value: &mut Value, pointers: &[Pointer], rng: &mut Rng) {
                 }
             }
         }
-        10 => Value::from(["3.0.3", "3.1.0", "3.2.0", "query", "querystring", "null"][rng.below(6)]),
+        10 => Value::from(["2.0", "3.0.3", "3.1.0", "3.2.0", "query", "querystring", "null"][rng.below(7)]),
         0 => Value::Null,
         1 => Value::from(rng.next() as i64 % 1000),
         2 => {
@@ -461,7 +495,7 @@ mod tests {
     #[test]
     fn overlaid_and_split_inputs_are_generated_or_refused() {
         let seeds = seeds();
-        let split = Split::new().expect("the split fixture");
+        let split = Split::new("split", "openapi.yaml").expect("the split fixture");
         let (mut overlaid, mut split_ok, mut split_refused) = ((0, 0), 0, 0);
         for seed in 0..300 {
             match one_overlaid(&seeds, seed) {
@@ -477,6 +511,29 @@ mod tests {
         }
         assert!(overlaid.0 > 0 && overlaid.1 > 0, "{overlaid:?}");
         assert!(split_ok > 0 && split_refused > 0, "{split_ok} {split_refused}");
+    }
+
+    /// Swagger 2.0 inputs, whole and split, changed at random with 2.0's constructs among the
+    /// replacements, are generated or refused with an error that says where.
+    #[test]
+    fn mutated_swagger2_documents_are_generated_or_refused_with_a_location() {
+        let seeds: Vec<_> = seeds().into_iter().filter(|(_, value)| is_swagger2(value)).collect();
+        assert!(!seeds.is_empty(), "a Swagger 2.0 fixture among the seeds");
+        let split = Split::new("split_swagger2", "swagger.yaml").expect("the split 2.0 fixture");
+        let (mut generated, mut refused) = (0, 0);
+        for seed in 0..160 {
+            let outcomes = [one(&seeds, seed), if seed < 60 { split.one(seed) } else { Ok(()) }];
+            for outcome in outcomes {
+                match outcome {
+                    Ok(()) => generated += 1,
+                    Err(error) => {
+                        assert!(located(&error), "seed {seed}: {error}");
+                        refused += 1;
+                    }
+                }
+            }
+        }
+        assert!(generated > 0 && refused > 0, "{generated} generated, {refused} refused");
     }
 
     /// A bounded run in every `cargo test`; `cargo xtask fuzz --seconds N` for longer ones.

@@ -59,7 +59,7 @@ fn invalid(path: &Path, at: &Pointer, message: impl Into<String>) -> Error {
 }
 
 fn warn(path: &Path, at: &Pointer, message: impl Into<String>, warnings: &mut Vec<Warning>) {
-    warnings.push(Warning { pointer: at.clone().in_file(path), message: message.into() });
+    warnings.push(Warning::new(at.clone().in_file(path), message));
 }
 
 /// A text field of the overlay; numbers are taken as their text (`version: 1.0` in YAML).

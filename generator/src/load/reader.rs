@@ -126,7 +126,12 @@ impl<'a> Reader<'a> {
     }
 
     pub(super) fn warn(&mut self, at: &Pointer, message: impl Into<String>) {
-        self.warnings.push(Warning { pointer: at.clone(), message: message.into() });
+        self.warnings.push(Warning::new(at.clone(), message));
+    }
+
+    /// A warning about a schema read as any value.
+    pub(super) fn fell_back(&mut self, at: &Pointer, message: impl Into<String>) {
+        self.warnings.push(Warning::fallback(at.clone(), message));
     }
 }
 

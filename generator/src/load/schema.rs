@@ -89,7 +89,7 @@ impl Reader<'_> {
                             Some(anchor) => references.push((RefText::Pointer(anchor.clone()), "$recursiveRef")),
                             // Without an anchor, `#` is the root of the enclosing resource.
                             None if !base.is_empty() => references.push((RefText::Uri(text.to_owned()), "$recursiveRef")),
-                            None => self.warn(
+                            None => self.fell_back(
                                 &here(),
                                 "`$recursiveRef` has no enclosing `$recursiveAnchor` or `$id`; it is ignored (any value)",
                             ),

@@ -94,9 +94,9 @@ impl Sources {
     /// The warning, naming the file it is about when that is not the root.
     pub fn relocate_warning(&self, warning: Warning) -> Warning {
         match self.locate(&warning.pointer) {
-            Some((file, pointer)) => Warning { pointer: pointer.in_file(file), message: warning.message },
+            Some((file, pointer)) => Warning { pointer: pointer.in_file(file), ..warning },
             None => match self.unmove(&warning.pointer) {
-                Some(pointer) => Warning { pointer: as_written(pointer), message: warning.message },
+                Some(pointer) => Warning { pointer: as_written(pointer), ..warning },
                 None => warning,
             },
         }
@@ -132,7 +132,7 @@ mod tests {
         // Neither a sibling whose name starts the same nor the root's own parts.
         assert!(sources.locate(&Pointer::root().join("components").join("schemas").join("Pets")).is_none());
         assert!(sources.locate(&Pointer::root().join("paths")).is_none());
-        let warning = sources.relocate_warning(Warning { pointer: inside, message: "m".into() });
+        let warning = sources.relocate_warning(Warning::new(inside, "m"));
         assert_eq!(warning.to_string(), "schemas/pet.yaml#/properties/tag: m");
     }
 
@@ -143,8 +143,7 @@ mod tests {
         let root = Path::new("api.yaml");
         sources.moved(parameter.clone(), Pointer::from_segments(["parameters", "limit"]));
         sources.moved(parameter.join("schema"), Pointer::from_segments(["parameters", "limit"]));
-        let warning =
-            sources.relocate_warning(Warning { pointer: parameter.join("schema").join("enum"), message: "m".into() });
+        let warning = sources.relocate_warning(Warning::new(parameter.join("schema").join("enum"), "m"));
         assert_eq!(warning.to_string(), "#/parameters/limit/enum: m");
         // Relocated once only.
         assert_eq!(sources.relocate_warning(warning).to_string(), "#/parameters/limit/enum: m");

@@ -28,7 +28,7 @@ pub(super) fn put_in_place(tree: &mut Value, warnings: &mut Vec<Warning>) {
         };
         if let Some(problem) = problem {
             let message = format!("`$ref: {}` {problem}; left out", reference.text);
-            warnings.push(Warning { pointer: reference.at.clone(), message });
+            warnings.push(Warning::new(reference.at.clone(), message));
         }
         if let Some(slot) = tree.pointer_mut(holder.as_str()) {
             *slot = replacement;

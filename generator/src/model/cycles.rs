@@ -147,10 +147,10 @@ pub fn break_alias_cycles(types: &mut [TypeDef], warnings: &mut Vec<Warning>) {
             .collect()
     };
     for i in cyclic {
-        warnings.push(Warning {
-            pointer: types[i].pointer.clone(),
-            message: format!("`{}` contains itself through lists or maps only, which no Rust type can be; typed as serde_json::Value", types[i].name),
-        });
+        warnings.push(Warning::fallback(
+            types[i].pointer.clone(),
+            format!("`{}` contains itself through lists or maps only, which no Rust type can be; typed as serde_json::Value", types[i].name),
+        ));
         types[i].kind = TypeKind::Alias(TypeRef::Json);
     }
 }

@@ -155,10 +155,10 @@ fn operation(
                 StatusKey::Code(code) => Some(code),
                 StatusKey::Default => None,
                 StatusKey::Range(range) => {
-                    types.warnings.push(Warning {
-                        pointer: response.pointer.clone(),
-                        message: format!("status range {range}XX is documented but matched as any error"),
-                    });
+                    types.warnings.push(Warning::new(
+                        response.pointer.clone(),
+                        format!("status range {range}XX is documented but matched as any error"),
+                    ));
                     continue;
                 }
             };
@@ -405,10 +405,10 @@ fn payload(
         return sequence_payload(types, sequence, media, hint);
     }
     if media.item_schema.is_some() {
-        types.warnings.push(Warning {
-            pointer: at.join("content").join(content_type).join("itemSchema"),
-            message: format!("`itemSchema` with `{content_type}`, which is not a sequence this generator knows; the body is read whole"),
-        });
+        types.warnings.push(Warning::new(
+            at.join("content").join(content_type).join("itemSchema"),
+            format!("`itemSchema` with `{content_type}`, which is not a sequence this generator knows; the body is read whole"),
+        ));
     }
     // `*/*` with nothing said about the content: any bytes, not JSON (a client asking for JSON
     // there is refused by a server that serves something else).
@@ -520,10 +520,10 @@ fn merge_payloads(
             if has_outcomes {
                 return Payload::Json(TypeRef::Json);
             }
-            warnings.push(Warning {
-                pointer: at.join("responses"),
-                message: "success responses have different bodies; decoded as the most general type".into(),
-            });
+            warnings.push(Warning::fallback(
+                at.join("responses"),
+                "success responses have different bodies; decoded as the most general type",
+            ));
             if all_json {
                 Payload::Json(TypeRef::Json)
             } else {
@@ -543,10 +543,10 @@ pub fn security_schemes(resolved: &Resolved<'_>, warnings: &mut Vec<Warning>) ->
                     "basic" => SchemeKind::Basic,
                     "bearer" => SchemeKind::Bearer { format: bearer_format.clone() },
                     other => {
-                        warnings.push(Warning {
-                            pointer: located.pointer.clone(),
-                            message: format!("HTTP auth scheme `{other}` is not supported; sent as a bearer token"),
-                        });
+                        warnings.push(Warning::new(
+                            located.pointer.clone(),
+                            format!("HTTP auth scheme `{other}` is not supported; sent as a bearer token"),
+                        ));
                         SchemeKind::Bearer { format: None }
                     }
                 };
@@ -564,10 +564,10 @@ pub fn security_schemes(resolved: &Resolved<'_>, warnings: &mut Vec<Warning>) ->
                 (SchemeKind::Bearer { format: None }, description)
             }
             Scheme::MutualTls { .. } => {
-                warnings.push(Warning {
-                    pointer: located.pointer.clone(),
-                    message: "mutual TLS is not a credential the client sends: give the client certificate to the `reqwest::Client` passed to `ClientBuilder::http_client`".into(),
-                });
+                warnings.push(Warning::new(
+                    located.pointer.clone(),
+                    "mutual TLS is not a credential the client sends: give the client certificate to the `reqwest::Client` passed to `ClientBuilder::http_client`",
+                ));
                 continue;
             }
         };

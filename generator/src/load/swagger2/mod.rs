@@ -41,6 +41,9 @@ pub(super) struct Swagger2 {
     /// The root's `parameters`, as written: operations name them by `$ref`, and a body or form
     /// parameter is copied into each operation's request body.
     parameters: Map<String, Value>,
+    /// The root's `definitions`, as written: whether a response's schema is structured may
+    /// depend on the one its `$ref` names.
+    definitions: Map<String, Value>,
     /// By the pointer in the rewritten tree, the pointer as written.
     moves: Vec<(Pointer, Pointer)>,
     pub(super) warnings: Vec<Warning>,
@@ -66,6 +69,7 @@ pub(super) fn convert(file: &Path, raw: &Value) -> Result<(Value, Swagger2)> {
         consumes: media_types(&root, "consumes").unwrap_or_else(|| vec![JSON.into()]),
         produces: media_types(&root, "produces").unwrap_or_else(|| vec![JSON.into()]),
         parameters: root.get("parameters").and_then(Value::as_object).cloned().unwrap_or_default(),
+        definitions: root.get("definitions").and_then(Value::as_object).cloned().unwrap_or_default(),
         moves: Vec::new(),
         warnings: Vec::new(),
         in_copies: false,
@@ -88,7 +92,7 @@ impl Swagger2 {
     /// A warning about a place as written (marked so, as relocated warnings are).
     fn warn(&mut self, at: &Pointer, message: impl Into<String>) {
         let pointer = if self.in_copies { at.clone() } else { as_written(at.clone()) };
-        self.warnings.push(Warning { pointer, message: message.into() });
+        self.warnings.push(Warning::new(pointer, message));
     }
 
     fn moved(&mut self, at: Pointer, from: Pointer) {
@@ -127,7 +131,7 @@ impl Swagger2 {
                 },
                 ["components", "responses", _] => {
                     let produces = self.produces.clone();
-                    self.response(&value.clone(), &at, &at, &produces)
+                    self.response(&value.clone(), &at, &at, &produces, None)
                 }
                 ["paths", _] => self.path_item(&value.clone(), &at).map_err(|e| sources.relocate_error(e))?,
                 _ => continue,
@@ -188,7 +192,7 @@ impl Swagger2 {
                     for (name, response) in value.as_object().into_iter().flatten() {
                         let new = top.join("components").join("responses").join(name);
                         let produces = self.produces.clone();
-                        responses.insert(name.clone(), self.response(response, &at.join(name), &new, &produces));
+                        responses.insert(name.clone(), self.response(response, &at.join(name), &new, &produces, None));
                     }
                     components.insert("responses".into(), Value::Object(responses));
                 }
@@ -313,7 +317,17 @@ impl Swagger2 {
     fn operation(&mut self, operation: &Value, at: &Pointer, shared: &[Param]) -> Result<Value> {
         let Some(map) = operation.as_object() else { return Ok(operation.clone()) };
         let consumes = media_types(map, "consumes").unwrap_or_else(|| self.consumes.clone());
-        let produces = media_types(map, "produces").unwrap_or_else(|| self.produces.clone());
+        let own_produces = media_types(map, "produces");
+        let produces = own_produces.clone().unwrap_or_else(|| self.produces.clone());
+        // An operation that says it produces only bytes or text (`application/x-tar`, Docker's
+        // `application/vnd.docker.raw-stream`) returns them, even where its success response
+        // declares no schema (2.0 would read that as no body at all).
+        let unschemed_success = own_produces
+            .filter(|own| !own.is_empty() && !own.iter().any(|m| carries_structure(m)))
+            .map(|own| match own.iter().all(|m| m.starts_with("text/")) {
+                true => json!({"type": "string"}),
+                false => json!({"type": "string", "format": "binary"}),
+            });
         let mut out = Map::new();
         let mut parameters = Vec::new();
         let mut body: Option<Param> = None;
@@ -357,7 +371,10 @@ impl Swagger2 {
                         let response = match response.get("$ref").and_then(Value::as_str) {
                             Some(reference) => json!({"$ref": rewrite_ref(reference)}),
                             None if code.starts_with("x-") => response.clone(),
-                            None => self.response(response, &here, &here, &produces),
+                            None => {
+                                let implied = unschemed_success.as_ref().filter(|_| has_content(code));
+                                self.response(response, &here, &here, &produces, implied)
+                            }
                         };
                         responses.insert(code.clone(), response);
                     }
@@ -531,9 +548,17 @@ impl Swagger2 {
         self.schema(&Value::Object(out))
     }
 
-    /// A response: its schema under each media type the operation produces, its `examples`
-    /// (by media type) as those media types' examples, its headers' fields as their schemas.
-    fn response(&mut self, response: &Value, from: &Pointer, at: &Pointer, produces: &[String]) -> Value {
+    /// A response: its schema under each media type the operation produces (or `implied`, for a
+    /// success response that declares none), its `examples` (by media type) as those media
+    /// types' examples, its headers' fields as their schemas.
+    fn response(
+        &mut self,
+        response: &Value,
+        from: &Pointer,
+        at: &Pointer,
+        produces: &[String],
+        implied: Option<&Value>,
+    ) -> Value {
         let Some(map) = response.as_object() else { return response.clone() };
         if map.contains_key("$ref") {
             return json!({"$ref": rewrite_ref(map["$ref"].as_str().unwrap_or_default())});
@@ -542,11 +567,13 @@ impl Swagger2 {
         let mut out = Map::new();
         out.insert("description".into(), map.get("description").cloned().unwrap_or_else(|| "".into()));
         let mut content = Map::new();
-        if let Some(schema) = map.get("schema") {
+        let written = map.get("schema").map(|schema| (schema, from.join("schema")));
+        if let Some((schema, schema_from)) = written.or(implied.map(|schema| (schema, from.clone()))) {
+            let media_types = self.media_types_of(schema, produces);
             let schema = self.schema(schema);
-            for media_type in produces {
-                self.moved(at.join("content").join(media_type).join("schema"), from.join("schema"));
-                content.insert(media_type.clone(), json!({"schema": schema}));
+            for media_type in media_types {
+                self.moved(at.join("content").join(&media_type).join("schema"), schema_from.clone());
+                content.insert(media_type, json!({"schema": schema}));
             }
         }
         for (media_type, example) in map.get("examples").and_then(Value::as_object).into_iter().flatten() {
@@ -580,6 +607,33 @@ impl Swagger2 {
             }
         }
         Value::Object(out)
+    }
+
+    /// The media types a response's `schema` is written in: those `produces` lists, for every
+    /// response of the operation. A structured schema (an object, an array, a number) has no
+    /// spelling but JSON, so where `produces` names only bytes or text (Docker's log stream and
+    /// its `ErrorResponse` for a 404), that response is JSON.
+    fn media_types_of(&self, schema: &Value, produces: &[String]) -> Vec<String> {
+        if produces.iter().any(|m| carries_structure(m)) || !self.is_structured(schema) {
+            produces.to_vec()
+        } else {
+            vec![JSON.into()]
+        }
+    }
+
+    /// Whether a schema is more than a string (or 2.0's `file`): following a `$ref` to the
+    /// root's `definitions`; one into another file is taken for structured, as it nearly always is.
+    fn is_structured(&self, schema: &Value) -> bool {
+        let mut schema = schema;
+        for _ in 0..8 {
+            let Some(reference) = schema.get("$ref").and_then(Value::as_str) else { break };
+            let Some(name) = reference.strip_prefix("#/definitions/") else { return true };
+            match self.definitions.get(Pointer::unescape_segment(name).as_ref()) {
+                Some(target) => schema = target,
+                None => return true,
+            }
+        }
+        !matches!(schema.get("type").and_then(Value::as_str), Some("string" | "file"))
     }
 
     /// `basic` → HTTP basic; `apiKey` as it is; `oauth2`'s one flow → its 3.0 flow.
@@ -690,6 +744,22 @@ fn location(parameter: &Value) -> &str {
 
 fn name(parameter: &Value) -> String {
     parameter.get("name").and_then(Value::as_str).unwrap_or_default().to_owned()
+}
+
+/// Whether a media type can carry an object: JSON (and JSON Lines, `+json`…), XML and forms can,
+/// bytes and text cannot.
+fn carries_structure(media_type: &str) -> bool {
+    let essence = media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    essence.contains("json")
+        || essence.contains("xml")
+        || essence == "*/*"
+        || essence == URLENCODED
+        || essence.starts_with("multipart/")
+}
+
+/// Whether a response with this status code has a body: a `204` or `205` has none.
+fn has_content(code: &str) -> bool {
+    code.starts_with('2') && !matches!(code, "204" | "205")
 }
 
 /// `#/definitions/X` → `#/components/schemas/X`, and the same for parameters and responses.

@@ -194,3 +194,34 @@ fn errors_and_warnings_name_the_place_in_the_2_0_document() {
     };
     assert!(message.contains("#/definitions/Pet/properties/a"), "{message}");
 }
+
+#[test]
+fn an_operation_producing_only_bytes_returns_them_and_its_structured_errors_are_json() {
+    // Docker's shape: a log stream whose success declares no schema or a binary string, and
+    // whose 404 is an object, under `produces` that names stream media types only.
+    let (value, warnings) = rewrite(
+        "definitions:\n  Error: {type: object, properties: {message: {type: string}}}\n\
+         paths:\n  /logs:\n    get:\n      produces: [application/vnd.docker.raw-stream, application/vnd.docker.multiplexed-stream]\n\
+         \x20     responses:\n        '200': {description: logs, schema: {type: string, format: binary}}\n\
+         \x20       '404': {description: missing, schema: {$ref: '#/definitions/Error'}}\n\
+         \x20 /export:\n    get:\n      produces: [application/octet-stream]\n\
+         \x20     responses:\n        '200': {description: a tarball}\n        '204': {description: nothing}\n\
+         \x20       '500': {description: failed, schema: {type: array, items: {type: string}}}\n\
+         \x20 /ping:\n    get:\n      produces: [text/plain]\n      responses: {'200': {description: OK}}\n\
+         \x20 /empty:\n    get:\n      responses: {'200': {description: no body}}\n",
+    );
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let logs = at(&value, "/paths/~1logs/get/responses");
+    let binary = json!({"schema": {"type": "string", "format": "binary"}});
+    assert_eq!(logs["200"]["content"]["application/vnd.docker.raw-stream"], binary);
+    assert_eq!(logs["200"]["content"]["application/vnd.docker.multiplexed-stream"], binary);
+    assert_eq!(logs["404"]["content"], json!({"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}));
+    let export = at(&value, "/paths/~1export/get/responses");
+    assert_eq!(export["200"]["content"], json!({"application/octet-stream": binary}));
+    assert_eq!(export["204"].get("content"), None, "a 204 has no body");
+    assert_eq!(export["500"]["content"]["application/json"]["schema"]["type"], json!("array"));
+    let ping = at(&value, "/paths/~1ping/get/responses/200/content");
+    assert_eq!(ping, &json!({"text/plain": {"schema": {"type": "string"}}}));
+    // Produces inherited from the root (JSON) and no schema: no body, as 2.0 says.
+    assert_eq!(at(&value, "/paths/~1empty/get/responses/200").get("content"), None);
+}

@@ -97,7 +97,10 @@ impl TypeBuilder<'_, '_> {
 
     /// Properties the struct cannot name are still kept, in a flattened map.
     fn keep_rest(&mut self, at: &Pointer, what: &str, parts: &mut ObjectParts) {
-        self.warn(at, format!("{what} is not supported; its properties are kept as serde_json::Value in `additional`"));
+        self.fell_back(
+            at,
+            format!("{what} is not supported; its properties are kept as serde_json::Value in `additional`"),
+        );
         parts.additional = Some(Additional::Any);
     }
 

@@ -266,7 +266,12 @@ impl<'r, 'd> TypeBuilder<'r, 'd> {
     }
 
     fn warn(&mut self, pointer: &Pointer, message: impl Into<String>) {
-        self.warnings.push(Warning { pointer: pointer.clone(), message: message.into() });
+        self.warnings.push(Warning::new(pointer.clone(), message));
+    }
+
+    /// A warning about a type replaced by a safe one.
+    fn fell_back(&mut self, pointer: &Pointer, message: impl Into<String>) {
+        self.warnings.push(Warning::fallback(pointer.clone(), message));
     }
 
     /// Whether `null` is a value of schema `id`: it says so (`nullable`, a `null` type), or

@@ -64,7 +64,7 @@ impl TypeBuilder<'_, '_> {
             if parts.properties.contains_key(wire) {
                 continue;
             }
-            self.warn(&at, format!("required property `{wire}` has no schema; typed as serde_json::Value"));
+            self.fell_back(&at, format!("required property `{wire}` has no schema; typed as serde_json::Value"));
             fields.push(Field {
                 name: unique(field_name(wire), &mut taken, "_"),
                 wire: wire.clone(),

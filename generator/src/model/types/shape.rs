@@ -100,7 +100,7 @@ impl TypeBuilder<'_, '_> {
         if schema.not.is_some() {
             let rest = Schema { not: None, ..schema.clone() };
             if !rest.has_structure() {
-                self.warn(at, "`not` schemas are not supported; using serde_json::Value");
+                self.fell_back(at, "`not` schemas are not supported; using serde_json::Value");
                 return Ok((Shape::Use(TypeRef::Json), nullable));
             }
             self.warn(at, "`not` is not expressed in Rust types; the other keywords decide the type");
@@ -223,7 +223,7 @@ impl TypeBuilder<'_, '_> {
                 }
                 return Ok(TypeRef::Tuple(items));
             }
-            self.warn(
+            self.fell_back(
                 &schema.pointer,
                 "`prefixItems` followed by more items (or more than 12 positions) is not a Rust tuple; items are serde_json::Value",
             );

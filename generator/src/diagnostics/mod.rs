@@ -32,11 +32,25 @@ pub enum Error {
     Internal { file: String, message: String },
 }
 
-/// Something the generator could not express exactly and replaced with a safe fallback.
+/// Something the generator could not express exactly, ignored or replaced with a safe fallback.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Warning {
     pub pointer: Pointer,
     pub message: String,
+    /// Whether a type was replaced by a safe one (`serde_json::Value`, or the most general of
+    /// several bodies) because of it, rather than a keyword ignored or a choice made.
+    pub fell_back: bool,
+}
+
+impl Warning {
+    pub fn new(pointer: Pointer, message: impl Into<String>) -> Self {
+        Warning { pointer, message: message.into(), fell_back: false }
+    }
+
+    /// A warning whose type fell back to a safe one.
+    pub fn fallback(pointer: Pointer, message: impl Into<String>) -> Self {
+        Warning { pointer, message: message.into(), fell_back: true }
+    }
 }
 
 impl fmt::Display for Warning {
@@ -44,3 +58,7 @@ impl fmt::Display for Warning {
         write!(f, "{}: {}", self.pointer, self.message)
     }
 }
+
+mod summary;
+
+pub use summary::{fallbacks, group, Fallbacks, WarningGroup};
