@@ -230,6 +230,8 @@ impl BodyArg<'_> {
             return quote!(U);
         }
         let inner = match self.passing {
+            // A JSON string body (Jira's watcher, a user's name) takes a string literal.
+            BodyPassing::Reference(TypeRef::String) => quote!(&str),
             BodyPassing::Reference(ty) => {
                 let ty = apis_type(ty);
                 quote!(&#ty)

@@ -379,8 +379,9 @@ impl<'r, 'd> Examples<'r, 'd> {
 
     /// The discriminator value of `owner` that selects `selected`: a `mapping` entry pointing
     /// at it, else the component's name. `None` when the member already has a fixed value
-    /// (an `enum`), which the object then carries as it is.
-    fn tag_value(&self, owner: SchemaId, selected: SchemaId) -> Option<String> {
+    /// (an `enum`), or constraints the name does not meet (Adyen's base schema used as itself,
+    /// its `type` a `pattern` of the mapped values), which the object then carries as made.
+    fn tag_value(&mut self, owner: SchemaId, selected: SchemaId) -> Option<String> {
         let discriminator = self.resolved.schema(owner).discriminator.as_ref()?;
         let property = &discriminator.property_name;
         let mut target = selected;
@@ -399,7 +400,12 @@ impl<'r, 'd> Examples<'r, 'd> {
         if schema.properties.get(property).is_some_and(|&p| self.resolved.schema(p).enumeration.is_some()) {
             return None;
         }
-        pointer.component("schemas")
+        let name = pointer.component("schemas")?;
+        let member = schema.properties.get(property).or(self.resolved.schema(owner).properties.get(property));
+        match member.map(|&member| self.resolved.schema(member)) {
+            Some(member) if !self.constraints_hold(member, &Value::String(name.clone())) => None,
+            _ => Some(name),
+        }
     }
 
     fn array(&mut self, schema: &Schema, depth: usize) -> Value {
@@ -699,6 +705,19 @@ mod tests {
         // A Cat (`{"kind": "cat", "lives": 1}`) is also a Dog, whose members are all optional:
         // validators ignore the discriminator, so the value is a Dog, which is not a Cat.
         assert_eq!(examples_of(&yaml, "Pet"), serde_json::json!({"kind": "Dog"}));
+    }
+
+    /// Adyen's `ShopperIdPaymentMethod`: the schema holding the discriminator, used as itself,
+    /// constrains its tag to the mapped values; its own name would be refused.
+    #[test]
+    fn a_discriminator_base_used_as_itself_keeps_a_tag_its_constraints_accept() {
+        let yaml = format!(
+            "{HEAD}    Method:\n      type: object\n      required: [type]\n      discriminator: {{propertyName: type, mapping: {{payTo: '#/components/schemas/PayTo'}}}}\n      properties: {{type: {{type: string, pattern: 'payTo|upi_collect'}}}}\n    PayTo: {{type: object}}\n    Loose:\n      type: object\n      required: [type]\n      discriminator: {{propertyName: type}}\n      properties: {{type: {{type: string}}}}\n"
+        );
+        let tag = examples_of(&yaml, "Method")["type"].as_str().unwrap().to_owned();
+        assert!(regex::Regex::new("payTo|upi_collect").unwrap().is_match(&tag), "{tag}");
+        // Without constraints, the schema's own name, as before.
+        assert_eq!(examples_of(&yaml, "Loose"), serde_json::json!({"type": "Loose"}));
     }
 
     #[test]

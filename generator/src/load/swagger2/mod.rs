@@ -316,7 +316,7 @@ impl Swagger2 {
 
     fn operation(&mut self, operation: &Value, at: &Pointer, shared: &[Param]) -> Result<Value> {
         let Some(map) = operation.as_object() else { return Ok(operation.clone()) };
-        let consumes = media_types(map, "consumes").unwrap_or_else(|| self.consumes.clone());
+        let mut consumes = media_types(map, "consumes").unwrap_or_else(|| self.consumes.clone());
         let own_produces = media_types(map, "produces");
         let produces = own_produces.clone().unwrap_or_else(|| self.produces.clone());
         // An operation that says it produces only bytes or text (`application/x-tar`, Docker's
@@ -334,12 +334,32 @@ impl Swagger2 {
         let mut form: Vec<Param> = Vec::new();
         let list_at = at.join("parameters");
         let mut own_names = Vec::new();
+        let declares_body =
+            |p: &Value| p.get("in").and_then(Value::as_str).is_some_and(|l| l == "body" || l == "formData");
+        let has_body = map
+            .get("parameters")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .any(|p| declares_body(p) || self.resolve(p, &list_at).is_ok_and(|param| declares_body(&param.value)));
         for (i, parameter) in map.get("parameters").and_then(Value::as_array).into_iter().flatten().enumerate() {
             let param = self.resolve(parameter, &list_at.join(i))?;
             own_names.push((name(&param.value), location(&param.value).to_owned()));
             match location(&param.value) {
                 "body" => body = Some(param),
                 "formData" => form.push(param),
+                // A `Content-Type` header listing media types (Docker's build takes
+                // `application/x-tar`) says what the body is: its media types, in place of
+                // `consumes`. (OpenAPI 3 ignores a `Content-Type` header parameter.)
+                "header" if has_body && name(&param.value).eq_ignore_ascii_case("content-type") => {
+                    match media_type_enum(&param.value) {
+                        Some(listed) => consumes = listed,
+                        None => {
+                            let new = list_at.join(parameters.len());
+                            parameters.push(self.plain_parameter(parameter, &param, &new));
+                        }
+                    }
+                }
                 _ => {
                     let new = list_at.join(parameters.len());
                     parameters.push(self.plain_parameter(parameter, &param, &new));
@@ -740,6 +760,13 @@ fn clone_param(param: &Param) -> Param {
 
 fn location(parameter: &Value) -> &str {
     parameter.get("in").and_then(Value::as_str).unwrap_or_default()
+}
+
+/// The media types a `Content-Type` header parameter's `enum` lists, when it lists some.
+fn media_type_enum(parameter: &Value) -> Option<Vec<String>> {
+    let listed: Vec<String> =
+        parameter.get("enum")?.as_array()?.iter().filter_map(Value::as_str).map(str::to_owned).collect();
+    (!listed.is_empty() && listed.iter().all(|m| m.contains('/'))).then_some(listed)
 }
 
 fn name(parameter: &Value) -> String {

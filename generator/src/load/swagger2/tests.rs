@@ -225,3 +225,23 @@ fn an_operation_producing_only_bytes_returns_them_and_its_structured_errors_are_
     // Produces inherited from the root (JSON) and no schema: no body, as 2.0 says.
     assert_eq!(at(&value, "/paths/~1empty/get/responses/200").get("content"), None);
 }
+
+#[test]
+fn a_content_type_header_listing_media_types_is_the_body_media_type() {
+    let (value, _) = rewrite(
+        "paths:\n  /build:\n    post:\n      consumes: [application/octet-stream]\n      parameters:\n\
+         \x20       - {name: input, in: body, schema: {type: string, format: binary}}\n\
+         \x20       - {name: Content-type, in: header, type: string, enum: [application/x-tar], default: application/x-tar}\n\
+         \x20       - {name: X-Registry-Config, in: header, type: string}\n\
+         \x20     responses: {'200': {description: ok}}\n\
+         \x20 /plain:\n    get:\n      parameters:\n        - {name: Content-Type, in: header, type: string, enum: [application/x-tar]}\n\
+         \x20     responses: {'200': {description: ok}}\n",
+    );
+    let build = at(&value, "/paths/~1build/post");
+    let content = build["requestBody"]["content"].as_object().unwrap();
+    assert_eq!(content.keys().collect::<Vec<_>>(), ["application/x-tar"]);
+    let headers: Vec<&Value> = build["parameters"].as_array().unwrap().iter().map(|p| &p["name"]).collect();
+    assert_eq!(headers, [&json!("X-Registry-Config")]);
+    // Without a body, the header is a header like any other.
+    assert_eq!(at(&value, "/paths/~1plain/get/parameters/0/name"), &json!("Content-Type"));
+}

@@ -108,6 +108,13 @@ impl TypeBuilder<'_, '_> {
 
         let types = self.types_of(schema);
         let shape = match types.as_slice() {
+            [] if !schema.prefix_items.is_empty() => {
+                self.fell_back(
+                    &schema.pointer,
+                    "positional `items` without `type: array` constrain arrays only, and any other value is valid; typed as serde_json::Value",
+                );
+                Shape::Use(TypeRef::Json)
+            }
             [] => Shape::Use(TypeRef::Json),
             [single] => self.typed(id, *single, name)?,
             [JsonType::Integer, JsonType::Number] => Shape::Use(TypeRef::F64),
@@ -151,7 +158,10 @@ impl TypeBuilder<'_, '_> {
         {
             return vec![JsonType::Object];
         }
-        if schema.items.is_some() || !schema.prefix_items.is_empty() {
+        // One `items` schema implies an array, as documents that leave out `type` mean. Positions
+        // alone (`prefixItems`, draft 4's `items: [A, B]`) do not: they constrain arrays only, and
+        // any other value is valid (Slack writes `items: [Message, {type: null}]` for "one of").
+        if schema.items.is_some() && schema.prefix_items.is_empty() {
             return vec![JsonType::Array];
         }
         if let Some(values) = &schema.enumeration {
@@ -302,5 +312,23 @@ mod tests {
     fn all_of_members_that_only_annotate_are_any_value() {
         let api = model("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Source:\n      type: object\n      additionalProperties:\n        allOf: [{}, {description: anything}]\n");
         assert_eq!(kind(&api, "Source"), &TypeKind::Alias(TypeRef::Map(Box::new(TypeRef::Json))));
+    }
+
+    /// Slack's "one of" written as draft 4 positions without `type: array`: a value that is not
+    /// an array is valid, so the field takes any value rather than refusing Slack's objects;
+    /// with `type: array` the positions are a tuple, and one `items` schema alone is a list.
+    #[test]
+    fn positional_items_without_an_array_type_are_any_value() {
+        let api = model("swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\ndefinitions:\n  Channel:\n    type: object\n    properties:\n      latest: {items: [{type: object, properties: {ts: {type: string}}}, {type: 'null'}]}\n      pair: {type: array, items: [{type: string}, {type: integer}], additionalItems: false}\n      names: {items: {type: string}}\n");
+        let TypeKind::Struct(channel) = kind(&api, "Channel") else { panic!("{:?}", kind(&api, "Channel")) };
+        let field = |name: &str| &channel.fields.iter().find(|f| f.name == name).unwrap().ty;
+        assert_eq!(field("latest"), &TypeRef::Json);
+        assert_eq!(field("pair"), &TypeRef::Tuple(vec![TypeRef::String, TypeRef::I64]));
+        assert_eq!(field("names"), &TypeRef::List(Box::new(TypeRef::String)));
+        assert!(
+            api.warnings.iter().any(|w| w.fell_back && w.pointer.as_str().ends_with("/latest")),
+            "{:?}",
+            api.warnings
+        );
     }
 }
