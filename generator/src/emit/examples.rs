@@ -204,10 +204,13 @@ impl Writer<'_> {
             TypeKind::Struct(s) if construction(s) == Construction::Default => {
                 // Nothing is required, but the value may set members (distinct items of a
                 // `uniqueItems` list differ in them): those are written, the rest default.
+                // Examples are requests: a read-only member is the server's to set, and a
+                // server may refuse it (Jira's components and versions do).
                 let members = value.and_then(Value::as_object);
                 let set: Vec<String> = s
                     .fields
                     .iter()
+                    .filter(|f| !f.read_only)
                     .filter_map(|f| {
                         let member = members?.get(&f.wire)?;
                         let mut inner = match member {

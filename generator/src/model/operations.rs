@@ -118,6 +118,15 @@ fn operation(
             let received = match chosen {
                 // A response to HEAD never has a body, whatever the document describes.
                 _ if op.method.eq_ignore_ascii_case("HEAD") => Payload::Empty,
+                // Nor does a `204` or `205` (RFC 9110): Jira describes JSON on dozens of them, and
+                // its server, like any, sends nothing.
+                Some(_) if matches!(response.status, StatusKey::Code(204 | 205)) => {
+                    types.warnings.push(Warning::new(
+                        response.pointer.join("content"),
+                        "a 204 or 205 response has no body (RFC 9110); its content is not read",
+                    ));
+                    Payload::Empty
+                }
                 Some((content_type, media)) => payload(types, content_type, media, &response.pointer, &hint)?,
                 None => Payload::Empty,
             };
@@ -642,6 +651,15 @@ mod tests {
         let op = |id: &str| api.operations.iter().find(|o| o.id == id).unwrap();
         assert_eq!(op("peek").success.payload, Payload::Empty);
         assert_eq!(op("download").success.payload, Payload::Bytes);
+    }
+
+    /// Jira's: a `204` that describes a JSON body still has none; a warning says it is not read.
+    #[test]
+    fn no_content_answers_are_empty_whatever_they_describe() {
+        let api = model("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /c:\n    put:\n      operationId: save\n      responses: {'204': {description: saved, content: {application/json: {schema: {}}}}}\n");
+        assert_eq!(api.operations[0].success.payload, Payload::Empty);
+        let warning = api.warnings.iter().find(|w| w.message.contains("204")).expect("a warning");
+        assert_eq!(warning.pointer.as_str(), "/paths/~1c/put/responses/204/content");
     }
 
     /// Twilio's payload data: the only declared answer is a `307` with a body; it is the
