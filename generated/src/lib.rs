@@ -36,8 +36,8 @@ pub mod apis;
 pub mod auth;
 pub mod types;
 pub use apigen_runtime::{
-    ApiError, Bytes, Credential, DecodeError, Error, FilePart, Nullable, Result, Secret,
-    Upload,
+    ApiError, Bytes, CallOptions, Credential, DecodeError, Error, FilePart, Nullable,
+    Result, Secret, Upload,
 };
 
 /// The first server the document lists.
@@ -74,12 +74,13 @@ impl Client {
         &self.inner
     }
 
-    /// This client with another limit on response bodies, for the calls made through it
-    /// (default [`apigen_runtime::DEFAULT_BODY_LIMIT`], 32 MiB; set it for every call
-    /// with `builder().body_limit(…)`). Shares the connection pool.
-    pub fn with_body_limit(&self, limit: usize) -> Self {
+    /// This client with [`CallOptions`] for the calls made through it: a timeout, extra
+    /// headers or query parameters, a retry policy, a body limit, an idempotency key
+    /// (`client.with_options(CallOptions::new().body_limit(1 << 30))`). Shares the
+    /// connection pool and credentials.
+    pub fn with_options(&self, options: CallOptions) -> Self {
         Self {
-            inner: self.inner.with_body_limit(limit),
+            inner: self.inner.with_options(options),
         }
     }
 

@@ -40,6 +40,8 @@ pub struct RequestBuilder<'c> {
     security: Security,
     error: Option<String>,
     redirect_answers: bool,
+    /// The header the operation declares for an idempotency key (`Idempotency-Key`).
+    idempotency_header: Option<&'static str>,
 }
 
 impl<'c> RequestBuilder<'c> {
@@ -61,6 +63,7 @@ impl<'c> RequestBuilder<'c> {
             security: state.default_security.unwrap_or(&[]),
             error: None,
             redirect_answers: false,
+            idempotency_header: None,
         };
         if let Err(message) = fill_path(template, args, &mut builder.path) {
             builder.error = Some(message);
@@ -85,6 +88,14 @@ impl<'c> RequestBuilder<'c> {
     /// answer, not an error: for operations that declare no 2xx response but a 3xx one.
     pub fn redirect_answers(mut self) -> Self {
         self.redirect_answers = true;
+        self
+    }
+
+    /// The operation declares `header` for an idempotency key: a call that sets none gets a
+    /// random one (UUID v4), the same on every attempt, and `POST`/`PATCH` are then retried on
+    /// the same conditions as idempotent methods.
+    pub fn idempotency_header(mut self, header: &'static str) -> Self {
+        self.idempotency_header = Some(header);
         self
     }
 
@@ -394,10 +405,13 @@ impl<'c> RequestBuilder<'c> {
 
     /// The request as it will be sent: middleware has seen it, once, before any credential.
     fn prepare<E>(mut self, accept: Option<&'static str>) -> Result<Prepared, Error<E>> {
-        if let Some(message) = self.error.take() {
+        if let Some(message) = self.error.take().or_else(|| self.state.call.error.clone()) {
             return Err(Error::InvalidRequest(message));
         }
         let state = Arc::clone(self.state);
+        for (name, value) in &state.call.query {
+            self.query.push(format!("{}={}", encode(name), encode(value)));
+        }
         let info = RequestInfo { method: self.method.clone(), path_template: self.template };
         let mut url = reqwest::Url::parse(&format!("{}{}", state.base_url, self.path))
             .map_err(|e| Error::InvalidRequest(format!("`{}{}` is not a valid URL: {e}", state.base_url, self.path)))?;
@@ -405,6 +419,12 @@ impl<'c> RequestBuilder<'c> {
             url.set_query(Some(&self.query.join("&")));
         }
         let mut headers = self.headers;
+        for name in state.call.headers.keys() {
+            headers.remove(name);
+        }
+        headers.extend(state.call.headers.clone());
+        let keyed = idempotency_key(&mut headers, self.idempotency_header, state.call.idempotency_key.as_deref())
+            .map_err(Error::InvalidRequest)?;
         if let Ok(agent) = HeaderValue::from_str(&state.user_agent) {
             headers.insert(USER_AGENT, agent);
         }
@@ -460,8 +480,34 @@ impl<'c> RequestBuilder<'c> {
             body,
             security: self.security,
             info,
+            keyed,
         })
     }
+}
+
+/// Sets the idempotency key, when the request should carry one: the operation's own parameter
+/// first, then the call's option, then (the operation declaring the header) a new random key.
+/// Whether the request carries one, which makes it safe to send again.
+fn idempotency_key(
+    headers: &mut HeaderMap,
+    declared: Option<&'static str>,
+    given: Option<&str>,
+) -> Result<bool, String> {
+    let name = declared.unwrap_or("idempotency-key");
+    let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| format!("`{name}` is not a valid header name"))?;
+    if headers.contains_key(&name) {
+        return Ok(true);
+    }
+    let key = match (given, declared) {
+        (Some(key), _) => key.to_owned(),
+        // Random, not a counter or the clock: two clients must never send the same key.
+        (None, Some(_)) => uuid::Uuid::new_v4().to_string(),
+        (None, None) => return Ok(false),
+    };
+    let value = HeaderValue::from_str(&key)
+        .map_err(|_| format!("the idempotency key contains characters the `{name}` header cannot carry"))?;
+    headers.insert(name, value);
+    Ok(true)
 }
 
 /// A request ready to be sent, as many times as retries and reconnections need.
@@ -474,6 +520,8 @@ struct Prepared {
     body: Option<Payload>,
     security: Security,
     info: RequestInfo,
+    /// Carries an idempotency key: unsafe methods may be sent again.
+    keyed: bool,
 }
 
 impl Prepared {
@@ -505,6 +553,7 @@ impl Prepared {
             transport: Transport { http: &state.http, body_limit: state.body_limit },
             policy: &state.retry,
             middleware: &state.middleware,
+            keyed: self.keyed,
         };
         let build = move || async move {
             let mut request = self.attempt(mode).await?;

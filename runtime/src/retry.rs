@@ -75,6 +75,9 @@ pub(crate) struct Attempts<'a> {
     pub transport: Transport<'a>,
     pub policy: &'a RetryPolicy,
     pub middleware: &'a [SharedMiddleware],
+    /// The request carries an idempotency key: the server recognises a repeat, so `POST` and
+    /// `PATCH` are as safe to send again as idempotent methods.
+    pub keyed: bool,
 }
 
 impl Attempts<'_> {
@@ -93,7 +96,7 @@ impl Attempts<'_> {
     {
         let policy = self.policy;
         // A body from a stream can be sent once only.
-        let may_retry = (policy.retry_non_idempotent || idempotent(&info.method)) && repeatable;
+        let may_retry = (policy.retry_non_idempotent || self.keyed || idempotent(&info.method)) && repeatable;
         let started = Instant::now();
         let mut attempt = 1;
         loop {

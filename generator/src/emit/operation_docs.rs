@@ -75,6 +75,12 @@ fn parameters(signature: &Signature) -> Option<String> {
         items.push(format!("- `options` ([`{}`]), the optional parameters, each `None` by default:", options.name));
         items.extend(options.fields.iter().map(|p| format!("  - {}", param_item(p))));
     }
+    if let Some(header) = &signature.op.idempotency_header {
+        items.push(format!(
+            "\nThe {} header is an idempotency key: when none is given the client sends a random one, and every retry sends the same key, so this operation is retried as idempotent methods are.",
+            code(header)
+        ));
+    }
     (!items.is_empty()).then(|| items.join("\n"))
 }
 

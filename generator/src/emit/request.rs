@@ -82,6 +82,7 @@ fn request(api: &Api, op: &Operation, streaming: bool) -> TokenStream {
     };
     let security = security(api, op);
     let redirect_answers = op.success.redirect_answers.then(|| quote!(.redirect_answers()));
+    let idempotency = op.idempotency_header.as_deref().map(|header| quote!(.idempotency_header(#header)));
     let params = op.params.iter().filter(|p| p.location != Location::Path).map(|p| param_call(api, p));
     // The body property that asks for a stream is set by the stream method, cleared by the other.
     let flag = op.stream.as_ref().and_then(|m| m.flag.as_deref()).map(|flag| (flag, streaming));
@@ -90,6 +91,7 @@ fn request(api: &Api, op: &Operation, streaming: bool) -> TokenStream {
         #start
         #security
         #redirect_answers
+        #idempotency
         #(#params)*
         #body_call
     }

@@ -307,6 +307,9 @@ pub struct Operation {
     pub stream: Option<StreamMethod>,
     /// The cargo feature the operation compiles under, when tag features are on.
     pub feature: Option<String>,
+    /// The header parameter that carries an idempotency key (`Idempotency-Key`), as written:
+    /// the runtime fills it when the caller does not, and may then retry a `POST`.
+    pub idempotency_header: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -11,6 +11,7 @@
 mod api;
 mod choices;
 mod cycles;
+mod idempotency;
 mod ir;
 mod names;
 mod operations;

@@ -203,6 +203,7 @@ fn operation(
     let security = requirements(source.security.as_deref().or(resolved.global_security()).unwrap_or_default());
 
     let tag = source.tags.first().cloned().unwrap_or_else(|| "default".to_owned());
+    let idempotency_header = super::idempotency::header(&params);
     Ok((
         Operation {
             id,
@@ -221,6 +222,7 @@ fn operation(
             security,
             stream: stream_method,
             feature: None,
+            idempotency_header,
         },
         tag,
     ))
