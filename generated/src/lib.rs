@@ -22,6 +22,10 @@
 //!
 //! Every operation returns [`Result`]: a status the operation does not declare as a success is an [`Error::Status`] keeping the status, headers, body and the document's description of it (with the typed body when the document declares one); a success body that does not decode is an [`Error::Decode`] naming the type.
 //!
+//! # Per-call options and response headers
+//!
+//! [`Client::with_options`] gives a view of the client whose calls carry [`CallOptions`] (a timeout, extra headers or query parameters, a retry policy, a body limit, an idempotency key). `.with_meta()` on any call ([`WithMeta`]) returns its body in a [`Response`] with the status and headers.
+//!
 //! # Authentication
 //!
 //! Operations need the document's top-level security ([`SECURITY`]) unless their documentation says otherwise. Credentials are built in [`auth`] and redacted in `Debug`.
@@ -37,7 +41,7 @@ pub mod auth;
 pub mod types;
 pub use apigen_runtime::{
     ApiError, Bytes, CallOptions, Credential, DecodeError, Error, FilePart, Nullable,
-    Result, Secret, Upload,
+    Response, Result, Secret, Upload, WithMeta,
 };
 
 /// The first server the document lists.

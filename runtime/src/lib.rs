@@ -11,6 +11,7 @@ mod fields;
 pub mod form;
 #[doc(hidden)]
 pub mod json;
+mod meta;
 mod middleware;
 mod options;
 mod request;
@@ -30,6 +31,7 @@ pub use client::{Client, ClientBuilder, DEFAULT_BODY_LIMIT, DEFAULT_TIMEOUT};
 pub use error::{ApiError, DecodeError, Error, ErrorStatus, Result};
 pub use fields::{Base64, Nullable, ParamText, Secret};
 pub use http::{HeaderMap, StatusCode};
+pub use meta::{InvalidHeader, Response, WithMeta, WithMetaFuture};
 pub use middleware::{AttemptInfo, Middleware, RequestInfo};
 pub use options::CallOptions;
 pub use request::RequestBuilder;

@@ -562,7 +562,9 @@ impl Prepared {
             }
             Ok(request)
         };
-        attempts.send(&self.info, self.repeatable(), mode, build).await
+        let received = attempts.send(&self.info, self.repeatable(), mode, build).await?;
+        crate::meta::record(received.status(), received.headers());
+        Ok(received)
     }
 
     /// A streamed success response, or the error for any other status.

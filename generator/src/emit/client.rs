@@ -75,7 +75,7 @@ pub fn lib(api: &Api, options: &Options) -> TokenStream {
         pub mod types;
         #webhooks
 
-        pub use apigen_runtime::{ApiError, Bytes, CallOptions, Credential, DecodeError, Error, FilePart, Nullable, Result, Secret, Upload};
+        pub use apigen_runtime::{ApiError, Bytes, CallOptions, Credential, DecodeError, Error, FilePart, Nullable, Response, Result, Secret, Upload, WithMeta};
 
         #base_url_docs
         pub const DEFAULT_BASE_URL: &str = #base_url;
@@ -224,6 +224,12 @@ fn crate_docs(api: &Api, options: &Options) -> String {
          an [`Error::Status`] keeping the status, headers, body and the document's description of it (with the \
          typed body when the document declares one); a success body that does not decode is an \
          [`Error::Decode`] naming the type.\n",
+    );
+    text.push_str(
+        "\n# Per-call options and response headers\n\n[`Client::with_options`] gives a view of the client whose \
+         calls carry [`CallOptions`] (a timeout, extra headers or query parameters, a retry policy, a body limit, \
+         an idempotency key). `.with_meta()` on any call ([`WithMeta`]) returns its body in a [`Response`] with the \
+         status and headers.\n",
     );
     if !api.security.is_empty() {
         text.push_str(

@@ -33,6 +33,9 @@ pub(super) fn method_docs(api: &Api, group: &Group, signature: &Signature, krate
         sections.push(format!("# Parameters\n\n{parameters}"));
     }
     sections.push(format!("# Returns\n\n{}", returns(signature)));
+    if let Some(headers) = response_headers(op) {
+        sections.push(format!("# Response headers\n\n{headers}"));
+    }
     sections.push(format!("# Errors\n\n{}", errors(op)));
     if let Some(auth) = authentication(api, op) {
         sections.push(format!("# Authentication\n\n{auth}"));
@@ -82,6 +85,24 @@ fn parameters(signature: &Signature) -> Option<String> {
         ));
     }
     (!items.is_empty()).then(|| items.join("\n"))
+}
+
+/// The headers the success responses declare, each with the type it parses as and how to read
+/// it (`.with_meta()` gives the body with its headers). `None` when none is declared.
+fn response_headers(op: &Operation) -> Option<String> {
+    let first = op.success.headers.first()?;
+    let mut text = format!(
+        "Read with [`.with_meta()`](crate::WithMeta), which returns the body with its status and headers: `response.header::<{}>({:?})`.\n",
+        type_text(&first.ty),
+        first.wire
+    );
+    for header in &op.success.headers {
+        text.push_str(&format!("\n- {} (`{}`)", code(&header.wire), type_text(&header.ty)));
+        if let Some(docs) = header.docs.as_deref().map(inline).filter(|d| !d.is_empty()) {
+            text.push_str(&format!(": {docs}"));
+        }
+    }
+    Some(text)
 }
 
 /// `` `job_id` (`uuid::Uuid`, path `jobId`): Job ID (format `uuid`) ``.

@@ -417,6 +417,17 @@ pub struct Success {
     pub stream: Option<Payload>,
     /// The first success response the document gives an example of, as for [`Body::document_example`].
     pub document_example: Option<ResponseExample>,
+    /// The headers the success responses declare, each name once.
+    pub headers: Vec<ResponseHeader>,
+}
+
+/// A header a success response declares, and the scalar type its value parses as.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResponseHeader {
+    /// As the document writes it (`X-RateLimit-Remaining`).
+    pub wire: String,
+    pub ty: TypeRef,
+    pub docs: Option<String>,
 }
 
 /// A response body the document gives as an example, and the status it comes with.

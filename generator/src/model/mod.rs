@@ -16,6 +16,7 @@ mod ir;
 mod names;
 mod operations;
 mod reach;
+mod response_headers;
 pub mod synthesize;
 #[cfg(test)]
 mod testing;

@@ -104,6 +104,7 @@ fn operation(
     let mut streams = Vec::new();
     let mut errors = Vec::new();
     let mut response_example = None;
+    let mut success_headers = Vec::new();
     let has_success = op.responses.iter().any(|r| is_success(r.status));
     // An operation that declares no 2xx but a 3xx answers with it (Twilio's payload data:
     // `307` with a JSON body): that response is what the caller asked for, not an error.
@@ -138,6 +139,7 @@ fn operation(
                     .and_then(|(_, media)| document_example(types, media))
                     .map(|value| ResponseExample { status: status_label(response.status), value });
             }
+            super::response_headers::declared(resolved, &response.headers, &mut success_headers);
             success_statuses.push((status_label(response.status), description));
             success_payloads.push((received, response.pointer.clone()));
         } else {
@@ -192,6 +194,7 @@ fn operation(
         outcomes,
         stream,
         document_example: response_example,
+        headers: success_headers,
     };
     let error_types: BTreeSet<&TypeRef> = errors.iter().filter_map(|e| e.ty.as_ref()).collect();
     let error_type = match error_types.len() {
