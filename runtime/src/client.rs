@@ -205,7 +205,9 @@ impl<C: From<Client>> ClientBuilder<C> {
 
     /// A credential; call once per security scheme you have credentials for. A later credential
     /// for the same scheme replaces the earlier one.
-    pub fn credential(mut self, credential: Credential) -> Self {
+    /// An [`OAuth2`](crate::oauth2::OAuth2) flow converts into one.
+    pub fn credential(mut self, credential: impl Into<Credential>) -> Self {
+        let credential = credential.into();
         self.credentials.retain(|c| c.scheme() != credential.scheme());
         self.credentials.push(credential);
         self

@@ -13,6 +13,7 @@ pub mod form;
 pub mod json;
 mod meta;
 mod middleware;
+pub mod oauth2;
 mod options;
 mod request;
 mod response;

@@ -2,25 +2,26 @@
 
 use std::fmt::Display;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use bytes::Bytes;
 use http::header::{ACCEPT, CONTENT_TYPE, USER_AGENT};
-use http::{HeaderMap, HeaderName, HeaderValue};
+use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::auth::{self, Security};
+use crate::auth::{self, CredentialError, Security};
 use crate::body::{Multipart, Payload, Upload};
 use crate::error::{Error, ErrorStatus};
 use crate::fields::ParamText;
 use crate::middleware::RequestInfo;
+use crate::oauth2::{AccessToken, TokenRequest, DEFAULT_TOKEN_TIMEOUT};
 use crate::response::RawResponse;
 use crate::retry::Attempts;
 use crate::state::ClientState;
 use crate::stream::{ByteStream, Decode, EventStream, LineFormat, LineStream, Live, Reconnect};
-use crate::transport::{Mode, Received, Transport};
+use crate::transport::{Failure, Mode, Received, Transport};
 
 /// Everything but RFC 3986's unreserved characters is encoded: a value can never add a path
 /// segment (`/`), start a query (`?`) or fragment (`#`), or look already encoded (`%`).
@@ -42,6 +43,8 @@ pub struct RequestBuilder<'c> {
     redirect_answers: bool,
     /// The header the operation declares for an idempotency key (`Idempotency-Key`).
     idempotency_header: Option<&'static str>,
+    /// The OAuth2 scopes the operation needs.
+    scopes: &'static [&'static str],
 }
 
 impl<'c> RequestBuilder<'c> {
@@ -64,6 +67,7 @@ impl<'c> RequestBuilder<'c> {
             error: None,
             redirect_answers: false,
             idempotency_header: None,
+            scopes: &[],
         };
         if let Err(message) = fill_path(template, args, &mut builder.path) {
             builder.error = Some(message);
@@ -96,6 +100,12 @@ impl<'c> RequestBuilder<'c> {
     /// the same conditions as idempotent methods.
     pub fn idempotency_header(mut self, header: &'static str) -> Self {
         self.idempotency_header = Some(header);
+        self
+    }
+
+    /// The OAuth2 scopes the operation needs: an OAuth2 credential asks for a token with them.
+    pub fn scopes(mut self, scopes: &'static [&'static str]) -> Self {
+        self.scopes = scopes;
         self
     }
 
@@ -479,6 +489,7 @@ impl<'c> RequestBuilder<'c> {
             state,
             body,
             security: self.security,
+            scopes: self.scopes,
             info,
             keyed,
         })
@@ -519,6 +530,7 @@ struct Prepared {
     headers: HeaderMap,
     body: Option<Payload>,
     security: Security,
+    scopes: &'static [&'static str],
     info: RequestInfo,
     /// Carries an idempotency key: unsafe methods may be sent again.
     keyed: bool,
@@ -543,9 +555,35 @@ impl Prepared {
         request.build().map_err(|e| e.to_string())
     }
 
-    /// Sends with the client's retry policy, adding the credentials the operation's security
-    /// asks for to each attempt (after middleware has seen the request: it never sees them).
+    /// Sends with the client's retry policy. A `401` to a request that carried an OAuth2 access
+    /// token is answered once: the token is dropped, another fetched, and the request sent again.
     async fn send<E>(&self, mode: Mode) -> Result<Received, Error<E>> {
+        let sent = Mutex::new(Vec::new());
+        let mut received = self.send_attempts(mode, &sent, &[]).await?;
+        if received.status() == StatusCode::UNAUTHORIZED && self.repeatable() {
+            let refused = std::mem::take(&mut *sent.lock().unwrap_or_else(PoisonError::into_inner));
+            if !refused.is_empty() {
+                tracing::debug!(
+                    path = self.info.path_template,
+                    "access token refused: fetching another, sending once more"
+                );
+                received = self.send_attempts(mode, &sent, &refused).await?;
+            }
+        }
+        crate::meta::record(received.status(), received.headers());
+        Ok(received)
+    }
+
+    /// The attempts the retry policy allows, adding to each the credentials the operation's
+    /// security asks for (after middleware has seen the request: it never sees them). `sent`
+    /// gets the access tokens the last attempt carried, by credential; `refused`, tokens the
+    /// API has refused, which providers must not give again.
+    async fn send_attempts<E>(
+        &self,
+        mode: Mode,
+        sent: &Mutex<Vec<(usize, AccessToken)>>,
+        refused: &[(usize, AccessToken)],
+    ) -> Result<Received, Error<E>> {
         let state = &*self.state;
         let credentials = auth::choose(self.security, &state.credentials);
         let credentials = credentials.as_deref().unwrap_or_default();
@@ -556,15 +594,27 @@ impl Prepared {
             keyed: self.keyed,
         };
         let build = move || async move {
-            let mut request = self.attempt(mode).await?;
-            for credential in credentials {
-                credential.apply(&mut request)?;
+            let mut request = self.attempt(mode).await.map_err(Failure::Request)?;
+            let mut tokens = Vec::new();
+            for (i, credential) in credentials.iter().enumerate() {
+                let token = TokenRequest {
+                    scopes: self.scopes,
+                    rejected: refused.iter().find(|(at, _)| *at == i).map(|(_, token)| token),
+                    http: &state.http,
+                    base_url: &state.base_url,
+                    timeout: state.request_timeout.unwrap_or(DEFAULT_TOKEN_TIMEOUT),
+                };
+                match credential.apply_async(&mut request, token).await {
+                    Ok(Some(access)) => tokens.push((i, access)),
+                    Ok(None) => {}
+                    Err(CredentialError::Invalid(message)) => return Err(Failure::Request(message)),
+                    Err(CredentialError::Token(error)) => return Err(Failure::Token(error)),
+                }
             }
+            *sent.lock().unwrap_or_else(PoisonError::into_inner) = tokens;
             Ok(request)
         };
-        let received = attempts.send(&self.info, self.repeatable(), mode, build).await?;
-        crate::meta::record(received.status(), received.headers());
-        Ok(received)
+        attempts.send(&self.info, self.repeatable(), mode, build).await
     }
 
     /// A streamed success response, or the error for any other status.

@@ -92,7 +92,7 @@ impl Attempts<'_> {
         build: impl Fn() -> Fut,
     ) -> Result<Received, Error<E>>
     where
-        Fut: Future<Output = Result<reqwest::Request, String>>,
+        Fut: Future<Output = Result<reqwest::Request, Failure>>,
     {
         let policy = self.policy;
         // A body from a stream can be sent once only.
@@ -111,7 +111,7 @@ impl Attempts<'_> {
             let attempt_started = Instant::now();
             let remaining = policy.total_deadline.saturating_sub(started.elapsed());
             let exchange = async {
-                let request = build().await.map_err(Failure::Request)?;
+                let request = build().await?;
                 self.transport.exchange(request, mode).await
             };
             let outcome = tokio::time::timeout(remaining, exchange.instrument(span.clone())).await;
@@ -125,7 +125,7 @@ impl Attempts<'_> {
                 Ok(received) => (Some(received.status()), Some(received.headers()), None),
                 Err(Failure::TooLarge { status, headers, .. }) => (Some(*status), Some(headers), None),
                 Err(Failure::Transport(error)) => (None, None, Some(error)),
-                Err(Failure::Request(_)) => (None, None, None),
+                Err(Failure::Request(_) | Failure::Token(_)) => (None, None, None),
             };
             if let Some(status) = status {
                 span.record("status", status.as_u16());
