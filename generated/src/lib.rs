@@ -63,7 +63,7 @@ pub struct Client {
 
 impl Client {
     /// A client for [`DEFAULT_BASE_URL`] that authenticates with `credential`.
-    pub fn new(credential: Credential) -> Result<Self> {
+    pub fn new(credential: impl Into<Credential>) -> Result<Self> {
         Self::builder().credential(credential).build()
     }
 

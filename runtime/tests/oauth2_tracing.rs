@@ -48,7 +48,7 @@ async fn token_flows_are_traced_without_a_secret() {
     .await;
     let build = |flow: OAuth2| {
         Client::builder(&server.url())
-            .credential(flow.into())
+            .credential(flow)
             .default_security(&[&["oauth"]])
             .retry(RetryPolicy::never())
             .build()

@@ -95,7 +95,7 @@ pub fn lib(api: &Api, options: &Options) -> TokenStream {
 
         impl Client {
             /// A client for [`DEFAULT_BASE_URL`] that authenticates with `credential`.
-            pub fn new(credential: Credential) -> Result<Self> {
+            pub fn new(credential: impl Into<Credential>) -> Result<Self> {
                 Self::builder().credential(credential).build()
             }
 

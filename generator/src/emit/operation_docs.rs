@@ -213,6 +213,7 @@ fn authentication(api: &Api, op: &Operation) -> Option<String> {
                 SchemeKind::ApiKeyHeader { header } => format!("an API key in the {} header", code(header)),
                 SchemeKind::ApiKeyQuery { name } => format!("an API key in the {} query parameter", code(name)),
                 SchemeKind::ApiKeyCookie { name } => format!("an API key in the {} cookie", code(name)),
+                SchemeKind::OAuth2 { .. } => "an OAuth2 access token, or the flow that fetches one".to_owned(),
             };
             format!("{} ([`auth::{}`](crate::auth::{}): {how})", code(scheme), s.fn_name, s.fn_name)
         }
@@ -237,6 +238,13 @@ fn authentication(api: &Api, op: &Operation) -> Option<String> {
     };
     if op.security == api.security {
         text.push_str("\n\nThis is the document's default ([`SECURITY`](crate::SECURITY)).");
+    }
+    if !op.scopes.is_empty() {
+        let scopes: Vec<String> = op.scopes.iter().map(|s| code(s)).collect();
+        text.push_str(&format!(
+            "\n\nOAuth2 scopes: {} (an OAuth2 flow asks for a token with them).",
+            scopes.join(", ")
+        ));
     }
     Some(text)
 }

@@ -303,6 +303,8 @@ pub struct Operation {
     pub error_type: Option<TypeRef>,
     /// Alternatives (any one suffices) of scheme sets (all needed). Empty: no auth.
     pub security: Vec<Vec<String>>,
+    /// The OAuth2 scopes its security asks for, each once: what a token it sends must carry.
+    pub scopes: Vec<String>,
     /// The method returning [`Success::stream`] (`create_completion_stream`).
     pub stream: Option<StreamMethod>,
     /// The cargo feature the operation compiles under, when tag features are on.
@@ -480,6 +482,12 @@ pub enum SchemeKind {
     },
     ApiKeyCookie {
         name: String,
+    },
+    /// An OAuth2 access token, also obtained by the client itself from the document's flows:
+    /// the `tokenUrl` of `clientCredentials`, and where a refresh token is exchanged.
+    OAuth2 {
+        client_credentials: Option<String>,
+        refresh: Option<String>,
     },
 }
 

@@ -14,6 +14,7 @@ mod cycles;
 mod idempotency;
 mod ir;
 mod names;
+mod oauth;
 mod operations;
 mod reach;
 mod response_headers;

@@ -203,7 +203,9 @@ fn operation(
         _ => Some(TypeRef::Json),
     };
 
-    let security = requirements(source.security.as_deref().or(resolved.global_security()).unwrap_or_default());
+    let declared = source.security.as_deref().or(resolved.global_security()).unwrap_or_default();
+    let security = requirements(declared);
+    let scopes = super::oauth::scopes(resolved, declared);
 
     let tag = source.tags.first().cloned().unwrap_or_else(|| "default".to_owned());
     let idempotency_header = super::idempotency::header(&params);
@@ -223,6 +225,7 @@ fn operation(
             errors,
             error_type,
             security,
+            scopes,
             stream: stream_method,
             feature: None,
             idempotency_header,
@@ -565,9 +568,8 @@ pub fn security_schemes(resolved: &Resolved<'_>, warnings: &mut Vec<Warning>) ->
                 };
                 (kind, description)
             }
-            Scheme::OAuth2 { description } | Scheme::OpenIdConnect { description } => {
-                (SchemeKind::Bearer { format: None }, description)
-            }
+            Scheme::OAuth2 { description, flows } => (super::oauth::scheme_kind(flows), description),
+            Scheme::OpenIdConnect { description } => (SchemeKind::Bearer { format: None }, description),
             Scheme::MutualTls { .. } => {
                 warnings.push(Warning {
                     pointer: located.pointer.clone(),
