@@ -197,6 +197,12 @@ impl OAuth2 {
         }
     }
 
+    /// Another token endpoint than the document's (a staging authorization server, a proxy).
+    pub fn token_url(mut self, url: impl Into<String>) -> Self {
+        self.token_url = url.into();
+        self
+    }
+
     pub fn client_secret(mut self, secret: impl Into<String>) -> Self {
         self.client_secret = Some(Secret::new(secret.into()));
         self
