@@ -12,6 +12,7 @@ use tracing::Instrument;
 
 use crate::error::Error;
 use crate::middleware::{AttemptInfo, RequestInfo, SharedMiddleware};
+use crate::oauth2::TokenError;
 use crate::transport::{Failure, Mode, Received, Transport};
 
 /// When and how a request is sent again.
@@ -138,10 +139,13 @@ impl Attempts<'_> {
             let retry = match &outcome {
                 Ok(received) if RETRY_STATUSES.contains(&received.status()) => Some(retry_after(received.headers())),
                 Err(Failure::Transport(error)) if transient(error) => Some(None),
+                Err(Failure::Token(error)) if token_unavailable(error) => Some(None),
                 _ => None,
             };
+            // No token, nothing sent to the API: another attempt is safe whatever the method.
+            let unsent = matches!(&outcome, Err(Failure::Token(_)));
             let delay = match retry {
-                Some(hint) if may_retry && attempt < policy.max_attempts => {
+                Some(hint) if (may_retry || unsent) && attempt < policy.max_attempts => {
                     hint.unwrap_or_else(|| policy.backoff(attempt))
                 }
                 _ => return self.finish(info, outcome),
@@ -175,6 +179,16 @@ impl Attempts<'_> {
 /// here, not by reqwest, so its decode errors are all of that kind).
 fn transient(error: &reqwest::Error) -> bool {
     error.is_connect() || error.is_timeout() || error.is_request() || error.is_body() || error.is_decode()
+}
+
+/// A token endpoint that said "not now" (429, 502, 503, 504) or could not be reached for a
+/// reason that may pass.
+fn token_unavailable(error: &TokenError) -> bool {
+    match error {
+        TokenError::Endpoint { status, .. } => RETRY_STATUSES.contains(status),
+        TokenError::Transport(error) => transient(error),
+        _ => false,
+    }
 }
 
 /// `Retry-After` as a delay: delta-seconds or an HTTP-date.

@@ -166,6 +166,36 @@ async fn a_failing_token_endpoint_is_a_typed_error_with_its_status_and_body() {
     assert!(matches!(&error, Error::Token(TokenError::TooLarge { .. })), "{error:?}");
 }
 
+/// A token endpoint that says "not now" is asked again under the client's retry policy — even
+/// for a POST, which was never sent — and a refusal is not retried.
+#[tokio::test]
+async fn an_unavailable_token_endpoint_is_retried_a_refusal_is_not() {
+    let token = AtomicU32::new(0);
+    let server = Server::start(move |request| match request.path.as_str() {
+        "/oauth/token" if token.fetch_add(1, Ordering::SeqCst) == 0 => Reply::empty(503),
+        "/oauth/token" => Reply::json(200, r#"{"access_token":"tok","expires_in":3600}"#),
+        _ => Reply::empty(201),
+    })
+    .await;
+    let retrying = |server: &Server| {
+        let policy = RetryPolicy { initial_backoff: std::time::Duration::from_millis(1), ..RetryPolicy::default() };
+        Client::builder(&server.url())
+            .credential(client_credentials(server))
+            .default_security(SECURITY)
+            .retry(policy)
+            .build()
+            .unwrap()
+    };
+    retrying(&server).post("/things", &[]).send_empty::<()>(&[]).await.unwrap();
+    assert_eq!(token_requests(&server).len(), 2);
+    assert_eq!(server.requests().iter().filter(|r| r.path == "/things").count(), 1);
+
+    let server = Server::start(|_| Reply::json(401, r#"{"error":"invalid_client"}"#)).await;
+    let error = retrying(&server).get("/things", &[]).send_empty::<()>(&[]).await.unwrap_err();
+    assert!(matches!(error, Error::Token(TokenError::Endpoint { .. })), "{error:?}");
+    assert_eq!(server.requests().len(), 1);
+}
+
 #[tokio::test]
 async fn each_scope_set_the_operations_need_gets_its_token() {
     let server = server(3600, |_| true).await;
