@@ -44,6 +44,9 @@ pub use apigen_runtime::{
     Response, Result, Secret, Upload, WithMeta,
 };
 
+/// OAuth2 flows and token providers: tokens from a vault or a metadata service with `Credential::oauth2`.
+pub use apigen_runtime::oauth2;
+
 /// The first server the document lists.
 pub const DEFAULT_BASE_URL: &str = "https://api.qovery.com";
 

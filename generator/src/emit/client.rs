@@ -76,6 +76,8 @@ pub fn lib(api: &Api, options: &Options) -> TokenStream {
         #webhooks
 
         pub use apigen_runtime::{ApiError, Bytes, CallOptions, Credential, DecodeError, Error, FilePart, Nullable, Response, Result, Secret, Upload, WithMeta};
+        /// OAuth2 flows and token providers: tokens from a vault or a metadata service with `Credential::oauth2`.
+        pub use apigen_runtime::oauth2;
 
         #base_url_docs
         pub const DEFAULT_BASE_URL: &str = #base_url;
