@@ -22,6 +22,10 @@
 //!
 //! Every operation returns [`Result`]: a status the operation does not declare as a success is an [`Error::Status`] keeping the status, headers, body and the document's description of it (with the typed body when the document declares one); a success body that does not decode is an [`Error::Decode`] naming the type.
 //!
+//! # Per-call options and response headers
+//!
+//! [`Client::with_options`] gives a view of the client whose calls carry [`CallOptions`] (a timeout, extra headers or query parameters, a retry policy, a body limit, an idempotency key). `.with_meta()` on any call ([`WithMeta`]) returns its body in a [`Response`] with the status and headers.
+//!
 //! # Authentication
 //!
 //! Operations need the document's top-level security ([`SECURITY`]) unless their documentation says otherwise. Credentials are built in [`auth`] and redacted in `Debug`.
@@ -36,9 +40,12 @@ pub mod apis;
 pub mod auth;
 pub mod types;
 pub use apigen_runtime::{
-    ApiError, Bytes, Credential, DecodeError, Error, FilePart, Nullable, Result, Secret,
-    Upload,
+    ApiError, Bytes, CallOptions, Credential, DecodeError, Error, FilePart, Nullable,
+    Response, Result, Secret, Upload, WithMeta,
 };
+
+/// OAuth2 flows and token providers: tokens from a vault or a metadata service with `Credential::oauth2`.
+pub use apigen_runtime::oauth2;
 
 /// The first server the document lists.
 pub const DEFAULT_BASE_URL: &str = "https://api.qovery.com";
@@ -59,7 +66,7 @@ pub struct Client {
 
 impl Client {
     /// A client for [`DEFAULT_BASE_URL`] that authenticates with `credential`.
-    pub fn new(credential: Credential) -> Result<Self> {
+    pub fn new(credential: impl Into<Credential>) -> Result<Self> {
         Self::builder().credential(credential).build()
     }
 
@@ -74,12 +81,13 @@ impl Client {
         &self.inner
     }
 
-    /// This client with another limit on response bodies, for the calls made through it
-    /// (default [`apigen_runtime::DEFAULT_BODY_LIMIT`], 32 MiB; set it for every call
-    /// with `builder().body_limit(…)`). Shares the connection pool.
-    pub fn with_body_limit(&self, limit: usize) -> Self {
+    /// This client with [`CallOptions`] for the calls made through it: a timeout, extra
+    /// headers or query parameters, a retry policy, a body limit, an idempotency key
+    /// (`client.with_options(CallOptions::new().body_limit(1 << 30))`). Shares the
+    /// connection pool and credentials.
+    pub fn with_options(&self, options: CallOptions) -> Self {
         Self {
-            inner: self.inner.with_body_limit(limit),
+            inner: self.inner.with_options(options),
         }
     }
 

@@ -69,6 +69,8 @@ fixture!(
     // The long tail of real documents
     pasted_defs,
     x_names,
+    // Idempotency keys, OAuth2 flows, declared response headers
+    client_flows,
 );
 
 fn fixture_path(name: &str) -> std::path::PathBuf {

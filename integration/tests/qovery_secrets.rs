@@ -340,3 +340,33 @@ fn date_times_keep_their_offset() {
     assert_eq!(encoded["updated_at"], "2024-01-01T10:00:00.250+05:30");
     assert_eq!(encoded, serde_json::from_str::<serde_json::Value>(&text).unwrap());
 }
+
+/// The generated client's per-call options and response metadata: the server sees the call's
+/// header and query parameter, and the typed body comes back with the response's headers.
+#[tokio::test]
+async fn a_generated_call_carries_options_and_returns_its_headers() {
+    let server = Server::start(|_| {
+        Reply::json(200, r#"{"results": []}"#)
+            .with_header("x-request-id", "req-42")
+            .with_header("x-ratelimit-remaining", "9")
+    })
+    .await;
+    let client = client_for(&server).await;
+    let (job, _) = ids();
+    let options = qovery_secrets::CallOptions::new().header("x-tenant", "acme").query("trace", "1");
+    let view = client.with_options(options);
+    use qovery_secrets::WithMeta as _;
+    let response = view.job_secret().list_job_secrets(job).with_meta().await.unwrap();
+    let list: &types::SecretResponseList = &response.body;
+    assert!(list.results.as_ref().is_some_and(Vec::is_empty));
+    assert_eq!(response.status, 200);
+    assert_eq!(response.header_text("x-request-id"), Some("req-42"));
+    assert_eq!(response.header::<u32>("x-ratelimit-remaining"), Ok(Some(9)));
+    let request = only_request(&server);
+    assert_eq!(request.header("x-tenant"), Some("acme"));
+    assert_eq!(request.target, format!("/job/{job}/secret?trace=1"));
+    // The client the view came from sends neither.
+    client.job_secret().list_job_secrets(job).await.unwrap();
+    let plain = server.requests().pop().unwrap();
+    assert_eq!((plain.header("x-tenant"), plain.query.as_deref()), (None, None));
+}

@@ -1,9 +1,12 @@
 //! Credentials, and which of them a request gets.
 
 use std::fmt;
+use std::sync::Arc;
 
 use base64::Engine as _;
 use http::{HeaderName, HeaderValue};
+
+use crate::oauth2::{AccessToken, OAuth2, TokenError, TokenProvider, TokenRequest};
 
 /// A security requirement list from the document: alternatives (any one suffices) of scheme
 /// sets (all needed). `&[&["bearerAuth"], &["ApiKeyAuth"]]` is bearer or API key; an empty
@@ -20,11 +23,38 @@ pub struct Credential {
 
 #[derive(Clone)]
 enum Kind {
-    Bearer { token: String },
-    Basic { user: String, password: String },
-    ApiKeyHeader { header: String, prefix: Option<String>, key: String },
-    ApiKeyQuery { name: String, key: String },
-    ApiKeyCookie { name: String, key: String },
+    Bearer {
+        token: String,
+    },
+    Basic {
+        user: String,
+        password: String,
+    },
+    ApiKeyHeader {
+        header: String,
+        prefix: Option<String>,
+        key: String,
+    },
+    ApiKeyQuery {
+        name: String,
+        key: String,
+    },
+    ApiKeyCookie {
+        name: String,
+        key: String,
+    },
+    /// An access token asked of the provider on every attempt (it caches).
+    OAuth2 {
+        provider: Arc<dyn TokenProvider>,
+    },
+}
+
+/// Why a credential could not be added to a request.
+pub(crate) enum CredentialError {
+    /// A value a header cannot carry.
+    Invalid(String),
+    /// No token could be had.
+    Token(TokenError),
 }
 
 impl Credential {
@@ -54,6 +84,12 @@ impl Credential {
         Self::new(scheme, Kind::ApiKeyCookie { name: name.to_owned(), key: key.into() })
     }
 
+    /// `Authorization: Bearer <token>` with a token `provider` gives on each attempt: your own
+    /// (a cloud metadata service, a vault) or an [`OAuth2`] flow (which converts with `.into()`).
+    pub fn oauth2(scheme: &str, provider: impl TokenProvider) -> Self {
+        Self::new(scheme, Kind::OAuth2 { provider: Arc::new(provider) })
+    }
+
     fn new(scheme: &str, kind: Kind) -> Self {
         Credential { scheme: scheme.to_owned(), kind }
     }
@@ -72,9 +108,32 @@ impl Credential {
         &self.scheme
     }
 
+    /// Applies the credential, asking a token provider for its token (`token`: what to ask it;
+    /// `None` for the other kinds). Returns the access token sent, if any, so that a `401` can
+    /// name the token refused.
+    pub(crate) async fn apply_async(
+        &self,
+        request: &mut reqwest::Request,
+        token: TokenRequest<'_>,
+    ) -> Result<Option<AccessToken>, CredentialError> {
+        let Kind::OAuth2 { provider } = &self.kind else {
+            return self.apply(request).map(|()| None).map_err(CredentialError::Invalid);
+        };
+        let access = provider.token(token).await.map_err(CredentialError::Token)?;
+        let mut value = HeaderValue::from_str(&format!("Bearer {}", access.secret())).map_err(|_| {
+            CredentialError::Invalid(format!(
+                "the access token for `{}` contains characters a header cannot carry",
+                self.scheme
+            ))
+        })?;
+        value.set_sensitive(true);
+        request.headers_mut().append(http::header::AUTHORIZATION, value);
+        Ok(Some(access))
+    }
+
     /// Applies the credential. Header values are marked sensitive so that nothing downstream
     /// (reqwest's own `Debug`, an HTTP/2 encoder) shows or indexes them.
-    pub(crate) fn apply(&self, request: &mut reqwest::Request) -> Result<(), String> {
+    fn apply(&self, request: &mut reqwest::Request) -> Result<(), String> {
         let header = |name: &str, value: String| -> Result<(HeaderName, HeaderValue), String> {
             let name = HeaderName::from_bytes(name.as_bytes())
                 .map_err(|_| format!("credential for `{}`: `{name}` is not a valid header name", self.scheme))?;
@@ -101,6 +160,7 @@ impl Credential {
                 return Ok(());
             }
             Kind::ApiKeyCookie { name, key } => header("cookie", format!("{name}={key}"))?,
+            Kind::OAuth2 { .. } => return Err(format!("credential for `{}` needs its token provider", self.scheme)),
         };
         request.headers_mut().append(name, value);
         Ok(())
@@ -119,8 +179,17 @@ impl fmt::Debug for Credential {
             }
             Kind::ApiKeyQuery { name, .. } => out.field("kind", &"api key in query").field("name", name),
             Kind::ApiKeyCookie { name, .. } => out.field("kind", &"api key in cookie").field("name", name),
+            Kind::OAuth2 { .. } => out.field("kind", &"oauth2 token provider"),
         };
         out.field("secret", &"***").finish()
+    }
+}
+
+impl From<OAuth2> for Credential {
+    /// The flow as a caching provider: one token per scope set, shared by concurrent calls.
+    fn from(flow: OAuth2) -> Credential {
+        let scheme = flow.scheme.clone();
+        Credential::new(&scheme, Kind::OAuth2 { provider: flow.into_provider() })
     }
 }
 

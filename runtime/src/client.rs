@@ -8,6 +8,7 @@ use std::time::Duration;
 use crate::auth::{Credential, Security};
 use crate::error::Error;
 use crate::middleware::{Middleware, SharedMiddleware};
+use crate::options::CallOptions;
 use crate::request::RequestBuilder;
 use crate::retry::RetryPolicy;
 use crate::state::ClientState;
@@ -29,10 +30,28 @@ impl Client {
     }
 
     /// This client with another body limit, for calls that expect more (or less) than the
-    /// builder's: `client.with_body_limit(1 << 30)`. Shares the connection pool.
+    /// builder's: `client.with_body_limit(1 << 30)`. Shares the connection pool. The same as
+    /// `with_options(CallOptions::new().body_limit(limit))`.
     pub fn with_body_limit(&self, limit: usize) -> Client {
+        self.with_options(CallOptions::new().body_limit(limit))
+    }
+
+    /// A view of this client whose calls carry `options` (a timeout, extra headers or query
+    /// parameters, a retry policy, a body limit, an idempotency key), over the options it
+    /// already had. Shares the connection pool and credentials; cheap enough to make per call:
+    /// `client.with_options(CallOptions::new().timeout(Duration::from_secs(2))).get(…)`.
+    pub fn with_options(&self, options: CallOptions) -> Client {
         let mut state = ClientState::clone(&self.state);
-        state.body_limit = limit;
+        if let Some(limit) = options.body_limit {
+            state.body_limit = limit;
+        }
+        if let Some(policy) = &options.retry {
+            state.retry = policy.clone();
+        }
+        if let Some(timeout) = options.timeout {
+            state.request_timeout = Some(timeout);
+        }
+        state.call = std::mem::take(&mut state.call).merged(options);
         Client { state: Arc::new(state) }
     }
 
@@ -114,6 +133,7 @@ impl fmt::Debug for Client {
             .field("user_agent", &self.state.user_agent)
             .field("credentials", &self.state.credentials)
             .field("retry", &self.state.retry)
+            .field("options", &self.state.call)
             .finish_non_exhaustive()
     }
 }
@@ -185,7 +205,9 @@ impl<C: From<Client>> ClientBuilder<C> {
 
     /// A credential; call once per security scheme you have credentials for. A later credential
     /// for the same scheme replaces the earlier one.
-    pub fn credential(mut self, credential: Credential) -> Self {
+    /// An [`OAuth2`](crate::oauth2::OAuth2) flow converts into one.
+    pub fn credential(mut self, credential: impl Into<Credential>) -> Self {
+        let credential = credential.into();
         self.credentials.retain(|c| c.scheme() != credential.scheme());
         self.credentials.push(credential);
         self
@@ -263,6 +285,7 @@ impl<C: From<Client>> ClientBuilder<C> {
                 middleware: self.middleware,
                 body_limit: self.body_limit,
                 request_timeout,
+                call: CallOptions::default(),
             }),
         }))
     }

@@ -23,6 +23,9 @@ pub enum Error<E = serde_json::Value> {
     /// after the retries the policy allows.
     #[error("transport error: {0}")]
     Transport(#[source] reqwest::Error),
+    /// No OAuth2 access token could be had: the token endpoint's status and body are kept.
+    #[error("{0}")]
+    Token(#[source] crate::oauth2::TokenError),
     /// The retry policy's total deadline passed before an answer came.
     #[error("no answer within the deadline after {attempts} attempt(s) ({elapsed:.1?})")]
     Deadline { attempts: u32, elapsed: std::time::Duration },
@@ -46,7 +49,7 @@ impl<E> Error<E> {
             Error::Status(error) => Some(error.status),
             Error::Decode(error) => Some(error.status),
             Error::TooLarge { status, .. } => Some(*status),
-            Error::InvalidRequest(_) | Error::Transport(_) | Error::Deadline { .. } => None,
+            Error::InvalidRequest(_) | Error::Transport(_) | Error::Token(_) | Error::Deadline { .. } => None,
         }
     }
 }

@@ -2,25 +2,26 @@
 
 use std::fmt::Display;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use bytes::Bytes;
 use http::header::{ACCEPT, CONTENT_TYPE, USER_AGENT};
-use http::{HeaderMap, HeaderName, HeaderValue};
+use http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::auth::{self, Security};
+use crate::auth::{self, CredentialError, Security};
 use crate::body::{Multipart, Payload, Upload};
 use crate::error::{Error, ErrorStatus};
 use crate::fields::ParamText;
 use crate::middleware::RequestInfo;
+use crate::oauth2::{AccessToken, TokenRequest, DEFAULT_TOKEN_TIMEOUT};
 use crate::response::RawResponse;
 use crate::retry::Attempts;
 use crate::state::ClientState;
 use crate::stream::{ByteStream, Decode, EventStream, LineFormat, LineStream, Live, Reconnect};
-use crate::transport::{Mode, Received, Transport};
+use crate::transport::{Failure, Mode, Received, Transport};
 
 /// Everything but RFC 3986's unreserved characters is encoded: a value can never add a path
 /// segment (`/`), start a query (`?`) or fragment (`#`), or look already encoded (`%`).
@@ -40,6 +41,10 @@ pub struct RequestBuilder<'c> {
     security: Security,
     error: Option<String>,
     redirect_answers: bool,
+    /// The header the operation declares for an idempotency key (`Idempotency-Key`).
+    idempotency_header: Option<&'static str>,
+    /// The OAuth2 scopes the operation needs.
+    scopes: &'static [&'static str],
 }
 
 impl<'c> RequestBuilder<'c> {
@@ -61,6 +66,8 @@ impl<'c> RequestBuilder<'c> {
             security: state.default_security.unwrap_or(&[]),
             error: None,
             redirect_answers: false,
+            idempotency_header: None,
+            scopes: &[],
         };
         if let Err(message) = fill_path(template, args, &mut builder.path) {
             builder.error = Some(message);
@@ -85,6 +92,20 @@ impl<'c> RequestBuilder<'c> {
     /// answer, not an error: for operations that declare no 2xx response but a 3xx one.
     pub fn redirect_answers(mut self) -> Self {
         self.redirect_answers = true;
+        self
+    }
+
+    /// The operation declares `header` for an idempotency key: a call that sets none gets a
+    /// random one (UUID v4), the same on every attempt, and `POST`/`PATCH` are then retried on
+    /// the same conditions as idempotent methods.
+    pub fn idempotency_header(mut self, header: &'static str) -> Self {
+        self.idempotency_header = Some(header);
+        self
+    }
+
+    /// The OAuth2 scopes the operation needs: an OAuth2 credential asks for a token with them.
+    pub fn scopes(mut self, scopes: &'static [&'static str]) -> Self {
+        self.scopes = scopes;
         self
     }
 
@@ -394,10 +415,13 @@ impl<'c> RequestBuilder<'c> {
 
     /// The request as it will be sent: middleware has seen it, once, before any credential.
     fn prepare<E>(mut self, accept: Option<&'static str>) -> Result<Prepared, Error<E>> {
-        if let Some(message) = self.error.take() {
+        if let Some(message) = self.error.take().or_else(|| self.state.call.error.clone()) {
             return Err(Error::InvalidRequest(message));
         }
         let state = Arc::clone(self.state);
+        for (name, value) in &state.call.query {
+            self.query.push(format!("{}={}", encode(name), encode(value)));
+        }
         let info = RequestInfo { method: self.method.clone(), path_template: self.template };
         let mut url = reqwest::Url::parse(&format!("{}{}", state.base_url, self.path))
             .map_err(|e| Error::InvalidRequest(format!("`{}{}` is not a valid URL: {e}", state.base_url, self.path)))?;
@@ -405,6 +429,12 @@ impl<'c> RequestBuilder<'c> {
             url.set_query(Some(&self.query.join("&")));
         }
         let mut headers = self.headers;
+        for name in state.call.headers.keys() {
+            headers.remove(name);
+        }
+        headers.extend(state.call.headers.clone());
+        let keyed = idempotency_key(&mut headers, self.idempotency_header, state.call.idempotency_key.as_deref())
+            .map_err(Error::InvalidRequest)?;
         if let Ok(agent) = HeaderValue::from_str(&state.user_agent) {
             headers.insert(USER_AGENT, agent);
         }
@@ -459,9 +489,36 @@ impl<'c> RequestBuilder<'c> {
             state,
             body,
             security: self.security,
+            scopes: self.scopes,
             info,
+            keyed,
         })
     }
+}
+
+/// Sets the idempotency key, when the request should carry one: the operation's own parameter
+/// first, then the call's option, then (the operation declaring the header) a new random key.
+/// Whether the request carries one, which makes it safe to send again.
+fn idempotency_key(
+    headers: &mut HeaderMap,
+    declared: Option<&'static str>,
+    given: Option<&str>,
+) -> Result<bool, String> {
+    let name = declared.unwrap_or("idempotency-key");
+    let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| format!("`{name}` is not a valid header name"))?;
+    if headers.contains_key(&name) {
+        return Ok(true);
+    }
+    let key = match (given, declared) {
+        (Some(key), _) => key.to_owned(),
+        // Random, not a counter or the clock: two clients must never send the same key.
+        (None, Some(_)) => uuid::Uuid::new_v4().to_string(),
+        (None, None) => return Ok(false),
+    };
+    let value = HeaderValue::from_str(&key)
+        .map_err(|_| format!("the idempotency key contains characters the `{name}` header cannot carry"))?;
+    headers.insert(name, value);
+    Ok(true)
 }
 
 /// A request ready to be sent, as many times as retries and reconnections need.
@@ -473,7 +530,10 @@ struct Prepared {
     headers: HeaderMap,
     body: Option<Payload>,
     security: Security,
+    scopes: &'static [&'static str],
     info: RequestInfo,
+    /// Carries an idempotency key: unsafe methods may be sent again.
+    keyed: bool,
 }
 
 impl Prepared {
@@ -495,9 +555,35 @@ impl Prepared {
         request.build().map_err(|e| e.to_string())
     }
 
-    /// Sends with the client's retry policy, adding the credentials the operation's security
-    /// asks for to each attempt (after middleware has seen the request: it never sees them).
+    /// Sends with the client's retry policy. A `401` to a request that carried an OAuth2 access
+    /// token is answered once: the token is dropped, another fetched, and the request sent again.
     async fn send<E>(&self, mode: Mode) -> Result<Received, Error<E>> {
+        let sent = Mutex::new(Vec::new());
+        let mut received = self.send_attempts(mode, &sent, &[]).await?;
+        if received.status() == StatusCode::UNAUTHORIZED && self.repeatable() {
+            let refused = std::mem::take(&mut *sent.lock().unwrap_or_else(PoisonError::into_inner));
+            if !refused.is_empty() {
+                tracing::debug!(
+                    path = self.info.path_template,
+                    "access token refused: fetching another, sending once more"
+                );
+                received = self.send_attempts(mode, &sent, &refused).await?;
+            }
+        }
+        crate::meta::record(received.status(), received.headers());
+        Ok(received)
+    }
+
+    /// The attempts the retry policy allows, adding to each the credentials the operation's
+    /// security asks for (after middleware has seen the request: it never sees them). `sent`
+    /// gets the access tokens the last attempt carried, by credential; `refused`, tokens the
+    /// API has refused, which providers must not give again.
+    async fn send_attempts<E>(
+        &self,
+        mode: Mode,
+        sent: &Mutex<Vec<(usize, AccessToken)>>,
+        refused: &[(usize, AccessToken)],
+    ) -> Result<Received, Error<E>> {
         let state = &*self.state;
         let credentials = auth::choose(self.security, &state.credentials);
         let credentials = credentials.as_deref().unwrap_or_default();
@@ -505,12 +591,27 @@ impl Prepared {
             transport: Transport { http: &state.http, body_limit: state.body_limit },
             policy: &state.retry,
             middleware: &state.middleware,
+            keyed: self.keyed,
         };
         let build = move || async move {
-            let mut request = self.attempt(mode).await?;
-            for credential in credentials {
-                credential.apply(&mut request)?;
+            let mut request = self.attempt(mode).await.map_err(Failure::Request)?;
+            let mut tokens = Vec::new();
+            for (i, credential) in credentials.iter().enumerate() {
+                let token = TokenRequest {
+                    scopes: self.scopes,
+                    rejected: refused.iter().find(|(at, _)| *at == i).map(|(_, token)| token),
+                    http: &state.http,
+                    base_url: &state.base_url,
+                    timeout: state.request_timeout.unwrap_or(DEFAULT_TOKEN_TIMEOUT),
+                };
+                match credential.apply_async(&mut request, token).await {
+                    Ok(Some(access)) => tokens.push((i, access)),
+                    Ok(None) => {}
+                    Err(CredentialError::Invalid(message)) => return Err(Failure::Request(message)),
+                    Err(CredentialError::Token(error)) => return Err(Failure::Token(error)),
+                }
             }
+            *sent.lock().unwrap_or_else(PoisonError::into_inner) = tokens;
             Ok(request)
         };
         attempts.send(&self.info, self.repeatable(), mode, build).await

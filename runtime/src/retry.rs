@@ -12,6 +12,7 @@ use tracing::Instrument;
 
 use crate::error::Error;
 use crate::middleware::{AttemptInfo, RequestInfo, SharedMiddleware};
+use crate::oauth2::TokenError;
 use crate::transport::{Failure, Mode, Received, Transport};
 
 /// When and how a request is sent again.
@@ -75,6 +76,9 @@ pub(crate) struct Attempts<'a> {
     pub transport: Transport<'a>,
     pub policy: &'a RetryPolicy,
     pub middleware: &'a [SharedMiddleware],
+    /// The request carries an idempotency key: the server recognises a repeat, so `POST` and
+    /// `PATCH` are as safe to send again as idempotent methods.
+    pub keyed: bool,
 }
 
 impl Attempts<'_> {
@@ -89,11 +93,11 @@ impl Attempts<'_> {
         build: impl Fn() -> Fut,
     ) -> Result<Received, Error<E>>
     where
-        Fut: Future<Output = Result<reqwest::Request, String>>,
+        Fut: Future<Output = Result<reqwest::Request, Failure>>,
     {
         let policy = self.policy;
         // A body from a stream can be sent once only.
-        let may_retry = (policy.retry_non_idempotent || idempotent(&info.method)) && repeatable;
+        let may_retry = (policy.retry_non_idempotent || self.keyed || idempotent(&info.method)) && repeatable;
         let started = Instant::now();
         let mut attempt = 1;
         loop {
@@ -108,7 +112,7 @@ impl Attempts<'_> {
             let attempt_started = Instant::now();
             let remaining = policy.total_deadline.saturating_sub(started.elapsed());
             let exchange = async {
-                let request = build().await.map_err(Failure::Request)?;
+                let request = build().await?;
                 self.transport.exchange(request, mode).await
             };
             let outcome = tokio::time::timeout(remaining, exchange.instrument(span.clone())).await;
@@ -122,7 +126,7 @@ impl Attempts<'_> {
                 Ok(received) => (Some(received.status()), Some(received.headers()), None),
                 Err(Failure::TooLarge { status, headers, .. }) => (Some(*status), Some(headers), None),
                 Err(Failure::Transport(error)) => (None, None, Some(error)),
-                Err(Failure::Request(_)) => (None, None, None),
+                Err(Failure::Request(_) | Failure::Token(_)) => (None, None, None),
             };
             if let Some(status) = status {
                 span.record("status", status.as_u16());
@@ -135,10 +139,13 @@ impl Attempts<'_> {
             let retry = match &outcome {
                 Ok(received) if RETRY_STATUSES.contains(&received.status()) => Some(retry_after(received.headers())),
                 Err(Failure::Transport(error)) if transient(error) => Some(None),
+                Err(Failure::Token(error)) if token_unavailable(error) => Some(None),
                 _ => None,
             };
+            // No token, nothing sent to the API: another attempt is safe whatever the method.
+            let unsent = matches!(&outcome, Err(Failure::Token(_)));
             let delay = match retry {
-                Some(hint) if may_retry && attempt < policy.max_attempts => {
+                Some(hint) if (may_retry || unsent) && attempt < policy.max_attempts => {
                     hint.unwrap_or_else(|| policy.backoff(attempt))
                 }
                 _ => return self.finish(info, outcome),
@@ -172,6 +179,16 @@ impl Attempts<'_> {
 /// here, not by reqwest, so its decode errors are all of that kind).
 fn transient(error: &reqwest::Error) -> bool {
     error.is_connect() || error.is_timeout() || error.is_request() || error.is_body() || error.is_decode()
+}
+
+/// A token endpoint that said "not now" (429, 502, 503, 504) or could not be reached for a
+/// reason that may pass.
+fn token_unavailable(error: &TokenError) -> bool {
+    match error {
+        TokenError::Endpoint { status, .. } => RETRY_STATUSES.contains(status),
+        TokenError::Transport(error) => transient(error),
+        _ => false,
+    }
 }
 
 /// `Retry-After` as a delay: delta-seconds or an HTTP-date.

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use crate::auth::{Credential, Security};
 use crate::middleware::SharedMiddleware;
+use crate::options::CallOptions;
 use crate::retry::RetryPolicy;
 
 /// Behind an `Arc` in every [`Client`](crate::Client); cloned only to make a variant of a client.
@@ -25,4 +26,7 @@ pub(crate) struct ClientState {
     /// Time allowed for a whole response, set on each request; `None` with a `reqwest::Client`
     /// of the user's, whose own timeouts apply.
     pub request_timeout: Option<Duration>,
+    /// What [`Client::with_options`](crate::Client::with_options) adds to each request: extra
+    /// headers and query parameters, an idempotency key. Empty for a client as built.
+    pub call: CallOptions,
 }

@@ -50,6 +50,8 @@ pub(crate) enum Failure {
     /// The request could not be built (a file that cannot be read, a credential a header
     /// cannot carry).
     Request(String),
+    /// No access token could be had for it.
+    Token(crate::oauth2::TokenError),
 }
 
 impl Failure {
@@ -58,6 +60,7 @@ impl Failure {
         match self {
             Failure::Transport(error) => Error::Transport(error),
             Failure::Request(message) => Error::InvalidRequest(message),
+            Failure::Token(error) => Error::Token(error),
             Failure::TooLarge { limit, status, headers } => {
                 Error::TooLarge { limit, what: "body", status, headers: Box::new(headers) }
             }

@@ -75,7 +75,9 @@ pub fn lib(api: &Api, options: &Options) -> TokenStream {
         pub mod types;
         #webhooks
 
-        pub use apigen_runtime::{ApiError, Bytes, Credential, DecodeError, Error, FilePart, Nullable, Result, Secret, Upload};
+        pub use apigen_runtime::{ApiError, Bytes, CallOptions, Credential, DecodeError, Error, FilePart, Nullable, Response, Result, Secret, Upload, WithMeta};
+        /// OAuth2 flows and token providers: tokens from a vault or a metadata service with `Credential::oauth2`.
+        pub use apigen_runtime::oauth2;
 
         #base_url_docs
         pub const DEFAULT_BASE_URL: &str = #base_url;
@@ -95,7 +97,7 @@ pub fn lib(api: &Api, options: &Options) -> TokenStream {
 
         impl Client {
             /// A client for [`DEFAULT_BASE_URL`] that authenticates with `credential`.
-            pub fn new(credential: Credential) -> Result<Self> {
+            pub fn new(credential: impl Into<Credential>) -> Result<Self> {
                 Self::builder().credential(credential).build()
             }
 
@@ -110,11 +112,12 @@ pub fn lib(api: &Api, options: &Options) -> TokenStream {
                 &self.inner
             }
 
-            /// This client with another limit on response bodies, for the calls made through it
-            /// (default [`apigen_runtime::DEFAULT_BODY_LIMIT`], 32 MiB; set it for every call
-            /// with `builder().body_limit(…)`). Shares the connection pool.
-            pub fn with_body_limit(&self, limit: usize) -> Self {
-                Self { inner: self.inner.with_body_limit(limit) }
+            /// This client with [`CallOptions`] for the calls made through it: a timeout, extra
+            /// headers or query parameters, a retry policy, a body limit, an idempotency key
+            /// (`client.with_options(CallOptions::new().body_limit(1 << 30))`). Shares the
+            /// connection pool and credentials.
+            pub fn with_options(&self, options: CallOptions) -> Self {
+                Self { inner: self.inner.with_options(options) }
             }
 
             #(#accessors)*
@@ -223,6 +226,12 @@ fn crate_docs(api: &Api, options: &Options) -> String {
          an [`Error::Status`] keeping the status, headers, body and the document's description of it (with the \
          typed body when the document declares one); a success body that does not decode is an \
          [`Error::Decode`] naming the type.\n",
+    );
+    text.push_str(
+        "\n# Per-call options and response headers\n\n[`Client::with_options`] gives a view of the client whose \
+         calls carry [`CallOptions`] (a timeout, extra headers or query parameters, a retry policy, a body limit, \
+         an idempotency key). `.with_meta()` on any call ([`WithMeta`]) returns its body in a [`Response`] with the \
+         status and headers.\n",
     );
     if !api.security.is_empty() {
         text.push_str(

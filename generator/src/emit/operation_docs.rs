@@ -33,6 +33,9 @@ pub(super) fn method_docs(api: &Api, group: &Group, signature: &Signature, krate
         sections.push(format!("# Parameters\n\n{parameters}"));
     }
     sections.push(format!("# Returns\n\n{}", returns(signature)));
+    if let Some(headers) = response_headers(op) {
+        sections.push(format!("# Response headers\n\n{headers}"));
+    }
     sections.push(format!("# Errors\n\n{}", errors(op)));
     if let Some(auth) = authentication(api, op) {
         sections.push(format!("# Authentication\n\n{auth}"));
@@ -75,7 +78,31 @@ fn parameters(signature: &Signature) -> Option<String> {
         items.push(format!("- `options` ([`{}`]), the optional parameters, each `None` by default:", options.name));
         items.extend(options.fields.iter().map(|p| format!("  - {}", param_item(p))));
     }
+    if let Some(header) = &signature.op.idempotency_header {
+        items.push(format!(
+            "\nThe {} header is an idempotency key: when none is given the client sends a random one, and every retry sends the same key, so this operation is retried as idempotent methods are.",
+            code(header)
+        ));
+    }
     (!items.is_empty()).then(|| items.join("\n"))
+}
+
+/// The headers the success responses declare, each with the type it parses as and how to read
+/// it (`.with_meta()` gives the body with its headers). `None` when none is declared.
+fn response_headers(op: &Operation) -> Option<String> {
+    let first = op.success.headers.first()?;
+    let mut text = format!(
+        "Read with [`.with_meta()`](crate::WithMeta), which returns the body with its status and headers: `response.header::<{}>({:?})`.\n",
+        type_text(&first.ty),
+        first.wire
+    );
+    for header in &op.success.headers {
+        text.push_str(&format!("\n- {} (`{}`)", code(&header.wire), type_text(&header.ty)));
+        if let Some(docs) = header.docs.as_deref().map(inline).filter(|d| !d.is_empty()) {
+            text.push_str(&format!(": {docs}"));
+        }
+    }
+    Some(text)
 }
 
 /// `` `job_id` (`uuid::Uuid`, path `jobId`): Job ID (format `uuid`) ``.
@@ -186,6 +213,7 @@ fn authentication(api: &Api, op: &Operation) -> Option<String> {
                 SchemeKind::ApiKeyHeader { header } => format!("an API key in the {} header", code(header)),
                 SchemeKind::ApiKeyQuery { name } => format!("an API key in the {} query parameter", code(name)),
                 SchemeKind::ApiKeyCookie { name } => format!("an API key in the {} cookie", code(name)),
+                SchemeKind::OAuth2 { .. } => "an OAuth2 access token, or the flow that fetches one".to_owned(),
             };
             format!("{} ([`auth::{}`](crate::auth::{}): {how})", code(scheme), s.fn_name, s.fn_name)
         }
@@ -210,6 +238,13 @@ fn authentication(api: &Api, op: &Operation) -> Option<String> {
     };
     if op.security == api.security {
         text.push_str("\n\nThis is the document's default ([`SECURITY`](crate::SECURITY)).");
+    }
+    if !op.scopes.is_empty() {
+        let scopes: Vec<String> = op.scopes.iter().map(|s| code(s)).collect();
+        text.push_str(&format!(
+            "\n\nOAuth2 scopes: {} (an OAuth2 flow asks for a token with them).",
+            scopes.join(", ")
+        ));
     }
     Some(text)
 }

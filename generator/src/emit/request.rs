@@ -82,6 +82,11 @@ fn request(api: &Api, op: &Operation, streaming: bool) -> TokenStream {
     };
     let security = security(api, op);
     let redirect_answers = op.success.redirect_answers.then(|| quote!(.redirect_answers()));
+    let scopes = (!op.scopes.is_empty()).then(|| {
+        let scopes = &op.scopes;
+        quote!(.scopes(&[#(#scopes),*]))
+    });
+    let idempotency = op.idempotency_header.as_deref().map(|header| quote!(.idempotency_header(#header)));
     let params = op.params.iter().filter(|p| p.location != Location::Path).map(|p| param_call(api, p));
     // The body property that asks for a stream is set by the stream method, cleared by the other.
     let flag = op.stream.as_ref().and_then(|m| m.flag.as_deref()).map(|flag| (flag, streaming));
@@ -89,7 +94,9 @@ fn request(api: &Api, op: &Operation, streaming: bool) -> TokenStream {
     quote! {
         #start
         #security
+        #scopes
         #redirect_answers
+        #idempotency
         #(#params)*
         #body_call
     }

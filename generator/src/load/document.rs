@@ -262,9 +262,26 @@ pub struct Header {
 pub enum SecurityScheme {
     ApiKey { name: String, location: ApiKeyIn, description: Option<String> },
     Http { scheme: String, bearer_format: Option<String>, description: Option<String> },
-    OAuth2 { description: Option<String> },
+    OAuth2 { description: Option<String>, flows: OAuthFlows },
     OpenIdConnect { description: Option<String> },
     MutualTls { description: Option<String> },
+}
+
+/// The flows of an OAuth2 scheme the client can get tokens from by itself; `implicit` and
+/// `deviceAuthorization` need a user at a browser or device and are not read.
+#[derive(Clone, Debug, Default)]
+pub struct OAuthFlows {
+    pub client_credentials: Option<OAuthFlow>,
+    pub authorization_code: Option<OAuthFlow>,
+    pub password: Option<OAuthFlow>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct OAuthFlow {
+    pub token_url: Option<String>,
+    pub refresh_url: Option<String>,
+    /// The scope names the flow declares, in document order.
+    pub scopes: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -228,6 +228,32 @@ impl Reader<'_> {
         })
     }
 
+    /// The flows of an OAuth2 scheme that give a client tokens without a user at a browser.
+    fn oauth_flows(&mut self, scheme: &Map<String, Value>, at: &Pointer) -> Result<OAuthFlows> {
+        let Some(value) = scheme.get("flows") else { return Ok(OAuthFlows::default()) };
+        let at = at.join("flows");
+        let flows = self.object(value, &at, "OAuth2 flows")?;
+        let flow = |name: &str| -> Result<Option<OAuthFlow>> {
+            let Some(value) = flows.get(name) else { return Ok(None) };
+            let at = at.join(name);
+            let map = self.object(value, &at, "an OAuth2 flow")?;
+            let scopes = match map.get("scopes") {
+                Some(scopes) => self.object(scopes, &at.join("scopes"), "OAuth2 scopes")?.keys().cloned().collect(),
+                None => Vec::new(),
+            };
+            Ok(Some(OAuthFlow {
+                token_url: self.text(map, "tokenUrl", &at)?,
+                refresh_url: self.text(map, "refreshUrl", &at)?,
+                scopes,
+            }))
+        };
+        Ok(OAuthFlows {
+            client_credentials: flow("clientCredentials")?,
+            authorization_code: flow("authorizationCode")?,
+            password: flow("password")?,
+        })
+    }
+
     /// Each entry of a mapping field read by `read`, in document order.
     pub(super) fn named<T>(
         &mut self,
@@ -280,7 +306,7 @@ impl Reader<'_> {
                 bearer_format: self.text(map, "bearerFormat", at)?,
                 description,
             },
-            Some("oauth2") => SecurityScheme::OAuth2 { description },
+            Some("oauth2") => SecurityScheme::OAuth2 { description, flows: self.oauth_flows(map, at)? },
             Some("openIdConnect") => SecurityScheme::OpenIdConnect { description },
             Some("mutualTLS") => SecurityScheme::MutualTls { description },
             Some(other) => {

@@ -303,10 +303,15 @@ pub struct Operation {
     pub error_type: Option<TypeRef>,
     /// Alternatives (any one suffices) of scheme sets (all needed). Empty: no auth.
     pub security: Vec<Vec<String>>,
+    /// The OAuth2 scopes its security asks for, each once: what a token it sends must carry.
+    pub scopes: Vec<String>,
     /// The method returning [`Success::stream`] (`create_completion_stream`).
     pub stream: Option<StreamMethod>,
     /// The cargo feature the operation compiles under, when tag features are on.
     pub feature: Option<String>,
+    /// The header parameter that carries an idempotency key (`Idempotency-Key`), as written:
+    /// the runtime fills it when the caller does not, and may then retry a `POST`.
+    pub idempotency_header: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -414,6 +419,17 @@ pub struct Success {
     pub stream: Option<Payload>,
     /// The first success response the document gives an example of, as for [`Body::document_example`].
     pub document_example: Option<ResponseExample>,
+    /// The headers the success responses declare, each name once.
+    pub headers: Vec<ResponseHeader>,
+}
+
+/// A header a success response declares, and the scalar type its value parses as.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResponseHeader {
+    /// As the document writes it (`X-RateLimit-Remaining`).
+    pub wire: String,
+    pub ty: TypeRef,
+    pub docs: Option<String>,
 }
 
 /// A response body the document gives as an example, and the status it comes with.
@@ -466,6 +482,12 @@ pub enum SchemeKind {
     },
     ApiKeyCookie {
         name: String,
+    },
+    /// An OAuth2 access token, also obtained by the client itself from the document's flows:
+    /// the `tokenUrl` of `clientCredentials`, and where a refresh token is exchanged.
+    OAuth2 {
+        client_credentials: Option<String>,
+        refresh: Option<String>,
     },
 }
 

@@ -11,10 +11,13 @@
 mod api;
 mod choices;
 mod cycles;
+mod idempotency;
 mod ir;
 mod names;
+mod oauth;
 mod operations;
 mod reach;
+mod response_headers;
 pub mod synthesize;
 #[cfg(test)]
 mod testing;

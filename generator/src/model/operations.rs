@@ -104,6 +104,7 @@ fn operation(
     let mut streams = Vec::new();
     let mut errors = Vec::new();
     let mut response_example = None;
+    let mut success_headers = Vec::new();
     let has_success = op.responses.iter().any(|r| is_success(r.status));
     // An operation that declares no 2xx but a 3xx answers with it (Twilio's payload data:
     // `307` with a JSON body): that response is what the caller asked for, not an error.
@@ -147,6 +148,7 @@ fn operation(
                     .and_then(|(_, media)| document_example(types, media))
                     .map(|value| ResponseExample { status: status_label(response.status), value });
             }
+            super::response_headers::declared(resolved, &response.headers, &mut success_headers);
             success_statuses.push((status_label(response.status), description));
             success_payloads.push((received, response.pointer.clone()));
         } else {
@@ -201,6 +203,7 @@ fn operation(
         outcomes,
         stream,
         document_example: response_example,
+        headers: success_headers,
     };
     let error_types: BTreeSet<&TypeRef> = errors.iter().filter_map(|e| e.ty.as_ref()).collect();
     let error_type = match error_types.len() {
@@ -209,9 +212,12 @@ fn operation(
         _ => Some(TypeRef::Json),
     };
 
-    let security = requirements(source.security.as_deref().or(resolved.global_security()).unwrap_or_default());
+    let declared = source.security.as_deref().or(resolved.global_security()).unwrap_or_default();
+    let security = requirements(declared);
+    let scopes = super::oauth::scopes(resolved, declared);
 
     let tag = source.tags.first().cloned().unwrap_or_else(|| "default".to_owned());
+    let idempotency_header = super::idempotency::header(&params);
     Ok((
         Operation {
             id,
@@ -228,8 +234,10 @@ fn operation(
             errors,
             error_type,
             security,
+            scopes,
             stream: stream_method,
             feature: None,
+            idempotency_header,
         },
         tag,
     ))
@@ -569,9 +577,8 @@ pub fn security_schemes(resolved: &Resolved<'_>, warnings: &mut Vec<Warning>) ->
                 };
                 (kind, description)
             }
-            Scheme::OAuth2 { description } | Scheme::OpenIdConnect { description } => {
-                (SchemeKind::Bearer { format: None }, description)
-            }
+            Scheme::OAuth2 { description, flows } => (super::oauth::scheme_kind(flows), description),
+            Scheme::OpenIdConnect { description } => (SchemeKind::Bearer { format: None }, description),
             Scheme::MutualTls { .. } => {
                 warnings.push(Warning::new(
                     located.pointer.clone(),
