@@ -12,6 +12,7 @@ pub mod form;
 #[doc(hidden)]
 pub mod json;
 mod middleware;
+pub mod paginate;
 mod request;
 mod response;
 mod retry;
@@ -30,6 +31,7 @@ pub use error::{ApiError, DecodeError, Error, ErrorStatus, Result};
 pub use fields::{Base64, Nullable, ParamText, Secret};
 pub use http::{HeaderMap, StatusCode};
 pub use middleware::{AttemptInfo, Middleware, RequestInfo};
+pub use paginate::{Items, Pages, Paging, Progress};
 pub use request::RequestBuilder;
 pub use reqwest::{self, Method};
 pub use response::RawResponse;
