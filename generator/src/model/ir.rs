@@ -307,6 +307,11 @@ pub struct Operation {
     pub stream: Option<StreamMethod>,
     /// The cargo feature the operation compiles under, when tag features are on.
     pub feature: Option<String>,
+    /// How the operation's list pages, when it does: its `_stream` and `_pages` methods.
+    pub pagination: Option<super::Pagination>,
+    /// Why a list-like operation (one returning a list and taking a paging parameter) is not
+    /// paginated.
+    pub unpaged: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

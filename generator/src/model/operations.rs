@@ -221,6 +221,8 @@ fn operation(
             security,
             stream: stream_method,
             feature: None,
+            pagination: None,
+            unpaged: None,
         },
         tag,
     ))
