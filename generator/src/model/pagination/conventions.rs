@@ -162,7 +162,11 @@ fn cursors(page: &Page<'_>) -> Vec<(String, FieldPath)> {
             candidates.push(vec!["next_page".into()]);
         }
         for container in CONTAINERS {
-            candidates.push(vec![container.into(), name.into()]);
+            // The parameter's own name inside metadata only for names that are cursors: a
+            // Kubernetes list's `metadata.resourceVersion` is not the next page's.
+            if container == "next_page" || is_cursor_name(name) {
+                candidates.push(vec![container.into(), name.into()]);
+            }
             candidates.extend(next_names(name).into_iter().map(|n| vec![container.into(), n]));
         }
         for candidate in candidates {
@@ -176,6 +180,12 @@ fn cursors(page: &Page<'_>) -> Vec<(String, FieldPath)> {
         }
     }
     found
+}
+
+/// Names that only a cursor has: `cursor`, `page_token`, `continue`, `marker`, `after`.
+fn is_cursor_name(name: &str) -> bool {
+    let folded = name.to_ascii_lowercase();
+    ["cursor", "token", "continue", "marker", "after"].iter().any(|word| folded.contains(word))
 }
 
 /// `next_cursor` and `nextCursor` for `cursor`.
