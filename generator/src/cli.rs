@@ -370,7 +370,9 @@ fn paging_json(op: &crate::model::Operation) -> Value {
     };
     let how = match &paging.style {
         PageStyle::Cursor { param, cursor } => format!("`{}` → `{param}`", cursor.wire()),
-        PageStyle::AfterLast { param, has_more, id } => format!("`{}`, last item's `{}` → `{param}`", has_more.wire(), id.wire),
+        PageStyle::AfterLast { param, has_more, id } => {
+            format!("`{}`, last item's `{}` → `{param}`", has_more.wire(), id.wire)
+        }
         PageStyle::NextUrl { next } => format!("`{}`", next.wire()),
         PageStyle::LinkHeader => "rel=\"next\"".to_owned(),
         PageStyle::Offset { param, size, .. } | PageStyle::PageNumber { param, size, .. } => match size {
