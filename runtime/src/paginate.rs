@@ -276,6 +276,14 @@ pub struct Pages<'c, P, E = serde_json::Value> {
     inner: Pin<Box<dyn Stream<Item = Result<P, Error<E>>> + Send + 'c>>,
 }
 
+impl<P, E> Pages<'_, P, E> {
+    /// The next page, fetched now; `None` after the last (or after an error). The same as
+    /// `StreamExt::next`, without importing it.
+    pub async fn next(&mut self) -> Option<Result<P, Error<E>>> {
+        std::future::poll_fn(|cx| self.inner.as_mut().poll_next(cx)).await
+    }
+}
+
 impl<'c, P: Send + 'c, E: Send + 'c> Pages<'c, P, E> {
     /// The items of every page, one at a time, in order: `items` takes them out of a page. A
     /// page that fails comes as its error after the items of the pages before it.
@@ -305,6 +313,14 @@ impl<P, E> fmt::Debug for Pages<'_, P, E> {
 /// The items of a list across its pages, as a stream: see [`Pages::items`].
 pub struct Items<'c, T, E = serde_json::Value> {
     inner: Pin<Box<dyn Stream<Item = Result<T, Error<E>>> + Send + 'c>>,
+}
+
+impl<T, E> Items<'_, T, E> {
+    /// The next item, fetching the next page when the last one's items are all read; `None` after
+    /// the last (or after an error). The same as `StreamExt::next`, without importing it.
+    pub async fn next(&mut self) -> Option<Result<T, Error<E>>> {
+        std::future::poll_fn(|cx| self.inner.as_mut().poll_next(cx)).await
+    }
 }
 
 impl<T, E> Stream for Items<'_, T, E> {

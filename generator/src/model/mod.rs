@@ -26,7 +26,7 @@ pub use choices::{FULL_FEATURE, WEBHOOKS_FEATURE};
 pub use ir::*;
 pub use names::{crate_ident, field_name, is_identifier, method_name, package_name, type_name, RUST_KEYWORDS};
 pub use operations::is_json;
-pub use pagination::{FieldPath, FieldStep, PageEnd, PageStyle, Pagination, PagingRule, PagingStyle, Presence};
+pub use pagination::{PagingRule, PagingStyle};
 
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
