@@ -369,7 +369,7 @@ fn paging_json(op: &crate::model::Operation) -> Value {
         return json!({ "pattern": null, "left_without": why, "text": format!("not paginated: {why}") });
     };
     let how = match &paging.style {
-        PageStyle::Cursor { param, cursor } => format!("`{}` → `{param}`", cursor.wire()),
+        PageStyle::Cursor { param, cursor, .. } => format!("`{}` → `{param}`", cursor.wire()),
         PageStyle::AfterLast { param, has_more, id } => {
             format!("`{}`, last item's `{}` → `{param}`", has_more.wire(), id.wire)
         }

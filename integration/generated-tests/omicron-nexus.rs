@@ -76,7 +76,9 @@ async fn every_ssh_key_once_in_order_one_page_at_a_time() {
     for (i, request) in requests.iter().enumerate() {
         assert_eq!(request.path, "/v1/me/ssh-keys");
         assert_eq!(param(request, "limit").as_deref(), Some("100"));
-        assert_eq!(param(request, "sort_by").as_deref(), Some("name_ascending"));
+        // The token carries the sort order, as Dropshot's clients send it: on the first page.
+        let sort = (i == 0).then(|| "name_ascending".to_owned());
+        assert_eq!(param(request, "sort_by"), sort);
         let token = (i > 0).then(|| format!("after/{}", i * 100));
         assert_eq!(param(request, "page_token"), token);
     }

@@ -23,6 +23,8 @@ use crate::request::RequestBuilder;
 /// How the request for the next page is made from the page before it.
 pub struct Paging<P> {
     how: How<P>,
+    /// Query parameters sent with the first page only.
+    first_only: &'static [&'static str],
 }
 
 enum How<P> {
@@ -63,26 +65,26 @@ impl<P> Paging<P> {
     /// The next page is asked for with query parameter `param` set to the cursor `next` reads
     /// from the page; no cursor (or an empty one) means the page was the last.
     pub fn cursor(param: &'static str, next: fn(&P) -> Option<String>) -> Self {
-        Paging { how: How::Cursor { param, next } }
+        Paging { how: How::Cursor { param, next }, first_only: &[] }
     }
 
     /// The next page is at the URL `next` reads from the page (relative URLs are resolved
     /// against the page's own); none means the page was the last.
     pub fn next_url(next: fn(&P) -> Option<String>) -> Self {
-        Paging { how: How::NextUrl(next) }
+        Paging { how: How::NextUrl(next), first_only: &[] }
     }
 
     /// The next page is at the response's `Link: <…>; rel="next"`; none means the page was the
     /// last.
     pub fn link_header() -> Self {
-        Paging { how: How::LinkHeader }
+        Paging { how: How::LinkHeader, first_only: &[] }
     }
 
     /// The next page starts where this one ended: query parameter `param` (an offset, 0 when the
     /// caller sets none) advanced by the number of items the page held. `size` is the page-size
     /// parameter: a page shorter than the size the caller asked for is the last.
     pub fn offset(param: &'static str, size: Option<&'static str>, progress: fn(&P) -> Progress) -> Self {
-        Paging { how: How::Counted { param, size, progress, by: Advance::Items } }
+        Paging { how: How::Counted { param, size, progress, by: Advance::Items }, first_only: &[] }
     }
 
     /// The next page is the next page number: query parameter `param` (`first` when the caller
@@ -93,7 +95,15 @@ impl<P> Paging<P> {
         size: Option<&'static str>,
         progress: fn(&P) -> Progress,
     ) -> Self {
-        Paging { how: How::Counted { param, size, progress, by: Advance::Pages { first } } }
+        Paging { how: How::Counted { param, size, progress, by: Advance::Pages { first } }, first_only: &[] }
+    }
+}
+
+impl<P> Paging<P> {
+    /// The query parameters `names` go with the first page only: a cursor that carries them
+    /// (Dropshot's carries its scan parameters, such as `sort_by`) may be refused beside them.
+    pub fn first_page_only(self, names: &'static [&'static str]) -> Self {
+        Paging { first_only: names, ..self }
     }
 }
 
@@ -194,6 +204,9 @@ impl<P: DeserializeOwned> Walk<P> {
     /// Turns `request` (the one that got `page`) into the request for the next page: `false`
     /// when `page` was the last.
     fn advance(&mut self, request: &mut RequestBuilder<'_>, page: &P, headers: &HeaderMap) -> Result<bool, String> {
+        for name in self.paging.first_only {
+            request.remove_query(name);
+        }
         match self.paging.how {
             How::Cursor { param, next } => {
                 let Some(cursor) = next(page).filter(|c| !c.is_empty()) else { return Ok(false) };

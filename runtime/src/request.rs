@@ -388,6 +388,12 @@ impl<'c> RequestBuilder<'c> {
 
     /// Query parameter `name` set to `value`, in place of every pair it had.
     pub(crate) fn set_query(&mut self, name: &str, value: &str) {
+        self.remove_query(name);
+        self.query.push(format!("{}={}", encode(name), encode(value)));
+    }
+
+    /// Query parameter `name` left out.
+    pub(crate) fn remove_query(&mut self, name: &str) {
         let prefix = format!("{}=", encode(name));
         self.query = self
             .query
@@ -396,7 +402,6 @@ impl<'c> RequestBuilder<'c> {
             .filter(|pair| !pair.starts_with(prefix.as_str()))
             .map(str::to_owned)
             .collect();
-        self.query.push(format!("{prefix}{}", encode(value)));
     }
 
     /// The URL the request goes to, before middleware sees it.

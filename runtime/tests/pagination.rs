@@ -401,3 +401,32 @@ async fn a_callers_cursor_is_the_first_page() {
     assert!(matches!(error, Some(Error::Pagination(_))), "{error:?}");
     assert_eq!(server.requests().len(), 1);
 }
+
+/// Parameters a cursor carries (Dropshot's scan parameters) go with the first page only; the
+/// others, and the page size, with every page.
+#[tokio::test]
+async fn first_page_only_parameters_are_left_out_after_it() {
+    let server = server(Pattern::Cursor, Faults::default()).await;
+    let client = client(&server);
+    let stream = client
+        .get("/things", &[])
+        .query("filter", &"all")
+        .query("sort_by", &"name_ascending")
+        .query("limit", &250)
+        .pages(
+            &[],
+            Paging::cursor("page_token", |page: &CursorPage| page.next_page.clone()).first_page_only(&["sort_by"]),
+        )
+        .items(|page| page.items);
+    let (got, error) = collect(stream).await;
+    assert!(error.is_none(), "{error:?}");
+    assert_eq!(got.len(), TOTAL);
+    let requests = server.requests();
+    assert_eq!(requests.len(), 4);
+    assert_eq!(param(&requests[0], "sort_by").as_deref(), Some("name_ascending"));
+    for request in &requests[1..] {
+        assert_eq!(param(request, "sort_by"), None, "{}", request.target);
+        assert_eq!(param(request, "limit").as_deref(), Some("250"), "{}", request.target);
+        assert_eq!(param(request, "filter").as_deref(), Some("all"), "{}", request.target);
+    }
+}

@@ -80,9 +80,10 @@ fn forwarded(signature: &Signature) -> Vec<TokenStream> {
 /// `apigen_runtime::Paging::…(…)`: how the next page is asked for.
 fn paging_call(api: &Api, paging: &Pagination, page: &TokenStream) -> TokenStream {
     match &paging.style {
-        PageStyle::Cursor { param, cursor } => {
+        PageStyle::Cursor { param, cursor, first_only } => {
             let cursor = owned_text(api, reach(quote!(page), &cursor.0), last_type(cursor));
-            quote!(apigen_runtime::Paging::cursor(#param, |page: &#page| Some(#cursor)))
+            let first_only = (!first_only.is_empty()).then(|| quote!(.first_page_only(&[#(#first_only),*])));
+            quote!(apigen_runtime::Paging::cursor(#param, |page: &#page| Some(#cursor)) #first_only)
         }
         PageStyle::AfterLast { param, has_more, id } => {
             let more = flag(&has_more.0, true);
@@ -244,8 +245,19 @@ fn how(paging: &Pagination) -> String {
         source => format!("as {} declares", code(source)),
     };
     let how = match &paging.style {
-        PageStyle::Cursor { param, cursor } => {
-            format!("Each next page is asked for with {} set to the page's {}", code(param), code(&cursor.wire()))
+        PageStyle::Cursor { param, cursor, first_only } => {
+            let first_only = match first_only.as_slice() {
+                [] => String::new(),
+                names => format!(
+                    " (which carries {}: they go with the first page only)",
+                    names.iter().map(|n| code(n)).collect::<Vec<_>>().join(", ")
+                ),
+            };
+            format!(
+                "Each next page is asked for with {} set to the page's {}{first_only}",
+                code(param),
+                code(&cursor.wire())
+            )
         }
         PageStyle::AfterLast { param, has_more, id } => format!(
             "While {} is true, the next page is asked for with {} set to the last item's {}",

@@ -334,8 +334,10 @@ pub struct Pagination {
 /// How the request for the next page is made. Parameters are query parameters, as sent.
 #[derive(Clone, Debug, PartialEq)]
 pub enum PageStyle {
-    /// The page's cursor (`next_page`), sent back as `param` (`page_token`).
-    Cursor { param: String, cursor: FieldPath },
+    /// The page's cursor (`next_page`), sent back as `param` (`page_token`). The query
+    /// parameters of `first_only` go with the first page alone: Dropshot's scan parameters
+    /// (`sort_by`), which its cursor carries.
+    Cursor { param: String, cursor: FieldPath, first_only: Vec<String> },
     /// Stripe's lists: while `has_more` is true, the last item's `id` is sent as `param`
     /// (`starting_after`).
     AfterLast { param: String, has_more: FieldPath, id: FieldStep },

@@ -73,7 +73,9 @@ pub(super) fn detect(page: &Page<'_>) -> Result<Decided, Option<String>> {
     };
     let cursors = cursors(page);
     match cursors.as_slice() {
-        [(param, cursor)] => return decided(PageStyle::Cursor { param: param.clone(), cursor: cursor.clone() }),
+        [(param, cursor)] => {
+            return decided(PageStyle::Cursor { param: param.clone(), cursor: cursor.clone(), first_only: Vec::new() })
+        }
         [] => {}
         several => {
             let listed: Vec<String> = several.iter().map(|(p, c)| format!("`{}` → `{p}`", c.wire())).collect();

@@ -102,7 +102,11 @@ pub(super) fn rule(resolved: &Resolved<'_>, rule: &PagingRule, page: &Page<'_>) 
         PagingStyle::None => return Ok(None),
         PagingStyle::Cursor => {
             let next = rule.next.as_deref().ok_or_else(|| fail("style `cursor` needs `next`".into()))?;
-            PageStyle::Cursor { param: param(&rule.param, "param")?, cursor: field(next, "next")? }
+            PageStyle::Cursor {
+                param: param(&rule.param, "param")?,
+                cursor: field(next, "next")?,
+                first_only: Vec::new(),
+            }
         }
         PagingStyle::NextUrl => {
             let next = rule.next.as_deref().ok_or_else(|| fail("style `next-url` needs `next`".into()))?;
@@ -146,7 +150,7 @@ pub(super) fn extension(page: &Page<'_>, warnings: &mut Vec<Warning>) -> Option<
     let (name, value) =
         EXTENSIONS.iter().find_map(|name| page.source.operation.extensions.get(*name).map(|value| (*name, value)))?;
     let read = match name {
-        "x-dropshot-pagination" => dropshot(page),
+        "x-dropshot-pagination" => dropshot(page, value),
         "x-speakeasy-pagination" => speakeasy(page, value),
         _ => fern(page, value),
     };
@@ -164,12 +168,23 @@ pub(super) fn extension(page: &Page<'_>, warnings: &mut Vec<Warning>) -> Option<
 
 type Read = Result<(PageStyle, (FieldPath, crate::model::ir::TypeRef)), String>;
 
-/// Dropshot's pages: `page_token` answered by `next_page`, the items in `items`.
-fn dropshot(page: &Page<'_>) -> Read {
+/// Dropshot's pages: `page_token` answered by `next_page`, the items in `items`. Its `required`
+/// lists the parameters every page needs besides the token and `limit`; the others are scan
+/// parameters (`sort_by`), which the token carries and the next pages leave out, as Dropshot's
+/// own clients do.
+fn dropshot(page: &Page<'_>, value: &Value) -> Read {
     let param = page.query("page_token").ok_or("no query parameter `page_token`")?;
     let cursor = page.path(&["next_page"])?;
     let items = page.items_at(page.path(&["items"])?)?;
-    Ok((PageStyle::Cursor { param: param.wire.clone(), cursor }, items))
+    let required: Vec<&str> =
+        value.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
+    let first_only = page
+        .query_names()
+        .into_iter()
+        .filter(|name| !["page_token", "limit"].contains(name) && !required.contains(name))
+        .map(str::to_owned)
+        .collect();
+    Ok((PageStyle::Cursor { param: param.wire.clone(), cursor, first_only }, items))
 }
 
 /// Fern's (and the generic `x-pagination`): `cursor`/`next_cursor`, `offset` (with `step`,
@@ -182,7 +197,7 @@ fn fern(page: &Page<'_>, value: &Value) -> Read {
     };
     if let (Some(cursor), Some(next)) = (text("cursor"), text("next_cursor")) {
         let param = request_param(page, cursor)?;
-        return Ok((PageStyle::Cursor { param, cursor: page.path(&expression(next))? }, items));
+        return Ok((PageStyle::Cursor { param, cursor: page.path(&expression(next))?, first_only: Vec::new() }, items));
     }
     if let Some(next) = text("next_uri").or(text("next")) {
         return Ok((PageStyle::NextUrl { next: page.path(&expression(next))? }, items));
@@ -226,7 +241,14 @@ fn speakeasy(page: &Page<'_>, value: &Value) -> Read {
     match value.get("type").and_then(Value::as_str) {
         Some("cursor") => {
             let next = output("nextCursor").ok_or("no `outputs.nextCursor`")?;
-            Ok((PageStyle::Cursor { param: param("cursor")?, cursor: page.path(&expression(next))? }, items))
+            Ok((
+                PageStyle::Cursor {
+                    param: param("cursor")?,
+                    cursor: page.path(&expression(next))?,
+                    first_only: Vec::new(),
+                },
+                items,
+            ))
         }
         Some("url") => {
             let next = output("nextUrl").ok_or("no `outputs.nextUrl`")?;

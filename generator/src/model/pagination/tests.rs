@@ -26,7 +26,7 @@ fn paging(api: &Api) -> Option<&Pagination> {
 
 fn wire(style: &PageStyle) -> String {
     match style {
-        PageStyle::Cursor { param, cursor } => format!("cursor {param} <- {}", cursor.wire()),
+        PageStyle::Cursor { param, cursor, .. } => format!("cursor {param} <- {}", cursor.wire()),
         PageStyle::AfterLast { param, has_more, id } => {
             format!("has_more {param} <- {} / {}", has_more.wire(), id.wire)
         }
@@ -106,11 +106,16 @@ fn extensions_say_how_their_operations_page() {
     let items = format!("{{type: array, items: {THING}}}");
     let dropshot = format!("{{type: object, required: [items], properties: {{items: {items}, next_page: {{type: string, nullable: true}}}}}}");
     let document = list(
-        &[("limit", "integer"), ("page_token", "string")],
+        &[("limit", "integer"), ("page_token", "string"), ("project", "string"), ("sort_by", "string")],
         &dropshot,
-        "      x-dropshot-pagination: {required: []}\n",
+        "      x-dropshot-pagination: {required: [project]}\n",
     );
     assert_eq!(detected(&document), "cursor page_token <- next_page [x-dropshot-pagination] items items");
+    // The token carries the scan parameters: `sort_by` goes with the first page only, the
+    // `required` `project` with every page.
+    let api = model(&document);
+    let Some(PageStyle::Cursor { first_only, .. }) = paging(&api).map(|p| &p.style) else { panic!() };
+    assert_eq!(first_only, &["sort_by"]);
 
     let two_lists = format!("{{type: object, properties: {{data: {items}, also: {items}, meta: {{type: object, properties: {{after: {{type: string}}}}}}}}}}");
     let fern = "      x-fern-pagination: {cursor: $request.since, next_cursor: $response.meta.after, results: $response.data}\n";
