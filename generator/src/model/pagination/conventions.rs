@@ -61,8 +61,13 @@ const TOTALS: [&str; 6] = ["total", "total_count", "totalCount", "total_results"
 pub(super) fn detect(page: &Page<'_>) -> Result<Decided, Option<String>> {
     let list_like = list_like(page);
     let why = |reason: String| if list_like { Some(reason) } else { None };
-    if page.op.method != "GET" {
-        return Err(why(format!("a {} (only GET lists are paged without `[pagination]`)", page.op.method)));
+    match page.op.method.as_str() {
+        "GET" => {}
+        // A search sent as a body may page like a list; anything else changes what it lists.
+        "POST" | "QUERY" => {
+            return Err(why(format!("a {} (only GET lists are paged without `[pagination]`)", page.op.method)))
+        }
+        _ => return Err(None),
     }
     if page.body.is_none() {
         return Err(why("the success response is not one JSON type".into()));
