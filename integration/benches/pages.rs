@@ -88,11 +88,12 @@ fn bench(c: &mut Criterion) {
                 let mut cursor: Option<String> = None;
                 let mut count = 0;
                 loop {
-                    let mut request = http.get(&url).query(&[("limit", PAGE)]);
-                    if let Some(cursor) = &cursor {
-                        request = request.query(&[("cursor", cursor)]);
-                    }
-                    let body = request.send().await.unwrap().error_for_status().unwrap().bytes().await.unwrap();
+                    let target = match &cursor {
+                        Some(cursor) => format!("{url}?limit={PAGE}&cursor={cursor}"),
+                        None => format!("{url}?limit={PAGE}"),
+                    };
+                    let body =
+                        http.get(&target).send().await.unwrap().error_for_status().unwrap().bytes().await.unwrap();
                     let page: Page = serde_json::from_slice(&body).unwrap();
                     count += page.items.len();
                     match page.next_cursor {
