@@ -97,6 +97,9 @@ struct ListArgs {
     /// Only the tags, with their operation counts.
     #[arg(long)]
     tags: bool,
+    /// Only operations that page, with how (and list-like ones left without, with why).
+    #[arg(long)]
+    paginated: bool,
     /// Print JSON instead of text.
     #[arg(long)]
     json: bool,
@@ -284,6 +287,7 @@ fn list(args: &ListArgs) -> Result<(), Failure> {
         // is where the names to select come from.
         let options = crate::Options {
             overlays: job.options.overlays.clone(),
+            pagination: job.options.pagination.clone(),
             ..crate::Options::new(job.options.crate_name.clone(), job.options.runtime.clone())
         };
         let api = crate::api(&job.spec, &options)?;
@@ -309,9 +313,16 @@ fn list(args: &ListArgs) -> Result<(), Failure> {
                             .any(|text| text.to_lowercase().contains(needle.as_str()))
                     })
                 })
-                .map(|op| json!({ "id": op.id, "method": op.method, "path": op.path, "summary": op.summary, "deprecated": op.deprecated }))
+                .filter(|op| !args.paginated || op.pagination.is_some() || op.unpaged.is_some())
+                .map(|op| {
+                    let mut entry = json!({ "id": op.id, "method": op.method, "path": op.path, "summary": op.summary, "deprecated": op.deprecated });
+                    if args.paginated {
+                        entry["pagination"] = paging_json(op);
+                    }
+                    entry
+                })
                 .collect();
-            if !operations.is_empty() || (needle.is_none() && args.tag.is_empty()) {
+            if !operations.is_empty() || (needle.is_none() && args.tag.is_empty() && !args.paginated) {
                 tags.push(json!({ "tag": group.tag, "operations": operations }));
             }
         }
@@ -346,11 +357,60 @@ fn list(args: &ListArgs) -> Result<(), Failure> {
                 let padding = " ".repeat(width - method.len() - path.len());
                 let summary = op["summary"].as_str().map(|s| format!("  {}", one_line(s))).unwrap_or_default();
                 let deprecated = if op["deprecated"] == true { " (deprecated)" } else { "" };
+                let summary = match &op["pagination"] {
+                    Value::Null => summary,
+                    paging => format!("  {}", paging["text"].as_str().unwrap_or_default()),
+                };
                 println!("  {method} {path}{padding}  {}{deprecated}{summary}", op["id"].as_str().unwrap_or_default());
             }
         }
+        if args.paginated {
+            println!("{}", paging_summary(tags));
+        }
     }
     Ok(())
+}
+
+/// How an operation pages (`pattern`, `source`, the methods, and a line of `text`), or why a
+/// list-like one does not (`left_without`).
+fn paging_json(op: &crate::model::Operation) -> Value {
+    use crate::model::PageStyle;
+    let Some(paging) = &op.pagination else {
+        let why = op.unpaged.clone().unwrap_or_default();
+        return json!({ "pattern": null, "left_without": why, "text": format!("not paginated: {why}") });
+    };
+    let how = match &paging.style {
+        PageStyle::Cursor { param, cursor, .. } => format!("`{}` → `{param}`", cursor.wire()),
+        PageStyle::AfterLast { param, has_more, id } => {
+            format!("`{}`, last item's `{}` → `{param}`", has_more.wire(), id.wire)
+        }
+        PageStyle::NextUrl { next } => format!("`{}`", next.wire()),
+        PageStyle::LinkHeader => "rel=\"next\"".to_owned(),
+        PageStyle::Offset { param, size, .. } | PageStyle::PageNumber { param, size, .. } => match size {
+            Some(size) => format!("`{param}`, size `{size}`"),
+            None => format!("`{param}`"),
+        },
+    };
+    let pattern = paging.style.name();
+    let text = format!("{pattern} ({how}; {}) → {}, {}", paging.source, paging.stream_fn, paging.pages_fn);
+    json!({ "pattern": pattern, "source": paging.source, "stream": paging.stream_fn, "pages": paging.pages_fn, "text": text })
+}
+
+/// `42 operations paginated (cursor 40, offset 2); 3 list-like operations left without`.
+fn paging_summary(tags: &[Value]) -> String {
+    let operations = tags.iter().flat_map(|tag| tag["operations"].as_array().into_iter().flatten());
+    let mut patterns = std::collections::BTreeMap::new();
+    let mut left = 0;
+    for op in operations {
+        match op["pagination"]["pattern"].as_str() {
+            Some(pattern) => *patterns.entry(pattern.to_owned()).or_insert(0) += 1,
+            None => left += 1,
+        }
+    }
+    let paged: usize = patterns.values().sum();
+    let by: Vec<String> = patterns.iter().map(|(pattern, n)| format!("{pattern} {n}")).collect();
+    let by = if by.is_empty() { String::new() } else { format!(" ({})", by.join(", ")) };
+    format!("{} paginated{by}; {} left without", count(paged, "operation"), count(left, "list-like operation"))
 }
 
 /// `1 type`, `2 types`.

@@ -27,6 +27,12 @@
 //! [formats]
 //! date-time = "time"
 //!
+//! [pagination."listThings"]   # an operationId or "GET /path"; `*` matches any run of characters
+//! style = "cursor"             # cursor, next-url, link-header, offset, page or none
+//! param = "after"              # the query parameter carrying the cursor, offset or page
+//! next = "meta.next_cursor"    # the response field with the next cursor or URL
+//! items = "data"               # the response field holding the items
+//!
 //! regenerate = "make client"   # named in the generated files' "do not edit" header
 //! ```
 
@@ -36,6 +42,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::diagnostics::Error;
+use crate::model::{PagingRule, PagingStyle};
 use crate::{DateTimeType, Options, Renames, RuntimeDependency, Selection};
 
 /// The file name looked for next to the document (or in the current directory).
@@ -87,6 +94,8 @@ struct ClientTable {
     extra_derives: Option<Vec<String>>,
     tag_features: Option<bool>,
     formats: Option<FormatsTable>,
+    /// How operations page, by operation (or pattern).
+    pagination: Option<BTreeMap<String, PaginationEntry>>,
     /// The command named in the generated files' header.
     regenerate: Option<String>,
     /// Only at the top level.
@@ -131,6 +140,28 @@ struct FormatsTable {
     date_time: Option<DateTimeChoice>,
 }
 
+/// One `[pagination."…"]` entry: how the operations it names page.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PaginationEntry {
+    style: PagingStyleChoice,
+    param: Option<String>,
+    next: Option<String>,
+    items: Option<String>,
+    size: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+enum PagingStyleChoice {
+    Cursor,
+    NextUrl,
+    LinkHeader,
+    Offset,
+    Page,
+    None,
+}
+
 #[derive(Clone, Copy, Debug, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 enum DateTimeChoice {
@@ -155,6 +186,7 @@ impl ClientTable {
             extra_derives: self.extra_derives.or_else(|| defaults.extra_derives.clone()),
             tag_features: self.tag_features.or(defaults.tag_features),
             formats: self.formats.or_else(|| defaults.formats.clone()),
+            pagination: self.pagination.or_else(|| defaults.pagination.clone()),
             regenerate: self.regenerate.or_else(|| defaults.regenerate.clone()),
             client: self.client,
         }
@@ -269,9 +301,22 @@ fn job(
         extra_derives: table.extra_derives.unwrap_or_default(),
         date_time,
         tag_features: table.tag_features.unwrap_or(false),
+        pagination: table.pagination.unwrap_or_default().into_iter().map(paging_rule).collect(),
         ..Options::new(name, RuntimeDependency::Version(String::new()))
     };
     Ok(Job { spec, out, options })
+}
+
+fn paging_rule((operations, entry): (String, PaginationEntry)) -> PagingRule {
+    let style = match entry.style {
+        PagingStyleChoice::Cursor => PagingStyle::Cursor,
+        PagingStyleChoice::NextUrl => PagingStyle::NextUrl,
+        PagingStyleChoice::LinkHeader => PagingStyle::LinkHeader,
+        PagingStyleChoice::Offset => PagingStyle::Offset,
+        PagingStyleChoice::Page => PagingStyle::Page,
+        PagingStyleChoice::None => PagingStyle::None,
+    };
+    PagingRule { operations, style, param: entry.param, next: entry.next, items: entry.items, size: entry.size }
 }
 
 /// A job from command-line flags alone, for when there is no configuration file.
@@ -454,6 +499,24 @@ date-time = "time"
         assert_eq!(o.date_time, DateTimeType::Time);
         assert!(o.tag_features);
         assert_eq!(o.regenerate, "make client");
+    }
+
+    #[test]
+    fn pagination_entries_by_operation_or_pattern() {
+        let jobs = parse_str(
+            "spec = 'a.yaml'\nout = 'c'\n[pagination.'GET /v1/*']\nstyle = 'next-url'\nnext = 'links.next'\n[pagination.listThings]\nstyle = 'offset'\nparam = 'skip'\nsize = 'take'\nitems = 'data'\n",
+        )
+        .unwrap();
+        let rules = &jobs[0].options.pagination;
+        assert_eq!(rules.len(), 2);
+        assert_eq!((rules[0].operations.as_str(), rules[0].style), ("GET /v1/*", PagingStyle::NextUrl));
+        assert_eq!(rules[0].next.as_deref(), Some("links.next"));
+        assert_eq!((rules[1].param.as_deref(), rules[1].size.as_deref()), (Some("skip"), Some("take")));
+        let error =
+            parse_str("spec = 'a.yaml'\nout = 'c'\n[pagination.x]\nstyle = 'cursor'\ncursor = 'c'\n").unwrap_err();
+        assert!(error.contains("unknown field `cursor`"), "{error}");
+        let error = parse_str("spec = 'a.yaml'\nout = 'c'\n[pagination.x]\nstyle = 'token'\n").unwrap_err();
+        assert!(error.contains("unknown variant `token`"), "{error}");
     }
 
     #[test]

@@ -69,6 +69,10 @@ pub struct Options {
     /// generated file so that whoever opens one knows what to run (`apigen generate` unless
     /// the configuration's `regenerate` key says otherwise, e.g. `cargo xtask codegen`).
     pub regenerate: String,
+    /// How operations page where the document leaves it ambiguous (`[pagination]`), or that
+    /// one does not page at all: each rule must name an operation, and every parameter and
+    /// field it names must exist.
+    pub pagination: Vec<model::PagingRule>,
 }
 
 impl Options {
@@ -86,6 +90,7 @@ impl Options {
             date_time: DateTimeType::default(),
             tag_features: false,
             regenerate: "apigen generate".into(),
+            pagination: Vec::new(),
         }
     }
 }

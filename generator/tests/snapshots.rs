@@ -53,6 +53,7 @@ fixture!(
     objects,
     params,
     bodies,
+    pagination,
     // OpenAPI 3.1 and 3.2
     v31_nullable,
     v31_consts,

@@ -40,6 +40,10 @@ pub enum Error<E = serde_json::Value> {
         status: StatusCode,
         headers: Box<HeaderMap>,
     },
+    /// Walking the pages of a list stopped: the server gave a cursor it had given before (which
+    /// would loop forever), or a next page on another host (which is not followed).
+    #[error("pagination stopped: {0}")]
+    Pagination(String),
 }
 
 impl<E> Error<E> {
@@ -49,7 +53,11 @@ impl<E> Error<E> {
             Error::Status(error) => Some(error.status),
             Error::Decode(error) => Some(error.status),
             Error::TooLarge { status, .. } => Some(*status),
-            Error::InvalidRequest(_) | Error::Transport(_) | Error::Token(_) | Error::Deadline { .. } => None,
+            Error::InvalidRequest(_)
+            | Error::Transport(_)
+            | Error::Token(_)
+            | Error::Deadline { .. }
+            | Error::Pagination(_) => None,
         }
     }
 }

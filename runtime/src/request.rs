@@ -28,12 +28,16 @@ use crate::transport::{Failure, Mode, Received, Transport};
 const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 /// A request being built. The first problem met (a value that cannot be sent) is kept and
-/// reported by `send_*`, so that generated code stays one chain of calls.
+/// reported by `send_*`, so that generated code stays one chain of calls. A paginator clones it
+/// to ask for each page.
+#[derive(Clone)]
 pub struct RequestBuilder<'c> {
     state: &'c Arc<ClientState>,
     method: reqwest::Method,
     template: &'static str,
     path: String,
+    /// A whole URL (the next page's, as a server gave it) in place of base URL and path.
+    absolute: Option<reqwest::Url>,
     query: Vec<String>,
     headers: HeaderMap,
     cookies: Vec<String>,
@@ -59,6 +63,7 @@ impl<'c> RequestBuilder<'c> {
             method,
             template,
             path: String::with_capacity(template.len() + 40),
+            absolute: None,
             query: Vec::new(),
             headers: HeaderMap::new(),
             cookies: Vec::new(),
@@ -395,6 +400,69 @@ impl<'c> RequestBuilder<'c> {
         Ok(LineStream::new(live, format, decode, prepared.state.body_limit))
     }
 
+    /// The decoded value of query parameter `name` as it will be sent (its first pair).
+    pub(crate) fn query_value(&self, name: &str) -> Option<String> {
+        let prefix = format!("{}=", encode(name));
+        let raw = self.query.iter().flat_map(|q| q.split('&')).find_map(|pair| pair.strip_prefix(prefix.as_str()))?;
+        Some(percent_encoding::percent_decode_str(raw).decode_utf8_lossy().into_owned())
+    }
+
+    /// Query parameter `name` set to `value`, in place of every pair it had.
+    pub(crate) fn set_query(&mut self, name: &str, value: &str) {
+        self.remove_query(name);
+        self.query.push(format!("{}={}", encode(name), encode(value)));
+    }
+
+    /// Query parameter `name` left out.
+    pub(crate) fn remove_query(&mut self, name: &str) {
+        let prefix = format!("{}=", encode(name));
+        self.query = self
+            .query
+            .iter()
+            .flat_map(|q| q.split('&'))
+            .filter(|pair| !pair.starts_with(prefix.as_str()))
+            .map(str::to_owned)
+            .collect();
+    }
+
+    /// The URL the request goes to, before middleware sees it.
+    pub(crate) fn url(&self) -> Result<reqwest::Url, String> {
+        let mut url = match &self.absolute {
+            Some(url) => url.clone(),
+            None => reqwest::Url::parse(&format!("{}{}", self.state.base_url, self.path)).map_err(|e| e.to_string())?,
+        };
+        url.set_query((!self.query.is_empty()).then(|| self.query.join("&")).as_deref());
+        Ok(url)
+    }
+
+    /// The request sent to `link` instead (relative to the current URL), with the same method,
+    /// headers and credentials: only on the client's own scheme, host and port, since the
+    /// credentials go with it. Its query replaces every query parameter.
+    pub(crate) fn follow(&mut self, link: &str) -> Result<reqwest::Url, String> {
+        let next = self.url()?.join(link).map_err(|e| format!("`{link}` is not a URL: {e}"))?;
+        let base = reqwest::Url::parse(&self.state.base_url).map_err(|e| e.to_string())?;
+        if next.origin() != base.origin() {
+            return Err(format!(
+                "the next page's URL `{next}` is not on the client's host ({}): not followed",
+                base.origin().ascii_serialization()
+            ));
+        }
+        self.query = next.query().filter(|q| !q.is_empty()).map(|q| vec![q.to_owned()]).unwrap_or_default();
+        let mut without_query = next.clone();
+        without_query.set_query(None);
+        self.absolute = Some(without_query);
+        Ok(next)
+    }
+
+    /// Sends, reading a JSON success response whole (status and headers kept, for a paginator
+    /// that reads the next page from them).
+    pub(crate) async fn send_json_response<E: DeserializeOwned>(
+        self,
+        errors: &[ErrorStatus],
+    ) -> Result<RawResponse, Error<E>> {
+        self.send_whole(Some("application/json"), errors).await
+    }
+
     /// A whole success response, or the error for any other status.
     async fn send_whole<E: DeserializeOwned>(
         self,
@@ -423,8 +491,12 @@ impl<'c> RequestBuilder<'c> {
             self.query.push(format!("{}={}", encode(name), encode(value)));
         }
         let info = RequestInfo { method: self.method.clone(), path_template: self.template };
-        let mut url = reqwest::Url::parse(&format!("{}{}", state.base_url, self.path))
-            .map_err(|e| Error::InvalidRequest(format!("`{}{}` is not a valid URL: {e}", state.base_url, self.path)))?;
+        let mut url = match self.absolute {
+            Some(url) => url,
+            None => reqwest::Url::parse(&format!("{}{}", state.base_url, self.path)).map_err(|e| {
+                Error::InvalidRequest(format!("`{}{}` is not a valid URL: {e}", state.base_url, self.path))
+            })?,
+        };
         if !self.query.is_empty() {
             url.set_query(Some(&self.query.join("&")));
         }

@@ -15,7 +15,8 @@
 //!    result), which the method's body, its docs and the example calls all read.
 //! 3. `examples` (example calls of an operation, in Rust source) and `request` (a method's body:
 //!    the runtime calls that build the request and read the answer).
-//! 4. `operation_docs`: a method's rustdoc, its example included.
+//! 4. `operation_docs`: a method's rustdoc, its example included; `pagination`: the `_stream`
+//!    and `_pages` methods of an operation that pages.
 //! 5. `operations` (`apis.rs`, `apis/<tag>.rs`) and `client` (`lib.rs`), which [`emit`] calls.
 //!
 //! [`example_call`] and [`rust_type`] are public for xtask's test programs (the contract and
@@ -29,6 +30,7 @@ mod examples;
 mod manifest;
 mod operation_docs;
 mod operations;
+mod pagination;
 mod request;
 mod rust;
 mod signature;

@@ -145,7 +145,8 @@ fn method(
         let stream = one_method(api, signature, &errors, Some((method, payload)), doc(&stream_docs(op, payload)));
         quote!(#gate #stream)
     });
-    quote!(#gate #plain #stream)
+    let pages = super::pagination::methods(api, signature, &errors, gate);
+    quote!(#gate #plain #stream #pages)
 }
 
 /// A method of `op`: the plain one, or with `stream`, the one returning the response as a stream.

@@ -62,7 +62,7 @@ pub(super) fn method_body(
 
 /// The request, as the runtime calls that build it from the method's arguments: method and
 /// path, security, parameters, body. `streaming`: for the method returning a stream.
-fn request(api: &Api, op: &Operation, streaming: bool) -> TokenStream {
+pub(super) fn request(api: &Api, op: &Operation, streaming: bool) -> TokenStream {
     let path = &op.path;
     let path_args = op.params.iter().filter(|p| p.location == Location::Path).map(|p| {
         let arg = ident(&p.name);

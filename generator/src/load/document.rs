@@ -172,6 +172,8 @@ pub struct Operation {
     pub responses: Vec<(StatusKey, Ref<Response>)>,
     pub deprecated: bool,
     pub security: Option<Vec<SecurityRequirement>>,
+    /// `x-…` keys as written (`x-dropshot-pagination`…): data for the model to read.
+    pub extensions: IndexMap<String, Value>,
 }
 
 /// Which response a status entry describes.

@@ -119,6 +119,11 @@ impl<'a> Reader<'a> {
             responses,
             deprecated: self.flag(map, "deprecated", at)?.unwrap_or(false),
             security,
+            extensions: map
+                .iter()
+                .filter(|(key, _)| key.starts_with("x-"))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
         })
     }
 

@@ -312,6 +312,114 @@ pub struct Operation {
     /// The header parameter that carries an idempotency key (`Idempotency-Key`), as written:
     /// the runtime fills it when the caller does not, and may then retry a `POST`.
     pub idempotency_header: Option<String>,
+    /// How the operation's list pages, when it does: its `_stream` and `_pages` methods.
+    pub pagination: Option<Pagination>,
+    /// Why a list-like operation (one returning a list and taking a paging parameter) is not
+    /// paginated.
+    pub unpaged: Option<String>,
+}
+
+/// An operation's pagination: how the next page is asked for, where the items are, and the
+/// names of the two methods it gets.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pagination {
+    pub style: PageStyle,
+    /// What decided it: the extension's name, `apigen.toml`, or `convention`.
+    pub source: String,
+    /// The fields from the page to its items; empty when the page is the list itself.
+    pub items: FieldPath,
+    /// The type of one item.
+    pub item: TypeRef,
+    /// The method giving the items across pages (`list_things_stream`).
+    pub stream_fn: String,
+    /// The method giving the pages (`list_things_pages`).
+    pub pages_fn: String,
+}
+
+/// How the request for the next page is made. Parameters are query parameters, as sent.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PageStyle {
+    /// The page's cursor (`next_page`), sent back as `param` (`page_token`). The query
+    /// parameters of `first_only` go with the first page alone: Dropshot's scan parameters
+    /// (`sort_by`), which its cursor carries.
+    Cursor { param: String, cursor: FieldPath, first_only: Vec<String> },
+    /// Stripe's lists: while `has_more` is true, the last item's `id` is sent as `param`
+    /// (`starting_after`).
+    AfterLast { param: String, has_more: FieldPath, id: FieldStep },
+    /// A URL in the body (`next`).
+    NextUrl { next: FieldPath },
+    /// The `Link` header's `rel="next"`.
+    LinkHeader,
+    /// `param` (an offset) advanced by the items received; `size` is the page-size parameter.
+    Offset { param: String, size: Option<String>, end: PageEnd },
+    /// `param` (a page number, `first` for the first page) advanced by one.
+    PageNumber { param: String, first: u64, size: Option<String>, end: PageEnd },
+}
+
+impl PageStyle {
+    /// How `apigen list --paginated` and the docs name it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            PageStyle::Cursor { .. } => "cursor",
+            PageStyle::AfterLast { .. } => "has_more",
+            PageStyle::NextUrl { .. } => "next URL",
+            PageStyle::LinkHeader => "Link header",
+            PageStyle::Offset { .. } => "offset",
+            PageStyle::PageNumber { .. } => "page number",
+        }
+    }
+}
+
+/// What an offset or numbered page says of its end, besides coming back short or empty.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PageEnd {
+    /// A boolean field, and the value that means "this is the last page" (`isLast: true`,
+    /// `has_more: false`).
+    pub last: Option<(FieldPath, bool)>,
+    /// An integer field with the number of items in the whole list.
+    pub total: Option<FieldPath>,
+}
+
+/// Fields one inside the other, from the page down.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FieldPath(pub Vec<FieldStep>);
+
+impl FieldPath {
+    /// `meta.next_cursor`, as the document names the fields.
+    pub fn wire(&self) -> String {
+        self.0.iter().map(|step| step.wire.as_str()).collect::<Vec<_>>().join(".")
+    }
+}
+
+/// One field of a path: its Rust name, its name on the wire, and how the struct holds it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FieldStep {
+    pub name: String,
+    pub wire: String,
+    pub presence: Presence,
+    /// The field's type, inside its wrapper.
+    pub ty: TypeRef,
+}
+
+/// How a struct holds a field, as the generated types write it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Presence {
+    /// Required and not nullable: `T`.
+    Always,
+    /// Optional, or required and nullable: `Option<T>`.
+    Option,
+    /// Optional and nullable: `Nullable<T>`.
+    Nullable,
+}
+
+impl Presence {
+    pub(super) fn of(field: &Field) -> Presence {
+        match (field.required, field.nullable) {
+            (true, false) => Presence::Always,
+            (false, true) => Presence::Nullable,
+            _ => Presence::Option,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -5,8 +5,8 @@
 //! responses split into success and errors, security per operation. No `syn` in sight.
 //!
 //! This file is the build, stage by stage; the model's data is in `ir` and `api`, schemas become
-//! types in `types`, operations in `operations`, and the passes over the finished types are in
-//! `cycles` and `reach`.
+//! types in `types`, operations in `operations` (and how their lists page in `pagination`), and
+//! the passes over the finished types are in `cycles` and `reach`.
 
 mod api;
 mod choices;
@@ -16,6 +16,7 @@ mod ir;
 mod names;
 mod oauth;
 mod operations;
+mod pagination;
 mod reach;
 mod response_headers;
 pub mod synthesize;
@@ -28,6 +29,7 @@ pub use choices::{FULL_FEATURE, WEBHOOKS_FEATURE};
 pub use ir::*;
 pub use names::{crate_ident, field_name, is_identifier, method_name, package_name, type_name, RUST_KEYWORDS};
 pub use operations::is_json;
+pub use pagination::{PagingRule, PagingStyle};
 
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
@@ -53,6 +55,7 @@ pub fn build(resolved: &Resolved<'_>, options: &Options) -> Result<Api, Error> {
     let mut webhooks = operations::webhooks(resolved, &mut types)?;
     let security_schemes = operations::security_schemes(resolved, &mut types.warnings);
     let (mut types, mut warnings) = types.finish();
+    pagination::detect(resolved, &mut operations, &types, &options.pagination, &mut warnings)?;
     if options.tag_features {
         for (op, feature) in operations.iter_mut().zip(choices::operation_features(resolved)) {
             op.feature = Some(feature);

@@ -238,6 +238,8 @@ fn operation(
             stream: stream_method,
             feature: None,
             idempotency_header,
+            pagination: None,
+            unpaged: None,
         },
         tag,
     ))
