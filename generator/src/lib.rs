@@ -69,6 +69,25 @@ pub struct Options {
     /// generated file so that whoever opens one knows what to run (`apigen generate` unless
     /// the configuration's `regenerate` key says otherwise, e.g. `cargo xtask codegen`).
     pub regenerate: String,
+    /// What the generated `Cargo.toml` says about the package beyond its name and version:
+    /// whether it may be published, and the metadata a registry asks for.
+    pub package: Package,
+}
+
+/// Registry metadata of the generated crate (`apigen.toml`'s `publish`, `license`,
+/// `repository`, `authors`, `keywords`). Unpublished by default: a generated crate usually
+/// lives in the repository that uses it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Package {
+    /// `publish = true` in the manifest (otherwise `publish = false`, so that `cargo publish`
+    /// refuses it).
+    pub publish: bool,
+    /// An SPDX expression (`MIT OR Apache-2.0`).
+    pub license: Option<String>,
+    pub repository: Option<String>,
+    pub authors: Vec<String>,
+    /// At most five, as crates.io accepts.
+    pub keywords: Vec<String>,
 }
 
 impl Options {
@@ -86,6 +105,7 @@ impl Options {
             date_time: DateTimeType::default(),
             tag_features: false,
             regenerate: "apigen generate".into(),
+            package: Package::default(),
         }
     }
 }

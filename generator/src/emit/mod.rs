@@ -16,7 +16,8 @@
 //! 3. `examples` (example calls of an operation, in Rust source) and `request` (a method's body:
 //!    the runtime calls that build the request and read the answer).
 //! 4. `operation_docs`: a method's rustdoc, its example included.
-//! 5. `operations` (`apis.rs`, `apis/<tag>.rs`) and `client` (`lib.rs`), which [`emit`] calls.
+//! 5. `operations` (`apis.rs`, `apis/<tag>.rs`), `client` (`lib.rs`) and `readme` (`README.md`,
+//!    which `lib.rs` includes as the crate docs), which [`emit`] calls.
 //!
 //! [`example_call`] and [`rust_type`] are public for xtask's test programs (the contract and
 //! the example conformance programs), which call every operation and name every type.
@@ -29,6 +30,7 @@ mod examples;
 mod manifest;
 mod operation_docs;
 mod operations;
+mod readme;
 mod request;
 mod rust;
 mod signature;
@@ -48,6 +50,8 @@ pub struct CrateTokens {
     /// Paths relative to the crate root (`src/types.rs`), in a fixed order.
     pub rust: Vec<(String, TokenStream)>,
     pub manifest: String,
+    /// `README.md`, which `lib.rs` includes as the crate docs.
+    pub readme: String,
 }
 
 pub fn emit(api: &Api, options: &Options) -> CrateTokens {
@@ -65,5 +69,5 @@ pub fn emit(api: &Api, options: &Options) -> CrateTokens {
     if !api.webhooks.is_empty() {
         rust.push(("src/webhooks.rs".to_owned(), webhooks::module(api)));
     }
-    CrateTokens { rust, manifest: manifest::manifest(api, options) }
+    CrateTokens { rust, manifest: manifest::manifest(api, options), readme: readme::readme(api, options) }
 }
