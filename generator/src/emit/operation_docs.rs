@@ -215,7 +215,9 @@ fn authentication(api: &Api, op: &Operation) -> Option<String> {
 }
 
 /// A `no_run` doctest calling the operation (compiled by `cargo test`, never sent), then the
-/// JSON the document gives for the request and response bodies.
+/// JSON of the request and response bodies: the document's example, else one assembled from
+/// the schema (the one the model also uses for example calls, which the generated types decode:
+/// `cargo xtask examples` checks it).
 fn example(api: &Api, group: &Group, op: &Operation, krate: &str) -> String {
     let mut text = String::from("```no_run\n# async fn example() -> Result<(), Box<dyn std::error::Error>> {\n");
     text.push_str(&format!("let client = {};\n", client_expression(api, op, krate)));
@@ -230,16 +232,28 @@ fn example(api: &Api, group: &Group, op: &Operation, krate: &str) -> String {
         text.push_str(&format!("let response = {call}.await?;\nprintln!(\"{{response:?}}\");\n"));
     }
     text.push_str("# Ok(())\n# }\n```");
-    if let Some((body, value)) = op.body.as_ref().and_then(|b| b.document_example.as_ref().map(|v| (b, v))) {
-        text.push_str("\n\n");
-        text.push_str(&json_block(&format!("Request body example ({})", code(&body.content_type)), value));
+    if let Some(body) = op.body.as_ref().filter(|b| matches!(b.payload, Payload::Json(_))) {
+        let shown = match (&body.document_example, &body.example) {
+            (Some(value), _) => Some((value, "")),
+            (None, Some(value)) => Some((value, ASSEMBLED)),
+            (None, None) => None,
+        };
+        if let Some((value, how)) = shown {
+            text.push_str("\n\n");
+            text.push_str(&json_block(&format!("Request body example ({}{how})", code(&body.content_type)), value));
+        }
     }
     if let Some(response) = &op.success.document_example {
+        let how = if response.assembled { ASSEMBLED } else { "" };
         text.push_str("\n\n");
-        text.push_str(&json_block(&format!("Response example (`{}`)", response.status), &response.value));
+        text.push_str(&json_block(&format!("Response example (`{}`{how})", response.status), &response.value));
     }
     text
 }
+
+/// How the docs label JSON the document does not give whole: the API's reference pages show
+/// such bodies too, built from the required members' examples, defaults and first enum values.
+const ASSEMBLED: &str = ", assembled from the schema";
 
 /// The document's example as pretty-printed JSON, cut to the first lines when long.
 fn json_block(title: &str, value: &serde_json::Value) -> String {
