@@ -61,6 +61,8 @@ impl<'a> JobSecretApi<'a> {
     /// # }
     /// ```
     ///
+    /// # Request and response bodies
+    ///
     /// Response example (`200`, assembled from the schema):
     ///
     /// ```json
@@ -121,6 +123,8 @@ impl<'a> JobSecretApi<'a> {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// # Request and response bodies
     ///
     /// Request body example (`application/json`, assembled from the schema):
     ///
@@ -201,6 +205,8 @@ impl<'a> JobSecretApi<'a> {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// # Request and response bodies
     ///
     /// Request body example (`application/json`, assembled from the schema):
     ///
@@ -340,6 +346,8 @@ impl<'a> JobSecretApi<'a> {
     /// # }
     /// ```
     ///
+    /// # Request and response bodies
+    ///
     /// Request body example (`application/json`, assembled from the schema):
     ///
     /// ```json
@@ -421,6 +429,8 @@ impl<'a> JobSecretApi<'a> {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// # Request and response bodies
     ///
     /// Request body example (`application/json`, assembled from the schema):
     ///

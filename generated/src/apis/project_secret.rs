@@ -59,6 +59,8 @@ impl<'a> ProjectSecretApi<'a> {
     /// # }
     /// ```
     ///
+    /// # Request and response bodies
+    ///
     /// Response example (`200`, assembled from the schema):
     ///
     /// ```json
@@ -121,6 +123,8 @@ impl<'a> ProjectSecretApi<'a> {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// # Request and response bodies
     ///
     /// Request body example (`application/json`, assembled from the schema):
     ///
@@ -201,6 +205,8 @@ impl<'a> ProjectSecretApi<'a> {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// # Request and response bodies
     ///
     /// Request body example (`application/json`, assembled from the schema):
     ///
@@ -340,6 +346,8 @@ impl<'a> ProjectSecretApi<'a> {
     /// # }
     /// ```
     ///
+    /// # Request and response bodies
+    ///
     /// Request body example (`application/json`, assembled from the schema):
     ///
     /// ```json
@@ -424,6 +432,8 @@ impl<'a> ProjectSecretApi<'a> {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// # Request and response bodies
     ///
     /// Request body example (`application/json`, assembled from the schema):
     ///
