@@ -338,4 +338,51 @@ components:
         );
         assert_eq!(found[4].value[1]["born"], "2024-01-01T10:00:00-05:00");
     }
+
+    #[test]
+    fn bodies_the_docs_assemble_from_the_schema_are_collected_with_their_types() {
+        let found = examples(
+            r##"openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /pets/{id}:
+    put:
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Pet'}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {type: array, items: {$ref: '#/components/schemas/Pet'}}
+components:
+  schemas:
+    Pet:
+      type: object
+      required: [name, kind]
+      properties:
+        name: {type: string, example: Rex}
+        kind: {type: string, enum: [dog, cat]}
+        age: {type: integer}
+"##,
+        );
+        let assembled: Vec<(&str, &TypeRef, &Value)> = found
+            .iter()
+            .filter(|e| e.place == Place::Assembled)
+            .map(|e| (e.pointer.as_str(), &e.ty, &e.value))
+            .collect();
+        let pet = TypeRef::Named("Pet".into());
+        let pets = TypeRef::List(Box::new(pet.clone()));
+        let one = serde_json::json!({"name": "Rex", "kind": "dog"});
+        assert_eq!(
+            assembled,
+            [
+                ("/paths/~1pets~1{id}/put (request body, assembled)", &pet, &one),
+                ("/paths/~1pets~1{id}/put (response 200, assembled)", &pets, &serde_json::json!([one.clone()])),
+            ]
+        );
+    }
 }
