@@ -43,7 +43,7 @@ use serde::Deserialize;
 
 use crate::diagnostics::Error;
 use crate::model::{PagingRule, PagingStyle};
-use crate::{DateTimeType, Options, Renames, RuntimeDependency, Selection};
+use crate::{DateTimeType, Options, Package, Renames, RuntimeDependency, Selection};
 
 /// The file name looked for next to the document (or in the current directory).
 pub const FILE_NAME: &str = "apigen.toml";
@@ -98,6 +98,12 @@ struct ClientTable {
     pagination: Option<BTreeMap<String, PaginationEntry>>,
     /// The command named in the generated files' header.
     regenerate: Option<String>,
+    /// Registry metadata of the generated crate.
+    publish: Option<bool>,
+    license: Option<String>,
+    repository: Option<String>,
+    authors: Option<Vec<String>>,
+    keywords: Option<Vec<String>>,
     /// Only at the top level.
     #[serde(default)]
     client: Vec<ClientTable>,
@@ -188,6 +194,11 @@ impl ClientTable {
             formats: self.formats.or_else(|| defaults.formats.clone()),
             pagination: self.pagination.or_else(|| defaults.pagination.clone()),
             regenerate: self.regenerate.or_else(|| defaults.regenerate.clone()),
+            publish: self.publish.or(defaults.publish),
+            license: self.license.or_else(|| defaults.license.clone()),
+            repository: self.repository.or_else(|| defaults.repository.clone()),
+            authors: self.authors.or_else(|| defaults.authors.clone()),
+            keywords: self.keywords.or_else(|| defaults.keywords.clone()),
             client: self.client,
         }
     }
@@ -285,7 +296,16 @@ fn job(
         Some(command) => command,
         None => "apigen generate".into(),
     };
+    let package = Package {
+        publish: table.publish.unwrap_or(false),
+        license: table.license,
+        repository: table.repository,
+        authors: table.authors.unwrap_or_default(),
+        keywords: table.keywords.unwrap_or_default(),
+    };
+    check_package(&package, &runtime).map_err(|message| fail(format!("{at}{message}")))?;
     let options = Options {
+        package,
         crate_version: version,
         regenerate,
         runtime: runtime_dependency(&runtime, &out),
@@ -317,6 +337,37 @@ fn paging_rule((operations, entry): (String, PaginationEntry)) -> PagingRule {
         PagingStyleChoice::None => PagingStyle::None,
     };
     PagingRule { operations, style, param: entry.param, next: entry.next, items: entry.items, size: entry.size }
+}
+
+/// What a registry refuses, refused here with the key named: a published crate needs a license
+/// and a runtime it can name by version, and crates.io takes at most five keywords of at most
+/// 20 characters (ASCII letters, digits, `_`, `-`, `+`, starting with a letter).
+fn check_package(package: &Package, runtime: &RuntimeSource) -> Result<(), String> {
+    if package.publish {
+        if package.license.as_deref().is_none_or(|l| l.trim().is_empty()) {
+            return Err("`publish = true` needs `license` (an SPDX expression such as \"MIT OR Apache-2.0\")".into());
+        }
+        if let RuntimeSource::Git { .. } = runtime {
+            return Err("`publish = true` cannot go with `[runtime] git`: a registry crate depends on \
+                        `apigen-runtime` by version (`[runtime] version`, or a path, which is given the \
+                        generator's version too)"
+                .into());
+        }
+    }
+    if package.keywords.len() > 5 {
+        return Err(format!("`keywords` lists {}: a registry takes at most 5", package.keywords.len()));
+    }
+    for keyword in &package.keywords {
+        let valid = keyword.len() <= 20
+            && keyword.starts_with(|c: char| c.is_ascii_alphabetic())
+            && keyword.chars().all(|c| c.is_ascii_alphanumeric() || "_-+".contains(c));
+        if !valid {
+            return Err(format!(
+                "`keywords` entry {keyword:?}: at most 20 ASCII letters, digits, `_`, `-` or `+`, starting with a letter"
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// A job from command-line flags alone, for when there is no configuration file.
@@ -535,6 +586,31 @@ date-time = "time"
         assert_eq!(jobs[0].options.crate_name, "a-client");
         let jobs = parse_str("spec = 'a.yaml'\nout = 'c'\n[runtime]\nversion = '0.1'\n").unwrap();
         assert_eq!(jobs[0].options.runtime, RuntimeDependency::Version("0.1".into()));
+    }
+
+    #[test]
+    fn package_metadata_makes_a_crate_publishable_and_is_checked() {
+        let jobs = parse_str(
+            "publish = true\nlicense = 'MIT'\nrepository = 'https://example.com/r'\nauthors = ['A <a@example.com>']\n\
+             keywords = ['api', 'openapi-client']\n[[client]]\nspec = 'a.yaml'\nout = 'a'\n[[client]]\nspec = 'b.yaml'\nout = 'b'\npublish = false\n",
+        )
+        .unwrap();
+        let package = &jobs[0].options.package;
+        assert!(package.publish && !jobs[1].options.package.publish);
+        assert_eq!(package.license.as_deref(), Some("MIT"));
+        assert_eq!(package.repository.as_deref(), Some("https://example.com/r"));
+        assert_eq!(package.authors, ["A <a@example.com>"]);
+        assert_eq!(jobs[1].options.package.keywords, ["api", "openapi-client"]);
+        let err = parse_str("spec = 'a.yaml'\nout = 'c'\npublish = true\n").unwrap_err();
+        assert!(err.contains("`publish = true` needs `license`"), "{err}");
+        let err = parse_str("spec = 'a.yaml'\nout = 'c'\nkeywords = ['a', 'b', 'c', 'd', 'e', 'f']\n").unwrap_err();
+        assert!(err.contains("`keywords` lists 6: a registry takes at most 5"), "{err}");
+        let err = parse_str("spec = 'a.yaml'\nout = 'c'\nkeywords = ['9lives']\n").unwrap_err();
+        assert!(err.contains("`keywords` entry \"9lives\""), "{err}");
+        let err =
+            parse_str("spec = 'a.yaml'\nout = 'c'\npublish = true\nlicense = 'MIT'\n[runtime]\ngit = 'https://x'\n")
+                .unwrap_err();
+        assert!(err.contains("cannot go with `[runtime] git`"), "{err}");
     }
 
     #[test]

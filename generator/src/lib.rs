@@ -73,6 +73,25 @@ pub struct Options {
     /// one does not page at all: each rule must name an operation, and every parameter and
     /// field it names must exist.
     pub pagination: Vec<model::PagingRule>,
+    /// What the generated `Cargo.toml` says about the package beyond its name and version:
+    /// whether it may be published, and the metadata a registry asks for.
+    pub package: Package,
+}
+
+/// Registry metadata of the generated crate (`apigen.toml`'s `publish`, `license`,
+/// `repository`, `authors`, `keywords`). Unpublished by default: a generated crate usually
+/// lives in the repository that uses it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Package {
+    /// `publish = true` in the manifest (otherwise `publish = false`, so that `cargo publish`
+    /// refuses it).
+    pub publish: bool,
+    /// An SPDX expression (`MIT OR Apache-2.0`).
+    pub license: Option<String>,
+    pub repository: Option<String>,
+    pub authors: Vec<String>,
+    /// At most five, as crates.io accepts.
+    pub keywords: Vec<String>,
 }
 
 impl Options {
@@ -91,6 +110,7 @@ impl Options {
             tag_features: false,
             regenerate: "apigen generate".into(),
             pagination: Vec::new(),
+            package: Package::default(),
         }
     }
 }

@@ -36,6 +36,7 @@ pub fn format(tokens: CrateTokens, options: &Options) -> Result<CrateFiles, Erro
         files.insert(path, format!("{header}{}", space_items(&lay_out_member_lists(&code))));
     }
     files.insert("Cargo.toml".to_owned(), tokens.manifest);
+    files.insert("README.md".to_owned(), tokens.readme);
     // `cargo fmt --all` in a workspace that holds the crate must leave it as prettyplease laid
     // it out: otherwise `apigen check` would call every reformatted file stale.
     files.insert("rustfmt.toml".to_owned(), RUSTFMT_CONFIG.to_owned());
@@ -344,7 +345,25 @@ pub fn format_module(tokens: CrateTokens, mount: &[String], crate_ident: &str) -
     let mount_path: syn::Path =
         syn::parse_str(&mount.join("::")).map_err(|e| internal(format!("`{}`: {e}", mount.join("::"))))?;
     let module_name = syn::Ident::new(name, proc_macro2::Span::call_site());
-    let inner = root.attrs;
+    // The crate's docs are its README, included from beside `src/`; a module has no such file
+    // beside it, so its docs hold the README's text.
+    let readme_docs: Vec<syn::Attribute> = tokens
+        .readme
+        .lines()
+        .map(|line| {
+            let line = if line.is_empty() { String::new() } else { format!(" {line}") };
+            syn::parse_quote!(#![doc = #line])
+        })
+        .collect();
+    let inner = root.attrs.into_iter().flat_map(|attr| {
+        let includes_readme =
+            attr.path().is_ident("doc") && quote::ToTokens::to_token_stream(&attr).to_string().contains("include_str");
+        if includes_readme {
+            readme_docs.clone()
+        } else {
+            vec![attr]
+        }
+    });
     let module: syn::File = syn::parse2(quote::quote! {
         pub mod #module_name {
             #(#inner)*
@@ -361,7 +380,10 @@ pub fn format_module(tokens: CrateTokens, mount: &[String], crate_ident: &str) -
     for line in text.lines() {
         let trimmed = line.trim_start();
         if trimmed.starts_with("///") || trimmed.starts_with("//!") {
-            let line = line.replace("```no_run", "```ignore").replace("](crate::", &crate_link);
+            let line = line
+                .replace("```no_run", "```ignore")
+                .replace("```rust,no_run", "```rust,ignore")
+                .replace("](crate::", &crate_link);
             out.push_str(&line.replace(&crate_path, &module_path));
         } else {
             out.push_str(line);

@@ -19,6 +19,9 @@ fn a_split_document_becomes_one_module_and_every_file_read_is_listed() {
     // The crate's own paths now start where the module is mounted.
     assert!(!module.code.contains("crate::types"), "a path still names the crate root");
     assert!(module.code.contains("crate::clients::pets::types"));
+    // The crate's docs are its README, included from beside `src/`: a module holds the text.
+    assert!(!module.code.contains("include_str!"), "the module includes a file it has not");
+    assert!(module.code.contains("    //! ## Operations"), "the README's text is not the module's docs");
     assert!(module.files.len() > 3, "{:?}", module.files);
     assert!(module.files.iter().all(|f| f.is_file()), "{:?}", module.files);
     assert!(

@@ -4,7 +4,9 @@
 //! repository under the system's temp directory: writes a document, an overlay and an
 //! `apigen.toml` (an overlay, a selection, tag features); runs `apigen list`, `apigen generate`,
 //! `apigen check` (current, then stale after a hand edit) and a configuration with a typo; and
-//! builds an application that uses one tag of the generated crate. Each step checks its exit
+//! builds an application that uses one tag of the generated crate. Then, as for a registry
+//! (`registry`): `cargo publish --dry-run` of apigen-runtime and apigen, an `apigen` installed
+//! from that package, and a publishable crate it generates, dry-run published. Each step checks its exit
 //! code and output; the build shares this workspace's target directory so dependencies compile
 //! once.
 
@@ -162,8 +164,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
     step("a typo in apigen.toml: exit code 2, the key named");
     write(&repo.join("apigen.toml"), &format!("tag-feature = true\n{CONFIG}"))?;
     expect(&apigen_in(&["generate"])?, 2, &["apigen.toml: line 1, column 1: unknown field `tag-feature`"])?;
-
     let _ = std::fs::remove_dir_all(&repo);
+
+    registry::run(&root, &install)?;
     println!("new-user: every step passed");
     Ok(())
 }
@@ -198,4 +201,134 @@ fn expect(output: &Output, code: i32, needles: &[&str]) -> Result<(), String> {
         return Err(format!("expected the output to contain `{missing}`"));
     }
     Ok(())
+}
+
+/// The same adoption with an `apigen` installed as from a registry, and a generated crate meant
+/// for one.
+mod registry {
+    use std::path::Path;
+    use std::process::Command;
+
+    use super::{cargo, expect, run_command, step, write, DOCUMENT};
+
+    /// A crate for a registry: no `[runtime]`, so the one of the installed `apigen`'s version.
+    const CONFIG: &str = r#"spec = "api/inventory.yaml"
+out = "inventory-client"
+name = "inventory-client"
+version = "1.0.0"
+publish = true
+license = "MIT OR Apache-2.0"
+repository = "https://example.com/inventory-client"
+authors = ["Inventory Team <team@example.com>"]
+keywords = ["inventory", "api"]
+"#;
+
+    pub fn run(root: &Path, install: &Path) -> Result<(), String> {
+        let repo = std::env::temp_dir().join(format!("apigen-new-user-registry-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&repo);
+
+        step("cargo publish --dry-run of apigen-runtime and apigen, as the project would publish them");
+        for package in ["apigen-runtime", "apigen"] {
+            let published = run_command(
+                Command::new(cargo())
+                    .args(["publish", "--dry-run", "--allow-dirty", "--quiet", "-p", package])
+                    .current_dir(root)
+                    .env("CARGO_TARGET_DIR", root.join("target")),
+            )?;
+            expect(&published, 0, &[])?;
+        }
+
+        step("install from the packaged apigen, as from a registry: no checkout around it");
+        // `cargo publish --dry-run` left the package unpacked beside its archive: what a
+        // registry would hand `cargo install`.
+        let packaged = root.join(format!("target/package/apigen-{}", env!("CARGO_PKG_VERSION")));
+        let installed = run_command(
+            Command::new(cargo())
+                .args(["install", "--quiet", "--debug", "--locked", "--force", "--path"])
+                .arg(&packaged)
+                .arg("--root")
+                .arg(install.join("registry"))
+                .env("CARGO_TARGET_DIR", root.join("target")),
+        )?;
+        expect(&installed, 0, &[])?;
+        let apigen = install.join("registry/bin").join(format!("apigen{}", std::env::consts::EXE_SUFFIX));
+
+        step("a crate meant for a registry: publish, license, repository, authors, keywords");
+        let workspace = "[workspace]\nresolver = \"2\"\nmembers = [\"inventory-client\", \"apigen-runtime\"]\n";
+        for (path, text) in [("api/inventory.yaml", DOCUMENT), ("apigen.toml", CONFIG), ("Cargo.toml", workspace)] {
+            write(&repo.join(path), text)?;
+        }
+        run_command(Command::new("git").args(["init", "--quiet"]).current_dir(&repo))?;
+        let generated = run_command(Command::new(&apigen).arg("generate").current_dir(&repo))?;
+        expect(&generated, 0, &["inventory-client: 3 operations"])?;
+        let requirement = format!("apigen-runtime = \"{}\"\n", env!("CARGO_PKG_VERSION"));
+        let manifest = manifest_with(
+            &repo,
+            &[
+                &requirement,
+                "publish = true\n",
+                "license = \"MIT OR Apache-2.0\"\n",
+                "readme = \"README.md\"\n",
+                "keywords = [\"inventory\", \"api\"]\n",
+            ],
+        )?;
+        let readme = std::fs::read_to_string(repo.join("inventory-client/README.md")).map_err(|e| e.to_string())?;
+        if !readme.contains("inventory-client = \"1.0.0\"") {
+            return Err(format!("the README does not say to depend on version 1.0.0:\n{readme}\n{manifest}"));
+        }
+
+        step("cargo publish --dry-run of the generated crate, with the packaged runtime beside it");
+        // apigen-runtime is not on the registry: `cargo publish` of several packages resolves the
+        // one by the other when the dependency is a path with a version, as a workspace
+        // publishing both at once has it; the runtime is the package the dry run above made.
+        let packaged = root.join(format!("target/package/apigen-runtime-{}", env!("CARGO_PKG_VERSION")));
+        copy_package(&packaged, &repo.join("apigen-runtime"))?;
+        write(&repo.join("apigen.toml"), &format!("{CONFIG}\n[runtime]\npath = \"apigen-runtime\"\n"))?;
+        expect(&run_command(Command::new(&apigen).arg("generate").current_dir(&repo))?, 0, &[])?;
+        let requirement = format!(
+            "apigen-runtime = {{ path = \"../apigen-runtime\", version = \"{}\" }}\n",
+            env!("CARGO_PKG_VERSION")
+        );
+        manifest_with(&repo, &[&requirement])?;
+        std::fs::copy(root.join("Cargo.lock"), repo.join("Cargo.lock"))
+            .map_err(|e| format!("copying Cargo.lock: {e}"))?;
+        let published = run_command(
+            Command::new(cargo())
+                .args(["publish", "--dry-run", "--allow-dirty", "-p", "apigen-runtime", "-p", "inventory-client"])
+                .current_dir(&repo)
+                .env("CARGO_TARGET_DIR", root.join("target")),
+        )?;
+        expect(&published, 0, &["Verifying inventory-client v1.0.0", "Uploading inventory-client v1.0.0"])?;
+        let _ = std::fs::remove_dir_all(&repo);
+        Ok(())
+    }
+
+    /// The generated manifest, when it has every line of `lines`.
+    fn manifest_with(repo: &Path, lines: &[&str]) -> Result<String, String> {
+        let manifest = std::fs::read_to_string(repo.join("inventory-client/Cargo.toml")).map_err(|e| e.to_string())?;
+        match lines.iter().find(|line| !manifest.contains(**line)) {
+            Some(missing) => Err(format!("the generated Cargo.toml lacks `{}`:\n{manifest}", missing.trim_end())),
+            None => Ok(manifest),
+        }
+    }
+
+    /// A package as `cargo package` unpacked it, less the files cargo writes itself when it
+    /// packages it again.
+    fn copy_package(from: &Path, to: &Path) -> Result<(), String> {
+        for entry in std::fs::read_dir(from).map_err(|e| format!("{}: {e}", from.display()))? {
+            let path = entry.map_err(|e| e.to_string())?.path();
+            let name = path.file_name().unwrap_or_default();
+            if name == "Cargo.toml.orig" || name == ".cargo_vcs_info.json" || name == "target" {
+                continue;
+            }
+            let target = to.join(name);
+            if path.is_dir() {
+                copy_package(&path, &target)?;
+            } else {
+                std::fs::create_dir_all(to).map_err(|e| format!("{}: {e}", to.display()))?;
+                std::fs::copy(&path, &target).map_err(|e| format!("{}: {e}", path.display()))?;
+            }
+        }
+        Ok(())
+    }
 }

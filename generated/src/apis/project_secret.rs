@@ -58,6 +58,14 @@ impl<'a> ProjectSecretApi<'a> {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// # Request and response bodies
+    ///
+    /// Response example (`200`, assembled from the schema):
+    ///
+    /// ```json
+    /// {}
+    /// ```
     pub fn list_project_secrets(
         &self,
         project_id: uuid::Uuid,
@@ -114,6 +122,27 @@ impl<'a> ProjectSecretApi<'a> {
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
+    /// ```
+    ///
+    /// # Request and response bodies
+    ///
+    /// Request body example (`application/json`, assembled from the schema):
+    ///
+    /// ```json
+    /// {
+    ///   "key": "example"
+    /// }
+    /// ```
+    ///
+    /// Response example (`201`, assembled from the schema):
+    ///
+    /// ```json
+    /// {
+    ///   "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+    ///   "created_at": "2024-01-15T09:30:00Z",
+    ///   "key": "example",
+    ///   "scope": "APPLICATION"
+    /// }
     /// ```
     pub fn create_project_secret(
         &self,
@@ -175,6 +204,27 @@ impl<'a> ProjectSecretApi<'a> {
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
+    /// ```
+    ///
+    /// # Request and response bodies
+    ///
+    /// Request body example (`application/json`, assembled from the schema):
+    ///
+    /// ```json
+    /// {
+    ///   "key": "example"
+    /// }
+    /// ```
+    ///
+    /// Response example (`200`, assembled from the schema):
+    ///
+    /// ```json
+    /// {
+    ///   "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+    ///   "created_at": "2024-01-15T09:30:00Z",
+    ///   "key": "example",
+    ///   "scope": "APPLICATION"
+    /// }
     /// ```
     pub fn edit_project_secret(
         &self,
@@ -295,6 +345,27 @@ impl<'a> ProjectSecretApi<'a> {
     /// # Ok(())
     /// # }
     /// ```
+    ///
+    /// # Request and response bodies
+    ///
+    /// Request body example (`application/json`, assembled from the schema):
+    ///
+    /// ```json
+    /// {
+    ///   "key": "example"
+    /// }
+    /// ```
+    ///
+    /// Response example (`201`, assembled from the schema):
+    ///
+    /// ```json
+    /// {
+    ///   "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+    ///   "created_at": "2024-01-15T09:30:00Z",
+    ///   "key": "example",
+    ///   "scope": "APPLICATION"
+    /// }
+    /// ```
     pub fn create_project_secret_alias(
         &self,
         project_id: uuid::Uuid,
@@ -360,6 +431,25 @@ impl<'a> ProjectSecretApi<'a> {
     /// println!("{response:?}");
     /// # Ok(())
     /// # }
+    /// ```
+    ///
+    /// # Request and response bodies
+    ///
+    /// Request body example (`application/json`, assembled from the schema):
+    ///
+    /// ```json
+    /// {}
+    /// ```
+    ///
+    /// Response example (`201`, assembled from the schema):
+    ///
+    /// ```json
+    /// {
+    ///   "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+    ///   "created_at": "2024-01-15T09:30:00Z",
+    ///   "key": "example",
+    ///   "scope": "APPLICATION"
+    /// }
     /// ```
     pub fn create_project_secret_override(
         &self,

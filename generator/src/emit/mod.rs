@@ -17,7 +17,8 @@
 //!    the runtime calls that build the request and read the answer).
 //! 4. `operation_docs`: a method's rustdoc, its example included; `pagination`: the `_stream`
 //!    and `_pages` methods of an operation that pages.
-//! 5. `operations` (`apis.rs`, `apis/<tag>.rs`) and `client` (`lib.rs`), which [`emit`] calls.
+//! 5. `operations` (`apis.rs`, `apis/<tag>.rs`), `client` (`lib.rs`) and `readme` (`README.md`,
+//!    which `lib.rs` includes as the crate docs), which [`emit`] calls.
 //!
 //! [`example_call`] and [`rust_type`] are public for xtask's test programs (the contract and
 //! the example conformance programs), which call every operation and name every type.
@@ -31,6 +32,7 @@ mod manifest;
 mod operation_docs;
 mod operations;
 mod pagination;
+mod readme;
 mod request;
 mod rust;
 mod signature;
@@ -50,6 +52,8 @@ pub struct CrateTokens {
     /// Paths relative to the crate root (`src/types.rs`), in a fixed order.
     pub rust: Vec<(String, TokenStream)>,
     pub manifest: String,
+    /// `README.md`, which `lib.rs` includes as the crate docs.
+    pub readme: String,
 }
 
 pub fn emit(api: &Api, options: &Options) -> CrateTokens {
@@ -67,5 +71,5 @@ pub fn emit(api: &Api, options: &Options) -> CrateTokens {
     if !api.webhooks.is_empty() {
         rust.push(("src/webhooks.rs".to_owned(), webhooks::module(api)));
     }
-    CrateTokens { rust, manifest: manifest::manifest(api, options) }
+    CrateTokens { rust, manifest: manifest::manifest(api, options), readme: readme::readme(api, options) }
 }

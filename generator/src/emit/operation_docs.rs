@@ -1,9 +1,10 @@
 //! The rustdoc of an operation's method, in rustdoc's conventional sections, which are also
 //! what the API's own reference pages show per operation: what it does (summary, `METHOD
 //! /path`, the document's description), then `# Parameters`, `# Returns`, `# Errors`,
-//! `# Authentication` and `# Example` (a compiled `no_run` doctest, then the request and
-//! response JSON the document gives). The headings keep the document's own Markdown (its
-//! lists, its paragraphs) from running into what the generator adds.
+//! `# Authentication`, `# Example` (a compiled `no_run` doctest) and `# Request and response
+//! bodies` (the JSON the document gives, or JSON assembled from the schema). The headings keep
+//! the document's own Markdown (its lists, its paragraphs) from running into what the generator
+//! adds.
 
 use super::docs::{clean, code, constraints_text, inline};
 use super::examples::{client_expression, example_call};
@@ -41,6 +42,9 @@ pub(super) fn method_docs(api: &Api, group: &Group, signature: &Signature, krate
         sections.push(format!("# Authentication\n\n{auth}"));
     }
     sections.push(format!("# Example\n\n{}", example(api, group, op, krate)));
+    if let Some(bodies) = bodies(op) {
+        sections.push(format!("# Request and response bodies\n\n{bodies}"));
+    }
     sections.join("\n\n")
 }
 
@@ -249,8 +253,7 @@ fn authentication(api: &Api, op: &Operation) -> Option<String> {
     Some(text)
 }
 
-/// A `no_run` doctest calling the operation (compiled by `cargo test`, never sent), then the
-/// JSON the document gives for the request and response bodies.
+/// A `no_run` doctest calling the operation (compiled by `cargo test`, never sent).
 fn example(api: &Api, group: &Group, op: &Operation, krate: &str) -> String {
     let mut text = String::from("```no_run\n# async fn example() -> Result<(), Box<dyn std::error::Error>> {\n");
     text.push_str(&format!("let client = {};\n", client_expression(api, op, krate)));
@@ -265,16 +268,34 @@ fn example(api: &Api, group: &Group, op: &Operation, krate: &str) -> String {
         text.push_str(&format!("let response = {call}.await?;\nprintln!(\"{{response:?}}\");\n"));
     }
     text.push_str("# Ok(())\n# }\n```");
-    if let Some((body, value)) = op.body.as_ref().and_then(|b| b.document_example.as_ref().map(|v| (b, v))) {
-        text.push_str("\n\n");
-        text.push_str(&json_block(&format!("Request body example ({})", code(&body.content_type)), value));
-    }
-    if let Some(response) = &op.success.document_example {
-        text.push_str("\n\n");
-        text.push_str(&json_block(&format!("Response example (`{}`)", response.status), &response.value));
-    }
     text
 }
+
+/// The JSON of the request and response bodies: the document's example, else one assembled from
+/// the schema (the one the model also uses for example calls, which the generated types decode:
+/// `cargo xtask examples` checks it). `None` when neither body is JSON.
+fn bodies(op: &Operation) -> Option<String> {
+    let mut blocks = Vec::new();
+    if let Some(body) = op.body.as_ref().filter(|b| matches!(b.payload, Payload::Json(_))) {
+        let shown = match (&body.document_example, &body.example) {
+            (Some(value), _) => Some((value, "")),
+            (None, Some(value)) => Some((value, ASSEMBLED)),
+            (None, None) => None,
+        };
+        if let Some((value, how)) = shown {
+            blocks.push(json_block(&format!("Request body example ({}{how})", code(&body.content_type)), value));
+        }
+    }
+    if let Some(response) = &op.success.document_example {
+        let how = if response.assembled { ASSEMBLED } else { "" };
+        blocks.push(json_block(&format!("Response example (`{}`{how})", response.status), &response.value));
+    }
+    (!blocks.is_empty()).then(|| blocks.join("\n\n"))
+}
+
+/// How the docs label JSON the document does not give whole: the API's reference pages show
+/// such bodies too, built from the required members' examples, defaults and first enum values.
+const ASSEMBLED: &str = ", assembled from the schema";
 
 /// The document's example as pretty-printed JSON, cut to the first lines when long.
 fn json_block(title: &str, value: &serde_json::Value) -> String {

@@ -525,7 +525,8 @@ pub struct Success {
     /// The same response as a stream, reached with a method of its own ([`Operation::stream`]):
     /// events or lines offered beside JSON, or a binary body read as it arrives.
     pub stream: Option<Payload>,
-    /// The first success response the document gives an example of, as for [`Body::document_example`].
+    /// The first JSON success response's example: the document's, as for
+    /// [`Body::document_example`], else one assembled from its schema.
     pub document_example: Option<ResponseExample>,
     /// The headers the success responses declare, each name once.
     pub headers: Vec<ResponseHeader>,
@@ -546,6 +547,9 @@ pub struct ResponseExample {
     /// As in [`Success::statuses`]: `200`, `2XX`, `default`.
     pub status: String,
     pub value: serde_json::Value,
+    /// Made from the schema (its properties' examples, defaults, enums, placeholders) because
+    /// the document gives no example of the whole body.
+    pub assembled: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -143,10 +143,14 @@ fn operation(
                     &format!("{type_prefix}StreamResponse"),
                 )?);
             }
-            if response_example.is_none() && matches!(received, Payload::Json(_)) {
-                response_example = chosen
-                    .and_then(|(_, media)| document_example(types, media))
-                    .map(|value| ResponseExample { status: status_label(response.status), value });
+            // The document's example of any success response comes before one assembled for the first.
+            if response_example.as_ref().is_none_or(|e: &ResponseExample| e.assembled)
+                && matches!(received, Payload::Json(_))
+            {
+                let found = chosen.and_then(|(_, media)| response_example_of(types, media, response.status));
+                if response_example.is_none() || found.as_ref().is_some_and(|e| !e.assembled) {
+                    response_example = found;
+                }
             }
             super::response_headers::declared(resolved, &response.headers, &mut success_headers);
             success_statuses.push((status_label(response.status), description));
@@ -410,6 +414,21 @@ fn body(
 /// schema's: for the docs, which show it as written.
 fn document_example(types: &TypeBuilder<'_, '_>, media: &MediaType) -> Option<serde_json::Value> {
     media.examples.first().map(|e| e.value.clone()).or_else(|| types.schema_example(media.schema?))
+}
+
+/// A success response's example for the docs: the document's, else one assembled from its
+/// schema as a request body's is ([`Body::example`]), so that every JSON response shows one.
+fn response_example_of(
+    types: &mut TypeBuilder<'_, '_>,
+    media: &MediaType,
+    status: StatusKey,
+) -> Option<ResponseExample> {
+    let status = status_label(status);
+    if let Some(value) = document_example(types, media) {
+        return Some(ResponseExample { status, value, assembled: false });
+    }
+    let value = types.examples.value(media.schema?, &[]);
+    Some(ResponseExample { status, value, assembled: true })
 }
 
 /// `at` is the pointer of the body or response the media type belongs to.

@@ -612,7 +612,9 @@ fn integer(schema: &Schema, salt: usize) -> Value {
     if x > high {
         x = high;
     }
-    if x.abs() < 9.0e15 {
+    // Whole and inside `i64`, it is written as an integer, which an `i64` field decodes (Discord's
+    // flags have `minimum: -9007199254740991`, a whole number past 9e15); beyond, as a float.
+    if x.fract() == 0.0 && x >= i64::MIN as f64 && x < i64::MAX as f64 {
         Value::from(x as i64)
     } else {
         Number::from_f64(x).map_or(Value::from(1), Value::Number)
@@ -695,6 +697,13 @@ mod tests {
         let value = examples_of(&format!("{HEAD}    N: {{type: number, exclusiveMinimum: 0, maximum: 1}}\n"), "N");
         let x = value.as_f64().unwrap();
         assert!(x > 0.0 && x <= 1.0, "{x}");
+    }
+
+    #[test]
+    fn whole_numbers_past_2_pow_53_stay_integers() {
+        let value = examples_of(&format!("{HEAD}    N: {{type: integer, minimum: -9007199254740991}}\n"), "N");
+        assert_eq!(value, serde_json::json!(-9007199254740991_i64));
+        assert!(value.is_i64(), "{value}");
     }
 
     #[test]

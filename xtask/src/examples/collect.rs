@@ -26,6 +26,9 @@ pub enum Place {
     Request,
     /// A response's media type, or its schema.
     Response,
+    /// A request or response body the operation's docs show although the document gives no
+    /// example of it: assembled from its schema by the model, as the docs show it.
+    Assembled,
 }
 
 impl Place {
@@ -35,6 +38,7 @@ impl Place {
             Place::Property => "property",
             Place::Request => "request",
             Place::Response => "response",
+            Place::Assembled => "assembled for the docs",
         }
     }
 }
@@ -97,6 +101,7 @@ pub fn collect(api: &Api, resolved: &Resolved<'_>) -> Vec<PayloadExample> {
                 out.media(response, Place::Response, Some(ty));
             }
         }
+        assembled(model, &mut out);
     }
     for (hook, model) in resolved.webhooks.iter().zip(&api.webhooks) {
         if let (Some(body), Some(located)) = (&model.body, &hook.request_body) {
@@ -155,6 +160,29 @@ impl Collector<'_, '_> {
             self.push(example.pointer.as_str().to_owned(), place, schema_pointer.clone(), ty, &example.value);
         }
         self.schema_examples(schema, place, ty);
+    }
+}
+
+/// The JSON an operation's docs show that the model assembled from a schema (the document gives
+/// none): the request body's and the first success response's, each with the type the client
+/// uses for it. Their pointers name the operation and what the JSON stands for.
+fn assembled(model: &Operation, out: &mut Collector<'_, '_>) {
+    if let Some(body) = model.body.as_ref().filter(|b| b.document_example.is_none()) {
+        if let (Payload::Json(ty), Some(value)) = (&body.payload, &body.example) {
+            let pointer = format!("{} (request body, assembled)", model.pointer.as_str());
+            out.push(pointer, Place::Assembled, model.pointer.clone(), ty, value);
+        }
+    }
+    let Some(example) = model.success.document_example.as_ref().filter(|e| e.assembled) else { return };
+    let payload = match example.status.parse::<u16>() {
+        Ok(code) if !model.success.outcomes.is_empty() => {
+            model.success.outcomes.iter().find(|o| o.status == code).map(|o| &o.payload)
+        }
+        _ => Some(&model.success.payload),
+    };
+    if let Some(Payload::Json(ty)) = payload {
+        let pointer = format!("{} (response {}, assembled)", model.pointer.as_str(), example.status);
+        out.push(pointer, Place::Assembled, model.pointer.clone(), ty, &example.value);
     }
 }
 
@@ -309,5 +337,52 @@ components:
             ]
         );
         assert_eq!(found[4].value[1]["born"], "2024-01-01T10:00:00-05:00");
+    }
+
+    #[test]
+    fn bodies_the_docs_assemble_from_the_schema_are_collected_with_their_types() {
+        let found = examples(
+            r##"openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /pets/{id}:
+    put:
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Pet'}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {type: array, items: {$ref: '#/components/schemas/Pet'}}
+components:
+  schemas:
+    Pet:
+      type: object
+      required: [name, kind]
+      properties:
+        name: {type: string, example: Rex}
+        kind: {type: string, enum: [dog, cat]}
+        age: {type: integer}
+"##,
+        );
+        let assembled: Vec<(&str, &TypeRef, &Value)> = found
+            .iter()
+            .filter(|e| e.place == Place::Assembled)
+            .map(|e| (e.pointer.as_str(), &e.ty, &e.value))
+            .collect();
+        let pet = TypeRef::Named("Pet".into());
+        let pets = TypeRef::List(Box::new(pet.clone()));
+        let one = serde_json::json!({"name": "Rex", "kind": "dog"});
+        assert_eq!(
+            assembled,
+            [
+                ("/paths/~1pets~1{id}/put (request body, assembled)", &pet, &one),
+                ("/paths/~1pets~1{id}/put (response 200, assembled)", &pets, &serde_json::json!([one.clone()])),
+            ]
+        );
     }
 }

@@ -30,7 +30,7 @@ pub fn regressions(path: &Path, rows: &[Row]) -> Result<Vec<String>, String> {
         };
         expected.insert(
             parts[0].to_owned(),
-            Counts { examples, decoded, exact, respelled, document_fault, lost_unknown, unexplained: 0 },
+            Counts { examples, decoded, exact, respelled, document_fault, lost_unknown, ..Counts::default() },
         );
     }
     let mut problems = Vec::new();
@@ -93,7 +93,7 @@ mod tests {
                 respelled,
                 document_fault: 0,
                 lost_unknown: lost,
-                unexplained: 0,
+                ..Counts::default()
             }),
             seconds: 0.0,
         };
