@@ -5,45 +5,16 @@
 //!
 //! One test in its own binary: a test running beside it would skew the count.
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::io::Write;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use apigen_runtime::{Client, RetryPolicy, Upload};
 use testkit::{Fnv1a, Reply, Server};
 
-/// The system allocator, counting the bytes in use and the most ever in use.
-struct Counting;
-
-static IN_USE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let pointer = unsafe { System.alloc(layout) };
-        if !pointer.is_null() {
-            let now = IN_USE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-            PEAK.fetch_max(now, Ordering::Relaxed);
-        }
-        pointer
-    }
-
-    unsafe fn dealloc(&self, pointer: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(pointer, layout) };
-        IN_USE.fetch_sub(layout.size(), Ordering::Relaxed);
-    }
-}
+mod counting;
+use counting::{peak_during, Counting};
 
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
-
-/// The most in use during `work`, above what was in use before it.
-async fn peak_during<T>(work: impl std::future::Future<Output = T>) -> (T, usize) {
-    let before = IN_USE.load(Ordering::Relaxed);
-    PEAK.store(before, Ordering::Relaxed);
-    let result = work.await;
-    (result, PEAK.load(Ordering::Relaxed).saturating_sub(before))
-}
 
 const SIZE: u64 = 200 * 1024 * 1024;
 /// What "bounded" means here: 2 % of the 200 MB moved (measured: under 1 MB each way).

@@ -1,37 +1,16 @@
 //! Tracing output of OAuth2 flows, in a test binary of its own (see tests/tracing.rs for why):
 //! token fetches, a refusal and its refresh, a failing endpoint — and no secret anywhere in it.
 
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Arc, Mutex};
-
 use apigen_runtime::oauth2::OAuth2;
 use apigen_runtime::{Client, Error, RetryPolicy};
+use std::sync::atomic::{AtomicU32, Ordering};
 use testkit::{Reply, Server};
 
-/// Collects what tracing writes.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(data);
-        Ok(data.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
+mod captured;
 
 #[tokio::test]
 async fn token_flows_are_traced_without_a_secret() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (captured, _guard) = captured::capture();
 
     let issued = AtomicU32::new(0);
     let server = Server::start(move |request| match request.path.as_str() {
@@ -64,7 +43,7 @@ async fn token_flows_are_traced_without_a_secret() {
     let error = failing.get("/things", &[]).send_empty::<serde_json::Value>(&[]).await.unwrap_err();
     assert!(matches!(error, Error::Token(_)), "{error:?}");
 
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logs = captured.text();
     // The capture works: the fetches, the refusal and the requests are there.
     assert!(logs.contains("fetching an OAuth2 access token"), "{logs}");
     assert!(logs.contains("access token refused"), "{logs}");

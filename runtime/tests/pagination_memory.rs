@@ -4,35 +4,14 @@
 //!
 //! One test in its own binary: a test running beside it would skew the count.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use apigen_runtime::{Client, Paging, RetryPolicy};
 use serde::Deserialize;
 use testkit::{Reply, Server};
 
-/// The system allocator, counting the bytes in use and the most ever in use.
-struct Counting;
-
-static IN_USE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let pointer = unsafe { System.alloc(layout) };
-        if !pointer.is_null() {
-            let now = IN_USE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-            PEAK.fetch_max(now, Ordering::Relaxed);
-        }
-        pointer
-    }
-
-    unsafe fn dealloc(&self, pointer: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(pointer, layout) };
-        IN_USE.fetch_sub(layout.size(), Ordering::Relaxed);
-    }
-}
+mod counting;
+use counting::{peak_during, Counting};
 
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
@@ -82,18 +61,19 @@ async fn a_hundred_thousand_items_one_page_in_memory_at_a_time() {
     let client =
         Client::builder("http://unused.invalid").base_url(server.url()).retry(RetryPolicy::never()).build().unwrap();
 
-    let before = IN_USE.load(Ordering::Relaxed);
-    PEAK.store(before, Ordering::Relaxed);
-    let mut items = client
-        .get("/items", &[])
-        .pages::<Page, serde_json::Value>(&[], Paging::cursor("cursor", |page| page.next_cursor.clone()))
-        .items(|page| page.items);
-    let mut count = 0;
-    while let Some(item) = items.next().await {
-        assert_eq!(item.unwrap().n as usize, count);
-        count += 1;
-    }
-    let peak = PEAK.load(Ordering::Relaxed).saturating_sub(before);
+    let (count, peak) = peak_during(async {
+        let mut items = client
+            .get("/items", &[])
+            .pages::<Page, serde_json::Value>(&[], Paging::cursor("cursor", |page| page.next_cursor.clone()))
+            .items(|page| page.items);
+        let mut count = 0;
+        while let Some(item) = items.next().await {
+            assert_eq!(item.unwrap().n as usize, count);
+            count += 1;
+        }
+        count
+    })
+    .await;
     assert_eq!(count, ITEMS);
     assert_eq!(server.requests().len(), ITEMS / PAGE);
     println!("100,000 items ({total_size} bytes of JSON in {} pages of {page_size}): peak {peak} bytes", ITEMS / PAGE);

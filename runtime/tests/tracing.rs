@@ -2,38 +2,17 @@
 //! and a test on another thread registering the same callsites without a subscriber could make
 //! this test's thread-local subscriber miss them.
 
-use std::sync::{Arc, Mutex};
-
 use apigen_runtime::{Client, Credential, Method};
 use testkit::{Reply, Server};
 
 mod common;
 use common::fast;
 
-/// Collects what tracing writes.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(data);
-        Ok(data.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
+mod captured;
 
 #[tokio::test]
 async fn tracing_shows_spans_per_attempt_and_never_a_secret() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (captured, _guard) = captured::capture();
 
     let server =
         Server::scripted(vec![Reply::empty(503), Reply::json(200, r#"{"value":"s3cr3t-BODY"}"#), Reply::empty(401)])
@@ -58,7 +37,7 @@ async fn tracing_shows_spans_per_attempt_and_never_a_secret() {
         .await
         .unwrap_err();
 
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logs = captured.text();
     assert!(logs.contains("http_request"), "{logs}");
     assert!(logs.contains("path=\"/things/{id}\""), "{logs}");
     assert!(logs.contains("attempt=2") && logs.contains("status=200") && logs.contains("status=503"), "{logs}");
