@@ -10,6 +10,7 @@ mod features;
 mod fuzz;
 mod fuzz_runtime;
 mod layers;
+mod mutants;
 mod new_user;
 mod scale;
 mod specs;
@@ -41,6 +42,10 @@ const USAGE: &str = "usage:
                                       generator, then everything in the runtime that reads
                                       server input (N seconds each); --cases C replays C
                                       cases from seed S
+  cargo xtask mutants [--file PATH]... [--timeout S]
+                                      cargo mutants on runtime files, one at a time, against
+                                      the runtime's unit tests: caught, missed, timed out
+                                      (not in CI; needs cargo install cargo-mutants)
   cargo xtask contract [--spec PATH | --all [--only STEM,…]]
                                       every operation of the generated client against the
                                       Prism mock server (installed from npm into target/prism);
@@ -74,6 +79,7 @@ fn main() -> ExitCode {
         Some("check-specs") => specs::run(&args[1..]),
         Some("fuzz") => fuzz::cli(&args[1..]),
         Some("layers") => layers::run(&args[1..]),
+        Some("mutants") => mutants::run(&args[1..]),
         Some("contract") => contract::run(&args[1..]),
         Some("examples") => examples::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
