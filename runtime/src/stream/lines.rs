@@ -131,4 +131,28 @@ mod tests {
         framer.feed(b"\n");
         assert_eq!(framer.next_record().unwrap().map(|r| r.len()), Some(200_000));
     }
+
+    /// Killed mutants of `feed` (cargo mutants): what was handed out is dropped before more
+    /// comes in, so a long stream of short lines holds one line, not all of them.
+    #[test]
+    fn what_was_handed_out_is_dropped_before_more_comes_in() {
+        let mut framer = LineFramer::new(LineFormat::Lines, 100);
+        for _ in 0..1000 {
+            framer.feed(b"{\"a\":1}\n");
+            assert_eq!(framer.next_record(), Ok(Some("{\"a\":1}".to_owned())));
+        }
+        assert!(framer.pending.len() <= 8, "{}", framer.pending.len());
+    }
+
+    /// The scan position moves with what is dropped: a separator at the very start of the next
+    /// read still ends a record (here a blank one, which must not join the next and pass the
+    /// limit of 1).
+    #[test]
+    fn a_separator_first_in_a_read_after_a_record_still_ends_one() {
+        let mut framer = LineFramer::new(LineFormat::Lines, 1);
+        framer.feed(b"a\n");
+        assert_eq!(framer.next_record(), Ok(Some("a".to_owned())));
+        framer.feed(b"\nb\n");
+        assert_eq!(framer.next_record(), Ok(Some("b".to_owned())));
+    }
 }
