@@ -155,4 +155,18 @@ mod tests {
         framer.feed(b"\nb\n");
         assert_eq!(framer.next_record(), Ok(Some("b".to_owned())));
     }
+
+    /// Killed mutants of the early check (cargo mutants): an unfinished line is measured from
+    /// its own start, and one exactly at the limit still waits for its newline.
+    #[test]
+    fn an_unfinished_line_is_measured_from_its_start_and_may_reach_the_limit() {
+        let mut framer = LineFramer::new(LineFormat::Lines, 10);
+        framer.feed(b"0123456789\n01234");
+        assert_eq!(framer.next_record(), Ok(Some("0123456789".to_owned())));
+        assert_eq!(framer.next_record(), Ok(None));
+        framer.feed(b"56789");
+        assert_eq!(framer.next_record(), Ok(None));
+        framer.feed(b"\n");
+        assert_eq!(framer.next_record(), Ok(Some("0123456789".to_owned())));
+    }
 }
