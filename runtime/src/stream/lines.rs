@@ -117,6 +117,10 @@ mod tests {
         let mut framer = LineFramer::new(LineFormat::Lines, 10);
         framer.feed(b"0123456789a");
         assert_eq!(framer.finish(), Err(TooLong));
+        // The last line, without a newline, exactly at the limit.
+        let mut framer = LineFramer::new(LineFormat::Lines, 10);
+        framer.feed(b"0123456789");
+        assert_eq!(framer.finish(), Ok(Some("0123456789".to_owned())));
     }
 
     /// A long line read one byte at a time is scanned once, not once per read.
