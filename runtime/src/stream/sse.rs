@@ -342,4 +342,11 @@ mod tests {
         // Only at the very start.
         assert_eq!(parse(&[b"data: a\n\n\xEF\xBB\xBFdata: b\n\n"]), [event("message", "a", None)]);
     }
+
+    /// Killed mutant (cargo mutants): CR LF is one line end, not a line end and a blank line,
+    /// which would dispatch every data line of a CRLF stream as an event of its own.
+    #[test]
+    fn cr_lf_ends_one_line_not_two() {
+        assert_eq!(parse(&[b"data: a\r\ndata: b\r\n\r\n"]), [event("message", "a\nb", None)]);
+    }
 }
