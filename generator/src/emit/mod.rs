@@ -15,6 +15,8 @@
 //!    result), which the method's body, its docs and the example calls all read.
 //! 3. `examples` (example calls of an operation, in Rust source) and `request` (a method's body:
 //!    the runtime calls that build the request and read the answer).
+//!    `surface` (the Rust text of public items, for the `diff` stage) reads `types` and
+//!    `signature` too.
 //! 4. `operation_docs`: a method's rustdoc, its example included.
 //! 5. `operations` (`apis.rs`, `apis/<tag>.rs`) and `client` (`lib.rs`), which [`emit`] calls.
 //!
@@ -32,6 +34,7 @@ mod operations;
 mod request;
 mod rust;
 mod signature;
+mod surface;
 mod types;
 mod webhooks;
 
@@ -42,6 +45,8 @@ use crate::Options;
 
 pub use examples::example_call;
 pub use rust::rust_type;
+/// The Rust text of generated items, for `diff`.
+pub use surface::{built_by, field_text, method_text, type_text, BuiltBy, MethodText};
 
 /// The generated crate before formatting: Rust files as tokens, the manifest as text.
 pub struct CrateTokens {

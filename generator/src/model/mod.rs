@@ -17,7 +17,7 @@ mod operations;
 mod reach;
 pub mod synthesize;
 #[cfg(test)]
-mod testing;
+pub(crate) mod testing;
 mod types;
 
 pub use api::Api;
