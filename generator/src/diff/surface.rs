@@ -83,8 +83,13 @@ impl Surface {
         wire.insert("status codes", statuses.join(", "));
         let security: Vec<String> = op.security.iter().map(|all| all.join(" + ")).collect();
         wire.insert("security", if security.is_empty() { "none".into() } else { security.join(" | ") });
-        let params: Vec<String> =
-            op.params.iter().map(|p| format!("{} {:?}{}", p.wire, p.location, constraints(&p.constraints))).collect();
+        let params: Vec<String> = op
+            .params
+            .iter()
+            .map(|p| {
+                format!("{} in {}{}", p.wire, format!("{:?}", p.location).to_lowercase(), constraints(&p.constraints))
+            })
+            .collect();
         wire.insert("parameters", params.join(", "));
         if let Some(body) = &op.body {
             wire.insert("body content type", body.content_type.clone());
