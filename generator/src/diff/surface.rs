@@ -126,14 +126,15 @@ impl Surface {
     fn type_def(&mut self, def: &TypeDef) {
         let path = format!("types::{}", def.name);
         let pointer = def.pointer.to_string();
-        let shape = match &def.kind {
-            TypeKind::Struct(_) => "pub struct".to_owned(),
-            TypeKind::Enum(_) => "pub enum (string)".to_owned(),
-            TypeKind::IntEnum(_) => "pub struct (integer with constants)".to_owned(),
-            TypeKind::Union(_) => "pub enum (union)".to_owned(),
-            TypeKind::Alias(ty) => format!("pub type = {}", type_text(ty)),
+        let name = &def.name;
+        let declaration = match &def.kind {
+            TypeKind::Struct(_) => format!("pub struct {name}"),
+            TypeKind::Enum(_) => format!("pub enum {name} (string)"),
+            TypeKind::IntEnum(_) => format!("pub struct {name} (integer with constants)"),
+            TypeKind::Union(_) => format!("pub enum {name} (union)"),
+            TypeKind::Alias(ty) => format!("pub type {name} = {}", type_text(ty)),
         };
-        let mut type_item = item(ItemKind::Type, format!("{shape} {}", def.name), pointer.clone());
+        let mut type_item = item(ItemKind::Type, declaration, pointer.clone());
         if !def.constraints.is_empty() {
             type_item.wire.insert("constraints", constraints(&def.constraints).trim().to_owned());
         }

@@ -142,7 +142,21 @@ fn types_added_are_compatible_and_removed_breaking() {
     let new = doc(BASE, "id", "    Owner: {type: object, properties: {name: {type: string}}}\n", "createPet");
     let all = changes(&old, &new);
     assert_eq!(find(&all, "types::Owner", "added").severity, Severity::Compatible);
-    assert_eq!(find(&changes(&new, &old), "types::Owner", "removed").severity, Severity::Breaking);
+    let removed = changes(&new, &old);
+    assert_eq!(find(&removed, "types::Owner", "removed").severity, Severity::Breaking);
+    assert_eq!(find(&removed, "types::Owner", "removed").old.as_deref(), Some("pub struct Owner"));
+}
+
+#[test]
+fn an_alias_retargeted_is_breaking_and_reads_as_rust() {
+    let old = doc(BASE, "id", "    Name: {type: string}\n", "createPet");
+    let new = doc(BASE, "id", "    Name: {type: integer, format: int64}\n", "createPet");
+    let changed = find(&changes(&old, &new), "types::Name", "changed").clone();
+    assert_eq!(
+        (changed.old.as_deref(), changed.new.as_deref()),
+        (Some("pub type Name = String"), Some("pub type Name = i64"))
+    );
+    assert_eq!(changed.severity, Severity::Breaking);
 }
 
 #[test]
