@@ -214,3 +214,42 @@ fn markdown_puts_breaking_first_and_folds_long_lists() {
         "{text}"
     );
 }
+
+/// The model of `yaml` with these options (tag features, renames).
+fn model_with(yaml: &str, options: &crate::Options) -> crate::model::Api {
+    let document = crate::load::parse(std::path::Path::new("t.yaml"), yaml).unwrap();
+    let resolved = crate::resolve::resolve(&document).unwrap();
+    crate::model::build(&resolved, options).unwrap()
+}
+
+fn options() -> crate::Options {
+    crate::Options::new("t", crate::RuntimeDependency::Path("r".into()))
+}
+
+#[test]
+fn a_tag_feature_added_is_compatible_and_removed_breaking() {
+    let tag_features = crate::Options { tag_features: true, ..options() };
+    let old = doc(BASE, "id", "", "createPet");
+    let new = old.replace(
+        "components:",
+        "  /owners:\n    get:\n      operationId: listOwners\n      tags: [owners]\n      responses: {'204': {description: none}}\ncomponents:",
+    );
+    let (old, new) = (model_with(&old, &tag_features), model_with(&new, &tag_features));
+    let added = diff(&old, &new);
+    assert_eq!(find(&added, "feature `owners`", "added").severity, Severity::Compatible);
+    assert_eq!(find(&added, "OwnersApi::list_owners", "added").severity, Severity::Compatible);
+    assert_eq!(find(&diff(&new, &old), "feature `owners`", "removed").severity, Severity::Breaking);
+}
+
+/// A rename in `apigen.toml` applies to both sides: the same configuration, no change; a
+/// rename added to it alone is a method renamed.
+#[test]
+fn a_rename_through_the_configuration_is_a_rename_of_the_method() {
+    let document = doc(BASE, "id", "", "createPet");
+    let mut renamed = options();
+    renamed.renames.operations.insert("createPet".into(), "add_pet".into());
+    let same = diff(&model_with(&document, &renamed), &model_with(&document, &renamed));
+    assert_eq!(same, []);
+    let all = diff(&model_with(&document, &options()), &model_with(&document, &renamed));
+    assert_eq!(find(&all, "PetsApi::create_pet", "renamed").new.as_deref(), Some("PetsApi::add_pet"));
+}
