@@ -23,7 +23,7 @@ pub fn compare(old: &Surface, new: &Surface) -> Vec<Change> {
                 old: Some(path.to_string()),
                 new: Some(new_path.to_string()),
                 pointer: new.items[*new_path].pointer.clone(),
-                why: "code that calls the old name stops compiling",
+                why: "code that names the old name stops compiling",
             });
             continue;
         }
@@ -110,22 +110,39 @@ pub fn compare(old: &Surface, new: &Surface) -> Vec<Change> {
     changes
 }
 
-/// Removed method → added method, when both are the same HTTP operation (`GET /pets`) and no
-/// other added method claims it.
+/// Removed item → added item, when both are the same thing in the document under another
+/// Rust name: the same kind of item from the same pointer (a method: the same HTTP operation),
+/// with the same last segment for members (a field keeps its name when its struct is renamed),
+/// and no other candidate on either side. Renaming an operation also renames what is named
+/// after it (its options struct, the types of its inline schemas): each is one rename, not a
+/// removal and an addition.
 fn renames<'a>(removed: &[(&'a String, &'a Item)], added: &[(&'a String, &'a Item)]) -> BTreeMap<&'a str, &'a str> {
-    let operation =
-        |item: &Item| (item.kind == ItemKind::Method).then(|| item.wire.get("operation").cloned()).flatten();
-    let mut by_operation: BTreeMap<String, Vec<&str>> = BTreeMap::new();
-    for (path, item) in added {
-        if let Some(op) = operation(item) {
-            by_operation.entry(op).or_default().push(path.as_str());
+    let identity = |path: &str, item: &Item| {
+        let member = match item.kind {
+            ItemKind::Field | ItemKind::Variant | ItemKind::Constant => {
+                path.rsplit("::").next().unwrap_or(path).to_owned()
+            }
+            _ => String::new(),
+        };
+        let place = match item.kind {
+            ItemKind::Method => item.wire.get("operation").cloned().unwrap_or_default(),
+            _ => item.pointer.clone(),
+        };
+        (item.kind, place, member)
+    };
+    let group = |items: &[(&'a String, &'a Item)]| {
+        let mut by_identity: BTreeMap<_, Vec<&'a str>> = BTreeMap::new();
+        for (path, item) in items {
+            by_identity.entry(identity(path, item)).or_default().push(path.as_str());
         }
-    }
+        by_identity
+    };
+    let (gone, came) = (group(removed), group(added));
     let mut renames = BTreeMap::new();
-    for (path, item) in removed {
-        if let Some(candidates) = operation(item).and_then(|op| by_operation.get(&op)) {
-            if let [only] = candidates.as_slice() {
-                renames.insert(path.as_str(), *only);
+    for (identity, old_paths) in &gone {
+        if let (Some(new_paths), [old]) = (came.get(identity), old_paths.as_slice()) {
+            if let [new] = new_paths.as_slice() {
+                renames.insert(*old, *new);
             }
         }
     }

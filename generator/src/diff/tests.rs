@@ -253,3 +253,19 @@ fn a_rename_through_the_configuration_is_a_rename_of_the_method() {
     let all = diff(&model_with(&document, &options()), &model_with(&document, &renamed));
     assert_eq!(find(&all, "PetsApi::create_pet", "renamed").new.as_deref(), Some("PetsApi::add_pet"));
 }
+
+/// Renaming an operation renames what is named after it: its options struct and their fields
+/// are renames too, not removals and additions.
+#[test]
+fn what_is_named_after_a_renamed_operation_is_renamed_with_it() {
+    let with_option = |id: &str| {
+        doc(BASE, "id", "", id).replace(
+            "      requestBody:",
+            "      parameters: [{name: dry-run, in: query, schema: {type: boolean}}]\n      requestBody:",
+        )
+    };
+    let all = changes(&with_option("createPet"), &with_option("addPet"));
+    assert_eq!(find(&all, "CreatePetOptions", "renamed").new.as_deref(), Some("AddPetOptions"));
+    assert_eq!(find(&all, "CreatePetOptions::dry_run", "renamed").new.as_deref(), Some("AddPetOptions::dry_run"));
+    assert!(all.iter().all(|c| c.what == "renamed" || c.severity == Severity::WireOnly), "{all:#?}");
+}
