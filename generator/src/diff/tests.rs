@@ -269,3 +269,33 @@ fn what_is_named_after_a_renamed_operation_is_renamed_with_it() {
     assert_eq!(find(&all, "CreatePetOptions::dry_run", "renamed").new.as_deref(), Some("AddPetOptions::dry_run"));
     assert!(all.iter().all(|c| c.what == "renamed" || c.severity == Severity::WireOnly), "{all:#?}");
 }
+
+/// `required` and nullable, or optional: both `Option<T>` in Rust, but one sends `null` and the
+/// other leaves the field out.
+#[test]
+fn presence_that_keeps_the_rust_type_is_wire_only() {
+    let old = doc(BASE, "id", "", "createPet");
+    let new = doc(
+        "        id: {type: integer, format: int64}\n        name: {type: string, nullable: true}\n",
+        "id, name",
+        "",
+        "createPet",
+    );
+    let all = changes(&old, &new);
+    let presence = find(&all, "types::Pet::name", "presence");
+    assert_eq!((presence.old.as_deref(), presence.new.as_deref()), (Some("optional"), Some("required, nullable")));
+    assert_eq!(presence.severity, Severity::WireOnly);
+    assert!(all.iter().all(|c| c.item != "types::Pet::name" || c.severity == Severity::WireOnly), "{all:#?}");
+}
+
+/// A type whose fields were all optional loses `Default` when one becomes required, and gains
+/// `new(..)` (it is sent): losing `Default` breaks, gaining `new` does not.
+#[test]
+fn a_type_that_stops_being_default_is_breaking() {
+    let old = doc(BASE, "", "", "createPet").replace("      required: []\n", "");
+    let new = doc(BASE, "id", "", "createPet");
+    let all = changes(&old, &new);
+    assert_eq!(find(&all, "impl Default for types::Pet", "removed").severity, Severity::Breaking);
+    let new_fn = find(&all, "types::Pet::new", "added");
+    assert_eq!((new_fn.severity, new_fn.new.as_deref()), (Severity::Compatible, Some("fn new(id: i64) -> Self")));
+}
