@@ -138,3 +138,33 @@ fn base_compares_with_the_document_at_a_git_revision() {
     assert_eq!(unknown.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("no-such-rev"));
 }
+
+/// A split document at a revision: the file it refers to comes from the revision too.
+#[test]
+fn base_reads_every_file_of_a_split_document_at_the_revision() {
+    let dir = scratch("base-split");
+    let git = |args: &[&str]| {
+        let status = Command::new("git")
+            .current_dir(&dir)
+            .args(["-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"])
+            .args(args)
+            .status()
+            .unwrap();
+        assert!(status.success(), "git {args:?}");
+    };
+    let root = OLD.split("components:").next().unwrap().replace("#/components/schemas/Pet", "schemas/Pet.yaml");
+    std::fs::create_dir_all(dir.join("api/schemas")).unwrap();
+    std::fs::write(dir.join("api/openapi.yaml"), &root).unwrap();
+    let pet = "type: object\nrequired: [id]\nproperties:\n  id: {type: integer, format: int64}\n";
+    std::fs::write(dir.join("api/schemas/Pet.yaml"), pet).unwrap();
+    git(&["init", "-q"]);
+    git(&["add", "api"]);
+    git(&["commit", "-qm", "old"]);
+    // Only the referred file changes.
+    std::fs::write(dir.join("api/schemas/Pet.yaml"), format!("{pet}  name: {{type: string}}\n")).unwrap();
+    let output = apigen(&dir.join("api"), &["--base", "HEAD", "--new", "openapi.yaml", "--json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(report["breaking"], 1, "{report:#}");
+    assert_eq!(report["changes"][0]["item"], "types::Pet::name", "{report:#}");
+}
