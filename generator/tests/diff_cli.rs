@@ -167,4 +167,6 @@ fn base_reads_every_file_of_a_split_document_at_the_revision() {
     let report: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
     assert_eq!(report["breaking"], 1, "{report:#}");
     assert_eq!(report["changes"][0]["item"], "types::Pet::name", "{report:#}");
+    // The pointer names the file the property is written in, not the bundled document.
+    assert_eq!(report["changes"][0]["pointer"], "schemas/Pet.yaml#/properties/name", "{report:#}");
 }

@@ -67,9 +67,21 @@ pub(super) fn run(args: &DiffArgs) -> Result<(), Failure> {
             return Err(Failure { code: 1, message: format!("{}: no such document", spec.display()) });
         }
     }
-    let old = crate::api(&old_spec, &job.options);
+    let old = crate::stages::Loaded::read(&old_spec, &job.options)?.model()?;
+    let new = crate::stages::Loaded::read(&job.spec, &job.options)?.model()?;
+    let mut changes = diff::diff(old.api(), new.api());
+    // Pointers into a split document name the file each part came from; in a revision's copy,
+    // relative to the copy (the temporary directory is gone when the report is read).
+    for change in &mut changes {
+        let sources = if change.in_old { &old.document().sources } else { &new.document().sources };
+        let mut pointer = sources.relocate(&change.pointer);
+        let copied = pointer.file().zip(old_copy.as_ref()).and_then(|(file, copy)| file.strip_prefix(&copy.dir).ok());
+        if let Some(relative) = copied.map(Path::to_owned) {
+            pointer = pointer.in_file(&relative);
+        }
+        change.pointer = pointer;
+    }
     drop(old_copy);
-    let changes = diff::diff(&old?, &crate::api(&job.spec, &job.options)?);
     let report = if args.json {
         format!("{}\n", serde_json::to_string_pretty(&diff::json(&changes)).unwrap_or_default())
     } else {

@@ -4,6 +4,7 @@
 //! is exhaustive for `match`, integer enums are integers with associated constants.
 
 use super::surface::ItemKind;
+use crate::pointer::Pointer;
 
 /// How a change affects code that uses the generated crate.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -37,8 +38,10 @@ pub struct Change {
     pub what: String,
     pub old: Option<String>,
     pub new: Option<String>,
-    /// The JSON pointer in the document (the new one, or the old one for what was removed).
-    pub pointer: String,
+    /// The JSON pointer in the document: the new one, or the old one for what was removed
+    /// (`in_old`).
+    pub pointer: Pointer,
+    pub in_old: bool,
     /// Why it is classified so, in a few words.
     pub why: &'static str,
 }

@@ -23,6 +23,7 @@ pub fn compare(old: &Surface, new: &Surface) -> Vec<Change> {
                 old: Some(path.to_string()),
                 new: Some(new_path.to_string()),
                 pointer: new.items[*new_path].pointer.clone(),
+                in_old: false,
                 why: "code that names the old name stops compiling",
             });
             continue;
@@ -35,6 +36,7 @@ pub fn compare(old: &Surface, new: &Surface) -> Vec<Change> {
             old: Some(item.rust.clone()),
             new: None,
             pointer: item.pointer.clone(),
+            in_old: true,
             why,
         });
     }
@@ -56,6 +58,7 @@ pub fn compare(old: &Surface, new: &Surface) -> Vec<Change> {
             old: None,
             new: Some(item.rust.clone()),
             pointer: item.pointer.clone(),
+            in_old: false,
             why,
         });
     }
@@ -74,6 +77,7 @@ pub fn compare(old: &Surface, new: &Surface) -> Vec<Change> {
                 old: Some(before.rust.clone()),
                 new: Some(after.rust.clone()),
                 pointer: after.pointer.clone(),
+                in_old: false,
                 why,
             });
         } else if before.presence != after.presence {
@@ -87,6 +91,7 @@ pub fn compare(old: &Surface, new: &Surface) -> Vec<Change> {
                 old: before.presence.clone(),
                 new: after.presence.clone(),
                 pointer: after.pointer.clone(),
+                in_old: false,
                 why,
             });
         }
@@ -101,6 +106,7 @@ pub fn compare(old: &Surface, new: &Surface) -> Vec<Change> {
                     old: was.cloned(),
                     new: is.cloned(),
                     pointer: after.pointer.clone(),
+                    in_old: false,
                     why,
                 });
             }
@@ -126,7 +132,7 @@ fn renames<'a>(removed: &[(&'a String, &'a Item)], added: &[(&'a String, &'a Ite
         };
         let place = match item.kind {
             ItemKind::Method => item.wire.get("operation").cloned().unwrap_or_default(),
-            _ => item.pointer.clone(),
+            _ => item.pointer.to_string(),
         };
         (item.kind, place, member)
     };

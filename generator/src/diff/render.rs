@@ -51,7 +51,7 @@ pub fn markdown(changes: &[Change]) -> String {
                 code(&change.item),
                 cell(&change.what),
                 old_new,
-                code(&change.pointer)
+                code(&change.pointer.to_string())
             ));
         }
         if fold {
@@ -72,7 +72,7 @@ pub fn json(changes: &[Change]) -> Value {
                 "change": c.what,
                 "old": c.old,
                 "new": c.new,
-                "pointer": c.pointer,
+                "pointer": c.pointer.to_string(),
                 "why": c.why,
             })
         })

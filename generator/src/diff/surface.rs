@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use crate::emit::{built_by, field_text, method_text, type_text, BuiltBy};
 use crate::model::{Api, Constraint, Field, Operation, TypeDef, TypeKind};
+use crate::pointer::Pointer;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum ItemKind {
@@ -40,7 +41,7 @@ pub struct Item {
     pub presence: Option<String>,
     /// What the item does on the wire, by aspect (`path`, `wire name`, `default`…).
     pub wire: BTreeMap<&'static str, String>,
-    pub pointer: String,
+    pub pointer: Pointer,
 }
 
 /// Every public item, by Rust path.
@@ -53,10 +54,10 @@ impl Surface {
     pub fn of(api: &Api) -> Surface {
         let mut surface = Surface::default();
         for feature in &api.features {
-            surface.add(format!("feature `{feature}`"), item(ItemKind::Feature, feature.clone(), "#/tags".into()));
+            surface.add(format!("feature `{feature}`"), item(ItemKind::Feature, feature.clone(), tags()));
         }
         for group in &api.groups {
-            let pointer = "#/tags".to_owned();
+            let pointer = tags();
             surface
                 .add(group.type_name.clone(), item(ItemKind::Api, format!("pub struct {}", group.type_name), pointer));
             for &index in &group.operations {
@@ -75,7 +76,7 @@ impl Surface {
 
     fn operation(&mut self, api: &Api, owner: &str, op: &Operation) {
         let text = method_text(api, op);
-        let pointer = op.pointer.to_string();
+        let pointer = op.pointer.clone();
         let mut wire = BTreeMap::new();
         wire.insert("operation", format!("{} {}", op.method, op.path));
         let mut statuses: Vec<String> = op.success.statuses.iter().map(|(s, _)| s.clone()).collect();
@@ -125,7 +126,7 @@ impl Surface {
 
     fn type_def(&mut self, def: &TypeDef) {
         let path = format!("types::{}", def.name);
-        let pointer = def.pointer.to_string();
+        let pointer = def.pointer.clone();
         let name = &def.name;
         let declaration = match &def.kind {
             TypeKind::Struct(_) => format!("pub struct {name}"),
@@ -142,12 +143,12 @@ impl Surface {
         match &def.kind {
             TypeKind::Struct(s) => {
                 for field in &s.fields {
-                    let at = def.pointer.join("properties").join(&field.wire).to_string();
+                    let at = def.pointer.join("properties").join(&field.wire);
                     self.add(format!("{path}::{}", field.name), field_item(field, at));
                 }
                 if let Some(value) = &s.additional {
                     let text = format!("BTreeMap<String, {}>", type_text(value));
-                    let at = def.pointer.join("additionalProperties").to_string();
+                    let at = def.pointer.join("additionalProperties");
                     self.add(format!("{path}::additional_properties"), item(ItemKind::Field, text, at));
                 }
                 match built_by(s, def.sent) {
@@ -163,15 +164,14 @@ impl Surface {
             }
             TypeKind::Enum(values) => {
                 for value in values {
-                    let mut variant = item(ItemKind::Variant, value.name.clone(), def.pointer.join("enum").to_string());
+                    let mut variant = item(ItemKind::Variant, value.name.clone(), def.pointer.join("enum"));
                     variant.wire.insert("wire value", format!("{:?}", value.value));
                     self.add(format!("{path}::{}", value.name), variant);
                 }
             }
             TypeKind::IntEnum(values) => {
                 for value in values {
-                    let mut constant =
-                        item(ItemKind::Constant, value.name.clone(), def.pointer.join("enum").to_string());
+                    let mut constant = item(ItemKind::Constant, value.name.clone(), def.pointer.join("enum"));
                     constant.wire.insert("wire value", value.value.to_string());
                     self.add(format!("{path}::{}", value.name), constant);
                 }
@@ -191,11 +191,16 @@ impl Surface {
     }
 }
 
-fn item(kind: ItemKind, rust: String, pointer: String) -> Item {
+/// Where tags (and so features and API structs) are declared.
+fn tags() -> Pointer {
+    Pointer::from_segments(["tags"])
+}
+
+fn item(kind: ItemKind, rust: String, pointer: Pointer) -> Item {
     Item { kind, rust, presence: None, wire: BTreeMap::new(), pointer }
 }
 
-fn field_item(field: &Field, pointer: String) -> Item {
+fn field_item(field: &Field, pointer: Pointer) -> Item {
     let presence = match (field.required, field.nullable) {
         (true, false) => "required",
         (true, true) => "required, nullable",
