@@ -1,4 +1,4 @@
-//! The `apigen` command: `generate`, `check` and `list`, over [`config`](crate::config).
+//! The `apigen` command: `generate`, `check`, `list` and `diff`, over [`config`](crate::config).
 //!
 //! Exit codes: 0 done (or up to date), 1 generation failed or (for `check`) a crate is stale,
 //! 2 the command line or the configuration is wrong. Messages go to stderr on one line each;
@@ -13,6 +13,8 @@ use serde_json::{json, Value};
 
 use crate::config::{self, Job, Overrides, RuntimeSource};
 use crate::diagnostics::Error;
+
+mod diff;
 
 #[derive(Debug, Parser)]
 #[command(name = "apigen", version, about = "OpenAPI 3.0/3.1/3.2 documents to Rust client crates")]
@@ -29,6 +31,8 @@ enum Command {
     Check(GenerateArgs),
     /// List the tags and operations of a document.
     List(ListArgs),
+    /// What a document change does to the generated crate's public Rust API (Markdown or JSON).
+    Diff(diff::DiffArgs),
 }
 
 #[derive(Debug, Args)]
@@ -135,14 +139,18 @@ where
     let json = match &cli.command {
         Command::Generate(args) | Command::Check(args) => args.json,
         Command::List(args) => args.json,
+        Command::Diff(args) => args.json,
     };
     let result = match cli.command {
         Command::Generate(args) => generate(&args, false),
         Command::Check(args) => generate(&args, true),
         Command::List(args) => list(&args),
+        Command::Diff(args) => diff::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        // An empty message: the output already said why (`diff --json --fail-on`).
+        Err(failure) if failure.message.is_empty() => ExitCode::from(failure.code),
         Err(failure) => {
             if json {
                 println!("{}", json!({ "ok": false, "error": failure.message }));

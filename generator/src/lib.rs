@@ -16,6 +16,7 @@
 pub mod cli;
 pub mod config;
 pub mod diagnostics;
+pub mod diff;
 pub mod embed;
 pub mod emit;
 pub mod load;

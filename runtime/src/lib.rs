@@ -45,3 +45,10 @@ pub use stream::{ByteStream, Event, EventStream, LineFormat, LineStream};
 
 #[doc(hidden)]
 pub use serde;
+
+/// What reads server input and is not public otherwise, for the fuzzer of `cargo xtask fuzz`
+/// (the event-stream and JSON Lines framings are in [`stream`], hidden there too).
+#[doc(hidden)]
+pub mod fuzzing {
+    pub use crate::retry::{retry_after, within_deadline};
+}

@@ -374,8 +374,8 @@ impl<'c> RequestBuilder<'c> {
                 let prepared = Arc::clone(&prepared);
                 Box::pin(async move {
                     let mut again = (*prepared).clone();
-                    if let Some(id) = last_event_id.and_then(|id| HeaderValue::from_str(&id).ok()) {
-                        again.headers.insert("last-event-id", id);
+                    if let Some(id) = last_event_id {
+                        again.headers.insert("last-event-id", crate::stream::last_event_id_header(&id)?);
                     }
                     again.send_live::<serde_json::Value>(errors).await
                 }) as Pin<Box<dyn std::future::Future<Output = Result<Live, Error>> + Send>>

@@ -150,7 +150,7 @@ impl Attempts<'_> {
                 }
                 _ => return self.finish(info, outcome),
             };
-            if started.elapsed() + delay > policy.total_deadline {
+            if !within_deadline(started.elapsed(), delay, policy.total_deadline) {
                 return self.finish(info, outcome);
             }
             tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, path = info.path_template, "retrying");
@@ -191,8 +191,14 @@ fn token_unavailable(error: &TokenError) -> bool {
     }
 }
 
+/// Whether waiting `delay` more after `elapsed` stays within `deadline`. A server's
+/// `Retry-After` may ask for any number of seconds: the sum is checked, never overflowing.
+pub fn within_deadline(elapsed: Duration, delay: Duration, deadline: Duration) -> bool {
+    elapsed.checked_add(delay).is_some_and(|end| end <= deadline)
+}
+
 /// `Retry-After` as a delay: delta-seconds or an HTTP-date.
-fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let value = headers.get(http::header::RETRY_AFTER)?.to_str().ok()?.trim();
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));
@@ -243,6 +249,17 @@ mod tests {
         assert_eq!(retry_after(&headers), Some(Duration::ZERO));
         headers.insert(http::header::RETRY_AFTER, "soon".parse().unwrap());
         assert_eq!(retry_after(&headers), None);
+    }
+
+    /// `Retry-After: 18446744073709551615` made the deadline check add two durations and panic.
+    #[test]
+    fn a_retry_after_of_any_size_is_past_the_deadline_not_a_panic() {
+        let mut headers = HeaderMap::new();
+        headers.insert(http::header::RETRY_AFTER, u64::MAX.to_string().parse().unwrap());
+        let delay = retry_after(&headers).unwrap();
+        assert!(!within_deadline(Duration::from_secs(1), delay, Duration::from_secs(60)));
+        assert!(within_deadline(Duration::from_secs(1), Duration::from_secs(59), Duration::from_secs(60)));
+        assert!(!within_deadline(Duration::from_secs(1), Duration::from_secs(60), Duration::from_secs(60)));
     }
 
     #[test]

@@ -5,7 +5,6 @@
 //! able to bound what a server makes it hold. Here no event or line may exceed the client's body
 //! limit. Framing follows the HTML standard ("Interpreting an event stream").
 
-use std::collections::VecDeque;
 use std::fmt;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -17,6 +16,15 @@ use http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 
 use crate::error::{DecodeError, Error};
+
+mod lines;
+mod sse;
+
+// The framings without I/O, public (and hidden) for the fuzzer of `cargo xtask fuzz`.
+#[doc(hidden)]
+pub use lines::{LineFramer, TooLong};
+#[doc(hidden)]
+pub use sse::{RawEvent, SseParser};
 
 type Boxed<T> = Pin<Box<dyn Stream<Item = Result<T, Error>> + Send>>;
 
@@ -135,6 +143,22 @@ struct EventState<T> {
     reconnects_left: u32,
 }
 
+/// The `Last-Event-ID` header of a reconnection. An id (any text but NUL, CR and LF) that a
+/// header cannot carry as it is (a control character, or spaces around it, which HTTP strips)
+/// is an error: the server would resume from somewhere else.
+pub(crate) fn last_event_id_header(id: &str) -> Result<http::HeaderValue, Error> {
+    let around = |b: u8| b == b' ' || b == b'\t';
+    let bytes = id.as_bytes();
+    match http::HeaderValue::from_bytes(bytes) {
+        Ok(value) if !bytes.first().is_some_and(|&b| around(b)) && !bytes.last().is_some_and(|&b| around(b)) => {
+            Ok(value)
+        }
+        _ => Err(Error::InvalidRequest(format!(
+            "cannot resume the event stream: its last event id {id:?} cannot be sent as a Last-Event-ID header"
+        ))),
+    }
+}
+
 /// The delay before reconnecting when the server did not set one.
 const DEFAULT_RECONNECT_DELAY: Duration = Duration::from_secs(3);
 
@@ -190,6 +214,9 @@ impl<T: Send + 'static> EventStream<T> {
 impl<T> EventState<T> {
     /// The next event, an error (after which the stream ends), or `None` at its end.
     async fn next(&mut self) -> Option<Result<Event<T>, Error>> {
+        if self.parser.finished {
+            return None;
+        }
         loop {
             match self.parser.next_event() {
                 Ok(Some(raw)) if raw.data == "[DONE]" => {
@@ -197,45 +224,62 @@ impl<T> EventState<T> {
                     self.parser.finished = true;
                     return None;
                 }
-                Ok(Some(raw)) => return Some(self.decoded(raw)),
-                Ok(None) if self.parser.finished => return None,
+                Ok(Some(raw)) => {
+                    let decoded = self.decoded(raw);
+                    // An event that does not decode ends the stream, as a line of JSON Lines does.
+                    self.parser.finished |= decoded.is_err();
+                    return Some(decoded);
+                }
                 Ok(None) => {}
                 Err(error) => {
                     self.parser.finished = true;
                     return Some(Err(error));
                 }
             }
-            match self.live.response.chunk().await {
-                Ok(Some(chunk)) => self.parser.feed(&chunk),
+            let ended = match self.live.response.chunk().await {
+                Ok(Some(chunk)) => {
+                    self.parser.feed(&chunk);
+                    continue;
+                }
                 // The body ended (an unfinished event is dropped, as the standard says).
-                Ok(None) => {
-                    if !self.reconnected().await {
-                        return None;
-                    }
+                Ok(None) => None,
+                Err(error) => Some(Error::Transport(error)),
+            };
+            match self.reconnected().await {
+                Ok(true) => {}
+                Ok(false) => {
+                    self.parser.finished = true;
+                    return ended.map(Err);
                 }
                 Err(error) => {
-                    if !self.reconnected().await {
-                        self.parser.finished = true;
-                        return Some(Err(Error::Transport(error)));
-                    }
+                    self.parser.finished = true;
+                    return Some(Err(error));
                 }
             }
         }
     }
 
     /// Asks for the stream again, if reconnections are left: whether a new body is being read.
-    async fn reconnected(&mut self) -> bool {
-        let Some(reconnect) = self.reconnect.clone() else { return false };
+    /// The request carries the id of the last event handed out (the standard's "last event ID
+    /// string"), never that of an event the body ended in the middle of: a server resuming after
+    /// it would skip that event. An id that cannot travel as a header is an error rather than a
+    /// request without it, which the server would answer from the start, repeating events.
+    async fn reconnected(&mut self) -> Result<bool, Error> {
+        let Some(reconnect) = self.reconnect.clone() else { return Ok(false) };
         while self.reconnects_left > 0 {
             self.reconnects_left -= 1;
             tokio::time::sleep(self.parser.reconnection_delay.unwrap_or(DEFAULT_RECONNECT_DELAY)).await;
-            if let Ok(live) = reconnect(self.parser.last_event_id.clone()).await {
-                self.parser.restart();
-                self.live = live;
-                return true;
+            match reconnect(self.parser.last_event_id().map(str::to_owned)).await {
+                Ok(live) => {
+                    self.parser.restart();
+                    self.live = live;
+                    return Ok(true);
+                }
+                Err(error @ Error::InvalidRequest(_)) => return Err(error),
+                Err(_) => {}
             }
         }
-        false
+        Ok(false)
     }
 
     fn decoded(&self, raw: RawEvent) -> Result<Event<T>, Error> {
@@ -274,164 +318,6 @@ impl<T> fmt::Debug for EventStream<T> {
     }
 }
 
-/// An event as the stream frames it, before its data is decoded.
-#[derive(Debug, PartialEq)]
-struct RawEvent {
-    event: String,
-    data: String,
-    id: Option<String>,
-    retry: Option<Duration>,
-}
-
-/// The event-stream interpretation of the HTML standard, fed with bytes as they arrive.
-pub(crate) struct SseParser {
-    /// The line being read, not yet ended.
-    line: Vec<u8>,
-    /// The previous chunk ended with CR: an LF starting this one ends nothing more.
-    after_cr: bool,
-    /// Nothing read yet: a byte order mark is skipped.
-    at_start: bool,
-    data: String,
-    has_data: bool,
-    event_type: String,
-    event_retry: Option<Duration>,
-    pub last_event_id: Option<String>,
-    pub reconnection_delay: Option<Duration>,
-    events: VecDeque<RawEvent>,
-    /// What went wrong (an event over the limit): reported once the events before it are.
-    failure: Option<Error>,
-    finished: bool,
-    limit: usize,
-    status: StatusCode,
-    headers: HeaderMap,
-}
-
-impl SseParser {
-    pub(crate) fn new(limit: usize, status: StatusCode, headers: HeaderMap) -> Self {
-        SseParser {
-            line: Vec::new(),
-            after_cr: false,
-            at_start: true,
-            data: String::new(),
-            has_data: false,
-            event_type: String::new(),
-            event_retry: None,
-            last_event_id: None,
-            reconnection_delay: None,
-            events: VecDeque::new(),
-            failure: None,
-            finished: false,
-            limit,
-            status,
-            headers,
-        }
-    }
-
-    /// A new body after reconnecting: what was half read is gone; ids and delays carry over.
-    fn restart(&mut self) {
-        self.line.clear();
-        self.after_cr = false;
-        self.at_start = true;
-        self.data.clear();
-        self.has_data = false;
-        self.event_type.clear();
-        self.event_retry = None;
-    }
-
-    fn next_event(&mut self) -> Result<Option<RawEvent>, Error> {
-        if let Some(event) = self.events.pop_front() {
-            return Ok(Some(event));
-        }
-        match self.failure.take() {
-            Some(error) => Err(error),
-            None => Ok(None),
-        }
-    }
-
-    pub(crate) fn feed(&mut self, mut chunk: &[u8]) {
-        if self.failure.is_some() {
-            return;
-        }
-        if self.at_start && !chunk.is_empty() {
-            self.at_start = false;
-            chunk = chunk.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(chunk);
-        }
-        for &byte in chunk {
-            match byte {
-                b'\n' if self.after_cr => self.after_cr = false,
-                b'\n' | b'\r' => {
-                    self.after_cr = byte == b'\r';
-                    let line = std::mem::take(&mut self.line);
-                    self.process(&line);
-                }
-                _ => {
-                    self.after_cr = false;
-                    self.line.push(byte);
-                }
-            }
-            if self.line.len() + self.data.len() > self.limit {
-                self.failure = Some(Error::TooLarge {
-                    limit: self.limit,
-                    what: "event",
-                    status: self.status,
-                    headers: Box::new(self.headers.clone()),
-                });
-                return;
-            }
-        }
-    }
-
-    fn process(&mut self, line: &[u8]) {
-        if line.is_empty() {
-            self.dispatch();
-            return;
-        }
-        let line = String::from_utf8_lossy(line);
-        if line.starts_with(':') {
-            return; // A comment: keep-alives are sent this way.
-        }
-        let (field, value) = match line.split_once(':') {
-            Some((field, value)) => (field, value.strip_prefix(' ').unwrap_or(value)),
-            None => (line.as_ref(), ""),
-        };
-        match field {
-            "event" => self.event_type = value.to_owned(),
-            "data" => {
-                if self.has_data {
-                    self.data.push('\n');
-                }
-                self.data.push_str(value);
-                self.has_data = true;
-            }
-            "id" if !value.contains('\0') => {
-                self.last_event_id = (!value.is_empty()).then(|| value.to_owned());
-            }
-            "retry" if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) => {
-                if let Ok(millis) = value.parse::<u64>() {
-                    let delay = Duration::from_millis(millis);
-                    self.reconnection_delay = Some(delay);
-                    self.event_retry = Some(delay);
-                }
-            }
-            _ => {}
-        }
-    }
-
-    fn dispatch(&mut self) {
-        let event_type = std::mem::take(&mut self.event_type);
-        let retry = self.event_retry.take();
-        if !std::mem::take(&mut self.has_data) {
-            return;
-        }
-        self.events.push_back(RawEvent {
-            event: if event_type.is_empty() { "message".to_owned() } else { event_type },
-            data: std::mem::take(&mut self.data),
-            id: self.last_event_id.clone(),
-            retry,
-        });
-    }
-}
-
 /// How a sequence of JSON texts is delimited.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LineFormat {
@@ -452,7 +338,7 @@ pub struct LineStream<T> {
 
 struct LineState<T> {
     live: Live,
-    pending: Vec<u8>,
+    framer: LineFramer,
     /// Values read so far, for error messages (lines count from 1).
     number: usize,
     format: LineFormat,
@@ -472,7 +358,8 @@ impl<T: Send + 'static> LineStream<T> {
     pub(crate) fn new(live: Live, format: LineFormat, decode: Decode<T>, limit: usize) -> Self {
         let status = live.status;
         let headers = live.headers.clone();
-        let state = LineState { live, pending: Vec::new(), number: 0, format, decode, limit, done: false };
+        let framer = LineFramer::new(format, limit);
+        let state = LineState { live, framer, number: 0, format, decode, limit, done: false };
         let inner = futures_util::stream::unfold(state, |mut state| async move {
             let item = state.next().await?;
             Some((item, state))
@@ -490,44 +377,38 @@ impl<T: Send + 'static> LineStream<T> {
 }
 
 impl<T> LineState<T> {
-    fn separator(&self) -> u8 {
-        match self.format {
-            LineFormat::Lines => b'\n',
-            LineFormat::Sequence => 0x1E,
-        }
-    }
-
     async fn next(&mut self) -> Option<Result<T, Error>> {
         if self.done {
             return None;
         }
         loop {
-            if let Some(at) = self.pending.iter().position(|&b| b == self.separator()) {
-                let record: Vec<u8> = self.pending.drain(..=at).collect();
-                if let Some(item) = self.record(&record[..record.len() - 1]) {
-                    return Some(item);
-                }
-                continue;
-            }
-            if self.pending.len() > self.limit {
-                return Some(self.fail(Error::TooLarge {
-                    limit: self.limit,
-                    what: "line",
-                    status: self.live.status,
-                    headers: Box::new(self.live.headers.clone()),
-                }));
+            match self.framer.next_record() {
+                Ok(Some(record)) => return Some(self.value(&record)),
+                Ok(None) => {}
+                Err(TooLong) => return Some(self.too_long()),
             }
             match self.live.response.chunk().await {
-                Ok(Some(chunk)) => self.pending.extend_from_slice(&chunk),
+                Ok(Some(chunk)) => self.framer.feed(&chunk),
                 Ok(None) => {
                     self.done = true;
                     // The last value may end without a newline.
-                    let rest = std::mem::take(&mut self.pending);
-                    return self.record(&rest);
+                    return match self.framer.finish() {
+                        Ok(last) => last.map(|record| self.value(&record)),
+                        Err(TooLong) => Some(self.too_long()),
+                    };
                 }
                 Err(error) => return Some(self.fail(Error::Transport(error))),
             }
         }
+    }
+
+    fn too_long(&mut self) -> Result<T, Error> {
+        self.fail(Error::TooLarge {
+            limit: self.limit,
+            what: "line",
+            status: self.live.status,
+            headers: Box::new(self.live.headers.clone()),
+        })
     }
 
     fn fail(&mut self, error: Error) -> Result<T, Error> {
@@ -535,15 +416,10 @@ impl<T> LineState<T> {
         Err(error)
     }
 
-    /// A value, or `None` for a blank line (or the empty record before a sequence's first RS).
-    fn record(&mut self, record: &[u8]) -> Option<Result<T, Error>> {
-        let text = String::from_utf8_lossy(record);
-        let text = text.trim();
-        if text.is_empty() {
-            return None;
-        }
+    /// A record decoded, or the error naming it (after which the stream ends).
+    fn value(&mut self, text: &str) -> Result<T, Error> {
         self.number += 1;
-        Some(match (self.decode)(text) {
+        match (self.decode)(text) {
             Ok(value) => Ok(value),
             Err(e) => {
                 let what = match self.format {
@@ -560,7 +436,7 @@ impl<T> LineState<T> {
                 ));
                 self.fail(error)
             }
-        })
+        }
     }
 }
 
@@ -575,72 +451,5 @@ impl<T> Stream for LineStream<T> {
 impl<T> fmt::Debug for LineStream<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("LineStream").field("status", &self.status).finish_non_exhaustive()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn parse(chunks: &[&[u8]]) -> Vec<RawEvent> {
-        let mut parser = SseParser::new(1 << 20, StatusCode::OK, HeaderMap::new());
-        for chunk in chunks {
-            parser.feed(chunk);
-        }
-        parser.events.into_iter().collect()
-    }
-
-    fn event(event: &str, data: &str, id: Option<&str>) -> RawEvent {
-        RawEvent { event: event.into(), data: data.into(), id: id.map(Into::into), retry: None }
-    }
-
-    #[test]
-    fn fields_multi_line_data_comments_and_types() {
-        let events = parse(&[b": keep-alive\n\ndata: a\ndata:b\ndata\n\nevent: add\ndata: {\"x\":1}\nid: 7\n\n"]);
-        assert_eq!(events, [event("message", "a\nb\n", None), event("add", "{\"x\":1}", Some("7"))]);
-    }
-
-    #[test]
-    fn every_line_ending_and_lines_split_across_chunks() {
-        let one_by_one: Vec<&[u8]> = b"data: a\r\n\r\ndata: b\r\rdata: c\n\n".chunks(1).collect();
-        assert_eq!(
-            parse(&one_by_one),
-            [event("message", "a", None), event("message", "b", None), event("message", "c", None)]
-        );
-        // A CR at the end of one chunk and its LF at the start of the next are one line end.
-        assert_eq!(parse(&[b"data: a\r", b"\n\r", b"\n"]), [event("message", "a", None)]);
-    }
-
-    #[test]
-    fn ids_carry_over_retry_is_kept_and_odd_fields_are_ignored() {
-        let mut parser = SseParser::new(1 << 20, StatusCode::OK, HeaderMap::new());
-        parser.feed(
-            b"\xEF\xBB\xBFid: 1\nretry: 2500\ndata: a\n\ndata: b\n\nretry: soon\nid: x\0y\nfoo: bar\ndata: c\n\n",
-        );
-        let events: Vec<RawEvent> = parser.events.drain(..).collect();
-        assert_eq!(events[0].id.as_deref(), Some("1"));
-        assert_eq!(events[0].retry, Some(Duration::from_millis(2500)));
-        assert_eq!((events[1].id.as_deref(), events[1].retry), (Some("1"), None));
-        assert_eq!((events[2].id.as_deref(), events[2].data.as_str()), (Some("1"), "c"));
-        assert_eq!(parser.reconnection_delay, Some(Duration::from_millis(2500)));
-    }
-
-    #[test]
-    fn an_event_without_data_dispatches_nothing_and_an_unfinished_one_is_not_an_event() {
-        assert_eq!(parse(&[b"event: ping\n\n"]), []);
-        assert_eq!(parse(&[b"data: complete\n\ndata: cut short"]), [event("message", "complete", None)]);
-    }
-
-    #[test]
-    fn an_event_over_the_limit_is_an_error_after_the_events_before_it() {
-        let mut parser = SseParser::new(16, StatusCode::OK, HeaderMap::new());
-        parser.feed(b"data: small\n\ndata: this one is far too long\n\n");
-        assert_eq!(parser.next_event().unwrap(), Some(event("message", "small", None)));
-        assert!(matches!(parser.next_event(), Err(Error::TooLarge { limit: 16, what: "event", .. })));
-        // A line that never ends is bounded too.
-        let mut parser = SseParser::new(16, StatusCode::OK, HeaderMap::new());
-        parser.feed(&[b'x'; 100]);
-        assert!(parser.next_event().is_err());
-        assert!(parser.line.len() <= 17);
     }
 }

@@ -56,10 +56,13 @@ impl<'de> Visitor<'de> for TagFinder<'_> {
         write!(f, "an object with a `{}` member", self.property)
     }
 
+    /// A tag written twice is read as its last value, as every decoder (`json_object!`,
+    /// `serde_json::Value`) reads a member written twice: the variant chosen must be the one
+    /// the object's own tag member says.
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut found = None;
         while let Some(is_tag) = map.next_key_seed(KeyIs(self.property))? {
-            if is_tag && found.is_none() {
+            if is_tag {
                 found = map.next_value::<TagValue>()?.0;
             } else {
                 map.next_value::<IgnoredAny>()?;
@@ -389,6 +392,15 @@ mod tests {
         for other in [r#"[{"s": "a"}]"#, r#""s""#, "1", "null", "true"] {
             assert_eq!(tag(&buffered(other), "s"), None, "{other}");
         }
+    }
+
+    /// Found by `cargo xtask fuzz --only runtime`: the first of two `kind` members chose the
+    /// variant, whose own `kind` member then held the last; written again, it chose another.
+    #[test]
+    fn a_tag_written_twice_is_read_as_its_last_value() {
+        assert_eq!(tag(&buffered(r#"{"kind": "cat", "n": 1, "kind": "dog"}"#), "kind").as_deref(), Some("dog"));
+        assert_eq!(tag(&buffered(r#"{"kind": "cat", "kind": null}"#), "kind"), None);
+        assert_eq!(tag(&buffered(r#"{"kind": 1.5, "kind": 2}"#), "kind").as_deref(), Some("2"));
     }
 
     /// A union inside a `serde_json::Value` (as when one union holds another, or a caller

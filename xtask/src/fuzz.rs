@@ -19,17 +19,17 @@ use serde_json::Value;
 use crate::codegen::workspace_root;
 
 /// A small deterministic generator: a failing seed replays the same input.
-struct Rng(u64);
+pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 7;
         self.0 ^= self.0 << 17;
         self.0
     }
 
-    fn below(&mut self, n: usize) -> usize {
+    pub(crate) fn below(&mut self, n: usize) -> usize {
         if n == 0 {
             0
         } else {
@@ -456,14 +456,34 @@ fn mutate(value: &mut Value, pointers: &[Pointer], rng: &mut Rng) {
 pub fn cli(args: &[String]) -> Result<(), String> {
     let mut seconds = 60u64;
     let mut seed = 0u64;
+    let mut only = None;
+    let mut cases = None;
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--seconds" => seconds = args.next().and_then(|s| s.parse().ok()).ok_or("--seconds needs a number")?,
             "--seed" => seed = args.next().and_then(|s| s.parse().ok()).ok_or("--seed needs a number")?,
+            "--cases" => cases = Some(args.next().and_then(|s| s.parse().ok()).ok_or("--cases needs a number")?),
+            "--only" => only = Some(args.next().cloned().ok_or("--only needs generator or runtime")?),
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
+    match (only.as_deref(), cases) {
+        (Some("runtime"), Some(cases)) => return crate::fuzz_runtime::replay(seed, cases),
+        (Some("runtime"), None) => return crate::fuzz_runtime::cli(seconds, seed),
+        (Some("generator") | None, _) => {}
+        (Some(other), _) => return Err(format!("--only takes generator or runtime, not `{other}`")),
+    }
+    let generator = generator(seconds, seed);
+    if only.is_some() {
+        return generator;
+    }
+    let runtime = crate::fuzz_runtime::cli(seconds, seed);
+    generator.and(runtime)
+}
+
+/// The generator's fuzzing, reported.
+fn generator(seconds: u64, seed: u64) -> Result<(), String> {
     let report = run(Duration::from_secs(seconds), seed);
     println!(
         "{} inputs in {seconds} s: {} generated, {} refused with an error, {} panics, {} errors without a location",

@@ -38,6 +38,9 @@ const STAGES: &[(&str, &[&str])] = &[
     // What emit reads is the model alone: documents (load, resolve) stay behind it.
     ("emit", &["diagnostics", "pointer", "names", "model"]),
     ("write", &["diagnostics", "pointer", "names", "model", "emit"]),
+    // What a document change does to the generated API: compares two models, names items as
+    // emit writes them.
+    ("diff", &["diagnostics", "pointer", "names", "model", "emit"]),
     ("lib", EVERYTHING),
     // The staged driver (load → … → formatted files) that lib, embed and cli call, on its way in
     // from another branch.
@@ -60,6 +63,7 @@ const EVERYTHING: &[&str] = &[
     "model",
     "emit",
     "write",
+    "diff",
     "lib",
     "stages",
     "embed",

@@ -8,7 +8,9 @@ mod contract;
 mod examples;
 mod features;
 mod fuzz;
+mod fuzz_runtime;
 mod layers;
+mod mutants;
 mod new_user;
 mod scale;
 mod specs;
@@ -16,6 +18,10 @@ mod test_crate;
 mod unions;
 
 use std::process::ExitCode;
+
+// Counts what each thread allocates: the runtime's fuzz cases are held to a bound with it.
+#[global_allocator]
+static ALLOCATOR: fuzz_runtime::alloc::Counting = fuzz_runtime::alloc::Counting;
 
 const USAGE: &str = "usage:
   cargo xtask codegen                 regenerate generated/ from spec/openapi.yaml
@@ -31,8 +37,15 @@ const USAGE: &str = "usage:
                                       and runtime/src, the generator's stages importing one
                                       way only; --graph prints the module graph; --root checks
                                       another checkout
-  cargo xtask fuzz [--seconds N] [--seed S]
-                                      mutated documents through every stage: no panics
+  cargo xtask fuzz [--seconds N] [--seed S] [--only generator|runtime] [--cases C]
+                                      mutated documents through every stage of the
+                                      generator, then everything in the runtime that reads
+                                      server input (N seconds each); --cases C replays C
+                                      cases from seed S
+  cargo xtask mutants [--file PATH]... [--timeout S]
+                                      cargo mutants on runtime files, one at a time, against
+                                      the runtime's unit tests: caught, missed, timed out
+                                      (not in CI; needs cargo install cargo-mutants)
   cargo xtask contract [--spec PATH | --all [--only STEM,…]]
                                       every operation of the generated client against the
                                       Prism mock server (installed from npm into target/prism);
@@ -66,6 +79,7 @@ fn main() -> ExitCode {
         Some("check-specs") => specs::run(&args[1..]),
         Some("fuzz") => fuzz::cli(&args[1..]),
         Some("layers") => layers::run(&args[1..]),
+        Some("mutants") => mutants::run(&args[1..]),
         Some("contract") => contract::run(&args[1..]),
         Some("examples") => examples::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),

@@ -15,6 +15,8 @@
 //!    result), which the method's body, its docs and the example calls all read.
 //! 3. `examples` (example calls of an operation, in Rust source) and `request` (a method's body:
 //!    the runtime calls that build the request and read the answer).
+//!    `surface` (the Rust text of public items, for the `diff` stage) reads `types` and
+//!    `signature` too.
 //! 4. `operation_docs`: a method's rustdoc, its example included; `pagination`: the `_stream`
 //!    and `_pages` methods of an operation that pages.
 //! 5. `operations` (`apis.rs`, `apis/<tag>.rs`), `client` (`lib.rs`) and `readme` (`README.md`,
@@ -36,6 +38,7 @@ mod readme;
 mod request;
 mod rust;
 mod signature;
+mod surface;
 mod types;
 mod webhooks;
 
@@ -46,6 +49,8 @@ use crate::Options;
 
 pub use examples::example_call;
 pub use rust::rust_type;
+/// The Rust text of generated items, for `diff`.
+pub use surface::{built_by, field_text, method_text, type_text, BuiltBy, MethodText};
 
 /// The generated crate before formatting: Rust files as tokens, the manifest as text.
 pub struct CrateTokens {

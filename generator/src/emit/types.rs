@@ -148,7 +148,7 @@ fn type_def(api: &Api, def: &TypeDef, extras: &Extras<'_>) -> TokenStream {
 }
 
 /// The field's type as declared: presence and nullability decide the wrapper.
-fn field_type(field: &Field) -> TokenStream {
+pub(super) fn field_type(field: &Field) -> TokenStream {
     let mut ty = rust_type(&field.ty, &TokenStream::new());
     if field.secret {
         ty = quote!(apigen_runtime::Secret<#ty>);

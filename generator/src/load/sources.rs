@@ -93,12 +93,15 @@ impl Sources {
 
     /// The warning, naming the file it is about when that is not the root.
     pub fn relocate_warning(&self, warning: Warning) -> Warning {
-        match self.locate(&warning.pointer) {
-            Some((file, pointer)) => Warning { pointer: pointer.in_file(file), ..warning },
-            None => match self.unmove(&warning.pointer) {
-                Some(pointer) => Warning { pointer: as_written(pointer), ..warning },
-                None => warning,
-            },
+        Warning { pointer: self.relocate(&warning.pointer), ..warning }
+    }
+
+    /// `pointer` (into the bundled tree) as the place a user finds: in the file it came from,
+    /// or where a Swagger 2.0 document wrote it.
+    pub fn relocate(&self, pointer: &Pointer) -> Pointer {
+        match self.locate(pointer) {
+            Some((file, inside)) => inside.in_file(file),
+            None => self.unmove(pointer).map(as_written).unwrap_or_else(|| pointer.clone()),
         }
     }
 

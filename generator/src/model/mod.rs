@@ -21,7 +21,7 @@ mod reach;
 mod response_headers;
 pub mod synthesize;
 #[cfg(test)]
-mod testing;
+pub(crate) mod testing;
 mod types;
 
 pub use api::Api;
