@@ -58,6 +58,13 @@ chrono = {{ version = "0.4", default-features = false, features = ["serde", "std
 [[bench]]
 name = "unions"
 harness = false
+
+# The workspace's dev profile, so that `--test` reuses what the workspace's tests built.
+[profile.dev]
+debug = "line-tables-only"
+
+[profile.dev.package."*"]
+debug = false
 "#,
         testkit = path(&root.join("testkit")),
     );
@@ -70,8 +77,12 @@ harness = false
     if let Ok(lock) = std::fs::read(root.join("Cargo.lock")) {
         std::fs::write(bench.join("Cargo.lock"), lock).map_err(|e| e.to_string())?;
     }
+    // `--test` only checks that the benchmark builds and its payload decodes: the dev profile
+    // does that with the dependencies the workspace's tests have built already, where the bench
+    // profile would build the whole tree again, optimised (minutes of CI).
+    let profile = if criterion_args.iter().any(|a| a == "--test") { "dev" } else { "bench" };
     let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["bench", "--bench", "unions", "--"])
+        .args(["bench", "--profile", profile, "--bench", "unions", "--"])
         .args(&criterion_args)
         .current_dir(&bench)
         .env("CARGO_TARGET_DIR", root.join("target"))
